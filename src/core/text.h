@@ -1,0 +1,35 @@
+// Copyright 2026 The ioreplication Authors. SPDX-License-Identifier: Apache-2.0
+//
+// Small strict parsers for the text forms of core types.
+
+#ifndef IOREPLICATION_SRC_CORE_TEXT_H_
+#define IOREPLICATION_SRC_CORE_TEXT_H_
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "absl/status/statusor.h"
+
+namespace ioreplication::core_internal {
+
+// `text` without leading and trailing spaces and tabs.
+std::string_view Trim(std::string_view text);
+
+// A decimal number of 1..15 digits that fits in 48 bits; nothing else (no
+// sign, no spaces). The error says what was wrong, without context.
+absl::StatusOr<uint64_t> ParseGlobCntText(std::string_view text);
+
+// A decimal number within [0, max]; nothing else.
+absl::StatusOr<uint64_t> ParseDecimal(std::string_view text, uint64_t max);
+
+// Hex text, two digits a byte, with an optional "0x" or "0X" prefix. Errors
+// name the character position within `text`.
+absl::StatusOr<std::string> ParseHex(std::string_view text);
+
+// Lower-case hex, two digits a byte.
+std::string ToHex(std::string_view bytes);
+
+}  // namespace ioreplication::core_internal
+
+#endif  // IOREPLICATION_SRC_CORE_TEXT_H_

@@ -1,0 +1,42 @@
+# Installs the build tree into a scratch prefix, then builds and runs a small
+# consumer against it twice: through find_package(ioreplication) and through
+# pkg-config. Run by ctest as the install_consumer test.
+foreach(var SOURCE_DIR BUILD_DIR WORK_DIR)
+  if(NOT DEFINED ${var})
+    message(FATAL_ERROR "check_install.cmake needs -D${var}=...")
+  endif()
+endforeach()
+
+function(run)
+  execute_process(COMMAND ${ARGN} RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE out)
+  if(NOT rc EQUAL 0)
+    message(FATAL_ERROR "failed (${rc}): ${ARGN}\n${out}")
+  endif()
+endfunction()
+
+file(REMOVE_RECURSE ${WORK_DIR})
+set(prefix ${WORK_DIR}/prefix)
+run(${CMAKE_COMMAND} --install ${BUILD_DIR} --prefix ${prefix})
+
+# 1. CMake package.
+run(${CMAKE_COMMAND} -S ${SOURCE_DIR}/tests/install/consumer -B ${WORK_DIR}/cmake
+    -DCMAKE_PREFIX_PATH=${prefix} -DCMAKE_BUILD_TYPE=Release)
+run(${CMAKE_COMMAND} --build ${WORK_DIR}/cmake)
+run(${WORK_DIR}/cmake/consumer)
+
+# 2. pkg-config, with the .pc file found through PKG_CONFIG_PATH only.
+file(GLOB_RECURSE pc_files ${prefix}/*/ioreplication.pc)
+list(GET pc_files 0 pc_file)
+get_filename_component(pc_dir ${pc_file} DIRECTORY)
+set(ENV{PKG_CONFIG_PATH} ${pc_dir})
+execute_process(COMMAND pkg-config --cflags --libs ioreplication
+  RESULT_VARIABLE rc OUTPUT_VARIABLE flags OUTPUT_STRIP_TRAILING_WHITESPACE)
+if(NOT rc EQUAL 0)
+  message(FATAL_ERROR "pkg-config could not find ioreplication in ${pc_dir}")
+endif()
+separate_arguments(flags UNIX_COMMAND "${flags}")
+get_filename_component(libdir ${pc_dir} DIRECTORY)
+run(c++ ${SOURCE_DIR}/tests/install/consumer/consumer.cc ${flags}
+    -Wl,-rpath,${libdir} -o ${WORK_DIR}/consumer_pkgconfig)
+run(${WORK_DIR}/consumer_pkgconfig)
+message(STATUS "install_consumer: CMake package and pkg-config both work")
