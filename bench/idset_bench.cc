@@ -72,6 +72,21 @@ void BM_IdSetInsertRandomOrder(benchmark::State& state) {
 }
 BENCHMARK(BM_IdSetInsertRandomOrder)->Range(1 << 10, 1 << 16);
 
+// The same unordered values in one InsertAll: sort, then one linear merge.
+void BM_IdSetInsertAllRandomOrder(benchmark::State& state) {
+  const int64_t ranges = state.range(0);
+  std::vector<GlobCnt> values;
+  for (int64_t i = 0; i < ranges; ++i) values.push_back(GC(SparseRange(i).low));
+  std::shuffle(values.begin(), values.end(), std::mt19937_64(1));
+  for (auto _ : state) {
+    IdSet set;
+    set.InsertAll(kReplica, values);
+    benchmark::DoNotOptimize(set);
+  }
+  state.SetItemsProcessed(state.iterations() * ranges);
+}
+BENCHMARK(BM_IdSetInsertAllRandomOrder)->Range(1 << 10, 1 << 20);
+
 // Two interleaved sets of N ranges each.
 void BM_IdSetUnion(benchmark::State& state, bool dense) {
   const int64_t ranges = state.range(0);

@@ -20,9 +20,11 @@
 // 0xFF, and pops everything before End.
 //
 // Costs: Contains is O(log n). Insert and InsertRange are O(log n) when they
-// touch an existing range or append past the end (the common case: counters
-// grow), O(n) when they open a new range in the middle. Set operations,
-// Encode and Decode are linear. n is the number of ranges, not values.
+// extend the last range or append past it (the common case: counters grow),
+// O(n) when they change a range in the middle (the ranges are one sorted
+// vector, which keeps Encode, Decode and set operations linear and
+// cache-friendly); InsertAll adds unordered values in bulk. n is the number
+// of ranges, not values.
 //
 // Thread safety: const methods may be called concurrently; mutation needs
 // exclusive access.
@@ -63,6 +65,11 @@ class IOREPL_EXPORT GlobSet {
   // Adds every value in [low, high]. Returns InvalidArgumentError, and changes
   // nothing, when low > high.
   [[nodiscard]] absl::Status InsertRange(GlobCnt low, GlobCnt high);
+
+  // Adds many values given in any order, in O(k log k + n) for k values and n
+  // ranges: the way to build or grow a large set from unordered input, where
+  // k single Inserts could each open a range in the middle.
+  void InsertAll(std::span<const GlobCnt> values);
 
   bool Contains(GlobCnt value) const;
 
@@ -108,8 +115,19 @@ class IOREPL_EXPORT GlobSet {
  private:
   friend class GlobSetDecoder;
 
-  // Adds [low, high], with low <= high <= kMaxValue already checked.
-  void AddRange(uint64_t low, uint64_t high);
+  // Adds [low, high], with low <= high <= kMaxValue already checked. Inline:
+  // the decoder calls it once per decoded range.
+  void AddRange(uint64_t low, uint64_t high) {
+    // kMaxValue + 1 cannot overflow, so "touches the last range" is
+    // low <= back().high + 1.
+    if (ranges_.empty() || low > ranges_.back().high + 1) {
+      ranges_.push_back({low, high});
+    } else if (low >= ranges_.back().low) {
+      if (high > ranges_.back().high) ranges_.back().high = high;
+    } else {
+      AddRangeInMiddle(low, high);
+    }
+  }
   // The slow path of AddRange: a range that is not at the end.
   void AddRangeInMiddle(uint64_t low, uint64_t high);
 

@@ -63,6 +63,10 @@ class BasicIdSet {
   // Adds one counter value under `key`. For ReplIdSet, `key` must not be 0.
   void Insert(const Key& key, GlobCnt value);
 
+  // Adds many values, in any order, under `key` (see GlobSet::InsertAll).
+  // For ReplIdSet, `key` must not be 0.
+  void InsertAll(const Key& key, std::span<const GlobCnt> values);
+
   // Adds [low, high] under `key`. Returns InvalidArgumentError, and changes
   // nothing, when low > high (or, for ReplIdSet, when key is 0).
   [[nodiscard]] absl::Status InsertRange(const Key& key, GlobCnt low,

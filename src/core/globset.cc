@@ -23,15 +23,15 @@ absl::Status GlobSet::InsertRange(GlobCnt low, GlobCnt high) {
   return absl::OkStatus();
 }
 
-void GlobSet::AddRange(uint64_t low, uint64_t high) {
-  // kMaxValue + 1 cannot overflow a uint64_t, so "touches" is high + 1 >= low.
-  if (ranges_.empty() || low > ranges_.back().high + 1) {
-    ranges_.push_back({low, high});
-  } else if (low >= ranges_.back().low) {
-    ranges_.back().high = std::max(ranges_.back().high, high);
-  } else {
-    AddRangeInMiddle(low, high);
-  }
+void GlobSet::InsertAll(std::span<const GlobCnt> values) {
+  if (values.empty()) return;
+  std::vector<uint64_t> sorted;
+  sorted.reserve(values.size());
+  for (GlobCnt v : values) sorted.push_back(v.value());
+  std::sort(sorted.begin(), sorted.end());
+  GlobSet batch;
+  for (uint64_t v : sorted) batch.AddRange(v, v);  // appends or extends only
+  UnionWith(batch);
 }
 
 void GlobSet::AddRangeInMiddle(uint64_t low, uint64_t high) {

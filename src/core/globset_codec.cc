@@ -52,29 +52,52 @@ uint64_t PrefixMask(int depth) {
 
 class Encoder {
  public:
-  explicit Encoder(std::string* out) : out_(out) {}
+  explicit Encoder(std::string* out) : out_(out), pos_(out->size()) {}
 
   void Encode(std::span<const GlobRange> ranges) {
     if (!ranges.empty()) Run(ranges.data(), ranges.data() + ranges.size(), 0);
-    out_->push_back(static_cast<char>(kGlobSetEnd));
+    Reserve(1);
+    Put(kGlobSetEnd);
+    out_->resize(pos_);
   }
 
  private:
-  void Put(uint8_t b) { out_->push_back(static_cast<char>(b)); }
+  // The longest single command: Range with two 6-byte values.
+  static constexpr size_t kMaxCommand = 13;
 
+  // Output goes through a raw cursor; Reserve() runs once per command so the
+  // per-byte path has no capacity check.
+  void Reserve(size_t n) {
+    if (out_->size() - pos_ < n) out_->resize(std::max(2 * out_->size(), pos_ + 256));
+  }
+  void Put(uint8_t b) { (*out_)[pos_++] = static_cast<char>(b); }
   void PutBytes(uint64_t v, int from, int to) {
     for (int i = from; i < to; ++i) Put(ByteAt(v, i));
   }
 
   void Push(uint64_t v, int from, int to) {
+    Reserve(kMaxCommand);
     Put(static_cast<uint8_t>(to - from));
     PutBytes(v, from, to);
   }
 
+  void Pop() {
+    Reserve(1);
+    Put(kGlobSetPop);
+  }
+
   void Range(const GlobRange& r, int depth) {
+    Reserve(kMaxCommand);
     Put(kGlobSetRange);
     PutBytes(r.low, depth, kValueBytes);
     PutBytes(r.high, depth, kValueBytes);
+  }
+
+  void Bitmask(int start, unsigned mask) {
+    Reserve(3);
+    Put(kGlobSetBitmask);
+    Put(static_cast<uint8_t>(start));
+    Put(static_cast<uint8_t>(mask));
   }
 
   // One range on its own at `depth`: a singleton as a Push that completes 6
@@ -97,7 +120,7 @@ class Encoder {
     if (common - depth > 2) {
       Push(r.low, depth, common);
       Range(r, common);
-      Put(kGlobSetPop);
+      Pop();
     } else {
       Range(r, depth);
     }
@@ -118,14 +141,19 @@ class Encoder {
     // range on its own is strictly shorter (then undo it). Each level is thus
     // never longer than its flat form, and the whole never longer than
     // encoding one range at a time.
-    const size_t start = out_->size();
+    const size_t start = pos_;
     Push(b->low, depth, common);
     Level(b, e, common);
-    Put(kGlobSetPop);
+    Pop();
+    const size_t pushed = pos_ - start;
+    // Every range on its own costs at least a completing Push; only when that
+    // bound does not already settle it is the exact flat cost worth summing.
+    const size_t count = static_cast<size_t>(e - b);
+    if (count * (1 + kValueBytes - depth) >= pushed) return;
     size_t flat = 0;
     for (const GlobRange* r = b; r < e; ++r) flat += SingleCost(*r, depth);
-    if (flat < out_->size() - start) {
-      out_->resize(start);
+    if (flat < pushed) {
+      pos_ = start;
       for (const GlobRange* r = b; r < e; ++r) Single(*r, depth);
     }
   }
@@ -160,17 +188,14 @@ class Encoder {
       if (next_in_window) {
         // StartingValue lo, then bit i for lo + 1 + i. Everything here is a
         // real low byte, so the mask never runs past 0xFF.
-        uint8_t mask = 0;
+        unsigned mask = 0;
         while (k < e && LowByte(k->high) <= lo + 8) {
-          const int from = std::max(LowByte(k->low), lo + 1);
-          for (int v = from; v <= LowByte(k->high); ++v) {
-            mask = static_cast<uint8_t>(mask | 1u << (v - lo - 1));
-          }
+          const int from = std::max(LowByte(k->low), lo + 1) - lo - 1;
+          const int to = LowByte(k->high) - lo - 1;  // inclusive, -1 if only lo
+          if (to >= from) mask |= ((2u << to) - 1) & ~((1u << from) - 1);
           ++k;
         }
-        Put(kGlobSetBitmask);
-        Put(static_cast<uint8_t>(lo));
-        Put(mask);
+        Bitmask(lo, mask);
       } else if (lo == hi) {
         Push(k->low, kValueBytes - 1, kValueBytes);
         ++k;
@@ -182,6 +207,7 @@ class Encoder {
   }
 
   std::string* out_;
+  size_t pos_;  // bytes of *out_ written so far
 };
 
 }  // namespace
@@ -254,12 +280,18 @@ absl::Status GlobSetDecoder::Decode(ByteReader& in, GlobSet* out) {
                             absl::Hex(start, absl::kZeroPad2), ", mask 0x",
                             absl::Hex(mask, absl::kZeroPad2), ")");
         }
-        out->AddRange(prefix | start, prefix | start);
-        for (unsigned bit = 0; bit < 8; ++bit) {
-          if ((mask >> bit) & 1u) {
-            const uint64_t v = prefix | (start + 1 + bit);
-            out->AddRange(v, v);
-          }
+        // Bit 0 of `members` is StartingValue itself, bit i + 1 is mask bit
+        // i; each run of set bits is one range.
+        unsigned members = mask << 1 | 1u;
+        unsigned base = start;
+        while (members != 0) {
+          const int skip = std::countr_zero(members);
+          members >>= skip;
+          base += static_cast<unsigned>(skip);
+          const int run = std::countr_one(members);
+          out->AddRange(prefix | base, prefix | (base + run - 1));
+          members >>= run;
+          base += static_cast<unsigned>(run);
         }
         break;
       }

@@ -82,6 +82,12 @@ void BasicIdSet<Key>::Insert(const Key& key, GlobCnt value) {
 }
 
 template <typename Key>
+void BasicIdSet<Key>::InsertAll(const Key& key, std::span<const GlobCnt> values) {
+  if (values.empty()) return;
+  Mutable(key).InsertAll(values);
+}
+
+template <typename Key>
 absl::Status BasicIdSet<Key>::InsertRange(const Key& key, GlobCnt low,
                                           GlobCnt high) {
   if (!KeyTraits<Key>::Valid(key)) {

@@ -40,6 +40,15 @@ TEST(GlobSetTest, InsertRangeSwallowsEverythingItTouches) {
   EXPECT_EQ(set.ToString(), "1-40,45-46,50");
 }
 
+TEST(GlobSetTest, InsertAllTakesValuesInAnyOrder) {
+  GlobSet set = S("1-3,100");
+  const std::vector<GlobCnt> values = {GC(50), GC(4), GC(99), GC(7), GC(4), GC(52), GC(51)};
+  set.InsertAll(values);
+  EXPECT_EQ(set.ToString(), "1-4,7,50-52,99-100");
+  set.InsertAll({});
+  EXPECT_EQ(set.ToString(), "1-4,7,50-52,99-100");
+}
+
 TEST(GlobSetTest, InsertRangeRejectsInvertedAndChangesNothing) {
   GlobSet set = S("1-3");
   const absl::Status status = set.InsertRange(GC(9), GC(4));

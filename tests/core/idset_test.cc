@@ -42,6 +42,14 @@ TEST(IdSetTest, InsertAndContainsPerReplica) {
             absl::StatusCode::kInvalidArgument);
 }
 
+TEST(IdSetTest, InsertAllPerReplica) {
+  IdSet set;
+  const std::vector<GlobCnt> values = {GC(9), GC(3), GC(8), GC(2)};
+  set.InsertAll(kG1, values);
+  set.InsertAll(kG2, {});
+  EXPECT_EQ(set.ToString(), "{00112233-4455-6677-8899-AABBCCDDEEFF}: 2-3,8-9");
+}
+
 // Groups are written in ascending order of the GUID's wire bytes.
 TEST(IdSetTest, EncodesGroupsSortedByGuidBytes) {
   IdSet set;
