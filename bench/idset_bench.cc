@@ -15,7 +15,8 @@
 namespace ioreplication {
 namespace {
 
-const Guid kReplica = Guid::Parse("{9C3E0E54-5C1B-4C8E-9A51-0E3B8E7D1F42}").value();
+const Guid kReplica =
+    Guid::Parse("{9C3E0E54-5C1B-4C8E-9A51-0E3B8E7D1F42}").value();
 
 GlobCnt GC(uint64_t v) { return *GlobCnt::FromValue(v); }
 
@@ -54,8 +55,10 @@ void BM_IdSetInsertAscending(benchmark::State& state, bool dense) {
   }
   state.SetItemsProcessed(state.iterations() * ranges);
 }
-BENCHMARK_CAPTURE(BM_IdSetInsertAscending, dense, true)->Range(1 << 10, 1 << 20);
-BENCHMARK_CAPTURE(BM_IdSetInsertAscending, sparse, false)->Range(1 << 10, 1 << 20);
+BENCHMARK_CAPTURE(BM_IdSetInsertAscending, dense, true)
+    ->Range(1 << 10, 1 << 20);
+BENCHMARK_CAPTURE(BM_IdSetInsertAscending, sparse, false)
+    ->Range(1 << 10, 1 << 20);
 
 // Values in random order: each new range lands in the middle of the vector.
 void BM_IdSetInsertRandomOrder(benchmark::State& state) {
@@ -113,7 +116,8 @@ void BM_IdSetEncode(benchmark::State& state, bool dense) {
     set.EncodeTo(&out);
     benchmark::DoNotOptimize(out.data());
   }
-  state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * out.size()));
+  state.SetBytesProcessed(
+      static_cast<int64_t>(state.iterations() * out.size()));
   state.counters["bytes_per_range"] =
       static_cast<double>(out.size()) / static_cast<double>(state.range(0));
 }
@@ -126,7 +130,8 @@ void BM_IdSetDecode(benchmark::State& state, bool dense) {
     absl::StatusOr<IdSet> set = IdSet::Decode(Bytes(wire));
     benchmark::DoNotOptimize(set);
   }
-  state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * wire.size()));
+  state.SetBytesProcessed(
+      static_cast<int64_t>(state.iterations() * wire.size()));
 }
 BENCHMARK_CAPTURE(BM_IdSetDecode, dense, true)->Range(1 << 10, 1 << 20);
 BENCHMARK_CAPTURE(BM_IdSetDecode, sparse, false)->Range(1 << 10, 1 << 20);

@@ -51,13 +51,15 @@ void BM_PclMerge(benchmark::State& state) {
 BENCHMARK(BM_PclMerge)->Arg(1)->Arg(4)->Arg(16)->Arg(64);
 
 void BM_PclDecode(benchmark::State& state) {
-  const std::string wire = MakePair(static_cast<int>(state.range(0))).first.Encode();
-  const std::span<const uint8_t> bytes(reinterpret_cast<const uint8_t*>(wire.data()),
-                                       wire.size());
+  const std::string wire =
+      MakePair(static_cast<int>(state.range(0))).first.Encode();
+  const std::span<const uint8_t> bytes(
+      reinterpret_cast<const uint8_t*>(wire.data()), wire.size());
   for (auto _ : state) {
     benchmark::DoNotOptimize(Pcl::Decode(bytes));
   }
-  state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * wire.size()));
+  state.SetBytesProcessed(
+      static_cast<int64_t>(state.iterations() * wire.size()));
 }
 BENCHMARK(BM_PclDecode)->Arg(1)->Arg(4)->Arg(16)->Arg(64);
 

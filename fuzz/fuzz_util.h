@@ -13,13 +13,13 @@
 
 #include "absl/status/status.h"
 
-#define FUZZ_CHECK(cond)                                                  \
-  do {                                                                    \
-    if (!(cond)) {                                                        \
+#define FUZZ_CHECK(cond)                                                    \
+  do {                                                                      \
+    if (!(cond)) {                                                          \
       std::fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__, \
-                   #cond);                                                \
-      std::abort();                                                       \
-    }                                                                     \
+                   #cond);                                                  \
+      std::abort();                                                         \
+    }                                                                       \
   } while (0)
 
 namespace ioreplication::fuzz {
@@ -31,7 +31,8 @@ inline std::span<const uint8_t> Bytes(const std::string& s) {
 // Rejections must be DataLoss errors that name a byte offset.
 inline void CheckRejection(const absl::Status& status) {
   FUZZ_CHECK(status.code() == absl::StatusCode::kDataLoss);
-  FUZZ_CHECK(std::string(status.message()).find(": byte ") != std::string::npos);
+  FUZZ_CHECK(std::string(status.message()).find(": byte ") !=
+             std::string::npos);
 }
 
 }  // namespace ioreplication::fuzz

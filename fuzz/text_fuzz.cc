@@ -14,8 +14,10 @@ using namespace ioreplication;
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string text(reinterpret_cast<const char*>(data), size);
 
-  if (absl::StatusOr<std::string> bytes = core_internal::ParseHex(text); bytes.ok()) {
-    FUZZ_CHECK(core_internal::ParseHex(core_internal::ToHex(*bytes)).value() == *bytes);
+  if (absl::StatusOr<std::string> bytes = core_internal::ParseHex(text);
+      bytes.ok()) {
+    FUZZ_CHECK(core_internal::ParseHex(core_internal::ToHex(*bytes)).value() ==
+               *bytes);
   }
   if (absl::StatusOr<Guid> guid = Guid::Parse(text); guid.ok()) {
     FUZZ_CHECK(Guid::Parse(guid->ToString()).value() == *guid);

@@ -34,8 +34,9 @@ TEST(SharedLibraryTest, EveryCoreTypeIsUsable) {
   ReplIdSet local;
   local.Insert(1, cn.counter());
   EXPECT_EQ(IdSet::Parse(seen.ToString()).value(), seen);
-  EXPECT_EQ(ReplIdSet::Decode({reinterpret_cast<const uint8_t*>(local.Encode().data()),
-                               local.Encode().size()})
+  EXPECT_EQ(ReplIdSet::Decode(
+                {reinterpret_cast<const uint8_t*>(local.Encode().data()),
+                 local.Encode().size()})
                 .value()
                 .Count(),
             1u);

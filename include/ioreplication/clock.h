@@ -40,7 +40,7 @@ class IOREPL_EXPORT FileTime {
   }
 
   // Converts with 100 ns resolution, rounding down. Times before 1601 give
-  // 1601; absl::InfiniteFuture() saturates (around the year 30828).
+  // 1601; absl::InfiniteFuture() saturates tens of millennia ahead.
   static FileTime FromAbslTime(absl::Time t);
   absl::Time ToAbslTime() const;
 

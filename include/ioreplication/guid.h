@@ -1,6 +1,7 @@
 // Copyright 2026 The ioreplication Authors. SPDX-License-Identifier: Apache-2.0
 //
-// Guid: a 16-byte globally unique identifier, as replicas and namespaces use it.
+// Guid: a 16-byte globally unique identifier, as replicas and namespaces use
+// it.
 //
 // A Guid is kept in its *wire order*, the Windows serialization used by every
 // MS-OXCFXICS structure: Data1 as a little-endian uint32, Data2 and Data3 as

@@ -1,4 +1,5 @@
-/* Copyright 2026 The ioreplication Authors. SPDX-License-Identifier: Apache-2.0 */
+/* Copyright 2026 The ioreplication Authors.
+ * SPDX-License-Identifier: Apache-2.0 */
 /*
  * Compile-time version of the ioreplication headers.
  *
@@ -15,7 +16,7 @@
 #define IOREPL_VERSION_PATCH 0
 
 /* MAJOR * 10000 + MINOR * 100 + PATCH, for `#if` comparisons. */
-#define IOREPL_VERSION_NUMBER                                    \
+#define IOREPL_VERSION_NUMBER                                  \
   (IOREPL_VERSION_MAJOR * 10000 + IOREPL_VERSION_MINOR * 100 + \
    IOREPL_VERSION_PATCH)
 

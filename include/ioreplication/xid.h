@@ -80,8 +80,7 @@ class IOREPL_EXPORT Xid {
   size_t encoded_size() const { return Guid::kSize + local_id_size_; }
 
   friend bool operator==(const Xid& a, const Xid& b) {
-    return a.local_id_ == b.local_id_ &&
-           a.local_id_size_ == b.local_id_size_ &&
+    return a.local_id_ == b.local_id_ && a.local_id_size_ == b.local_id_size_ &&
            a.namespace_guid_ == b.namespace_guid_;
   }
 

@@ -30,9 +30,6 @@ class ByteReader {
   bool empty() const { return offset_ == data_.size(); }
   const char* what() const { return what_; }
 
-  // The next byte, without consuming it. Requires !empty().
-  uint8_t Peek() const { return data_[offset_]; }
-
   // Consumes `n` bytes and returns a pointer to them, or nullptr when fewer
   // than `n` remain (then nothing is consumed).
   const uint8_t* Take(size_t n) {

@@ -36,8 +36,9 @@ absl::Time FileTime::ToAbslTime() const {
 
 std::string FileTime::ToString() const {
   const absl::Time t = ToAbslTime();
-  return absl::StrCat(absl::FormatTime("%Y-%m-%dT%H:%M:%S", t, absl::UTCTimeZone()),
-                      ".", absl::StrFormat("%07d", ticks_ % kTicksPerSecond), "Z");
+  return absl::StrCat(
+      absl::FormatTime("%Y-%m-%dT%H:%M:%S", t, absl::UTCTimeZone()), ".",
+      absl::StrFormat("%07d", ticks_ % kTicksPerSecond), "Z");
 }
 
 Clock::Clock() : Clock([] { return absl::Now(); }) {}
@@ -58,9 +59,8 @@ FileTime Clock::Now() {
 
 void Clock::Observe(FileTime t) {
   uint64_t last = last_ticks_.load(std::memory_order_relaxed);
-  while (last < t.ticks() &&
-         !last_ticks_.compare_exchange_weak(last, t.ticks(),
-                                            std::memory_order_relaxed)) {
+  while (last < t.ticks() && !last_ticks_.compare_exchange_weak(
+                                 last, t.ticks(), std::memory_order_relaxed)) {
   }
 }
 

@@ -10,9 +10,9 @@ namespace ioreplication {
 
 absl::StatusOr<GlobCnt> GlobCnt::FromValue(uint64_t value) {
   if (value > kMaxValue) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "GLOBCNT ", value, " does not fit in 48 bits (maximum ", kMaxValue,
-        ")"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("GLOBCNT ", value, " does not fit in 48 bits (maximum ",
+                     kMaxValue, ")"));
   }
   return GlobCnt(value);
 }
@@ -35,9 +35,9 @@ void GlobCnt::AppendTo(std::string* out) const {
 
 absl::StatusOr<GlobCnt> GlobCnt::Add(uint64_t n) const {
   if (n > kMaxValue - value_) {
-    return absl::OutOfRangeError(absl::StrCat(
-        "GLOBCNT overflow: ", value_, " + ", n, " passes the 48-bit maximum ",
-        kMaxValue));
+    return absl::OutOfRangeError(
+        absl::StrCat("GLOBCNT overflow: ", value_, " + ", n,
+                     " passes the 48-bit maximum ", kMaxValue));
   }
   return GlobCnt(value_ + n);
 }

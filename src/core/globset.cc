@@ -83,8 +83,7 @@ void GlobSet::UnionWith(const GlobSet& other) {
   auto b = other.ranges_.begin();
   while (a != ranges_.end() || b != other.ranges_.end()) {
     const GlobRange next =
-        (b == other.ranges_.end() ||
-         (a != ranges_.end() && a->low <= b->low))
+        (b == other.ranges_.end() || (a != ranges_.end() && a->low <= b->low))
             ? *a++
             : *b++;
     if (merged.empty() || next.low > merged.back().high + 1) {
@@ -163,22 +162,23 @@ absl::StatusOr<GlobSet> GlobSet::Parse(std::string_view text) {
   size_t start = 0;
   while (true) {
     const size_t comma = text.find(',', start);
-    const std::string_view item = core_internal::Trim(
-        text.substr(start, comma == std::string_view::npos ? comma
-                                                            : comma - start));
+    const std::string_view item = core_internal::Trim(text.substr(
+        start, comma == std::string_view::npos ? comma : comma - start));
     const size_t dash = item.find('-');
     const std::string_view low_text = item.substr(0, dash);
     const std::string_view high_text =
         dash == std::string_view::npos ? low_text : item.substr(dash + 1);
     absl::StatusOr<uint64_t> low = core_internal::ParseGlobCntText(low_text);
     if (!low.ok()) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "GLOBSET text \"", std::string(item), "\": ", low.status().message()));
+      return absl::InvalidArgumentError(
+          absl::StrCat("GLOBSET text \"", std::string(item),
+                       "\": ", low.status().message()));
     }
     absl::StatusOr<uint64_t> high = core_internal::ParseGlobCntText(high_text);
     if (!high.ok()) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "GLOBSET text \"", std::string(item), "\": ", high.status().message()));
+      return absl::InvalidArgumentError(
+          absl::StrCat("GLOBSET text \"", std::string(item),
+                       "\": ", high.status().message()));
     }
     if (*low > *high) {
       return absl::InvalidArgumentError(absl::StrCat(

@@ -47,7 +47,8 @@ int CommonPrefix(uint64_t a, uint64_t b) {
 // The bits of bytes [0, depth) of a 48-bit value.
 uint64_t PrefixMask(int depth) {
   const uint64_t all = GlobCnt::kMaxValue;
-  return depth == 0 ? 0 : all & ~((uint64_t{1} << (8 * (kValueBytes - depth))) - 1);
+  return depth == 0 ? 0
+                    : all & ~((uint64_t{1} << (8 * (kValueBytes - depth))) - 1);
 }
 
 class Encoder {
@@ -68,7 +69,8 @@ class Encoder {
   // Output goes through a raw cursor; Reserve() runs once per command so the
   // per-byte path has no capacity check.
   void Reserve(size_t n) {
-    if (out_->size() - pos_ < n) out_->resize(std::max(2 * out_->size(), pos_ + 256));
+    if (out_->size() - pos_ < n)
+      out_->resize(std::max(2 * out_->size(), pos_ + 256));
   }
   void Put(uint8_t b) { (*out_)[pos_++] = static_cast<char>(b); }
   void PutBytes(uint64_t v, int from, int to) {
@@ -275,8 +277,11 @@ absl::Status GlobSetDecoder::Decode(ByteReader& in, GlobSet* out) {
         if (bytes == nullptr) return in.TruncatedAt(at, "Bitmask command", 3);
         const unsigned start = bytes[0];
         const unsigned mask = bytes[1];
-        if (mask != 0 && start + 1 + (7 - std::countl_zero(static_cast<uint8_t>(mask))) > 0xFF) {
-          return in.ErrorAt(at, "Bitmask runs past low byte 0xFF (StartingValue 0x",
+        if (mask != 0 &&
+            start + 1 + (7 - std::countl_zero(static_cast<uint8_t>(mask))) >
+                0xFF) {
+          return in.ErrorAt(at,
+                            "Bitmask runs past low byte 0xFF (StartingValue 0x",
                             absl::Hex(start, absl::kZeroPad2), ", mask 0x",
                             absl::Hex(mask, absl::kZeroPad2), ")");
         }

@@ -14,7 +14,7 @@ namespace {
 // Text positions of the 32 hex digits in "XXXXXXXX-XXXX-XXXX-XXXX-XXXXXXXXXXXX"
 // and the wire byte each pair of digits lands in: Data1..Data3 are
 // little-endian on the wire, so their digits are read back to front.
-constexpr int kWireByteOfPair[16] = {3, 2, 1, 0, 5, 4, 7, 6,
+constexpr int kWireByteOfPair[16] = {3, 2, 1,  0,  5,  4,  7,  6,
                                      8, 9, 10, 11, 12, 13, 14, 15};
 constexpr size_t kUnbracedLength = 36;
 
@@ -25,7 +25,9 @@ int HexValue(char c) {
   return -1;
 }
 
-bool IsDashPosition(size_t i) { return i == 8 || i == 13 || i == 18 || i == 23; }
+bool IsDashPosition(size_t i) {
+  return i == 8 || i == 13 || i == 18 || i == 23;
+}
 
 }  // namespace
 
@@ -37,8 +39,8 @@ Guid Guid::FromBytes(std::span<const uint8_t, kSize> wire_bytes) {
 
 absl::StatusOr<Guid> Guid::Decode(std::span<const uint8_t> wire_bytes) {
   if (wire_bytes.size() != kSize) {
-    return absl::DataLossError(absl::StrCat("GUID: byte 0: expected 16 bytes, got ",
-                                            wire_bytes.size()));
+    return absl::DataLossError(absl::StrCat(
+        "GUID: byte 0: expected 16 bytes, got ", wire_bytes.size()));
   }
   return FromBytes(wire_bytes.first<kSize>());
 }

@@ -34,7 +34,8 @@ absl::StatusOr<std::pair<Guid, GlobCnt>> GidFromXid(const Xid& xid,
                      xid.ToString(), " has ", xid.local_id_size()));
   }
   // A 6-byte LocalId always fits a GLOBCNT.
-  return std::make_pair(xid.namespace_guid(), *GlobCnt::FromValue(xid.local_id()));
+  return std::make_pair(xid.namespace_guid(),
+                        *GlobCnt::FromValue(xid.local_id()));
 }
 
 std::string GidToString(const Guid& guid, GlobCnt counter) {
@@ -52,7 +53,8 @@ absl::StatusOr<ShortId> ShortId::Decode(std::span<const uint8_t> bytes) {
   }
   const ReplId replid = static_cast<ReplId>(bytes[0] | bytes[1] << 8);
   if (replid == 0) return in.ErrorAt(0, "REPLID 0 is reserved");
-  return ShortId(replid, GlobCnt::FromBytes(bytes.subspan<2, GlobCnt::kSize>()));
+  return ShortId(replid,
+                 GlobCnt::FromBytes(bytes.subspan<2, GlobCnt::kSize>()));
 }
 
 ShortId ShortId::FromUint64(uint64_t id) {

@@ -62,9 +62,9 @@ GlobSet& BasicIdSet<Key>::Mutable(const Key& key) {
   if (entries_.empty() || entries_.back().key < key) {
     return entries_.emplace_back(Entry{key, GlobSet()}).globset;
   }
-  auto pos = std::lower_bound(
-      entries_.begin(), entries_.end(), key,
-      [](const Entry& e, const Key& k) { return e.key < k; });
+  auto pos =
+      std::lower_bound(entries_.begin(), entries_.end(), key,
+                       [](const Entry& e, const Key& k) { return e.key < k; });
   if (pos == entries_.end() || pos->key != key) {
     pos = entries_.insert(pos, Entry{key, GlobSet()});
   }
@@ -82,7 +82,8 @@ void BasicIdSet<Key>::Insert(const Key& key, GlobCnt value) {
 }
 
 template <typename Key>
-void BasicIdSet<Key>::InsertAll(const Key& key, std::span<const GlobCnt> values) {
+void BasicIdSet<Key>::InsertAll(const Key& key,
+                                std::span<const GlobCnt> values) {
   if (values.empty()) return;
   Mutable(key).InsertAll(values);
 }
@@ -102,9 +103,9 @@ absl::Status BasicIdSet<Key>::InsertRange(const Key& key, GlobCnt low,
 
 template <typename Key>
 const GlobSet* BasicIdSet<Key>::Find(const Key& key) const {
-  auto pos = std::lower_bound(
-      entries_.begin(), entries_.end(), key,
-      [](const Entry& e, const Key& k) { return e.key < k; });
+  auto pos =
+      std::lower_bound(entries_.begin(), entries_.end(), key,
+                       [](const Entry& e, const Key& k) { return e.key < k; });
   if (pos == entries_.end() || pos->key != key) return nullptr;
   return &pos->globset;
 }
@@ -222,7 +223,8 @@ absl::StatusOr<BasicIdSet<Key>> BasicIdSet<Key>::Parse(std::string_view text) {
     size_t stop = text.find_first_of("\n;", start);
     if (stop == std::string_view::npos) stop = text.size();
     ++line_number;
-    std::string_view line = core_internal::Trim(text.substr(start, stop - start));
+    std::string_view line =
+        core_internal::Trim(text.substr(start, stop - start));
     if (!line.empty() && line.back() == '\r') {
       line = core_internal::Trim(line.substr(0, line.size() - 1));
     }
@@ -230,10 +232,10 @@ absl::StatusOr<BasicIdSet<Key>> BasicIdSet<Key>::Parse(std::string_view text) {
     if (line.empty()) continue;
     const size_t colon = line.find(':');
     if (colon == std::string_view::npos) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "IDSET text line ", line_number,
-          ": expected \"<replica>: <ranges>\", got \"", std::string(line),
-          "\""));
+      return absl::InvalidArgumentError(
+          absl::StrCat("IDSET text line ", line_number,
+                       ": expected \"<replica>: <ranges>\", got \"",
+                       std::string(line), "\""));
     }
     absl::StatusOr<Key> key =
         KeyTraits<Key>::ParseText(core_internal::Trim(line.substr(0, colon)));

@@ -49,15 +49,15 @@ absl::StatusOr<Pcl> Pcl::Decode(std::span<const uint8_t> bytes) {
     if (!xid.ok()) return xid.status();
     auto& entries = pcl.entries_;
     // Writers sort by GUID, so appending is the common case.
-    if (entries.empty() || entries.back().namespace_guid() < xid->namespace_guid()) {
+    if (entries.empty() ||
+        entries.back().namespace_guid() < xid->namespace_guid()) {
       entries.push_back(*xid);
       continue;
     }
     auto pos = std::lower_bound(entries.begin(), entries.end(),
                                 xid->namespace_guid(), GuidLess);
     if (pos->namespace_guid() == xid->namespace_guid()) {
-      return in.ErrorAt(at, "namespace GUID ",
-                        xid->namespace_guid().ToString(),
+      return in.ErrorAt(at, "namespace GUID ", xid->namespace_guid().ToString(),
                         " appears twice");
     }
     entries.insert(pos, *xid);
@@ -164,13 +164,12 @@ const Xid* Pcl::Find(const Guid& guid) const {
 }
 
 std::string Pcl::ToString() const {
-  return absl::StrCat(
-      "[",
-      absl::StrJoin(entries_, ", ",
-                    [](std::string* out, const Xid& x) {
-                      out->append(x.ToString());
-                    }),
-      "]");
+  return absl::StrCat("[",
+                      absl::StrJoin(entries_, ", ",
+                                    [](std::string* out, const Xid& x) {
+                                      out->append(x.ToString());
+                                    }),
+                      "]");
 }
 
 }  // namespace ioreplication

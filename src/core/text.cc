@@ -38,8 +38,8 @@ absl::StatusOr<uint64_t> ParseDecimal(std::string_view text, uint64_t max) {
     }
     const uint64_t digit = static_cast<uint64_t>(c - '0');
     if (value > (max - digit) / 10) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          std::string(text), " is larger than the maximum ", max));
+      return absl::InvalidArgumentError(
+          absl::StrCat(std::string(text), " is larger than the maximum ", max));
     }
     value = value * 10 + digit;
   }
@@ -52,7 +52,8 @@ absl::StatusOr<uint64_t> ParseGlobCntText(std::string_view text) {
 
 absl::StatusOr<std::string> ParseHex(std::string_view text) {
   size_t base = 0;
-  if (text.size() >= 2 && text[0] == '0' && (text[1] == 'x' || text[1] == 'X')) {
+  if (text.size() >= 2 && text[0] == '0' &&
+      (text[1] == 'x' || text[1] == 'X')) {
     base = 2;
   }
   const std::string_view digits = text.substr(base);
@@ -61,20 +62,20 @@ absl::StatusOr<std::string> ParseHex(std::string_view text) {
   for (size_t i = 0; i < digits.size(); i += 2) {
     const int hi = HexDigit(digits[i]);
     if (hi < 0) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "hex: character ", base + i, ": '", std::string(1, digits[i]),
-          "' is not a hex digit"));
+      return absl::InvalidArgumentError(
+          absl::StrCat("hex: character ", base + i, ": '",
+                       std::string(1, digits[i]), "' is not a hex digit"));
     }
     if (i + 1 == digits.size()) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "hex: character ", base + i,
-          ": odd number of hex digits (a byte is two digits)"));
+      return absl::InvalidArgumentError(
+          absl::StrCat("hex: character ", base + i,
+                       ": odd number of hex digits (a byte is two digits)"));
     }
     const int lo = HexDigit(digits[i + 1]);
     if (lo < 0) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "hex: character ", base + i + 1, ": '",
-          std::string(1, digits[i + 1]), "' is not a hex digit"));
+      return absl::InvalidArgumentError(
+          absl::StrCat("hex: character ", base + i + 1, ": '",
+                       std::string(1, digits[i + 1]), "' is not a hex digit"));
     }
     out.push_back(static_cast<char>(hi << 4 | lo));
   }

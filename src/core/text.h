@@ -16,8 +16,8 @@ namespace ioreplication::core_internal {
 // `text` without leading and trailing spaces and tabs.
 std::string_view Trim(std::string_view text);
 
-// A decimal number of 1..15 digits that fits in 48 bits; nothing else (no
-// sign, no spaces). The error says what was wrong, without context.
+// A decimal number that fits in 48 bits: digits only (no sign, no spaces).
+// The error says what was wrong, without context.
 absl::StatusOr<uint64_t> ParseGlobCntText(std::string_view text);
 
 // A decimal number within [0, max]; nothing else.

@@ -17,9 +17,9 @@ Xid XidFromWire(const uint8_t* p, size_t size) {
   const size_t local_size = size - Guid::kSize;
   // Create() cannot fail here: the size is in range and the value was read
   // from local_size bytes.
-  return *Xid::Create(Guid::FromBytes(std::span<const uint8_t, Guid::kSize>(
-                          p, Guid::kSize)),
-                      LoadBigEndian(p + Guid::kSize, local_size), local_size);
+  return *Xid::Create(
+      Guid::FromBytes(std::span<const uint8_t, Guid::kSize>(p, Guid::kSize)),
+      LoadBigEndian(p + Guid::kSize, local_size), local_size);
 }
 
 absl::StatusOr<Xid> ReadSizedXid(ByteReader& in) {
@@ -40,13 +40,13 @@ absl::StatusOr<Xid> ReadSizedXid(ByteReader& in) {
 absl::StatusOr<Xid> Xid::Create(const Guid& namespace_guid, uint64_t local_id,
                                 size_t local_id_size) {
   if (local_id_size < kMinLocalIdSize || local_id_size > kMaxLocalIdSize) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "XID LocalId size ", local_id_size, " is outside 1..8"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("XID LocalId size ", local_id_size, " is outside 1..8"));
   }
   if (local_id_size < 8 && (local_id >> (8 * local_id_size)) != 0) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("XID LocalId ", local_id, " does not fit in ",
-                     local_id_size, " bytes"));
+    return absl::InvalidArgumentError(absl::StrCat("XID LocalId ", local_id,
+                                                   " does not fit in ",
+                                                   local_id_size, " bytes"));
   }
   return Xid(namespace_guid, local_id, static_cast<uint8_t>(local_id_size));
 }

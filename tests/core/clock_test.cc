@@ -16,19 +16,21 @@ TEST(FileTimeTest, UnixEpochAndConversions) {
   EXPECT_EQ(FileTime::FromAbslTime(absl::UnixEpoch()).ticks(),
             116444736000000000u);
   // 2008-02-01 00:00 UTC is 214104960 minutes after 1601 (SPEC-NOTES TV-9).
-  const absl::Time feb2008 = absl::FromCivil(absl::CivilMinute(2008, 2, 1, 0, 0),
-                                             absl::UTCTimeZone());
+  const absl::Time feb2008 =
+      absl::FromCivil(absl::CivilMinute(2008, 2, 1, 0, 0), absl::UTCTimeZone());
   EXPECT_EQ(FileTime::FromAbslTime(feb2008).ticks() / (60 * 10000000ull),
             214104960u);
   const absl::Time t = absl::FromUnixNanos(1763752851123456700);
   EXPECT_EQ(FileTime::FromAbslTime(t).ToAbslTime(), t);
-  EXPECT_EQ(FileTime::FromAbslTime(t).ToString(), "2025-11-21T19:20:51.1234567Z");
+  EXPECT_EQ(FileTime::FromAbslTime(t).ToString(),
+            "2025-11-21T19:20:51.1234567Z");
 }
 
 TEST(FileTimeTest, ClampsBefore1601AndRoundsDown) {
   EXPECT_EQ(FileTime::FromAbslTime(absl::InfinitePast()).ticks(), 0u);
-  EXPECT_EQ(FileTime::FromAbslTime(absl::FromCivil(absl::CivilSecond(1500, 1, 1, 0, 0, 0),
-                                                   absl::UTCTimeZone()))
+  EXPECT_EQ(FileTime::FromAbslTime(
+                absl::FromCivil(absl::CivilSecond(1500, 1, 1, 0, 0, 0),
+                                absl::UTCTimeZone()))
                 .ticks(),
             0u);
   EXPECT_GT(FileTime::FromAbslTime(absl::InfiniteFuture()).ticks(),
@@ -36,7 +38,8 @@ TEST(FileTimeTest, ClampsBefore1601AndRoundsDown) {
   const absl::Time t = absl::UnixEpoch() + absl::Nanoseconds(199);
   EXPECT_EQ(FileTime::FromAbslTime(t).ticks(), FileTime::kUnixEpochTicks + 1);
   const absl::Time before = absl::UnixEpoch() - absl::Nanoseconds(1);
-  EXPECT_EQ(FileTime::FromAbslTime(before).ticks(), FileTime::kUnixEpochTicks - 1);
+  EXPECT_EQ(FileTime::FromAbslTime(before).ticks(),
+            FileTime::kUnixEpochTicks - 1);
   EXPECT_EQ(FileTime().ToString(), "1601-01-01T00:00:00.0000000Z");
 }
 
@@ -79,7 +82,8 @@ TEST(ClockTest, ConcurrentCallersGetUniqueIncreasingTimes) {
   std::vector<std::thread> threads;
   for (int t = 0; t < kThreads; ++t) {
     threads.emplace_back([&, t] {
-      for (int i = 0; i < kPerThread; ++i) results[t].push_back(clock.Now().ticks());
+      for (int i = 0; i < kPerThread; ++i)
+        results[t].push_back(clock.Now().ticks());
     });
   }
   for (auto& t : threads) t.join();

@@ -114,20 +114,27 @@ TEST(GlobSetCodecTest, RejectsEveryMalformationNamingTheByte) {
       {"05 0000000104 02 191a 01 aa 52 19 1a 50 00",
        "byte 6: Push of 2 bytes overflows the common byte stack, which already "
        "holds 5 of 6"},
-      {"01 0a 01 0b 01 0c 01 0d 01 0e 02 0f0e", "byte 10: Push of 2 bytes overflows"},
+      {"01 0a 01 0b 01 0c 01 0d 01 0e 02 0f0e",
+       "byte 10: Push of 2 bytes overflows"},
       {"50 00", "byte 0: Pop command with an empty common byte stack"},
       {"02 0000 50 50 00", "byte 4: Pop command with an empty"},
-      {"42 01 EB 00", "byte 0: Bitmask command needs 5 bytes on the common "
-                      "byte stack, found 0"},
+      {"42 01 EB 00",
+       "byte 0: Bitmask command needs 5 bytes on the common "
+       "byte stack, found 0"},
       {"04 00000000 42 01 EB 50 00", "byte 5: Bitmask command needs 5 bytes"},
-      {"52 000000000003 000000000001 00", "byte 0: inverted Range: low 3 > high 1"},
+      {"52 000000000003 000000000001 00",
+       "byte 0: inverted Range: low 3 > high 1"},
       {"04 00000000 52 0010 000f 50 00", "byte 5: inverted Range"},
       {"03 0000", "byte 0: truncated Push command: needs 4 bytes, 3 remain"},
-      {"52 000000000001 0000", "byte 0: truncated Range command: needs 13 bytes"},
-      {"05 0000000000 42 01", "byte 6: truncated Bitmask command: needs 3 bytes"},
-      {"05 0000000000 00", "byte 6: End command with 5 bytes still on the common "
-                           "byte stack"},
-      {"06 000000000001 00 00", "byte 8: 1 trailing bytes after the End command"},
+      {"52 000000000001 0000",
+       "byte 0: truncated Range command: needs 13 bytes"},
+      {"05 0000000000 42 01",
+       "byte 6: truncated Bitmask command: needs 3 bytes"},
+      {"05 0000000000 00",
+       "byte 6: End command with 5 bytes still on the common "
+       "byte stack"},
+      {"06 000000000001 00 00",
+       "byte 8: 1 trailing bytes after the End command"},
   };
   for (const Case& c : cases) {
     absl::StatusOr<GlobSet> set = GlobSet::Decode(Span(Hex(c.hex)));
@@ -135,7 +142,8 @@ TEST(GlobSetCodecTest, RejectsEveryMalformationNamingTheByte) {
     EXPECT_EQ(set.status().code(), absl::StatusCode::kDataLoss) << c.hex;
     EXPECT_THAT(std::string(set.status().message()), HasSubstr("GLOBSET: "))
         << c.hex;
-    EXPECT_THAT(std::string(set.status().message()), HasSubstr(c.error)) << c.hex;
+    EXPECT_THAT(std::string(set.status().message()), HasSubstr(c.error))
+        << c.hex;
   }
 }
 
@@ -174,15 +182,24 @@ GlobSet RandomSet(std::mt19937_64& rng) {
   for (int i = 0; i < n; ++i) {
     uint64_t lo;
     switch (shape) {
-      case 0: lo = base + rng() % 64; break;                          // dense
-      case 1: lo = base + rng() % 5000; break;                        // sparse
-      case 2: lo = (rng() % 2 ? base : base << 16) + rng() % 300; break;
-      default: lo = rng() & GlobCnt::kMaxValue; break;               // anywhere
+      case 0:
+        lo = base + rng() % 64;
+        break;  // dense
+      case 1:
+        lo = base + rng() % 5000;
+        break;  // sparse
+      case 2:
+        lo = (rng() % 2 ? base : base << 16) + rng() % 300;
+        break;
+      default:
+        lo = rng() & GlobCnt::kMaxValue;
+        break;  // anywhere
     }
     lo = std::min(lo, GlobCnt::kMaxValue);
-    const uint64_t hi = std::min(lo + (rng() % 3 == 0 ? rng() % 20 : 0),
-                                 GlobCnt::kMaxValue);
-    EXPECT_TRUE(set.InsertRange(*GlobCnt::FromValue(lo), *GlobCnt::FromValue(hi)).ok());
+    const uint64_t hi =
+        std::min(lo + (rng() % 3 == 0 ? rng() % 20 : 0), GlobCnt::kMaxValue);
+    EXPECT_TRUE(
+        set.InsertRange(*GlobCnt::FromValue(lo), *GlobCnt::FromValue(hi)).ok());
   }
   return set;
 }

@@ -36,13 +36,15 @@ TEST(GlobSetTest, InsertRangeSwallowsEverythingItTouches) {
   ASSERT_TRUE(set.InsertRange(GC(31), GC(39)).ok());  // adjacent on both sides
   EXPECT_EQ(set.ToString(), "1-40");
   ASSERT_TRUE(set.InsertRange(GC(50), GC(50)).ok());
-  ASSERT_TRUE(set.InsertRange(GC(45), GC(46)).ok());  // a new range in the middle
+  ASSERT_TRUE(
+      set.InsertRange(GC(45), GC(46)).ok());  // a new range in the middle
   EXPECT_EQ(set.ToString(), "1-40,45-46,50");
 }
 
 TEST(GlobSetTest, InsertAllTakesValuesInAnyOrder) {
   GlobSet set = S("1-3,100");
-  const std::vector<GlobCnt> values = {GC(50), GC(4), GC(99), GC(7), GC(4), GC(52), GC(51)};
+  const std::vector<GlobCnt> values = {GC(50), GC(4),  GC(99), GC(7),
+                                       GC(4),  GC(52), GC(51)};
   set.InsertAll(values);
   EXPECT_EQ(set.ToString(), "1-4,7,50-52,99-100");
   set.InsertAll({});
@@ -61,7 +63,9 @@ TEST(GlobSetTest, WorksAtTheEdgesOfTheCounter) {
   GlobSet set;
   set.Insert(GlobCnt::Max());
   set.Insert(GC(0));
-  ASSERT_TRUE(set.InsertRange(GC(GlobCnt::kMaxValue - 5), GC(GlobCnt::kMaxValue - 1)).ok());
+  ASSERT_TRUE(
+      set.InsertRange(GC(GlobCnt::kMaxValue - 5), GC(GlobCnt::kMaxValue - 1))
+          .ok());
   EXPECT_TRUE(set.Contains(GlobCnt::Max()));
   EXPECT_TRUE(set.Contains(GC(0)));
   EXPECT_FALSE(set.Contains(GC(1)));
@@ -78,7 +82,8 @@ TEST(GlobSetTest, WorksAtTheEdgesOfTheCounter) {
 TEST(GlobSetTest, Contains) {
   const GlobSet set = S("2-4,10");
   for (uint64_t v : {2, 3, 4, 10}) EXPECT_TRUE(set.Contains(GC(v))) << v;
-  for (uint64_t v : {0, 1, 5, 9, 11, 1000}) EXPECT_FALSE(set.Contains(GC(v))) << v;
+  for (uint64_t v : {0, 1, 5, 9, 11, 1000})
+    EXPECT_FALSE(set.Contains(GC(v))) << v;
   EXPECT_FALSE(GlobSet().Contains(GC(0)));
 }
 

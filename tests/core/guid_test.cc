@@ -28,7 +28,8 @@ TEST(GuidTest, WireOrderMatchesWindowsSerialization) {
 }
 
 TEST(GuidTest, FormatsCanonicalBracedUpperCase) {
-  const Guid g = Guid::Decode(Span(Hex("33221100554477668899aabbccddeeff"))).value();
+  const Guid g =
+      Guid::Decode(Span(Hex("33221100554477668899aabbccddeeff"))).value();
   EXPECT_EQ(g.ToString(), "{00112233-4455-6677-8899-AABBCCDDEEFF}");
 }
 
@@ -53,8 +54,10 @@ TEST(GuidTest, RejectsMalformedText) {
       {"{00112233-4455-6677-8899-AABBCCDDEEF}", "expected the form"},
       {"{00112233-4455-6677-8899-AABBCCDDEEFF0}", "expected the form"},
       {"{00112233+4455-6677-8899-AABBCCDDEEFF}", "character 9: expected '-'"},
-      {"{0011223G-4455-6677-8899-AABBCCDDEEFF}", "character 8: not a hex digit"},
-      {"{00112233-4455-6677-8899-AABBCCDDEEF }", "character 36: not a hex digit"},
+      {"{0011223G-4455-6677-8899-AABBCCDDEEFF}",
+       "character 8: not a hex digit"},
+      {"{00112233-4455-6677-8899-AABBCCDDEEF }",
+       "character 36: not a hex digit"},
   };
   for (const Case& c : cases) {
     absl::StatusOr<Guid> g = Guid::Parse(c.text);
@@ -99,8 +102,8 @@ TEST(GuidTest, RandomIsVersion4AndUnique) {
   absl::flat_hash_set<Guid> seen;
   for (int i = 0; i < 1000; ++i) {
     const Guid g = Guid::Random();
-    EXPECT_EQ(g.bytes()[7] >> 4, 4);          // version nibble of Data3
-    EXPECT_EQ(g.bytes()[8] & 0xC0, 0x80);     // RFC 4122 variant
+    EXPECT_EQ(g.bytes()[7] >> 4, 4);       // version nibble of Data3
+    EXPECT_EQ(g.bytes()[8] & 0xC0, 0x80);  // RFC 4122 variant
     EXPECT_TRUE(seen.insert(g).second);
     EXPECT_EQ(Guid::Parse(g.ToString()).value(), g);
   }

@@ -48,7 +48,8 @@ TEST(ChangeNumberTest, RejectsOtherShapes) {
 }
 
 TEST(ChangeNumberTest, OrdersByReplicaThenCounter) {
-  const Guid low = G("{FF000000-0000-0000-0000-000000000000}");  // wire 00 00 00 FF
+  const Guid low =
+      G("{FF000000-0000-0000-0000-000000000000}");  // wire 00 00 00 FF
   EXPECT_LT(ChangeNumber(low, GC(9)), ChangeNumber(kG1, GC(1)));
   EXPECT_LT(ChangeNumber(kG1, GC(1)), ChangeNumber(kG1, GC(2)));
 }
@@ -85,14 +86,13 @@ TEST(ShortIdTest, SpecTable) {
 }
 
 TEST(ShortIdTest, DecodeRejectsBadInput) {
-  EXPECT_THAT(std::string(ShortId::Decode(Span(Hex("01000000")))
-                              .status()
-                              .message()),
-              HasSubstr("ID: byte 0: truncated"));
-  EXPECT_THAT(std::string(ShortId::Decode(Span(Hex("0000000000000005")))
-                              .status()
-                              .message()),
-              HasSubstr("REPLID 0 is reserved"));
+  EXPECT_THAT(
+      std::string(ShortId::Decode(Span(Hex("01000000"))).status().message()),
+      HasSubstr("ID: byte 0: truncated"));
+  EXPECT_THAT(
+      std::string(
+          ShortId::Decode(Span(Hex("0000000000000005"))).status().message()),
+      HasSubstr("REPLID 0 is reserved"));
   EXPECT_FALSE(ShortId::Decode(Span(Hex("010000000000000500"))).ok());
 }
 

@@ -27,7 +27,9 @@ constexpr int kCases = 3000;
 template <typename Key>
 using Model = std::map<Key, std::set<uint64_t>>;
 
-Guid KeyFor(Guid*, int i) { return FilledGuid(static_cast<uint8_t>(0x10 * i + 3)); }
+Guid KeyFor(Guid*, int i) {
+  return FilledGuid(static_cast<uint8_t>(0x10 * i + 3));
+}
 ReplId KeyFor(ReplId*, int i) { return static_cast<ReplId>(1 + 0x101 * i); }
 
 template <typename Key>
@@ -137,9 +139,10 @@ TYPED_TEST(IdSetPropertyTest, SetAlgebraAgreesWithTheModel) {
     // Membership, including near misses.
     for (int probe = 0; probe < 20; ++probe) {
       const Key k = RandomKey<Key>(rng);
-      const uint64_t v = RandomValue(rng, ma.empty() || ma.begin()->second.empty()
-                                              ? 0
-                                              : *ma.begin()->second.begin());
+      const uint64_t v =
+          RandomValue(rng, ma.empty() || ma.begin()->second.empty()
+                               ? 0
+                               : *ma.begin()->second.begin());
       const bool expected = ma.count(k) && ma.at(k).count(v);
       ASSERT_EQ(a.Contains(k, GC(v)), expected);
     }
@@ -177,11 +180,11 @@ TYPED_TEST(IdSetPropertyTest, DecodesAnyConformingEncoding) {
     std::vector<std::string> groups;
     for (const auto& entry : set) {
       Ranges ranges;
-      for (const GlobRange& r : entry.globset.ranges()) ranges.push_back({r.low, r.high});
+      for (const GlobRange& r : entry.globset.ranges())
+        ranges.push_back({r.low, r.high});
       const size_t cut = rng() % (ranges.size() + 1);
-      for (const Ranges& part :
-           {Ranges(ranges.begin(), ranges.begin() + cut),
-            Ranges(ranges.begin() + cut, ranges.end())}) {
+      for (const Ranges& part : {Ranges(ranges.begin(), ranges.begin() + cut),
+                                 Ranges(ranges.begin() + cut, ranges.end())}) {
         if (part.empty() && rng() % 2) continue;
         std::string group;
         AppendKey(entry.key, &group);

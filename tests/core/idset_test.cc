@@ -55,9 +55,8 @@ TEST(IdSetTest, EncodesGroupsSortedByGuidBytes) {
   IdSet set;
   set.Insert(kG1, GC(7));
   set.Insert(kG2, GC(9));
-  EXPECT_EQ(ToHex(set.Encode()),
-            std::string(kG2Wire) + "06000000000009" + "00" + kG1Wire +
-                "06000000000007" + "00");
+  EXPECT_EQ(ToHex(set.Encode()), std::string(kG2Wire) + "06000000000009" +
+                                     "00" + kG1Wire + "06000000000007" + "00");
   EXPECT_EQ(IdSet::Decode(Span(set.Encode())).value(), set);
 }
 
@@ -74,9 +73,9 @@ TEST(IdSetTest, RealWorldVectors) {
                                        "52 35 37 50 00")))
                 .value(),
             R("1: 66606,66613-66615"));
-  EXPECT_EQ(ReplIdSet::Decode(Span(Hex("0100 05 0000000104 52 19 1A 50 00")))
-                .value(),
-            R("1: 66585-66586"));
+  EXPECT_EQ(
+      ReplIdSet::Decode(Span(Hex("0100 05 0000000104 52 19 1A 50 00"))).value(),
+      R("1: 66585-66586"));
   const IdSet seen = IdSet::Decode(Span(Hex("9bb9ffb50f44774fb488c5c6702ee3a8"
                                             "04 00000000 52 00a5 0151 50 00")))
                          .value();
@@ -86,7 +85,8 @@ TEST(IdSetTest, RealWorldVectors) {
 TEST(IdSetTest, RealWorldInvalidVectors) {
   for (const char* hex :
        {"0100 BA 000000", "0100 05 0000000104 02 191a 01 aa 52 19 1a 50 00",
-        "0100 01 0a 01 0b 01 0c 01 0d 01 0e 02 0f0e 01 a2 01 a1 52 19 1a 50 00"}) {
+        "0100 01 0a 01 0b 01 0c 01 0d 01 0e 02 0f0e 01 a2 01 a1 52 19 1a 50 "
+        "00"}) {
     EXPECT_EQ(ReplIdSet::Decode(Span(Hex(hex))).status().code(),
               absl::StatusCode::kDataLoss)
         << hex;
@@ -107,7 +107,8 @@ TEST(IdSetTest, DecodeMergesGroupsOutOfOrderOrRepeated) {
 }
 
 TEST(IdSetTest, EmptyGroupsAreDropped) {
-  const IdSet set = IdSet::Decode(Span(Hex(std::string(kG1Wire) + "00"))).value();
+  const IdSet set =
+      IdSet::Decode(Span(Hex(std::string(kG1Wire) + "00"))).value();
   EXPECT_TRUE(set.empty());
   EXPECT_EQ(set, IdSet());
 }
@@ -117,17 +118,22 @@ TEST(IdSetTest, DecodeErrorsNameTheAbsoluteByte) {
     std::string hex;
     const char* error;
   } cases[] = {
-      {"33221100", "IDSET: byte 0: truncated replica GUID: needs 16 bytes, 4 remain"},
-      {std::string(kG1Wire), "IDSET: byte 16: GLOBSET ends without an End command"},
-      {std::string(kG1Wire) + "00" + "3322", "IDSET: byte 17: truncated replica GUID"},
-      {std::string(kG1Wire) + "00" + kG2Wire + "50", "IDSET: byte 33: Pop command"},
+      {"33221100",
+       "IDSET: byte 0: truncated replica GUID: needs 16 bytes, 4 remain"},
+      {std::string(kG1Wire),
+       "IDSET: byte 16: GLOBSET ends without an End command"},
+      {std::string(kG1Wire) + "00" + "3322",
+       "IDSET: byte 17: truncated replica GUID"},
+      {std::string(kG1Wire) + "00" + kG2Wire + "50",
+       "IDSET: byte 33: Pop command"},
       {std::string(kG1Wire) + "06000000000007", "IDSET: byte 23: GLOBSET ends"},
   };
   for (const Case& c : cases) {
     absl::StatusOr<IdSet> set = IdSet::Decode(Span(Hex(c.hex)));
     ASSERT_FALSE(set.ok()) << c.hex;
     EXPECT_EQ(set.status().code(), absl::StatusCode::kDataLoss);
-    EXPECT_THAT(std::string(set.status().message()), HasSubstr(c.error)) << c.hex;
+    EXPECT_THAT(std::string(set.status().message()), HasSubstr(c.error))
+        << c.hex;
   }
 }
 
@@ -136,7 +142,12 @@ TEST(ReplIdSetTest, EncodesLittleEndianReplIdsInOrder) {
   set.Insert(0x0201, GC(1));
   set.Insert(0x0001, GC(5));
   EXPECT_EQ(ToHex(set.Encode()),
-            "0100" "06000000000005" "00" "0102" "06000000000001" "00");
+            "0100"
+            "06000000000005"
+            "00"
+            "0102"
+            "06000000000001"
+            "00");
   EXPECT_EQ(set.ToString(), "1: 5\n513: 1");
 }
 
@@ -156,14 +167,17 @@ TEST(ReplIdSetTest, RejectsReplIdZero) {
 }
 
 TEST(ReplIdSetTest, TruncatedReplId) {
-  EXPECT_THAT(std::string(ReplIdSet::Decode(Span(Hex("01"))).status().message()),
-              HasSubstr("IDSET: byte 0: truncated REPLID: needs 2 bytes, 1 remain"));
+  EXPECT_THAT(
+      std::string(ReplIdSet::Decode(Span(Hex("01"))).status().message()),
+      HasSubstr("IDSET: byte 0: truncated REPLID: needs 2 bytes, 1 remain"));
 }
 
 TEST(IdSetTest, SetOperationsWorkPerReplicaAndDropEmptyGroups) {
   const std::string g1 = kG1.ToString(), g2 = kG2.ToString();
   IdSet a = I(g1 + ": 1-10; " + g2 + ": 5");
-  const IdSet b = I(g1 + ": 5-20; " + G("{11111111-1111-1111-1111-111111111111}").ToString() + ": 1");
+  const IdSet b =
+      I(g1 + ": 5-20; " +
+        G("{11111111-1111-1111-1111-111111111111}").ToString() + ": 1");
 
   IdSet u = a;
   u.UnionWith(b);
@@ -188,8 +202,9 @@ TEST(IdSetTest, SetOperationsWorkPerReplicaAndDropEmptyGroups) {
 }
 
 TEST(IdSetTest, TextForm) {
-  const IdSet set = I("{00112233-4455-6677-8899-aabbccddeeff}: 12-20, 1-5, 9\n"
-                      "\n  {FF000000-0000-0000-0000-000000000001}: 3\r\n");
+  const IdSet set =
+      I("{00112233-4455-6677-8899-aabbccddeeff}: 12-20, 1-5, 9\n"
+        "\n  {FF000000-0000-0000-0000-000000000001}: 3\r\n");
   EXPECT_EQ(set.ToString(),
             "{FF000000-0000-0000-0000-000000000001}: 3\n"
             "{00112233-4455-6677-8899-AABBCCDDEEFF}: 1-5,9,12-20");
@@ -213,13 +228,15 @@ TEST(IdSetTest, ParseErrorsNameTheLine) {
     absl::StatusOr<IdSet> set = IdSet::Parse(c.text);
     ASSERT_FALSE(set.ok()) << c.text;
     EXPECT_EQ(set.status().code(), absl::StatusCode::kInvalidArgument);
-    EXPECT_THAT(std::string(set.status().message()), HasSubstr(c.error)) << c.text;
+    EXPECT_THAT(std::string(set.status().message()), HasSubstr(c.error))
+        << c.text;
   }
 }
 
 TEST(IdSetTest, ManyReplicasStaySorted) {
   IdSet set;
-  for (int i = 255; i >= 0; i -= 3) set.Insert(FilledGuid(static_cast<uint8_t>(i)), GC(i));
+  for (int i = 255; i >= 0; i -= 3)
+    set.Insert(FilledGuid(static_cast<uint8_t>(i)), GC(i));
   Guid previous;
   bool first = true;
   for (const auto& entry : set) {

@@ -32,7 +32,9 @@ using ::ioreplication::testing::X;
 Pcl MakePcl(int entries, uint64_t bump) {
   Pcl pcl;
   for (int i = 0; i < entries; ++i) {
-    EXPECT_TRUE(pcl.Raise(X(FilledGuid(static_cast<uint8_t>(i * 3)), 100 + (i == 0 ? bump : 0))).ok());
+    EXPECT_TRUE(pcl.Raise(X(FilledGuid(static_cast<uint8_t>(i * 3)),
+                            100 + (i == 0 ? bump : 0)))
+                    .ok());
   }
   return pcl;
 }

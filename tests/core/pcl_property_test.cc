@@ -81,20 +81,23 @@ TEST(PclPropertyTest, CompareAgreesWithTheDefinitionAndIsAntisymmetric) {
     }
     const Pcl a = FromModel(ma), b = FromModel(mb);
     const PclOrder order = a.Compare(b);
-    ASSERT_EQ(order, ModelCompare(ma, mb)) << a.ToString() << " " << b.ToString();
+    ASSERT_EQ(order, ModelCompare(ma, mb))
+        << a.ToString() << " " << b.ToString();
     ASSERT_EQ(b.Compare(a), Reverse(order));
     ASSERT_EQ(a.Includes(b), ModelIncludes(ma, mb));
     ++seen[order];
   }
   // The generator must exercise every outcome, or the test proves little.
   EXPECT_EQ(seen.size(), 4u);
-  for (const auto& [order, count] : seen) EXPECT_GT(count, 100) << PclOrderName(order);
+  for (const auto& [order, count] : seen)
+    EXPECT_GT(count, 100) << PclOrderName(order);
 }
 
 TEST(PclPropertyTest, MergeIsTheLeastUpperBound) {
   std::mt19937_64 rng(7);
   for (int i = 0; i < kCases; ++i) {
-    const Model ma = RandomModel(rng), mb = RandomModel(rng), mc = RandomModel(rng);
+    const Model ma = RandomModel(rng), mb = RandomModel(rng),
+                mc = RandomModel(rng);
     const Pcl a = FromModel(ma), b = FromModel(mb), c = FromModel(mc);
     Pcl m = a;
     ASSERT_TRUE(m.MergeFrom(b).ok());

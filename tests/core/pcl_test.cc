@@ -36,9 +36,9 @@ Pcl MakePcl(std::initializer_list<std::pair<Guid, uint64_t>> entries) {
 
 // SPEC-NOTES TV-6: a two-entry PCL, sorted by serialized GUID bytes.
 TEST(PclTest, TwoEntryVector) {
-  const std::string expected = Hex(
-      "16 00000000000000000000000000000000 00000000000a"
-      "16 33221100554477668899aabbccddeeff 000000000123");
+  const std::string expected =
+      Hex("16 00000000000000000000000000000000 00000000000a"
+          "16 33221100554477668899aabbccddeeff 000000000123");
   const Pcl pcl = MakePcl({{kG1, 0x123}, {kG0, 0x0A}});
   EXPECT_EQ(pcl.Encode(), expected);
   EXPECT_EQ(pcl.Encode().size(), 46u);
@@ -147,27 +147,33 @@ TEST(PclTest, DecodeAcceptsEveryLocalIdLength) {
   X(kG0, 1, 1).AppendSizedTo(&wire);
   X(kG1, 0x0102030405060708, 8).AppendSizedTo(&wire);
   const Pcl pcl = Pcl::Decode(Span(wire)).value();
-  EXPECT_THAT(pcl.entries(), ElementsAre(X(kG0, 1, 1), X(kG1, 0x0102030405060708, 8)));
+  EXPECT_THAT(pcl.entries(),
+              ElementsAre(X(kG0, 1, 1), X(kG1, 0x0102030405060708, 8)));
   EXPECT_EQ(pcl.Encode(), wire);
 }
 
 TEST(PclTest, DecodeRejectsMalformedInputNamingTheByte) {
-  const std::string good = Hex("16 33221100554477668899aabbccddeeff 000000000123");
+  const std::string good =
+      Hex("16 33221100554477668899aabbccddeeff 000000000123");
   struct Case {
     std::string bytes;
     const char* error;
   } cases[] = {
       {Hex("16"), "PCL: byte 1: truncated XID: needs 22 bytes, 0 remain"},
-      {good.substr(0, 20), "PCL: byte 1: truncated XID: needs 22 bytes, 19 remain"},
+      {good.substr(0, 20),
+       "PCL: byte 1: truncated XID: needs 22 bytes, 19 remain"},
       {good + Hex("16") + good.substr(1, 10), "PCL: byte 24: truncated XID"},
-      {Hex("10") + std::string(16, '\0'), "PCL: byte 0: XidSize 16 is outside 17..24"},
-      {good + Hex("30") + std::string(48, '\0'), "PCL: byte 23: XidSize 48 is outside 17..24"},
+      {Hex("10") + std::string(16, '\0'),
+       "PCL: byte 0: XidSize 16 is outside 17..24"},
+      {good + Hex("30") + std::string(48, '\0'),
+       "PCL: byte 23: XidSize 48 is outside 17..24"},
       {good + Hex("00"), "PCL: byte 23: XidSize 0 is outside 17..24"},
       {good + good,
        "PCL: byte 23: namespace GUID {00112233-4455-6677-8899-AABBCCDDEEFF} "
        "appears twice"},
       // A duplicate that arrives out of order is found too.
-      {good + Hex("16") + std::string(22, '\0') + good, "PCL: byte 46: namespace GUID"},
+      {good + Hex("16") + std::string(22, '\0') + good,
+       "PCL: byte 46: namespace GUID"},
       // Same GUID, another LocalId length: still one GUID twice.
       {good + Hex("18 33221100554477668899aabbccddeeff 0000000000000001"),
        "appears twice"},

@@ -21,9 +21,7 @@ void PutBytes(std::string& out, uint64_t v, int from, int to) {
   for (int i = from; i < to; ++i) Put(out, Byte(v, i));
 }
 
-uint64_t Prefix(uint64_t v, int n) {
-  return n == 0 ? 0 : v >> (8 * (6 - n));
-}
+uint64_t Prefix(uint64_t v, int n) { return n == 0 ? 0 : v >> (8 * (6 - n)); }
 
 }  // namespace
 
@@ -181,7 +179,9 @@ void EmitRandomly(const Ranges& rs, size_t& i, size_t end, int depth,
       }
       size_t j = i + 1;
       const uint64_t key = Prefix(lo, depth + k);
-      while (j < end && Prefix(rs[j].second, depth + k) == key && rng() % 5 != 0) ++j;
+      while (j < end && Prefix(rs[j].second, depth + k) == key &&
+             rng() % 5 != 0)
+        ++j;
       EmitRandomly(rs, i, j, depth + k, rng, out);
       Put(out, 0x50);
       continue;
@@ -196,7 +196,8 @@ void EmitRandomly(const Ranges& rs, size_t& i, size_t end, int depth,
             mask |= 1 << (v - start - 1);
           }
           ++i;
-        } while (i < end && (rs[i].second & 0xFF) <= static_cast<uint64_t>(start) + 8 &&
+        } while (i < end &&
+                 (rs[i].second & 0xFF) <= static_cast<uint64_t>(start) + 8 &&
                  rng() % 4 != 0);
         Put(out, 0x42);
         Put(out, start);

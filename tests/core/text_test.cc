@@ -41,7 +41,8 @@ TEST(DecimalTest, StrictDigitsWithinAMaximum) {
   EXPECT_FALSE(ParseDecimal("", 10).ok());
   EXPECT_FALSE(ParseDecimal("-1", 10).ok());
   EXPECT_FALSE(ParseDecimal(" 1", 10).ok());
-  EXPECT_EQ(ParseDecimal("18446744073709551615", ~uint64_t{0}).value(), ~uint64_t{0});
+  EXPECT_EQ(ParseDecimal("18446744073709551615", ~uint64_t{0}).value(),
+            ~uint64_t{0});
   EXPECT_FALSE(ParseDecimal("18446744073709551616", ~uint64_t{0}).ok());
   EXPECT_EQ(ParseGlobCntText("281474976710655").value(), 281474976710655u);
   EXPECT_FALSE(ParseGlobCntText("281474976710656").ok());

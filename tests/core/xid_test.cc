@@ -40,7 +40,8 @@ TEST(XidTest, SizedXidVector) {
 
 TEST(XidTest, LocalIdOfEveryLengthRoundTrips) {
   for (size_t size = 1; size <= 8; ++size) {
-    const uint64_t max = size == 8 ? ~uint64_t{0} : (uint64_t{1} << (8 * size)) - 1;
+    const uint64_t max =
+        size == 8 ? ~uint64_t{0} : (uint64_t{1} << (8 * size)) - 1;
     for (uint64_t v : {uint64_t{0}, uint64_t{1}, max / 3, max}) {
       const Xid xid = X(kG1, v, size);
       const std::string wire = xid.Encode();
@@ -58,9 +59,7 @@ TEST(XidTest, LocalIdIsBigEndian) {
   EXPECT_EQ(ToHex(X(kG1, 0x0102, 4).Encode()).substr(32), "00000102");
 }
 
-TEST(XidTest, LengthIsPartOfTheValue) {
-  EXPECT_NE(X(kG1, 5, 6), X(kG1, 5, 8));
-}
+TEST(XidTest, LengthIsPartOfTheValue) { EXPECT_NE(X(kG1, 5, 6), X(kG1, 5, 8)); }
 
 TEST(XidTest, CreateRejectsBadSizesAndValues) {
   EXPECT_FALSE(Xid::Create(kG1, 0, 0).ok());
@@ -90,9 +89,12 @@ TEST(XidTest, DecodeSizedRejectsEveryMalformation) {
     const char* error;
   } cases[] = {
       {"", "byte 0: truncated SizedXid"},
-      {Hex("10") + std::string(16, '\0'), "byte 0: XidSize 16 is outside 17..24"},
-      {Hex("19") + std::string(25, '\0'), "byte 0: XidSize 25 is outside 17..24"},
-      {Hex("16") + std::string(21, '\0'), "byte 1: truncated XID: needs 22 bytes, 21 remain"},
+      {Hex("10") + std::string(16, '\0'),
+       "byte 0: XidSize 16 is outside 17..24"},
+      {Hex("19") + std::string(25, '\0'),
+       "byte 0: XidSize 25 is outside 17..24"},
+      {Hex("16") + std::string(21, '\0'),
+       "byte 1: truncated XID: needs 22 bytes, 21 remain"},
       {Hex("11") + std::string(18, '\0'), "byte 18: 1 trailing bytes"},
   };
   for (const Case& c : cases) {

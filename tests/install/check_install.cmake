@@ -1,6 +1,9 @@
 # Installs the build tree into a scratch prefix, then builds and runs a small
 # consumer against it twice: through find_package(ioreplication) and through
 # pkg-config. Run by ctest as the install_consumer test.
+#
+# Optional: -DCXX_FLAGS=... -DLINK_FLAGS=... (the parent build's, so that a
+# sanitizer build's consumer links the same runtime).
 foreach(var SOURCE_DIR BUILD_DIR WORK_DIR)
   if(NOT DEFINED ${var})
     message(FATAL_ERROR "check_install.cmake needs -D${var}=...")
@@ -20,7 +23,8 @@ run(${CMAKE_COMMAND} --install ${BUILD_DIR} --prefix ${prefix})
 
 # 1. CMake package.
 run(${CMAKE_COMMAND} -S ${SOURCE_DIR}/tests/install/consumer -B ${WORK_DIR}/cmake
-    -DCMAKE_PREFIX_PATH=${prefix} -DCMAKE_BUILD_TYPE=Release)
+    -DCMAKE_PREFIX_PATH=${prefix} -DCMAKE_BUILD_TYPE=Release
+    "-DCMAKE_CXX_FLAGS=${CXX_FLAGS}" "-DCMAKE_EXE_LINKER_FLAGS=${LINK_FLAGS}")
 run(${CMAKE_COMMAND} --build ${WORK_DIR}/cmake)
 run(${WORK_DIR}/cmake/consumer)
 
@@ -34,7 +38,7 @@ execute_process(COMMAND pkg-config --cflags --libs ioreplication
 if(NOT rc EQUAL 0)
   message(FATAL_ERROR "pkg-config could not find ioreplication in ${pc_dir}")
 endif()
-separate_arguments(flags UNIX_COMMAND "${flags}")
+separate_arguments(flags UNIX_COMMAND "${flags} ${CXX_FLAGS} ${LINK_FLAGS}")
 get_filename_component(libdir ${pc_dir} DIRECTORY)
 run(c++ ${SOURCE_DIR}/tests/install/consumer/consumer.cc ${flags}
     -Wl,-rpath,${libdir} -o ${WORK_DIR}/consumer_pkgconfig)

@@ -34,9 +34,10 @@ std::string ReadFile(const std::string& path) {
 // Runs the binary through the shell; arguments are quoted by the caller.
 Result Iorepl(const std::string& args) {
   // ctest runs the cases in parallel: give each its own files.
-  const std::string base = ::testing::TempDir() + "/iorepl_" +
-                           ::testing::UnitTest::GetInstance()->current_test_info()->name() +
-                           "_" + std::to_string(getpid());
+  const std::string base =
+      ::testing::TempDir() + "/iorepl_" +
+      ::testing::UnitTest::GetInstance()->current_test_info()->name() + "_" +
+      std::to_string(getpid());
   const std::string out = base + ".out", err = base + ".err";
   const std::string command = std::string(IOREPL_BINARY) + " " + args + " >" +
                               out + " 2>" + err + " </dev/null";
@@ -46,7 +47,8 @@ Result Iorepl(const std::string& args) {
 }
 
 TEST(IoreplBinaryTest, InspectSucceeds) {
-  const Result r = Iorepl("inspect xid 0x33221100554477668899aabbccddeeff000000000123");
+  const Result r =
+      Iorepl("inspect xid 0x33221100554477668899aabbccddeeff000000000123");
   EXPECT_EQ(r.status, 0);
   EXPECT_EQ(r.out, "{00112233-4455-6677-8899-AABBCCDDEEFF}:291\n");
   EXPECT_EQ(r.err, "");
@@ -56,13 +58,16 @@ TEST(IoreplBinaryTest, BadInputExitsTwoWithOneLine) {
   const Result r = Iorepl("inspect pcl 16ff");
   EXPECT_EQ(r.status, 2);
   EXPECT_EQ(r.out, "");
-  EXPECT_EQ(r.err, "iorepl: PCL: byte 1: truncated XID: needs 22 bytes, 1 remain\n");
+  EXPECT_EQ(r.err,
+            "iorepl: PCL: byte 1: truncated XID: needs 22 bytes, 1 remain\n");
 }
 
 TEST(IoreplBinaryTest, EncodeThenInspect) {
-  const Result encoded = Iorepl("encode idset '{00112233-4455-6677-8899-AABBCCDDEEFF}: 1-5,9,12-20'");
+  const Result encoded = Iorepl(
+      "encode idset '{00112233-4455-6677-8899-AABBCCDDEEFF}: 1-5,9,12-20'");
   ASSERT_EQ(encoded.status, 0);
-  const Result r = Iorepl("inspect idset " + encoded.out.substr(0, encoded.out.size() - 1));
+  const Result r =
+      Iorepl("inspect idset " + encoded.out.substr(0, encoded.out.size() - 1));
   EXPECT_EQ(r.out, "{00112233-4455-6677-8899-AABBCCDDEEFF}: 1-5,9,12-20\n");
 }
 

@@ -49,8 +49,9 @@ TEST(InspectXidTest, PrintsGuidAndDecimalLocalId) {
   EXPECT_EQ(r.out, "{00112233-4455-6677-8899-AABBCCDDEEFF}:291\n");
   EXPECT_EQ(r.err, "");
   EXPECT_EQ(Iorepl({"inspect", "xid", std::string("0x") + kG1Xid}).out, r.out);
-  EXPECT_EQ(Iorepl({"inspect", "xid", "33221100554477668899AABBCCDDEEFF01"}).out,
-            "{00112233-4455-6677-8899-AABBCCDDEEFF}:1\n");
+  EXPECT_EQ(
+      Iorepl({"inspect", "xid", "33221100554477668899AABBCCDDEEFF01"}).out,
+      "{00112233-4455-6677-8899-AABBCCDDEEFF}:1\n");
 }
 
 TEST(InspectXidTest, RejectsBadInput) {
@@ -63,8 +64,8 @@ TEST(InspectXidTest, RejectsBadInput) {
 
 TEST(InspectPclTest, PrintsEntriesInStoredOrder) {
   // G1 first, then the all-zero GUID: not sorted, but accepted.
-  const std::string hex = std::string("16") + kG1Xid + "16" +
-                          std::string(32, '0') + "00000000000a";
+  const std::string hex =
+      std::string("16") + kG1Xid + "16" + std::string(32, '0') + "00000000000a";
   const Result r = Iorepl({"inspect", "pcl", hex});
   EXPECT_EQ(r.status, 0);
   EXPECT_EQ(r.out,
@@ -76,15 +77,18 @@ TEST(InspectPclTest, PrintsEntriesInStoredOrder) {
 TEST(InspectPclTest, RejectsBadInputNamingTheByte) {
   ExpectRejected(Iorepl({"inspect", "pcl", std::string("16") + kG1Xid + "30"}),
                  "PCL: byte 23: XidSize 48 is outside 17..24");
-  ExpectRejected(Iorepl({"inspect", "pcl", std::string("16") + kG1Xid + "16" + kG1Xid}),
-                 "PCL: byte 23: namespace GUID {00112233-4455-6677-8899-AABBCCDDEEFF} "
-                 "appears twice");
-  ExpectRejected(Iorepl({"inspect", "pcl", "1633"}), "PCL: byte 1: truncated XID");
+  ExpectRejected(
+      Iorepl({"inspect", "pcl", std::string("16") + kG1Xid + "16" + kG1Xid}),
+      "PCL: byte 23: namespace GUID {00112233-4455-6677-8899-AABBCCDDEEFF} "
+      "appears twice");
+  ExpectRejected(Iorepl({"inspect", "pcl", "1633"}),
+                 "PCL: byte 1: truncated XID");
 }
 
 TEST(InspectIdSetTest, GuidAndReplIdForms) {
-  const Result r = Iorepl({"inspect", "idset",
-                        "9bb9ffb50f44774fb488c5c6702ee3a804000000005200a501515000"});
+  const Result r =
+      Iorepl({"inspect", "idset",
+              "9bb9ffb50f44774fb488c5c6702ee3a804000000005200a501515000"});
   EXPECT_EQ(r.status, 0);
   EXPECT_EQ(r.out, "{B5FFB99B-440F-4F77-B488-C5C6702EE3A8}: 165-337\n");
   // --replid before or after the argument.
@@ -102,7 +106,8 @@ TEST(InspectIdSetTest, OneLinePerReplicaAscending) {
       "{FF000000-0000-0000-0000-000000000001}: 7";
   const Result encoded = Iorepl({"encode", "idset", text});
   ASSERT_EQ(encoded.status, 0) << encoded.err;
-  const Result r = Iorepl({"inspect", "idset", encoded.out.substr(0, encoded.out.size() - 1)});
+  const Result r = Iorepl(
+      {"inspect", "idset", encoded.out.substr(0, encoded.out.size() - 1)});
   EXPECT_EQ(r.out,
             "{FF000000-0000-0000-0000-000000000001}: 7\n"
             "{00112233-4455-6677-8899-AABBCCDDEEFF}: 1-5,9,12-20\n");
@@ -111,9 +116,11 @@ TEST(InspectIdSetTest, OneLinePerReplicaAscending) {
 TEST(InspectIdSetTest, RejectsBadInput) {
   ExpectRejected(Iorepl({"inspect", "idset", "0100ba000000", "--replid"}),
                  "IDSET: byte 2: unknown GLOBSET command 0xba");
-  ExpectRejected(Iorepl({"inspect", "idset", "0000060000000000010000", "--replid"}),
-                 "IDSET: byte 0: REPLID 0 is reserved");
-  ExpectRejected(Iorepl({"inspect", "idset", "0100"}), "IDSET: byte 0: truncated replica GUID");
+  ExpectRejected(
+      Iorepl({"inspect", "idset", "0000060000000000010000", "--replid"}),
+      "IDSET: byte 0: REPLID 0 is reserved");
+  ExpectRejected(Iorepl({"inspect", "idset", "0100"}),
+                 "IDSET: byte 0: truncated replica GUID");
 }
 
 TEST(PclCompareTest, OneWord) {
@@ -131,34 +138,44 @@ TEST(PclCompareTest, OneWord) {
 TEST(PclCompareTest, RejectsBadInputAndArity) {
   ExpectRejected(Iorepl({"pcl-compare", "16", ""}), "PCL: byte 1: truncated");
   ExpectRejected(Iorepl({"pcl-compare", "", "xx"}), "hex: character 0");
-  ExpectRejected(Iorepl({"pcl-compare", ""}), "'pcl-compare' takes 2 arguments, got 1");
+  ExpectRejected(Iorepl({"pcl-compare", ""}),
+                 "'pcl-compare' takes 2 arguments, got 1");
 }
 
 TEST(EncodeIdSetTest, CanonicalLowerCaseHex) {
-  const Result r = Iorepl({"encode", "idset",
-                        "{00000000-0000-0000-0000-000000000000}: 1-3,5,7-9"});
+  const Result r = Iorepl(
+      {"encode", "idset", "{00000000-0000-0000-0000-000000000000}: 1-3,5,7-9"});
   EXPECT_EQ(r.status, 0);
-  EXPECT_EQ(r.out, std::string(32, '0') + "05000000000042" "01eb" "5000\n");
-  EXPECT_EQ(Iorepl({"encode", "idset", "1: 66606, 66613-66615", "--replid"}).out,
-            "0100050000000104012e5235375000\n");
+  EXPECT_EQ(r.out, std::string(32, '0') +
+                       "05000000000042"
+                       "01eb"
+                       "5000\n");
+  EXPECT_EQ(
+      Iorepl({"encode", "idset", "1: 66606, 66613-66615", "--replid"}).out,
+      "0100050000000104012e5235375000\n");
   // Several replicas separated by ';'.
   EXPECT_THAT(Iorepl({"encode", "idset",
-                   "{00000000-0000-0000-0000-000000000001}: 1; "
-                   "{00000000-0000-0000-0000-000000000000}: 2"})
+                      "{00000000-0000-0000-0000-000000000001}: 1; "
+                      "{00000000-0000-0000-0000-000000000000}: 2"})
                   .out,
-              EndsWith("06000000000001" "00\n"));
+              EndsWith("06000000000001"
+                       "00\n"));
 }
 
 TEST(EncodeIdSetTest, RoundTripsThroughInspect) {
-  const std::string text = "{12345678-9ABC-DEF0-1234-56789ABCDEF0}: 1-5,9,12-20,70000,281474976710655";
+  const std::string text =
+      "{12345678-9ABC-DEF0-1234-56789ABCDEF0}: "
+      "1-5,9,12-20,70000,281474976710655";
   const Result encoded = Iorepl({"encode", "idset", text});
   ASSERT_EQ(encoded.status, 0);
-  const Result decoded = Iorepl({"inspect", "idset", encoded.out.substr(0, encoded.out.size() - 1)});
+  const Result decoded = Iorepl(
+      {"inspect", "idset", encoded.out.substr(0, encoded.out.size() - 1)});
   EXPECT_EQ(decoded.out, text + "\n");
 }
 
 TEST(EncodeIdSetTest, RejectsBadText) {
-  ExpectRejected(Iorepl({"encode", "idset", "{00000000-0000-0000-0000-000000000000}: 5-1"}),
+  ExpectRejected(Iorepl({"encode", "idset",
+                         "{00000000-0000-0000-0000-000000000000}: 5-1"}),
                  "inverted");
   ExpectRejected(Iorepl({"encode", "idset", "1-5"}), "line 1");
   ExpectRejected(Iorepl({"encode", "idset", "0: 1", "--replid"}), "REPLID 0");
@@ -167,15 +184,20 @@ TEST(EncodeIdSetTest, RejectsBadText) {
 TEST(CliTest, UsageErrors) {
   ExpectRejected(Iorepl({}), "missing command");
   ExpectRejected(Iorepl({"frobnicate"}), "unknown command 'frobnicate'");
-  ExpectRejected(Iorepl({"inspect", "blob", "00"}), "unknown command 'inspect blob'");
-  ExpectRejected(Iorepl({"inspect", "xid"}), "'inspect xid' takes 1 argument, got 0");
-  ExpectRejected(Iorepl({"inspect", "xid", "00", "00"}), "takes 1 argument, got 2");
-  ExpectRejected(Iorepl({"inspect", "xid", "00", "--bogus"}), "unknown option '--bogus'");
+  ExpectRejected(Iorepl({"inspect", "blob", "00"}),
+                 "unknown command 'inspect blob'");
+  ExpectRejected(Iorepl({"inspect", "xid"}),
+                 "'inspect xid' takes 1 argument, got 0");
+  ExpectRejected(Iorepl({"inspect", "xid", "00", "00"}),
+                 "takes 1 argument, got 2");
+  ExpectRejected(Iorepl({"inspect", "xid", "00", "--bogus"}),
+                 "unknown option '--bogus'");
 }
 
 TEST(CliTest, DoubleDashEndsOptions) {
   // After "--", "--replid" would be an argument: here it makes arity wrong.
-  ExpectRejected(Iorepl({"inspect", "idset", "--", "--replid"}), "hex: character 0");
+  ExpectRejected(Iorepl({"inspect", "idset", "--", "--replid"}),
+                 "hex: character 0");
 }
 
 TEST(CliTest, HelpAndVersion) {

@@ -45,23 +45,28 @@ struct Verb {
 
 const std::vector<Verb>& Verbs() {
   static const auto* verbs = new std::vector<Verb>{
-      {{"inspect", "xid"}, 1,
+      {{"inspect", "xid"},
+       1,
        [](const CommandLine& c, size_t i, std::ostream& out) {
          return InspectXid(c.positional[i], out);
        }},
-      {{"inspect", "pcl"}, 1,
+      {{"inspect", "pcl"},
+       1,
        [](const CommandLine& c, size_t i, std::ostream& out) {
          return InspectPcl(c.positional[i], out);
        }},
-      {{"inspect", "idset"}, 1,
+      {{"inspect", "idset"},
+       1,
        [](const CommandLine& c, size_t i, std::ostream& out) {
          return InspectIdSet(c.positional[i], c.Has("replid"), out);
        }},
-      {{"pcl-compare"}, 2,
+      {{"pcl-compare"},
+       2,
        [](const CommandLine& c, size_t i, std::ostream& out) {
          return ComparePcls(c.positional[i], c.positional[i + 1], out);
        }},
-      {{"encode", "idset"}, 1,
+      {{"encode", "idset"},
+       1,
        [](const CommandLine& c, size_t i, std::ostream& out) {
          return EncodeIdSet(c.positional[i], c.Has("replid"), out);
        }},
@@ -84,11 +89,11 @@ int RunCli(const std::vector<std::string>& args, std::ostream& out,
   absl::StatusOr<CommandLine> line =
       ParseCommandLine(args, {"help", "version", "replid"});
   if (!line.ok()) {
-    err << "iorepl: " << line.status().message()
-        << " (see 'iorepl --help')\n";
+    err << "iorepl: " << line.status().message() << " (see 'iorepl --help')\n";
     return kExitUsage;
   }
-  if (line->Has("help") || (!line->positional.empty() && line->positional[0] == "help")) {
+  if (line->Has("help") ||
+      (!line->positional.empty() && line->positional[0] == "help")) {
     out << kUsage;
     return kExitOk;
   }
@@ -105,7 +110,8 @@ int RunCli(const std::vector<std::string>& args, std::ostream& out,
     const size_t given = line->positional.size() - verb.words.size();
     if (given != verb.arity) {
       std::string name;
-      for (const std::string& w : verb.words) name += (name.empty() ? "" : " ") + w;
+      for (const std::string& w : verb.words)
+        name += (name.empty() ? "" : " ") + w;
       err << "iorepl: '" << name << "' takes " << verb.arity << " argument"
           << (verb.arity == 1 ? "" : "s") << ", got " << given
           << " (see 'iorepl --help')\n";
