@@ -53,7 +53,8 @@ uint64_t PrefixMask(int depth) {
 
 class Encoder {
  public:
-  explicit Encoder(std::string* out) : out_(out), pos_(out->size()) {}
+  explicit Encoder(std::string* out)
+      : out_(out), begin_(out->size()), pos_(begin_) {}
 
   void Encode(std::span<const GlobRange> ranges) {
     if (!ranges.empty()) Run(ranges.data(), ranges.data() + ranges.size(), 0);
@@ -67,10 +68,13 @@ class Encoder {
   static constexpr size_t kMaxCommand = 13;
 
   // Output goes through a raw cursor; Reserve() runs once per command so the
-  // per-byte path has no capacity check.
+  // per-byte path has no capacity check. Growth is geometric in what this
+  // GLOBSET wrote, not in the whole buffer, so that an IDSET of many small
+  // groups does not zero-fill its whole output once per group.
   void Reserve(size_t n) {
-    if (out_->size() - pos_ < n)
-      out_->resize(std::max(2 * out_->size(), pos_ + 256));
+    if (out_->size() - pos_ < n) {
+      out_->resize(pos_ + std::max<size_t>(n + 256, pos_ - begin_));
+    }
   }
   void Put(uint8_t b) { (*out_)[pos_++] = static_cast<char>(b); }
   void PutBytes(uint64_t v, int from, int to) {
@@ -209,7 +213,8 @@ class Encoder {
   }
 
   std::string* out_;
-  size_t pos_;  // bytes of *out_ written so far
+  const size_t begin_;  // where this GLOBSET starts in *out_
+  size_t pos_;          // bytes of *out_ written so far
 };
 
 }  // namespace

@@ -16,6 +16,14 @@ int HexDigit(char c) {
   return -1;
 }
 
+// A character as an error message may quote it: printable ASCII as itself,
+// anything else as \xNN, so that a message stays on one line.
+std::string Quoted(char c) {
+  const unsigned char u = static_cast<unsigned char>(c);
+  if (u >= 0x20 && u < 0x7F) return std::string("'") + c + "'";
+  return absl::StrCat("'\\x", absl::Hex(u, absl::kZeroPad2), "'");
+}
+
 }  // namespace
 
 std::string_view Trim(std::string_view text) {
@@ -34,7 +42,7 @@ absl::StatusOr<uint64_t> ParseDecimal(std::string_view text, uint64_t max) {
   for (char c : text) {
     if (c < '0' || c > '9') {
       return absl::InvalidArgumentError(
-          absl::StrCat("'", std::string(1, c), "' is not a decimal digit"));
+          absl::StrCat(Quoted(c), " is not a decimal digit"));
     }
     const uint64_t digit = static_cast<uint64_t>(c - '0');
     if (value > (max - digit) / 10) {
@@ -63,8 +71,8 @@ absl::StatusOr<std::string> ParseHex(std::string_view text) {
     const int hi = HexDigit(digits[i]);
     if (hi < 0) {
       return absl::InvalidArgumentError(
-          absl::StrCat("hex: character ", base + i, ": '",
-                       std::string(1, digits[i]), "' is not a hex digit"));
+          absl::StrCat("hex: character ", base + i, ": ", Quoted(digits[i]),
+                       " is not a hex digit"));
     }
     if (i + 1 == digits.size()) {
       return absl::InvalidArgumentError(
@@ -74,8 +82,8 @@ absl::StatusOr<std::string> ParseHex(std::string_view text) {
     const int lo = HexDigit(digits[i + 1]);
     if (lo < 0) {
       return absl::InvalidArgumentError(
-          absl::StrCat("hex: character ", base + i + 1, ": '",
-                       std::string(1, digits[i + 1]), "' is not a hex digit"));
+          absl::StrCat("hex: character ", base + i + 1, ": ",
+                       Quoted(digits[i + 1]), " is not a hex digit"));
     }
     out.push_back(static_cast<char>(hi << 4 | lo));
   }

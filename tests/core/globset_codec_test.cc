@@ -173,6 +173,14 @@ TEST(GlobSetCodecTest, CanonicalEncodings) {
   }
 }
 
+TEST(GlobSetCodecTest, EncodeToAppends) {
+  std::string out = "prefix";
+  S("1-3,5,7-9").EncodeTo(&out);
+  S("7").EncodeTo(&out);
+  EXPECT_EQ(out, "prefix" + Hex("05 0000000000 42 01 EB 50 00") +
+                     Hex("06 000000000007 00"));
+}
+
 // A random set: dense runs, sparse values and values spread over 48 bits.
 GlobSet RandomSet(std::mt19937_64& rng) {
   GlobSet set;

@@ -28,6 +28,9 @@ TEST(HexTest, ErrorsNameTheCharacter) {
   EXPECT_THAT(std::string(ParseHex(" 0a").status().message()),
               HasSubstr("character 0"));
   EXPECT_FALSE(ParseHex("0x0x00").ok());
+  // Control characters are quoted so that the message stays on one line.
+  EXPECT_THAT(std::string(ParseHex("0\n").status().message()),
+              HasSubstr("character 1: '\\x0a' is not a hex digit"));
 }
 
 TEST(HexTest, FormatsLowerCase) {

@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "absl/status/status.h"
+#include "absl/strings/str_join.h"
 #include "command_line.h"
 #include "inspect_commands.h"
 #include "ioreplication/version.h"
@@ -109,12 +110,9 @@ int RunCli(const std::vector<std::string>& args, std::ostream& out,
     if (!Matches(verb, *line)) continue;
     const size_t given = line->positional.size() - verb.words.size();
     if (given != verb.arity) {
-      std::string name;
-      for (const std::string& w : verb.words)
-        name += (name.empty() ? "" : " ") + w;
-      err << "iorepl: '" << name << "' takes " << verb.arity << " argument"
-          << (verb.arity == 1 ? "" : "s") << ", got " << given
-          << " (see 'iorepl --help')\n";
+      err << "iorepl: '" << absl::StrJoin(verb.words, " ") << "' takes "
+          << verb.arity << " argument" << (verb.arity == 1 ? "" : "s")
+          << ", got " << given << " (see 'iorepl --help')\n";
       return kExitUsage;
     }
     // Buffer the output so that a failure prints nothing on stdout.
