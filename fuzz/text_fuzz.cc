@@ -1,10 +1,11 @@
 // Copyright 2026 The ioreplication Authors. SPDX-License-Identifier: Apache-2.0
 //
 // The text forms iorepl accepts on its command line: hex, GUIDs, GLOBSET and
-// IDSET text. No crash; whatever parses prints back to text that parses to
-// the same value.
+// IDSET text; and UTF-8 validation of names and strings. No crash; whatever
+// parses prints back to text that parses to the same value.
 
 #include "core/text.h"
+#include "core/utf8.h"
 #include "fuzz_util.h"
 #include "ioreplication/guid.h"
 #include "ioreplication/idset.h"
@@ -18,6 +19,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       bytes.ok()) {
     FUZZ_CHECK(core_internal::ParseHex(core_internal::ToHex(*bytes)).value() ==
                *bytes);
+  }
+  if (core_internal::ValidateUtf8(text, "text").ok()) {
+    FUZZ_CHECK(core_internal::CodePointCount(text) <= text.size());
   }
   if (absl::StatusOr<Guid> guid = Guid::Parse(text); guid.ok()) {
     FUZZ_CHECK(Guid::Parse(guid->ToString()).value() == *guid);

@@ -4,11 +4,14 @@
 // exports is reachable, so a missing IOREPL_EXPORT fails to link here.
 
 #include "gtest/gtest.h"
+#include "ioreplication/acl.h"
 #include "ioreplication/clock.h"
+#include "ioreplication/folder.h"
 #include "ioreplication/globset.h"
 #include "ioreplication/guid.h"
 #include "ioreplication/ids.h"
 #include "ioreplication/idset.h"
+#include "ioreplication/item.h"
 #include "ioreplication/pcl.h"
 #include "ioreplication/version.h"
 #include "ioreplication/xid.h"
@@ -42,6 +45,16 @@ TEST(SharedLibraryTest, EveryCoreTypeIsUsable) {
             1u);
   EXPECT_EQ(ShortId(1, cn.counter()).ToUint64(), 0x2301000000000001u);
   EXPECT_EQ(GlobSet::Parse("1-3").value().Count(), 3u);
+
+  Item item;
+  item.message_class = "IPM.Post";
+  ASSERT_TRUE(
+      item.properties.Set(PropTag(0x0037, PropType::kString), std::string("Hi"))
+          .ok());
+  EXPECT_TRUE(ValidateItem(item).ok());
+  EXPECT_FALSE(ValidateFolderName("a/b").ok());
+  Acl acl;
+  EXPECT_TRUE(acl.Set("Default", rights::kReviewer).ok());
 
   Clock clock;
   const FileTime first = clock.Now();

@@ -1,0 +1,38 @@
+// Copyright 2026 The ioreplication Authors. SPDX-License-Identifier: Apache-2.0
+//
+// Tombstone: what remains of a deleted folder or item.
+//
+// A deletion is a change like any other: it has its own change number, so it
+// travels in the same change stream as edits, and a PCL (the object's last
+// PCL raised with the deletion), so that an older copy arriving later is
+// recognized as older and not resurrected, and an edit made concurrently
+// elsewhere is recognized as a conflict (DESIGN.md invariant 5).
+//
+// Thread safety: a value.
+
+#ifndef IOREPLICATION_TOMBSTONE_H_
+#define IOREPLICATION_TOMBSTONE_H_
+
+#include "ioreplication/clock.h"
+#include "ioreplication/ids.h"
+#include "ioreplication/pcl.h"
+
+namespace ioreplication {
+
+enum class ObjectKind { kFolder, kItem };
+
+struct Tombstone {
+  SourceKey source_key;
+  ObjectKind kind = ObjectKind::kItem;
+  // The folder the object was in (for an item) or under (for a folder).
+  SourceKey parent;
+  ChangeNumber deletion_cn;
+  Pcl pcl;
+  FileTime deleted_at;
+
+  friend bool operator==(const Tombstone& a, const Tombstone& b) = default;
+};
+
+}  // namespace ioreplication
+
+#endif  // IOREPLICATION_TOMBSTONE_H_

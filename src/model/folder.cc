@@ -1,0 +1,36 @@
+// Copyright 2026 The ioreplication Authors. SPDX-License-Identifier: Apache-2.0
+
+#include "ioreplication/folder.h"
+
+#include "absl/strings/str_cat.h"
+#include "core/utf8.h"
+
+namespace ioreplication {
+
+absl::Status ValidateFolderName(std::string_view name) {
+  if (name.empty()) return absl::InvalidArgumentError("folder name is empty");
+  if (absl::Status s = core_internal::ValidateUtf8(name, "folder name");
+      !s.ok()) {
+    return s;
+  }
+  for (size_t i = 0; i < name.size(); ++i) {
+    const unsigned char c = static_cast<unsigned char>(name[i]);
+    if (c == '/') {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "folder name: byte ", i, ": '/' separates folders in paths"));
+    }
+    if (c < 0x20 || c == 0x7F) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("folder name: byte ", i, ": control character"));
+    }
+  }
+  const size_t length = core_internal::CodePointCount(name);
+  if (length > kMaxFolderNameLength) {
+    return absl::InvalidArgumentError(absl::StrCat("folder name is ", length,
+                                                   " characters; the limit is ",
+                                                   kMaxFolderNameLength));
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace ioreplication

@@ -1,0 +1,56 @@
+// Copyright 2026 The ioreplication Authors. SPDX-License-Identifier: Apache-2.0
+
+#include "core/utf8.h"
+
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+
+namespace ioreplication::core_internal {
+namespace {
+
+using ::testing::HasSubstr;
+
+TEST(Utf8Test, AcceptsWellFormedText) {
+  for (const char* ok : {"", "plain", "Grüße", "日本語", "\xF0\x9F\x93\xA7",
+                         "\xEF\xBF\xBD", "\xF4\x8F\xBF\xBF", "a\tb"}) {
+    EXPECT_TRUE(ValidateUtf8(ok, "text").ok()) << ok;
+  }
+}
+
+TEST(Utf8Test, RejectsMalformedTextNamingTheByte) {
+  struct Case {
+    std::string text;
+    size_t byte;
+  } cases[] = {
+      {"\x80", 0},              // lone continuation byte
+      {"ab\xC3", 2},            // truncated sequence
+      {"\xC0\xAF", 0},          // overlong '/'
+      {"\xC1\xBF", 0},          // overlong
+      {"\xE0\x80\xAF", 0},      // overlong 3-byte
+      {"x\xED\xA0\x80", 1},     // UTF-16 surrogate
+      {"\xF0\x80\x80\xAF", 0},  // overlong 4-byte
+      {"\xF4\x90\x80\x80", 0},  // past U+10FFFF
+      {"\xF5\x80\x80\x80", 0},  // invalid lead byte
+      {"\xFF", 0},
+      {"ok\xE2\x82", 2},    // truncated 3-byte
+      {"\xE2\x28\xA1", 0},  // bad continuation
+  };
+  for (const Case& c : cases) {
+    const absl::Status s = ValidateUtf8(c.text, "name");
+    ASSERT_FALSE(s.ok());
+    EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument);
+    EXPECT_THAT(
+        std::string(s.message()),
+        HasSubstr("name: byte " + std::to_string(c.byte) + ": invalid UTF-8"));
+  }
+}
+
+TEST(Utf8Test, CountsCodePoints) {
+  EXPECT_EQ(CodePointCount(""), 0u);
+  EXPECT_EQ(CodePointCount("abc"), 3u);
+  EXPECT_EQ(CodePointCount("Grüße"), 5u);
+  EXPECT_EQ(CodePointCount("\xF0\x9F\x93\xA7x"), 2u);
+}
+
+}  // namespace
+}  // namespace ioreplication::core_internal
