@@ -1,0 +1,217 @@
+// Copyright 2026 The ioreplication Authors. SPDX-License-Identifier: Apache-2.0
+//
+// Store: what a mail store implements to take part in replication.
+//
+// The replication engine keeps everything it knows about an organization's
+// public folders in a Store: the folders, items and tombstones, the replica's
+// identity and change-number counter, and named sync-state blobs. ioreplication
+// ships stores (memory, SQLite; more later) and a host plugs its own in by
+// implementing this interface (or, from C, the equivalent vtable).
+//
+// A store persists; it does not decide. Change numbers, change keys, PCLs and
+// timestamps are set by the caller (the Replica for local changes, the
+// importer for replicated ones), and the store keeps them exactly as given.
+// What a store does check, so that bad input never reaches disk: object
+// validity (ValidateFolderName, ValidateItem, the size limit), that a parent
+// exists, and that a source key is used once.
+//
+// Contract for every method, unless its comment says otherwise:
+//  - Threading: a Store object is used by one thread at a time. Different
+//    Store objects over the same data (e.g. two handles on one SQLite file)
+//    may be used from different threads or processes.
+//  - Transactions: writes (Insert*, Update*, Delete*, Put*, SetIdentity) are
+//    made inside Begin()/Commit(); nothing they do is visible to other handles
+//    before Commit(), and Rollback() undoes all of them. A write outside a
+//    transaction is FailedPreconditionError. Reads work inside or outside one
+//    and see the transaction's own writes.
+//  - Errors: a failed write changes nothing (the transaction stays open and
+//    usable). NotFoundError when a source key is absent, AlreadyExistsError
+//    when it is taken, FailedPreconditionError for a missing parent,
+//    InvalidArgumentError for invalid objects, ResourceExhaustedError past the
+//    size limit, and DataLossError or UnavailableError for storage trouble.
+//  - Ownership: arguments are borrowed for the call; results are owned by the
+//    caller.
+
+#ifndef IOREPLICATION_STORE_H_
+#define IOREPLICATION_STORE_H_
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "ioreplication/export.h"
+#include "ioreplication/folder.h"
+#include "ioreplication/globcnt.h"
+#include "ioreplication/guid.h"
+#include "ioreplication/ids.h"
+#include "ioreplication/idset.h"
+#include "ioreplication/item.h"
+#include "ioreplication/tombstone.h"
+
+namespace ioreplication {
+
+// Who issues this store's new change numbers and source keys.
+struct StoreIdentity {
+  Guid replica;
+  // Counts the GUIDs this store has had: 0 for the first, +1 each time it
+  // takes a new one (after a restore from backup).
+  uint32_t epoch = 0;
+
+  friend bool operator==(const StoreIdentity& a,
+                         const StoreIdentity& b) = default;
+};
+
+// An inclusive block of counter values reserved for one replica GUID.
+struct CounterBlock {
+  GlobCnt first;
+  GlobCnt last;
+};
+
+// One entry of the change stream: the current version of a folder or item,
+// or a tombstone. Its change number is the object's change key (a
+// tombstone's deletion change number).
+struct Change {
+  std::variant<Folder, Item, Tombstone> object;
+
+  ChangeNumber cn() const;
+  const SourceKey& source_key() const;
+};
+
+struct ChangeStreamOptions {
+  // A batch ends after this many changes...
+  size_t max_count = 1000;
+  // ...or once it holds this many bytes of item content (at least one change
+  // is always returned, however large).
+  size_t max_bytes = 16 << 20;
+};
+
+struct StoreCounts {
+  uint64_t folders = 0;
+  uint64_t items = 0;
+  uint64_t tombstones = 0;
+};
+
+struct StoreOptions {
+  // Largest Item::ByteSize() accepted.
+  size_t max_item_size = 64 << 20;
+};
+
+class IOREPL_EXPORT Store {
+ public:
+  virtual ~Store() = default;
+
+  // ---- Identity and counters ----
+
+  // The current identity. A new store has epoch 0 and a random GUID.
+  virtual absl::StatusOr<StoreIdentity> Identity() = 0;
+
+  // Replaces the identity (a write: needs a transaction). Counters are per
+  // GUID: a new GUID starts with a fresh counter.
+  virtual absl::Status SetIdentity(const StoreIdentity& identity) = 0;
+
+  // Reserves `count` (>= 1) consecutive counter values for the current GUID
+  // and makes the reservation durable before returning, so that no crash
+  // ever hands the same value out twice. Must be called outside a
+  // transaction. The first value ever reserved for a GUID is 1. Returns
+  // OutOfRangeError when the 48-bit counter would overflow.
+  virtual absl::StatusOr<CounterBlock> ReserveCounters(uint64_t count) = 0;
+
+  // The highest counter value reserved so far for the current GUID (0 if
+  // none).
+  virtual absl::StatusOr<GlobCnt> CounterHighWater() = 0;
+
+  // The highest counter of `replica` used by any stored change key, source
+  // key or deletion change number (0 if none). A value above
+  // CounterHighWater() for the current GUID means the counter went back: the
+  // store was restored or damaged.
+  virtual absl::StatusOr<GlobCnt> MaxCounterInUse(const Guid& replica) = 0;
+
+  // ---- Transactions ----
+
+  // Starts a transaction; FailedPreconditionError if one is open.
+  virtual absl::Status Begin() = 0;
+  // Makes the transaction's writes durable and visible, atomically.
+  virtual absl::Status Commit() = 0;
+  // Undoes the transaction's writes.
+  virtual absl::Status Rollback() = 0;
+  virtual bool InTransaction() const = 0;
+
+  // ---- Folders ----
+
+  virtual absl::StatusOr<Folder> GetFolder(const SourceKey& key) = 0;
+  // Adds a folder. Its parent must be a stored folder (or absent, for the one
+  // root); its source key must not be used by any folder, item or tombstone.
+  virtual absl::Status InsertFolder(const Folder& folder) = 0;
+  // Replaces a stored folder (same source key); the new parent must exist.
+  virtual absl::Status UpdateFolder(const Folder& folder) = 0;
+  // Removes a folder; FailedPreconditionError while it has children or items.
+  virtual absl::Status DeleteFolder(const SourceKey& key) = 0;
+  // The folders whose parent is `parent` (the root when nullopt), ordered by
+  // source key.
+  virtual absl::StatusOr<std::vector<Folder>> ListChildFolders(
+      const std::optional<SourceKey>& parent) = 0;
+
+  // ---- Items ----
+
+  virtual absl::StatusOr<Item> GetItem(const SourceKey& key) = 0;
+  // Adds an item to a stored folder; the source key must be unused.
+  virtual absl::Status InsertItem(const Item& item) = 0;
+  // Replaces a stored item (it may move to another stored folder).
+  virtual absl::Status UpdateItem(const Item& item) = 0;
+  virtual absl::Status DeleteItem(const SourceKey& key) = 0;
+  // The source keys of the items in `folder`, ordered.
+  virtual absl::StatusOr<std::vector<SourceKey>> ListItems(
+      const SourceKey& folder) = 0;
+
+  // ---- Tombstones ----
+
+  virtual absl::StatusOr<Tombstone> GetTombstone(const SourceKey& key) = 0;
+  // Adds or replaces the tombstone of a source key that no folder or item
+  // uses.
+  virtual absl::Status PutTombstone(const Tombstone& tombstone) = 0;
+  virtual absl::Status DeleteTombstone(const SourceKey& key) = 0;
+
+  // ---- The change stream ----
+
+  // The folders, items and tombstones whose change number is not in
+  // `exclude`, in change-number order (replica GUID by wire bytes, then
+  // counter), starting after `after` when given, at most one batch (see
+  // ChangeStreamOptions). An empty result means the stream is exhausted.
+  // Implementations use an index on change number: the cost is proportional
+  // to what is returned plus the number of gaps in `exclude`, never to the
+  // size of the store.
+  virtual absl::StatusOr<std::vector<Change>> ReadChanges(
+      const IdSet& exclude, const std::optional<ChangeNumber>& after,
+      const ChangeStreamOptions& options) = 0;
+
+  // ---- Sync state ----
+
+  // The blob stored under `name`, or nullopt.
+  virtual absl::StatusOr<std::optional<std::string>> GetSyncState(
+      std::string_view name) = 0;
+  // Stores `blob` under `name` (a write: needs a transaction).
+  virtual absl::Status PutSyncState(std::string_view name,
+                                    std::string_view blob) = 0;
+
+  // ---- Counts ----
+
+  virtual absl::StatusOr<StoreCounts> Count() = 0;
+};
+
+// Opens a store by URI:
+//   memory:        a new, empty in-memory store
+// Returns InvalidArgumentError for an unknown scheme or a malformed URI, and
+// the store's own error when it cannot open.
+IOREPL_EXPORT absl::StatusOr<std::unique_ptr<Store>> OpenStore(
+    std::string_view uri, const StoreOptions& options = {});
+
+}  // namespace ioreplication
+
+#endif  // IOREPLICATION_STORE_H_

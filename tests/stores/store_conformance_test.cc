@@ -1,0 +1,472 @@
+// Copyright 2026 The ioreplication Authors. SPDX-License-Identifier: Apache-2.0
+//
+// The Store contract (include/ioreplication/store.h), checked the same way
+// against every store. A new store joins by adding a factory to
+// INSTANTIATE_TEST_SUITE_P below.
+
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "ioreplication/store.h"
+
+namespace ioreplication {
+namespace {
+
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+
+struct StoreFactory {
+  std::string name;
+  std::function<std::unique_ptr<Store>(const StoreOptions&)> open;
+};
+
+// gtest prints the factory's name, not its bytes.
+void PrintTo(const StoreFactory& factory, std::ostream* os) {
+  *os << factory.name;
+}
+
+GlobCnt GC(uint64_t v) { return GlobCnt::FromValue(v).value(); }
+
+const Guid kA = Guid::Parse("{0A000000-0000-0000-0000-00000000000A}").value();
+const Guid kB = Guid::Parse("{0B000000-0000-0000-0000-00000000000B}").value();
+
+Folder MakeFolder(uint64_t key, std::optional<uint64_t> parent,
+                  std::string name, uint64_t cn) {
+  Folder f;
+  f.source_key = SourceKey(kA, GC(key));
+  if (parent) f.parent = SourceKey(kA, GC(*parent));
+  f.display_name = std::move(name);
+  f.change_key = ChangeNumber(kA, GC(cn));
+  EXPECT_TRUE(f.pcl.Raise(f.change_key).ok());
+  f.last_modified = FileTime::FromTicks(1000 + cn);
+  return f;
+}
+
+Item MakeItem(uint64_t key, uint64_t folder, uint64_t cn,
+              const Guid& cn_replica = kA) {
+  Item i;
+  i.source_key = SourceKey(kA, GC(key));
+  i.folder = SourceKey(kA, GC(folder));
+  i.change_key = ChangeNumber(cn_replica, GC(cn));
+  EXPECT_TRUE(i.pcl.Raise(i.change_key).ok());
+  i.last_modified = FileTime::FromTicks(2000 + cn);
+  i.message_class = "IPM.Post";
+  i.body = "body of " + std::to_string(key);
+  EXPECT_TRUE(i.properties
+                  .Set(PropTag(0x0037, PropType::kString),
+                       std::string("subject ") + std::to_string(key))
+                  .ok());
+  return i;
+}
+
+Tombstone MakeTombstone(uint64_t key, uint64_t parent, uint64_t cn) {
+  Tombstone t;
+  t.source_key = SourceKey(kA, GC(key));
+  t.parent = SourceKey(kA, GC(parent));
+  t.deletion_cn = ChangeNumber(kA, GC(cn));
+  EXPECT_TRUE(t.pcl.Raise(t.deletion_cn).ok());
+  t.deleted_at = FileTime::FromTicks(3000 + cn);
+  return t;
+}
+
+class StoreConformanceTest : public ::testing::TestWithParam<StoreFactory> {
+ protected:
+  void SetUp() override { store_ = GetParam().open(options_); }
+
+  // Runs `body` in a transaction and commits it.
+  void InTx(const std::function<void()>& body) {
+    ASSERT_TRUE(store_->Begin().ok());
+    body();
+    ASSERT_TRUE(store_->Commit().ok());
+  }
+
+  // A root (1) with two children (2, 3) and items 10, 11 in folder 2.
+  void Populate() {
+    InTx([&] {
+      ASSERT_TRUE(store_->InsertFolder(MakeFolder(1, {}, "Public", 1)).ok());
+      ASSERT_TRUE(store_->InsertFolder(MakeFolder(2, 1, "Sales", 2)).ok());
+      ASSERT_TRUE(store_->InsertFolder(MakeFolder(3, 1, "Support", 3)).ok());
+      ASSERT_TRUE(store_->InsertItem(MakeItem(10, 2, 4)).ok());
+      ASSERT_TRUE(store_->InsertItem(MakeItem(11, 2, 5)).ok());
+    });
+  }
+
+  std::vector<uint64_t> StreamCns(const IdSet& exclude = IdSet(),
+                                  ChangeStreamOptions options = {}) {
+    std::vector<uint64_t> cns;
+    std::optional<ChangeNumber> after;
+    while (true) {
+      absl::StatusOr<std::vector<Change>> batch =
+          store_->ReadChanges(exclude, after, options);
+      EXPECT_TRUE(batch.ok()) << batch.status();
+      if (!batch.ok() || batch->empty()) break;
+      for (const Change& c : *batch) cns.push_back(c.cn().counter().value());
+      after = batch->back().cn();
+    }
+    return cns;
+  }
+
+  StoreOptions options_;
+  std::unique_ptr<Store> store_;
+};
+
+TEST_P(StoreConformanceTest, NewStoreHasAnIdentityAndNothingElse) {
+  const StoreIdentity id = store_->Identity().value();
+  EXPECT_FALSE(id.replica.IsNil());
+  EXPECT_EQ(id.epoch, 0u);
+  const StoreCounts counts = store_->Count().value();
+  EXPECT_EQ(counts.folders + counts.items + counts.tombstones, 0u);
+  EXPECT_EQ(store_->CounterHighWater().value(), GC(0));
+  EXPECT_TRUE(store_->ReadChanges(IdSet(), {}, {}).value().empty());
+}
+
+TEST_P(StoreConformanceTest, CountersAreConsecutiveAndPerGuid) {
+  const CounterBlock a = store_->ReserveCounters(10).value();
+  EXPECT_EQ(a.first, GC(1));
+  EXPECT_EQ(a.last, GC(10));
+  const CounterBlock b = store_->ReserveCounters(1).value();
+  EXPECT_EQ(b.first, GC(11));
+  EXPECT_EQ(store_->CounterHighWater().value(), GC(11));
+  EXPECT_EQ(store_->ReserveCounters(0).status().code(),
+            absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(store_->ReserveCounters(GlobCnt::kMaxValue).status().code(),
+            absl::StatusCode::kOutOfRange);
+  // Not inside a transaction: a rollback must never un-reserve numbers.
+  ASSERT_TRUE(store_->Begin().ok());
+  EXPECT_EQ(store_->ReserveCounters(1).status().code(),
+            absl::StatusCode::kFailedPrecondition);
+  // A new GUID starts its own counter.
+  ASSERT_TRUE(store_->SetIdentity({kB, 1}).ok());
+  ASSERT_TRUE(store_->Commit().ok());
+  EXPECT_EQ(store_->Identity().value(), (StoreIdentity{kB, 1}));
+  EXPECT_EQ(store_->ReserveCounters(5).value().first, GC(1));
+}
+
+TEST_P(StoreConformanceTest, WritesNeedATransaction) {
+  EXPECT_EQ(store_->InsertFolder(MakeFolder(1, {}, "Public", 1)).code(),
+            absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(store_->PutSyncState("s", "x").code(),
+            absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(store_->SetIdentity({kB, 1}).code(),
+            absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(store_->Commit().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(store_->Rollback().code(), absl::StatusCode::kFailedPrecondition);
+  ASSERT_TRUE(store_->Begin().ok());
+  EXPECT_EQ(store_->Begin().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_TRUE(store_->InTransaction());
+  ASSERT_TRUE(store_->Rollback().ok());
+  EXPECT_FALSE(store_->InTransaction());
+}
+
+TEST_P(StoreConformanceTest, FolderCrud) {
+  Populate();
+  EXPECT_EQ(store_->GetFolder(SourceKey(kA, GC(2))).value(),
+            MakeFolder(2, 1, "Sales", 2));
+  EXPECT_EQ(store_->GetFolder(SourceKey(kA, GC(99))).status().code(),
+            absl::StatusCode::kNotFound);
+  const std::vector<Folder> children =
+      store_->ListChildFolders(SourceKey(kA, GC(1))).value();
+  ASSERT_EQ(children.size(), 2u);
+  EXPECT_EQ(children[0].display_name, "Sales");
+  EXPECT_EQ(store_->ListChildFolders(std::nullopt).value().size(), 1u);
+
+  Folder renamed = MakeFolder(3, 2, "Support EMEA", 6);  // moved under Sales
+  ASSERT_TRUE(renamed.acl.Set("Default", rights::kReviewer).ok());
+  InTx([&] { ASSERT_TRUE(store_->UpdateFolder(renamed).ok()); });
+  EXPECT_EQ(store_->GetFolder(renamed.source_key).value(), renamed);
+  EXPECT_EQ(store_->ListChildFolders(SourceKey(kA, GC(2))).value().size(), 1u);
+
+  ASSERT_TRUE(store_->Begin().ok());
+  EXPECT_EQ(store_->DeleteFolder(SourceKey(kA, GC(2))).code(),
+            absl::StatusCode::kFailedPrecondition);  // has items and a child
+  EXPECT_TRUE(store_->DeleteFolder(SourceKey(kA, GC(3))).ok());
+  EXPECT_EQ(store_->DeleteFolder(SourceKey(kA, GC(3))).code(),
+            absl::StatusCode::kNotFound);
+  ASSERT_TRUE(store_->Commit().ok());
+  EXPECT_EQ(store_->Count().value().folders, 2u);
+}
+
+TEST_P(StoreConformanceTest, ItemCrudWithLargeValues) {
+  Populate();
+  Item big = MakeItem(12, 3, 6);
+  big.attachments.push_back(
+      {"scan.tif", "image/tiff", std::string(3 << 20, '\xAB')});
+  ASSERT_TRUE(big.properties
+                  .Set(PropTag(0x8001, PropType::kBinary),
+                       Bytes{std::string(1 << 20, '\0')})
+                  .ok());
+  InTx([&] { ASSERT_TRUE(store_->InsertItem(big).ok()); });
+  EXPECT_EQ(store_->GetItem(big.source_key).value(), big);
+  EXPECT_THAT(store_->ListItems(SourceKey(kA, GC(2))).value(),
+              ElementsAre(SourceKey(kA, GC(10)), SourceKey(kA, GC(11))));
+
+  Item moved = MakeItem(10, 3, 7);
+  InTx([&] { ASSERT_TRUE(store_->UpdateItem(moved).ok()); });
+  EXPECT_EQ(store_->GetItem(moved.source_key).value(), moved);
+  EXPECT_EQ(store_->ListItems(SourceKey(kA, GC(3))).value().size(), 2u);
+
+  InTx([&] { ASSERT_TRUE(store_->DeleteItem(moved.source_key).ok()); });
+  EXPECT_EQ(store_->GetItem(moved.source_key).status().code(),
+            absl::StatusCode::kNotFound);
+  EXPECT_EQ(store_->Count().value().items, 2u);
+}
+
+TEST_P(StoreConformanceTest, Tombstones) {
+  Populate();
+  InTx([&] {
+    ASSERT_TRUE(store_->DeleteItem(SourceKey(kA, GC(11))).ok());
+    ASSERT_TRUE(store_->PutTombstone(MakeTombstone(11, 2, 6)).ok());
+  });
+  EXPECT_EQ(store_->GetTombstone(SourceKey(kA, GC(11))).value(),
+            MakeTombstone(11, 2, 6));
+  ASSERT_TRUE(store_->Begin().ok());
+  // A live object's key cannot get a tombstone...
+  EXPECT_EQ(store_->PutTombstone(MakeTombstone(10, 2, 7)).code(),
+            absl::StatusCode::kAlreadyExists);
+  // ...and a tombstone's key cannot be inserted again.
+  EXPECT_EQ(store_->InsertItem(MakeItem(11, 2, 7)).code(),
+            absl::StatusCode::kAlreadyExists);
+  // Replacing a tombstone is allowed.
+  EXPECT_TRUE(store_->PutTombstone(MakeTombstone(11, 2, 8)).ok());
+  ASSERT_TRUE(store_->Commit().ok());
+  EXPECT_EQ(store_->GetTombstone(SourceKey(kA, GC(11))).value().deletion_cn,
+            ChangeNumber(kA, GC(8)));
+  InTx([&] {
+    ASSERT_TRUE(store_->DeleteTombstone(SourceKey(kA, GC(11))).ok());
+  });
+  EXPECT_EQ(store_->GetTombstone(SourceKey(kA, GC(11))).status().code(),
+            absl::StatusCode::kNotFound);
+  EXPECT_EQ(store_->Count().value().tombstones, 0u);
+}
+
+TEST_P(StoreConformanceTest, BadInputIsRejectedWithoutPartialWrites) {
+  Populate();
+  ASSERT_TRUE(store_->Begin().ok());
+  ASSERT_TRUE(store_->InsertItem(MakeItem(20, 3, 20)).ok());  // a good write
+  struct Case {
+    std::function<absl::Status()> write;
+    absl::StatusCode code;
+    const char* error;
+  } cases[] = {
+      {[&] { return store_->InsertFolder(MakeFolder(30, 99, "Orphan", 30)); },
+       absl::StatusCode::kFailedPrecondition, "does not exist"},
+      {[&] { return store_->InsertItem(MakeItem(31, 99, 31)); },
+       absl::StatusCode::kFailedPrecondition, "does not exist"},
+      {[&] { return store_->InsertFolder(MakeFolder(2, 1, "Again", 32)); },
+       absl::StatusCode::kAlreadyExists, "already in use"},
+      {[&] {
+         return store_->InsertItem(MakeItem(3, 2, 33));
+       },  // a folder's key
+       absl::StatusCode::kAlreadyExists, "already in use"},
+      {[&] { return store_->InsertFolder(MakeFolder(34, {}, "Root2", 34)); },
+       absl::StatusCode::kFailedPrecondition, "root"},
+      {[&] { return store_->InsertFolder(MakeFolder(35, 1, "a/b", 35)); },
+       absl::StatusCode::kInvalidArgument, "'/'"},
+      {[&] { return store_->InsertFolder(MakeFolder(36, 1, "a\x01", 36)); },
+       absl::StatusCode::kInvalidArgument, "control character"},
+      {[&] {
+         return store_->InsertFolder(
+             MakeFolder(37, 1, std::string(257, 'n'), 37));
+       },
+       absl::StatusCode::kInvalidArgument, "the limit is 256"},
+      {[&] { return store_->InsertFolder(MakeFolder(38, 1, "bad\xC3", 38)); },
+       absl::StatusCode::kInvalidArgument, "invalid UTF-8"},
+      {[&] {
+         Item i = MakeItem(39, 2, 39);
+         i.message_class = "";
+         return store_->InsertItem(i);
+       },
+       absl::StatusCode::kInvalidArgument, "message class"},
+      {[&] { return store_->UpdateFolder(MakeFolder(40, 1, "Ghost", 40)); },
+       absl::StatusCode::kNotFound, "no folder"},
+      {[&] { return store_->UpdateItem(MakeItem(41, 2, 41)); },
+       absl::StatusCode::kNotFound, "no item"},
+      {[&] { return store_->UpdateItem(MakeItem(10, 99, 42)); },
+       absl::StatusCode::kFailedPrecondition, "does not exist"},
+  };
+  for (auto& c : cases) {
+    const absl::Status s = c.write();
+    EXPECT_EQ(s.code(), c.code) << s;
+    EXPECT_THAT(std::string(s.message()), HasSubstr(c.error));
+  }
+  ASSERT_TRUE(store_->Commit().ok());
+  const StoreCounts counts = store_->Count().value();
+  EXPECT_EQ(counts.folders, 3u);
+  EXPECT_EQ(counts.items, 3u);  // the two from Populate and the good write
+  EXPECT_EQ(store_->GetItem(SourceKey(kA, GC(10))).value(), MakeItem(10, 2, 4));
+  EXPECT_EQ(StreamCns(), (std::vector<uint64_t>{1, 2, 3, 4, 5, 20}));
+}
+
+TEST_P(StoreConformanceTest, SizeLimit) {
+  options_.max_item_size = 1000;
+  store_ = GetParam().open(options_);
+  Populate();
+  Item big = MakeItem(12, 2, 6);
+  big.body = std::string(1000, 'x');
+  ASSERT_TRUE(store_->Begin().ok());
+  const absl::Status s = store_->InsertItem(big);
+  EXPECT_EQ(s.code(), absl::StatusCode::kResourceExhausted);
+  EXPECT_THAT(std::string(s.message()), HasSubstr("limit is 1000"));
+  big.body.resize(900);
+  EXPECT_TRUE(store_->InsertItem(big).ok());
+  big.body.resize(2000);
+  EXPECT_EQ(store_->UpdateItem(big).code(),
+            absl::StatusCode::kResourceExhausted);
+  ASSERT_TRUE(store_->Commit().ok());
+  EXPECT_EQ(store_->GetItem(big.source_key).value().body.size(), 900u);
+}
+
+TEST_P(StoreConformanceTest, RollbackUndoesEverything) {
+  Populate();
+  InTx([&] { ASSERT_TRUE(store_->PutSyncState("session", "v1").ok()); });
+  const StoreIdentity identity = store_->Identity().value();
+  ASSERT_TRUE(store_->Begin().ok());
+  ASSERT_TRUE(store_->InsertFolder(MakeFolder(4, 1, "Temp", 6)).ok());
+  ASSERT_TRUE(store_->InsertItem(MakeItem(12, 4, 7)).ok());
+  ASSERT_TRUE(store_->UpdateItem(MakeItem(10, 3, 8)).ok());
+  ASSERT_TRUE(store_->DeleteItem(SourceKey(kA, GC(11))).ok());
+  ASSERT_TRUE(store_->PutTombstone(MakeTombstone(11, 2, 9)).ok());
+  ASSERT_TRUE(store_->UpdateFolder(MakeFolder(2, 1, "Renamed", 10)).ok());
+  ASSERT_TRUE(store_->PutSyncState("session", "v2").ok());
+  ASSERT_TRUE(store_->PutSyncState("other", "x").ok());
+  ASSERT_TRUE(store_->SetIdentity({kB, 7}).ok());
+  // The transaction sees its own writes.
+  EXPECT_EQ(store_->GetFolder(SourceKey(kA, GC(2))).value().display_name,
+            "Renamed");
+  EXPECT_EQ(store_->GetSyncState("session").value(), "v2");
+  ASSERT_TRUE(store_->Rollback().ok());
+
+  EXPECT_EQ(store_->Identity().value(), identity);
+  EXPECT_EQ(store_->GetFolder(SourceKey(kA, GC(4))).status().code(),
+            absl::StatusCode::kNotFound);
+  EXPECT_EQ(store_->GetItem(SourceKey(kA, GC(10))).value(), MakeItem(10, 2, 4));
+  EXPECT_EQ(store_->GetItem(SourceKey(kA, GC(11))).value(), MakeItem(11, 2, 5));
+  EXPECT_EQ(store_->GetTombstone(SourceKey(kA, GC(11))).status().code(),
+            absl::StatusCode::kNotFound);
+  EXPECT_EQ(store_->GetFolder(SourceKey(kA, GC(2))).value().display_name,
+            "Sales");
+  EXPECT_EQ(store_->GetSyncState("session").value(), "v1");
+  EXPECT_EQ(store_->GetSyncState("other").value(), std::nullopt);
+  EXPECT_EQ(StreamCns(), (std::vector<uint64_t>{1, 2, 3, 4, 5}));
+}
+
+TEST_P(StoreConformanceTest, ChangeStreamIsInChangeNumberOrder) {
+  Populate();
+  InTx([&] {
+    // Updates move an object to its new change number; a deletion appears
+    // as its tombstone; a change from another replica sorts by its GUID.
+    ASSERT_TRUE(store_->UpdateFolder(MakeFolder(2, 1, "Sales", 9)).ok());
+    ASSERT_TRUE(store_->DeleteItem(SourceKey(kA, GC(11))).ok());
+    ASSERT_TRUE(store_->PutTombstone(MakeTombstone(11, 2, 7)).ok());
+    ASSERT_TRUE(store_->InsertItem(MakeItem(12, 3, 2, kB)).ok());
+  });
+  absl::StatusOr<std::vector<Change>> all =
+      store_->ReadChanges(IdSet(), {}, {});
+  ASSERT_TRUE(all.ok());
+  std::vector<std::string> seen;
+  for (const Change& c : *all) seen.push_back(c.cn().ToString());
+  EXPECT_THAT(seen, ElementsAre(ChangeNumber(kA, GC(1)).ToString(),
+                                ChangeNumber(kA, GC(3)).ToString(),
+                                ChangeNumber(kA, GC(4)).ToString(),
+                                ChangeNumber(kA, GC(7)).ToString(),
+                                ChangeNumber(kA, GC(9)).ToString(),
+                                ChangeNumber(kB, GC(2)).ToString()));
+  EXPECT_TRUE(std::holds_alternative<Tombstone>((*all)[3].object));
+  EXPECT_TRUE(std::holds_alternative<Folder>((*all)[4].object));
+  EXPECT_EQ((*all)[5].source_key(), SourceKey(kA, GC(12)));
+}
+
+TEST_P(StoreConformanceTest, ChangeStreamSkipsTheExcludedSet) {
+  InTx([&] {
+    ASSERT_TRUE(store_->InsertFolder(MakeFolder(1, {}, "Public", 1)).ok());
+    for (uint64_t i = 0; i < 50; ++i) {
+      ASSERT_TRUE(store_->InsertItem(MakeItem(100 + i, 1, 2 + i)).ok());
+    }
+  });
+  IdSet seen;
+  ASSERT_TRUE(seen.InsertRange(kA, GC(1), GC(40)).ok());
+  seen.Insert(kA, GC(45));
+  ASSERT_TRUE(seen.InsertRange(kB, GC(1), GC(1000)).ok());  // irrelevant
+  EXPECT_EQ(StreamCns(seen),
+            (std::vector<uint64_t>{41, 42, 43, 44, 46, 47, 48, 49, 50, 51}));
+  IdSet everything;
+  ASSERT_TRUE(everything.InsertRange(kA, GC(0), GlobCnt::Max()).ok());
+  EXPECT_TRUE(StreamCns(everything).empty());
+}
+
+TEST_P(StoreConformanceTest, ChangeStreamBatches) {
+  InTx([&] {
+    ASSERT_TRUE(store_->InsertFolder(MakeFolder(1, {}, "Public", 1)).ok());
+    for (uint64_t i = 0; i < 25; ++i) {
+      Item item = MakeItem(100 + i, 1, 2 + i);
+      item.body = std::string(1000, 'b');
+      ASSERT_TRUE(store_->InsertItem(item).ok());
+    }
+  });
+  ChangeStreamOptions by_count;
+  by_count.max_count = 10;
+  EXPECT_EQ(store_->ReadChanges(IdSet(), {}, by_count).value().size(), 10u);
+  EXPECT_EQ(StreamCns(IdSet(), by_count).size(), 26u);
+  ChangeStreamOptions by_bytes;
+  by_bytes.max_bytes = 3000;  // about three items
+  const std::vector<Change> batch =
+      store_->ReadChanges(IdSet(), {}, by_bytes).value();
+  EXPECT_GE(batch.size(), 3u);
+  EXPECT_LE(batch.size(), 5u);
+  ChangeStreamOptions tiny;
+  tiny.max_bytes = 1;  // still makes progress
+  EXPECT_EQ(StreamCns(IdSet(), tiny).size(), 26u);
+  // Resuming after the last change returns nothing.
+  EXPECT_TRUE(store_->ReadChanges(IdSet(), ChangeNumber(kA, GC(26)), {})
+                  .value()
+                  .empty());
+}
+
+TEST_P(StoreConformanceTest, MaxCounterInUse) {
+  Populate();
+  EXPECT_EQ(store_->MaxCounterInUse(kA).value(), GC(11));  // source key 11
+  InTx([&] {
+    ASSERT_TRUE(store_->PutTombstone(MakeTombstone(40, 2, 50)).ok());
+  });
+  EXPECT_EQ(store_->MaxCounterInUse(kA).value(), GC(50));  // deletion CN
+  EXPECT_EQ(store_->MaxCounterInUse(kB).value(), GC(0));
+}
+
+TEST_P(StoreConformanceTest, SyncState) {
+  EXPECT_EQ(store_->GetSyncState("s").value(), std::nullopt);
+  InTx([&] {
+    ASSERT_TRUE(store_->PutSyncState("s", std::string("\0\1\2", 3)).ok());
+    ASSERT_TRUE(store_->PutSyncState("t", "").ok());
+  });
+  EXPECT_EQ(store_->GetSyncState("s").value(), std::string("\0\1\2", 3));
+  EXPECT_EQ(store_->GetSyncState("t").value(), "");
+  InTx([&] { ASSERT_TRUE(store_->PutSyncState("s", "new").ok()); });
+  EXPECT_EQ(store_->GetSyncState("s").value(), "new");
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Stores, StoreConformanceTest,
+    ::testing::Values(StoreFactory{
+        "memory",
+        [](const StoreOptions& options) {
+          return OpenStore("memory:", options).value();
+        }}),
+    [](const ::testing::TestParamInfo<StoreFactory>& param) {
+      return param.param.name;
+    });
+
+TEST(OpenStoreTest, RejectsBadUris) {
+  EXPECT_THAT(std::string(OpenStore("nothing").status().message()),
+              HasSubstr("no scheme"));
+  EXPECT_THAT(std::string(OpenStore("ftp:x").status().message()),
+              HasSubstr("unknown scheme \"ftp\""));
+  EXPECT_THAT(std::string(OpenStore("memory:x").status().message()),
+              HasSubstr("takes nothing"));
+  EXPECT_TRUE(OpenStore("memory:").ok());
+}
+
+}  // namespace
+}  // namespace ioreplication
