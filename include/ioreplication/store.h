@@ -207,6 +207,7 @@ class IOREPL_EXPORT Store {
 
 // Opens a store by URI:
 //   memory:        a new, empty in-memory store
+//   sqlite:PATH    the SQLite store in file PATH (created if missing)
 // Returns InvalidArgumentError for an unknown scheme or a malformed URI, and
 // the store's own error when it cannot open.
 IOREPL_EXPORT absl::StatusOr<std::unique_ptr<Store>> OpenStore(

@@ -5,6 +5,7 @@
 #include "absl/strings/str_cat.h"
 #include "ioreplication/store.h"
 #include "stores/memory_store.h"
+#include "stores/sqlite_store.h"
 
 namespace ioreplication {
 
@@ -26,9 +27,20 @@ absl::StatusOr<std::unique_ptr<Store>> OpenStore(std::string_view uri,
     }
     return std::make_unique<stores_internal::MemoryStore>(options);
   }
+  if (scheme == "sqlite") {
+    if (rest.empty()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("store URI \"", std::string(uri),
+                       "\": sqlite: needs a file path, e.g. sqlite:org.db"));
+    }
+    absl::StatusOr<std::unique_ptr<stores_internal::SqliteStore>> store =
+        stores_internal::SqliteStore::Open(std::string(rest), options);
+    if (!store.ok()) return store.status();
+    return std::unique_ptr<Store>(std::move(*store));
+  }
   return absl::InvalidArgumentError(
       absl::StrCat("store URI \"", std::string(uri), "\": unknown scheme \"",
-                   std::string(scheme), "\" (known: memory)"));
+                   std::string(scheme), "\" (known: memory, sqlite)"));
 }
 
 }  // namespace ioreplication

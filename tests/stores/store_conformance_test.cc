@@ -4,13 +4,18 @@
 // against every store. A new store joins by adding a factory to
 // INSTANTIATE_TEST_SUITE_P below.
 
+#include <unistd.h>
+
+#include <cstdio>
 #include <functional>
 #include <memory>
 #include <string>
 
+#include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "ioreplication/store.h"
+#include "stores/sqlite_store.h"
 
 namespace ioreplication {
 namespace {
@@ -21,7 +26,22 @@ using ::testing::HasSubstr;
 struct StoreFactory {
   std::string name;
   std::function<std::unique_ptr<Store>(const StoreOptions&)> open;
+  // Extra checks after every test (e.g. the SQLite integrity check).
+  std::function<absl::Status(Store&)> check = [](Store&) {
+    return absl::OkStatus();
+  };
 };
+
+// A fresh database file per store opened.
+std::string NewDatabasePath() {
+  static int counter = 0;
+  const std::string path = absl::StrCat(::testing::TempDir(), "/conformance_",
+                                        getpid(), "_", ++counter, ".db");
+  for (const char* suffix : {"", "-wal", "-shm"}) {
+    std::remove((path + suffix).c_str());
+  }
+  return path;
+}
 
 // gtest prints the factory's name, not its bytes.
 void PrintTo(const StoreFactory& factory, std::ostream* os) {
@@ -75,6 +95,14 @@ Tombstone MakeTombstone(uint64_t key, uint64_t parent, uint64_t cn) {
 class StoreConformanceTest : public ::testing::TestWithParam<StoreFactory> {
  protected:
   void SetUp() override { store_ = GetParam().open(options_); }
+  void TearDown() override {
+    if (store_ != nullptr) {
+      if (store_->InTransaction()) {
+        EXPECT_TRUE(store_->Rollback().ok());
+      }
+      EXPECT_TRUE(GetParam().check(*store_).ok()) << GetParam().check(*store_);
+    }
+  }
 
   // Runs `body` in a transaction and commits it.
   void InTx(const std::function<void()>& body) {
@@ -449,11 +477,20 @@ TEST_P(StoreConformanceTest, SyncState) {
 
 INSTANTIATE_TEST_SUITE_P(
     Stores, StoreConformanceTest,
-    ::testing::Values(StoreFactory{
-        "memory",
-        [](const StoreOptions& options) {
-          return OpenStore("memory:", options).value();
-        }}),
+    ::testing::Values(
+        StoreFactory{"memory",
+                     [](const StoreOptions& options) {
+                       return OpenStore("memory:", options).value();
+                     }},
+        StoreFactory{
+            "sqlite",
+            [](const StoreOptions& options) {
+              return OpenStore("sqlite:" + NewDatabasePath(), options).value();
+            },
+            [](Store& store) {
+              return static_cast<stores_internal::SqliteStore&>(store)
+                  .CheckIntegrity();
+            }}),
     [](const ::testing::TestParamInfo<StoreFactory>& param) {
       return param.param.name;
     });
@@ -466,6 +503,10 @@ TEST(OpenStoreTest, RejectsBadUris) {
   EXPECT_THAT(std::string(OpenStore("memory:x").status().message()),
               HasSubstr("takes nothing"));
   EXPECT_TRUE(OpenStore("memory:").ok());
+  EXPECT_THAT(std::string(OpenStore("sqlite:").status().message()),
+              HasSubstr("needs a file path"));
+  EXPECT_EQ(OpenStore("sqlite:/nonexistent-dir/x.db").status().code(),
+            absl::StatusCode::kPermissionDenied);
 }
 
 }  // namespace

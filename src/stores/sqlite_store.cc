@@ -1,0 +1,746 @@
+// Copyright 2026 The ioreplication Authors. SPDX-License-Identifier: Apache-2.0
+
+#include "stores/sqlite_store.h"
+
+#include <algorithm>
+
+#include "absl/strings/str_cat.h"
+#include "core/byte_reader.h"
+#include "stores/record_codec.h"
+#include "stores/store_checks.h"
+
+namespace ioreplication::stores_internal {
+namespace {
+
+// Migration i takes the schema from version i to i + 1. Never edit a shipped
+// step: append a new one.
+constexpr const char* kMigrations[] = {
+    // 0 -> 1: the first schema.
+    R"sql(
+CREATE TABLE meta (key TEXT PRIMARY KEY, value ANY) STRICT;
+CREATE TABLE counters (
+  replica BLOB PRIMARY KEY,
+  high INTEGER NOT NULL
+) STRICT;
+CREATE TABLE objects (
+  id INTEGER PRIMARY KEY,
+  source_key BLOB NOT NULL UNIQUE,
+  kind INTEGER NOT NULL,
+  parent BLOB,
+  cn_replica BLOB NOT NULL,
+  cn_counter INTEGER NOT NULL,
+  size INTEGER NOT NULL,
+  record BLOB NOT NULL
+) STRICT;
+CREATE INDEX objects_by_cn ON objects (cn_replica, cn_counter);
+CREATE INDEX objects_by_parent ON objects (parent, kind, source_key);
+CREATE TABLE sync_state (name TEXT PRIMARY KEY, blob BLOB NOT NULL) STRICT;
+)sql",
+};
+constexpr int kMigrationCount = sizeof(kMigrations) / sizeof(kMigrations[0]);
+static_assert(kMigrationCount == SqliteStore::kSchemaVersion);
+
+std::string GuidBytes(const Guid& g) {
+  return std::string(reinterpret_cast<const char*>(g.bytes().data()),
+                     Guid::kSize);
+}
+
+absl::StatusOr<SourceKey> KeyFromColumn(std::string_view bytes) {
+  absl::StatusOr<SourceKey> key = SourceKey::Decode(
+      {reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size()});
+  if (!key.ok()) {
+    return absl::DataLossError(
+        absl::StrCat("corrupt source key column: ", key.status().message()));
+  }
+  return key;
+}
+
+}  // namespace
+
+struct SqliteStore::Statements {
+  Statement begin, commit, rollback;
+  Statement kind_of, record_of, insert_object, update_object, delete_object;
+  Statement root_folder, has_children, child_folders, root_folders, items_in;
+  Statement changes, max_cn, max_key, counts;
+  Statement get_counter, set_counter, get_meta, set_meta;
+  Statement get_sync, set_sync;
+};
+
+SqliteStore::SqliteStore(std::unique_ptr<Database> db,
+                         const StoreOptions& options)
+    : db_(std::move(db)), options_(options) {}
+
+SqliteStore::~SqliteStore() {
+  // An open transaction is abandoned: SQLite rolls it back on close.
+  sql_.reset();  // statements must be finalized before the connection closes
+}
+
+absl::StatusOr<std::unique_ptr<SqliteStore>> SqliteStore::Open(
+    const std::string& path, const StoreOptions& options) {
+  absl::StatusOr<std::unique_ptr<Database>> db = Database::Open(path);
+  if (!db.ok()) return db.status();
+  std::unique_ptr<SqliteStore> store(new SqliteStore(std::move(*db), options));
+  // WAL lets readers run beside the writer; synchronous=FULL makes each
+  // commit durable (counter reservations depend on it).
+  if (absl::Status s = store->db_->Exec(
+          "PRAGMA busy_timeout = 10000; PRAGMA journal_mode = WAL; "
+          "PRAGMA synchronous = FULL;");
+      !s.ok()) {
+    return s;
+  }
+  if (absl::Status s = store->Migrate(); !s.ok()) return s;
+  if (absl::Status s = store->Prepare(); !s.ok()) return s;
+  if (absl::Status s = store->LoadIdentity(); !s.ok()) return s;
+  return store;
+}
+
+absl::Status SqliteStore::Migrate() {
+  absl::StatusOr<Statement> version = db_->Prepare("PRAGMA user_version");
+  if (!version.ok()) return version.status();
+  absl::StatusOr<bool> row = version->Step();
+  if (!row.ok()) return row.status();
+  const int64_t current = version->ColumnInt(0);
+  version->Reset();
+  if (current > kSchemaVersion) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "this SQLite store has schema version ", current, ", newer than the ",
+        kSchemaVersion,
+        " this ioreplication understands; open it with a newer release"));
+  }
+  if (current == 0) {
+    absl::StatusOr<Statement> tables =
+        db_->Prepare("SELECT count(*) FROM sqlite_schema");
+    if (!tables.ok()) return tables.status();
+    if (absl::StatusOr<bool> r = tables->Step(); !r.ok()) return r.status();
+    if (tables->ColumnInt(0) != 0) {
+      return absl::FailedPreconditionError(
+          "the file is an SQLite database but not an ioreplication store "
+          "(it has tables and no schema version)");
+    }
+  }
+  for (int64_t v = current; v < kSchemaVersion; ++v) {
+    const std::string step = absl::StrCat("BEGIN IMMEDIATE;", kMigrations[v],
+                                          "PRAGMA user_version = ", v + 1, ";");
+    if (absl::Status s = db_->Exec(step); !s.ok()) {
+      (void)db_->Exec("ROLLBACK");
+      return s;
+    }
+    if (v == 0) {
+      // A new store: its first identity.
+      absl::StatusOr<Statement> meta = db_->Prepare(
+          "INSERT INTO meta (key, value) VALUES ('replica', ?), ('epoch', 0)");
+      if (!meta.ok()) return meta.status();
+      meta->Bind(1, GuidBytes(Guid::Random()));
+      if (absl::Status s = meta->Run(); !s.ok()) {
+        (void)db_->Exec("ROLLBACK");
+        return s;
+      }
+    }
+    if (absl::Status s = db_->Exec("COMMIT"); !s.ok()) return s;
+  }
+  return absl::OkStatus();
+}
+
+absl::Status SqliteStore::Prepare() {
+  sql_ = std::make_unique<Statements>();
+  struct Entry {
+    Statement* statement;
+    const char* sql;
+  } entries[] = {
+      {&sql_->begin, "BEGIN IMMEDIATE"},
+      {&sql_->commit, "COMMIT"},
+      {&sql_->rollback, "ROLLBACK"},
+      {&sql_->kind_of, "SELECT kind FROM objects WHERE source_key = ?"},
+      {&sql_->record_of,
+       "SELECT kind, record FROM objects WHERE source_key = ?"},
+      {&sql_->insert_object,
+       "INSERT INTO objects (source_key, kind, parent, cn_replica, "
+       "cn_counter, size, record) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"},
+      {&sql_->update_object,
+       "UPDATE objects SET kind = ?2, parent = ?3, cn_replica = ?4, "
+       "cn_counter = ?5, size = ?6, record = ?7 WHERE source_key = ?1"},
+      {&sql_->delete_object, "DELETE FROM objects WHERE source_key = ?"},
+      {&sql_->root_folder,
+       "SELECT source_key FROM objects WHERE parent IS NULL AND kind = 0 "
+       "LIMIT 1"},
+      {&sql_->has_children,
+       "SELECT kind FROM objects WHERE parent = ? AND kind IN (0, 1) LIMIT 1"},
+      {&sql_->child_folders,
+       "SELECT record FROM objects WHERE parent = ? AND kind = 0 "
+       "ORDER BY source_key"},
+      {&sql_->root_folders,
+       "SELECT record FROM objects WHERE parent IS NULL AND kind = 0 "
+       "ORDER BY source_key"},
+      {&sql_->items_in,
+       "SELECT source_key FROM objects WHERE parent = ? AND kind = 1 "
+       "ORDER BY source_key"},
+      {&sql_->changes,
+       "SELECT kind, record, cn_replica, cn_counter, size FROM objects "
+       "WHERE (cn_replica, cn_counter) > (?1, ?2) "
+       "ORDER BY cn_replica, cn_counter LIMIT ?3"},
+      {&sql_->max_cn,
+       "SELECT max(cn_counter) FROM objects WHERE cn_replica = ?"},
+      {&sql_->max_key,
+       "SELECT max(source_key) FROM objects WHERE source_key BETWEEN ?1 AND "
+       "?2"},
+      {&sql_->counts, "SELECT kind, count(*) FROM objects GROUP BY kind"},
+      {&sql_->get_counter, "SELECT high FROM counters WHERE replica = ?"},
+      {&sql_->set_counter,
+       "INSERT INTO counters (replica, high) VALUES (?1, ?2) "
+       "ON CONFLICT (replica) DO UPDATE SET high = excluded.high"},
+      {&sql_->get_meta, "SELECT value FROM meta WHERE key = ?"},
+      {&sql_->set_meta,
+       "INSERT INTO meta (key, value) VALUES (?1, ?2) "
+       "ON CONFLICT (key) DO UPDATE SET value = excluded.value"},
+      {&sql_->get_sync, "SELECT blob FROM sync_state WHERE name = ?"},
+      {&sql_->set_sync,
+       "INSERT INTO sync_state (name, blob) VALUES (?1, ?2) "
+       "ON CONFLICT (name) DO UPDATE SET blob = excluded.blob"},
+  };
+  for (Entry& e : entries) {
+    absl::StatusOr<Statement> s = db_->Prepare(e.sql);
+    if (!s.ok()) return s.status();
+    *e.statement = std::move(*s);
+  }
+  return absl::OkStatus();
+}
+
+absl::Status SqliteStore::LoadIdentity() {
+  Statement& meta = sql_->get_meta;
+  meta.BindText(1, "replica");
+  absl::StatusOr<bool> row = meta.Step();
+  if (!row.ok() || !*row) {
+    meta.Reset();
+    return row.ok() ? absl::DataLossError("store has no replica identity")
+                    : row.status();
+  }
+  absl::StatusOr<Guid> guid =
+      Guid::Decode(core_internal::AsBytes(std::string(meta.ColumnBlob(0))));
+  meta.Reset();
+  if (!guid.ok()) return absl::DataLossError("corrupt replica identity");
+  meta.BindText(1, "epoch");
+  row = meta.Step();
+  const int64_t epoch = row.ok() && *row ? meta.ColumnInt(0) : -1;
+  meta.Reset();
+  if (epoch < 0 || epoch > UINT32_MAX) {
+    return absl::DataLossError("corrupt replica epoch");
+  }
+  identity_ = StoreIdentity{*guid, static_cast<uint32_t>(epoch)};
+  return absl::OkStatus();
+}
+
+absl::Status SqliteStore::CheckIntegrity() {
+  absl::StatusOr<Statement> check = db_->Prepare("PRAGMA integrity_check");
+  if (!check.ok()) return check.status();
+  std::string report;
+  while (true) {
+    absl::StatusOr<bool> row = check->Step();
+    if (!row.ok()) return row.status();
+    if (!*row) break;
+    absl::StrAppend(&report, report.empty() ? "" : "; ",
+                    std::string(check->ColumnBlob(0)));
+  }
+  if (report == "ok") return absl::OkStatus();
+  return absl::DataLossError(absl::StrCat("integrity_check: ", report));
+}
+
+// ---- Identity and counters ----
+
+absl::StatusOr<StoreIdentity> SqliteStore::Identity() { return identity_; }
+
+absl::Status SqliteStore::SetIdentity(const StoreIdentity& identity) {
+  if (absl::Status s = CheckInTransaction(in_transaction_, "SetIdentity");
+      !s.ok()) {
+    return s;
+  }
+  sql_->set_meta.BindText(1, "replica").Bind(2, GuidBytes(identity.replica));
+  if (absl::Status s = sql_->set_meta.Run(); !s.ok()) return s;
+  sql_->set_meta.BindText(1, "epoch").Bind(2, int64_t{identity.epoch});
+  if (absl::Status s = sql_->set_meta.Run(); !s.ok()) return s;
+  identity_ = identity;
+  return absl::OkStatus();
+}
+
+absl::StatusOr<GlobCnt> SqliteStore::CounterHighWater() {
+  Statement& get = sql_->get_counter;
+  get.Bind(1, GuidBytes(identity_.replica));
+  absl::StatusOr<bool> row = get.Step();
+  const int64_t high = row.ok() && *row ? get.ColumnInt(0) : 0;
+  get.Reset();
+  if (!row.ok()) return row.status();
+  absl::StatusOr<GlobCnt> value =
+      GlobCnt::FromValue(static_cast<uint64_t>(high));
+  if (!value.ok() || high < 0) return absl::DataLossError("corrupt counter");
+  return value;
+}
+
+absl::StatusOr<CounterBlock> SqliteStore::ReserveCounters(uint64_t count) {
+  if (in_transaction_) {
+    return absl::FailedPreconditionError(
+        "ReserveCounters must be called outside a transaction");
+  }
+  if (count == 0) {
+    return absl::InvalidArgumentError("ReserveCounters needs count >= 1");
+  }
+  if (absl::Status s = sql_->begin.Run(); !s.ok()) return s;
+  absl::StatusOr<GlobCnt> high = CounterHighWater();
+  absl::Status status = high.status();
+  if (status.ok() && count > GlobCnt::kMaxValue - high->value()) {
+    status = absl::OutOfRangeError(
+        absl::StrCat("the counter of replica ", identity_.replica.ToString(),
+                     " is exhausted (high water ", high->value(), ")"));
+  }
+  if (status.ok()) {
+    sql_->set_counter.Bind(1, GuidBytes(identity_.replica))
+        .Bind(2, static_cast<int64_t>(high->value() + count));
+    status = sql_->set_counter.Run();
+  }
+  if (status.ok()) status = sql_->commit.Run();
+  if (!status.ok()) {
+    (void)sql_->rollback.Run();
+    return status;
+  }
+  return CounterBlock{*GlobCnt::FromValue(high->value() + 1),
+                      *GlobCnt::FromValue(high->value() + count)};
+}
+
+absl::StatusOr<GlobCnt> SqliteStore::MaxCounterInUse(const Guid& replica) {
+  uint64_t max = 0;
+  Statement& cn = sql_->max_cn;
+  cn.Bind(1, GuidBytes(replica));
+  absl::StatusOr<bool> row = cn.Step();
+  if (row.ok() && *row && !cn.ColumnIsNull(0)) {
+    max = static_cast<uint64_t>(cn.ColumnInt(0));
+  }
+  cn.Reset();
+  if (!row.ok()) return row.status();
+  Statement& key = sql_->max_key;
+  key.Bind(1, SourceKey(replica, GlobCnt()).Encode())
+      .Bind(2, SourceKey(replica, GlobCnt::Max()).Encode());
+  row = key.Step();
+  if (row.ok() && *row && !key.ColumnIsNull(0)) {
+    absl::StatusOr<SourceKey> k = KeyFromColumn(key.ColumnBlob(0));
+    if (k.ok()) max = std::max(max, k->counter().value());
+  }
+  key.Reset();
+  if (!row.ok()) return row.status();
+  return GlobCnt::FromValue(max);
+}
+
+// ---- Transactions ----
+
+absl::Status SqliteStore::Begin() {
+  if (in_transaction_) {
+    return absl::FailedPreconditionError("a transaction is already open");
+  }
+  if (absl::Status s = sql_->begin.Run(); !s.ok()) return s;
+  in_transaction_ = true;
+  return absl::OkStatus();
+}
+
+absl::Status SqliteStore::Commit() {
+  if (!in_transaction_) {
+    return absl::FailedPreconditionError("Commit without a transaction");
+  }
+  if (absl::Status s = sql_->commit.Run(); !s.ok()) return s;
+  in_transaction_ = false;
+  return absl::OkStatus();
+}
+
+absl::Status SqliteStore::Rollback() {
+  if (!in_transaction_) {
+    return absl::FailedPreconditionError("Rollback without a transaction");
+  }
+  absl::Status s = sql_->rollback.Run();
+  in_transaction_ = false;
+  // The identity may have changed inside the transaction.
+  if (absl::Status reload = LoadIdentity(); s.ok()) s = reload;
+  return s;
+}
+
+// ---- Shared object access ----
+
+absl::StatusOr<std::optional<int>> SqliteStore::KindOf(const SourceKey& key) {
+  Statement& q = sql_->kind_of;
+  q.Bind(1, key.Encode());
+  absl::StatusOr<bool> row = q.Step();
+  std::optional<int> kind;
+  if (row.ok() && *row) kind = static_cast<int>(q.ColumnInt(0));
+  q.Reset();
+  if (!row.ok()) return row.status();
+  return kind;
+}
+
+absl::StatusOr<std::string> SqliteStore::Record(const SourceKey& key, int kind,
+                                                const char* what) {
+  Statement& q = sql_->record_of;
+  q.Bind(1, key.Encode());
+  absl::StatusOr<bool> row = q.Step();
+  std::optional<std::string> record;
+  if (row.ok() && *row && q.ColumnInt(0) == kind) {
+    record = std::string(q.ColumnBlob(1));
+  }
+  q.Reset();
+  if (!row.ok()) return row.status();
+  if (!record) return NotFound(what, key);
+  return *std::move(record);
+}
+
+absl::Status SqliteStore::CheckFolderExists(const SourceKey& key,
+                                            const char* what) {
+  absl::StatusOr<std::optional<int>> kind = KindOf(key);
+  if (!kind.ok()) return kind.status();
+  if (*kind != kFolderKind) return MissingParent(what, key);
+  return absl::OkStatus();
+}
+
+absl::Status SqliteStore::Write(bool insert, const SourceKey& key, int kind,
+                                const std::optional<SourceKey>& parent,
+                                const ChangeNumber& cn, size_t size,
+                                const std::string& record) {
+  Statement& q = insert ? sql_->insert_object : sql_->update_object;
+  q.Bind(1, key.Encode()).Bind(2, int64_t{kind});
+  if (parent) {
+    q.Bind(3, parent->Encode());
+  } else {
+    q.BindNull(3);
+  }
+  q.Bind(4, GuidBytes(cn.replica()))
+      .Bind(5, static_cast<int64_t>(cn.counter().value()))
+      .Bind(6, static_cast<int64_t>(size))
+      .Bind(7, record);
+  return q.Run();
+}
+
+// ---- Folders ----
+
+absl::StatusOr<Folder> SqliteStore::GetFolder(const SourceKey& key) {
+  absl::StatusOr<std::string> record = Record(key, kFolderKind, "folder");
+  if (!record.ok()) return record.status();
+  return DecodeFolder(*record);
+}
+
+absl::Status SqliteStore::InsertFolder(const Folder& folder) {
+  if (absl::Status s = CheckInTransaction(in_transaction_, "InsertFolder");
+      !s.ok()) {
+    return s;
+  }
+  if (absl::Status s = CheckFolder(folder); !s.ok()) return s;
+  absl::StatusOr<std::optional<int>> existing = KindOf(folder.source_key);
+  if (!existing.ok()) return existing.status();
+  if (existing->has_value()) return KeyInUseError(folder.source_key);
+  if (folder.parent) {
+    if (absl::Status s = CheckFolderExists(*folder.parent, "folder"); !s.ok()) {
+      return s;
+    }
+  } else {
+    Statement& root = sql_->root_folder;
+    absl::StatusOr<bool> row = root.Step();
+    const bool has_root = row.ok() && *row;
+    root.Reset();
+    if (!row.ok()) return row.status();
+    if (has_root) {
+      return absl::FailedPreconditionError(
+          "the store already has a root folder");
+    }
+  }
+  return Write(true, folder.source_key, kFolderKind, folder.parent,
+               folder.change_key, 0, EncodeFolder(folder));
+}
+
+absl::Status SqliteStore::UpdateFolder(const Folder& folder) {
+  if (absl::Status s = CheckInTransaction(in_transaction_, "UpdateFolder");
+      !s.ok()) {
+    return s;
+  }
+  if (absl::Status s = CheckFolder(folder); !s.ok()) return s;
+  absl::StatusOr<Folder> old = GetFolder(folder.source_key);
+  if (!old.ok()) return old.status();
+  if (folder.parent.has_value() != old->parent.has_value()) {
+    return absl::FailedPreconditionError(
+        "an update cannot make a folder the root or the root a subfolder");
+  }
+  if (folder.parent) {
+    if (absl::Status s = CheckFolderExists(*folder.parent, "folder"); !s.ok()) {
+      return s;
+    }
+  }
+  return Write(false, folder.source_key, kFolderKind, folder.parent,
+               folder.change_key, 0, EncodeFolder(folder));
+}
+
+absl::Status SqliteStore::DeleteFolder(const SourceKey& key) {
+  if (absl::Status s = CheckInTransaction(in_transaction_, "DeleteFolder");
+      !s.ok()) {
+    return s;
+  }
+  absl::StatusOr<std::optional<int>> kind = KindOf(key);
+  if (!kind.ok()) return kind.status();
+  if (*kind != kFolderKind) return NotFound("folder", key);
+  Statement& children = sql_->has_children;
+  children.Bind(1, key.Encode());
+  absl::StatusOr<bool> row = children.Step();
+  const int64_t child_kind = row.ok() && *row ? children.ColumnInt(0) : -1;
+  children.Reset();
+  if (!row.ok()) return row.status();
+  if (child_kind >= 0) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("folder ", key.ToString(), " still has ",
+                     child_kind == kFolderKind ? "subfolders" : "items"));
+  }
+  sql_->delete_object.Bind(1, key.Encode());
+  return sql_->delete_object.Run();
+}
+
+absl::StatusOr<std::vector<Folder>> SqliteStore::ListChildFolders(
+    const std::optional<SourceKey>& parent) {
+  Statement& q = parent ? sql_->child_folders : sql_->root_folders;
+  if (parent) q.Bind(1, parent->Encode());
+  std::vector<Folder> out;
+  while (true) {
+    absl::StatusOr<bool> row = q.Step();
+    if (!row.ok() || !*row) {
+      q.Reset();
+      if (!row.ok()) return row.status();
+      return out;
+    }
+    absl::StatusOr<Folder> f = DecodeFolder(q.ColumnBlob(0));
+    if (!f.ok()) {
+      q.Reset();
+      return f.status();
+    }
+    out.push_back(*std::move(f));
+  }
+}
+
+// ---- Items ----
+
+absl::StatusOr<Item> SqliteStore::GetItem(const SourceKey& key) {
+  absl::StatusOr<std::string> record = Record(key, kItemKind, "item");
+  if (!record.ok()) return record.status();
+  return DecodeItem(*record);
+}
+
+absl::Status SqliteStore::InsertItem(const Item& item) {
+  if (absl::Status s = CheckInTransaction(in_transaction_, "InsertItem");
+      !s.ok()) {
+    return s;
+  }
+  if (absl::Status s = CheckItem(item, options_); !s.ok()) return s;
+  absl::StatusOr<std::optional<int>> existing = KindOf(item.source_key);
+  if (!existing.ok()) return existing.status();
+  if (existing->has_value()) return KeyInUseError(item.source_key);
+  if (absl::Status s = CheckFolderExists(item.folder, "item"); !s.ok()) {
+    return s;
+  }
+  return Write(true, item.source_key, kItemKind, item.folder, item.change_key,
+               item.ByteSize(), EncodeItem(item));
+}
+
+absl::Status SqliteStore::UpdateItem(const Item& item) {
+  if (absl::Status s = CheckInTransaction(in_transaction_, "UpdateItem");
+      !s.ok()) {
+    return s;
+  }
+  if (absl::Status s = CheckItem(item, options_); !s.ok()) return s;
+  absl::StatusOr<std::optional<int>> existing = KindOf(item.source_key);
+  if (!existing.ok()) return existing.status();
+  if (*existing != kItemKind) return NotFound("item", item.source_key);
+  if (absl::Status s = CheckFolderExists(item.folder, "item"); !s.ok()) {
+    return s;
+  }
+  return Write(false, item.source_key, kItemKind, item.folder, item.change_key,
+               item.ByteSize(), EncodeItem(item));
+}
+
+absl::Status SqliteStore::DeleteItem(const SourceKey& key) {
+  if (absl::Status s = CheckInTransaction(in_transaction_, "DeleteItem");
+      !s.ok()) {
+    return s;
+  }
+  absl::StatusOr<std::optional<int>> kind = KindOf(key);
+  if (!kind.ok()) return kind.status();
+  if (*kind != kItemKind) return NotFound("item", key);
+  sql_->delete_object.Bind(1, key.Encode());
+  return sql_->delete_object.Run();
+}
+
+absl::StatusOr<std::vector<SourceKey>> SqliteStore::ListItems(
+    const SourceKey& folder) {
+  Statement& q = sql_->items_in;
+  q.Bind(1, folder.Encode());
+  std::vector<SourceKey> out;
+  while (true) {
+    absl::StatusOr<bool> row = q.Step();
+    if (!row.ok() || !*row) {
+      q.Reset();
+      if (!row.ok()) return row.status();
+      return out;
+    }
+    absl::StatusOr<SourceKey> key = KeyFromColumn(q.ColumnBlob(0));
+    if (!key.ok()) {
+      q.Reset();
+      return key.status();
+    }
+    out.push_back(*key);
+  }
+}
+
+// ---- Tombstones ----
+
+absl::StatusOr<Tombstone> SqliteStore::GetTombstone(const SourceKey& key) {
+  absl::StatusOr<std::string> record = Record(key, kTombstoneKind, "tombstone");
+  if (!record.ok()) return record.status();
+  return DecodeTombstone(*record);
+}
+
+absl::Status SqliteStore::PutTombstone(const Tombstone& tombstone) {
+  if (absl::Status s = CheckInTransaction(in_transaction_, "PutTombstone");
+      !s.ok()) {
+    return s;
+  }
+  absl::StatusOr<std::optional<int>> existing = KindOf(tombstone.source_key);
+  if (!existing.ok()) return existing.status();
+  if (existing->has_value() && **existing != kTombstoneKind) {
+    return KeyInUseError(tombstone.source_key);
+  }
+  return Write(!existing->has_value(), tombstone.source_key, kTombstoneKind,
+               tombstone.parent, tombstone.deletion_cn, 0,
+               EncodeTombstone(tombstone));
+}
+
+absl::Status SqliteStore::DeleteTombstone(const SourceKey& key) {
+  if (absl::Status s = CheckInTransaction(in_transaction_, "DeleteTombstone");
+      !s.ok()) {
+    return s;
+  }
+  absl::StatusOr<std::optional<int>> kind = KindOf(key);
+  if (!kind.ok()) return kind.status();
+  if (*kind != kTombstoneKind) return NotFound("tombstone", key);
+  sql_->delete_object.Bind(1, key.Encode());
+  return sql_->delete_object.Run();
+}
+
+// ---- Change stream ----
+
+absl::StatusOr<std::vector<Change>> SqliteStore::ReadChanges(
+    const IdSet& exclude, const std::optional<ChangeNumber>& after,
+    const ChangeStreamOptions& options) {
+  std::vector<Change> out;
+  size_t bytes = 0;
+  // The position the next query starts after: (replica bytes, counter). An
+  // empty blob with counter -1 sorts before every change.
+  std::string from_replica = after ? GuidBytes(after->replica()) : "";
+  int64_t from_counter =
+      after ? static_cast<int64_t>(after->counter().value()) : -1;
+  Statement& q = sql_->changes;
+  bool done = false;
+  while (!done && out.size() < options.max_count &&
+         (out.empty() || bytes < options.max_bytes)) {
+    q.Bind(1, from_replica)
+        .Bind(2, from_counter)
+        .Bind(3, static_cast<int64_t>(options.max_count - out.size()));
+    bool any = false;
+    bool jumped = false;
+    while (out.size() < options.max_count &&
+           (out.empty() || bytes < options.max_bytes)) {
+      absl::StatusOr<bool> row = q.Step();
+      if (!row.ok()) {
+        q.Reset();
+        return row.status();
+      }
+      if (!*row) break;
+      any = true;
+      const std::string replica_bytes(q.ColumnBlob(2));
+      const int64_t counter = q.ColumnInt(3);
+      from_replica = replica_bytes;
+      from_counter = counter;
+      absl::StatusOr<Guid> replica =
+          Guid::Decode(core_internal::AsBytes(replica_bytes));
+      absl::StatusOr<GlobCnt> count =
+          GlobCnt::FromValue(static_cast<uint64_t>(counter));
+      if (!replica.ok() || !count.ok() || counter < 0) {
+        q.Reset();
+        return absl::DataLossError("corrupt change number column");
+      }
+      if (std::optional<GlobRange> skip =
+              ExcludedRange(exclude, ChangeNumber(*replica, *count))) {
+        // Restart the index scan just past the excluded range.
+        from_counter = static_cast<int64_t>(skip->high);
+        jumped = true;
+        break;
+      }
+      const int kind = static_cast<int>(q.ColumnInt(0));
+      const std::string_view record = q.ColumnBlob(1);
+      if (kind == kFolderKind) {
+        absl::StatusOr<Folder> f = DecodeFolder(record);
+        if (!f.ok()) return q.Reset(), f.status();
+        out.push_back(Change{*std::move(f)});
+      } else if (kind == kItemKind) {
+        absl::StatusOr<Item> i = DecodeItem(record);
+        if (!i.ok()) return q.Reset(), i.status();
+        bytes += static_cast<size_t>(q.ColumnInt(4));
+        out.push_back(Change{*std::move(i)});
+      } else {
+        absl::StatusOr<Tombstone> t = DecodeTombstone(record);
+        if (!t.ok()) return q.Reset(), t.status();
+        out.push_back(Change{*std::move(t)});
+      }
+    }
+    q.Reset();
+    done = !any || (!jumped && out.size() < options.max_count &&
+                    (out.empty() || bytes < options.max_bytes));
+  }
+  return out;
+}
+
+// ---- Sync state and counts ----
+
+absl::StatusOr<std::optional<std::string>> SqliteStore::GetSyncState(
+    std::string_view name) {
+  Statement& q = sql_->get_sync;
+  q.BindText(1, name);
+  absl::StatusOr<bool> row = q.Step();
+  std::optional<std::string> blob;
+  if (row.ok() && *row) blob = std::string(q.ColumnBlob(0));
+  q.Reset();
+  if (!row.ok()) return row.status();
+  return blob;
+}
+
+absl::Status SqliteStore::PutSyncState(std::string_view name,
+                                       std::string_view blob) {
+  if (absl::Status s = CheckInTransaction(in_transaction_, "PutSyncState");
+      !s.ok()) {
+    return s;
+  }
+  sql_->set_sync.BindText(1, name).Bind(2, blob);
+  return sql_->set_sync.Run();
+}
+
+absl::StatusOr<StoreCounts> SqliteStore::Count() {
+  Statement& q = sql_->counts;
+  StoreCounts counts;
+  while (true) {
+    absl::StatusOr<bool> row = q.Step();
+    if (!row.ok() || !*row) {
+      q.Reset();
+      if (!row.ok()) return row.status();
+      return counts;
+    }
+    const uint64_t n = static_cast<uint64_t>(q.ColumnInt(1));
+    switch (q.ColumnInt(0)) {
+      case kFolderKind:
+        counts.folders = n;
+        break;
+      case kItemKind:
+        counts.items = n;
+        break;
+      case kTombstoneKind:
+        counts.tombstones = n;
+        break;
+    }
+  }
+}
+
+}  // namespace ioreplication::stores_internal

@@ -1,0 +1,110 @@
+// Copyright 2026 The ioreplication Authors. SPDX-License-Identifier: Apache-2.0
+//
+// SqliteStore: the embedded default store, one SQLite database file per
+// organization.
+//
+// Layout (schema version 1): one `objects` table holds folders, items and
+// tombstones, each as a protobuf record (store_records.proto) beside the
+// columns the store queries: source key (unique), kind, parent, change number
+// (indexed, for the change stream) and size. `counters` keeps the reserved
+// high-water mark per replica GUID, `meta` the identity, `sync_state` named
+// blobs. The file runs in WAL mode with synchronous=FULL, so a committed
+// transaction survives a crash or power loss. PRAGMA user_version holds the
+// schema version: older files are migrated forward on open, newer ones are
+// refused.
+
+#ifndef IOREPLICATION_SRC_STORES_SQLITE_STORE_H_
+#define IOREPLICATION_SRC_STORES_SQLITE_STORE_H_
+
+#include <memory>
+#include <string>
+
+#include "ioreplication/store.h"
+#include "stores/sqlite_db.h"
+
+namespace ioreplication::stores_internal {
+
+class SqliteStore final : public Store {
+ public:
+  // The schema version this code writes and reads.
+  static constexpr int kSchemaVersion = 1;
+
+  // Opens or creates the store in file `path`.
+  static absl::StatusOr<std::unique_ptr<SqliteStore>> Open(
+      const std::string& path, const StoreOptions& options);
+
+  ~SqliteStore() override;
+
+  // PRAGMA integrity_check: OK when SQLite reports "ok".
+  absl::Status CheckIntegrity();
+
+  absl::StatusOr<StoreIdentity> Identity() override;
+  absl::Status SetIdentity(const StoreIdentity& identity) override;
+  absl::StatusOr<CounterBlock> ReserveCounters(uint64_t count) override;
+  absl::StatusOr<GlobCnt> CounterHighWater() override;
+  absl::StatusOr<GlobCnt> MaxCounterInUse(const Guid& replica) override;
+
+  absl::Status Begin() override;
+  absl::Status Commit() override;
+  absl::Status Rollback() override;
+  bool InTransaction() const override { return in_transaction_; }
+
+  absl::StatusOr<Folder> GetFolder(const SourceKey& key) override;
+  absl::Status InsertFolder(const Folder& folder) override;
+  absl::Status UpdateFolder(const Folder& folder) override;
+  absl::Status DeleteFolder(const SourceKey& key) override;
+  absl::StatusOr<std::vector<Folder>> ListChildFolders(
+      const std::optional<SourceKey>& parent) override;
+
+  absl::StatusOr<Item> GetItem(const SourceKey& key) override;
+  absl::Status InsertItem(const Item& item) override;
+  absl::Status UpdateItem(const Item& item) override;
+  absl::Status DeleteItem(const SourceKey& key) override;
+  absl::StatusOr<std::vector<SourceKey>> ListItems(
+      const SourceKey& folder) override;
+
+  absl::StatusOr<Tombstone> GetTombstone(const SourceKey& key) override;
+  absl::Status PutTombstone(const Tombstone& tombstone) override;
+  absl::Status DeleteTombstone(const SourceKey& key) override;
+
+  absl::StatusOr<std::vector<Change>> ReadChanges(
+      const IdSet& exclude, const std::optional<ChangeNumber>& after,
+      const ChangeStreamOptions& options) override;
+
+  absl::StatusOr<std::optional<std::string>> GetSyncState(
+      std::string_view name) override;
+  absl::Status PutSyncState(std::string_view name,
+                            std::string_view blob) override;
+
+  absl::StatusOr<StoreCounts> Count() override;
+
+ private:
+  enum Kind : int { kFolderKind = 0, kItemKind = 1, kTombstoneKind = 2 };
+  struct Statements;
+
+  SqliteStore(std::unique_ptr<Database> db, const StoreOptions& options);
+  absl::Status Migrate();
+  absl::Status Prepare();
+  absl::Status LoadIdentity();
+
+  // The kind stored under `key`, or nullopt.
+  absl::StatusOr<std::optional<int>> KindOf(const SourceKey& key);
+  // The record stored under `key` if it is of `kind`.
+  absl::StatusOr<std::string> Record(const SourceKey& key, int kind,
+                                     const char* what);
+  absl::Status CheckFolderExists(const SourceKey& key, const char* what);
+  absl::Status Write(bool insert, const SourceKey& key, int kind,
+                     const std::optional<SourceKey>& parent,
+                     const ChangeNumber& cn, size_t size,
+                     const std::string& record);
+
+  std::unique_ptr<Database> db_;
+  StoreOptions options_;
+  std::unique_ptr<Statements> sql_;
+  StoreIdentity identity_;
+  bool in_transaction_ = false;
+};
+
+}  // namespace ioreplication::stores_internal
+
+#endif  // IOREPLICATION_SRC_STORES_SQLITE_STORE_H_

@@ -1,0 +1,154 @@
+// Copyright 2026 The ioreplication Authors. SPDX-License-Identifier: Apache-2.0
+//
+// What only a persistent store must do: keep everything across a reopen,
+// refuse files it does not understand, and report corrupt records.
+
+#include "stores/sqlite_store.h"
+
+#include <sqlite3.h>
+#include <unistd.h>
+
+#include <cstdio>
+
+#include "absl/strings/str_cat.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+
+namespace ioreplication::stores_internal {
+namespace {
+
+using ::testing::HasSubstr;
+
+GlobCnt GC(uint64_t v) { return GlobCnt::FromValue(v).value(); }
+
+class SqliteStoreTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    path_ = absl::StrCat(
+        ::testing::TempDir(), "/sqlite_store_test_", getpid(), "_",
+        ::testing::UnitTest::GetInstance()->current_test_info()->name(), ".db");
+    for (const char* suffix : {"", "-wal", "-shm"}) {
+      std::remove((path_ + suffix).c_str());
+    }
+  }
+
+  std::unique_ptr<SqliteStore> Open() {
+    absl::StatusOr<std::unique_ptr<SqliteStore>> store =
+        SqliteStore::Open(path_, StoreOptions());
+    EXPECT_TRUE(store.ok()) << store.status();
+    return store.ok() ? std::move(*store) : nullptr;
+  }
+
+  // Runs SQL on the file directly, as another program would.
+  void RawExec(const std::string& sql) {
+    sqlite3* db = nullptr;
+    ASSERT_EQ(sqlite3_open(path_.c_str(), &db), SQLITE_OK);
+    char* error = nullptr;
+    EXPECT_EQ(sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &error),
+              SQLITE_OK)
+        << (error ? error : "");
+    sqlite3_free(error);
+    sqlite3_close(db);
+  }
+
+  std::string path_;
+};
+
+TEST_F(SqliteStoreTest, EverythingSurvivesAReopen) {
+  Folder root;
+  root.source_key = SourceKey(Guid::Random(), GC(1));
+  root.display_name = "Public";
+  root.change_key = ChangeNumber(root.source_key.replica(), GC(1));
+  StoreIdentity identity;
+  {
+    std::unique_ptr<SqliteStore> store = Open();
+    identity = store->Identity().value();
+    EXPECT_EQ(store->ReserveCounters(100).value().last, GC(100));
+    ASSERT_TRUE(store->Begin().ok());
+    ASSERT_TRUE(store->InsertFolder(root).ok());
+    ASSERT_TRUE(store->PutSyncState("session", "state").ok());
+    ASSERT_TRUE(store->Commit().ok());
+    // An uncommitted transaction at close is rolled back.
+    ASSERT_TRUE(store->Begin().ok());
+    ASSERT_TRUE(store->PutSyncState("session", "uncommitted").ok());
+  }
+  std::unique_ptr<SqliteStore> store = Open();
+  EXPECT_EQ(store->Identity().value(), identity);
+  EXPECT_EQ(store->CounterHighWater().value(), GC(100));
+  EXPECT_EQ(store->ReserveCounters(1).value().first, GC(101));
+  EXPECT_EQ(store->GetFolder(root.source_key).value(), root);
+  EXPECT_EQ(store->GetSyncState("session").value(), "state");
+  EXPECT_TRUE(store->CheckIntegrity().ok());
+}
+
+TEST_F(SqliteStoreTest, UsesWalMode) {
+  Open();
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(path_.c_str(), &db), SQLITE_OK);
+  sqlite3_stmt* stmt = nullptr;
+  ASSERT_EQ(sqlite3_prepare_v2(db, "PRAGMA journal_mode", -1, &stmt, nullptr),
+            SQLITE_OK);
+  ASSERT_EQ(sqlite3_step(stmt), SQLITE_ROW);
+  EXPECT_STREQ(reinterpret_cast<const char*>(sqlite3_column_text(stmt, 0)),
+               "wal");
+  sqlite3_finalize(stmt);
+  sqlite3_close(db);
+}
+
+TEST_F(SqliteStoreTest, RefusesANewerSchema) {
+  Open();
+  RawExec("PRAGMA user_version = 2");
+  absl::StatusOr<std::unique_ptr<SqliteStore>> store =
+      SqliteStore::Open(path_, StoreOptions());
+  ASSERT_FALSE(store.ok());
+  EXPECT_EQ(store.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_THAT(std::string(store.status().message()),
+              HasSubstr("schema version 2, newer than the 1"));
+}
+
+TEST_F(SqliteStoreTest, RefusesAForeignDatabase) {
+  RawExec("CREATE TABLE mail (id INTEGER)");
+  absl::StatusOr<std::unique_ptr<SqliteStore>> store =
+      SqliteStore::Open(path_, StoreOptions());
+  ASSERT_FALSE(store.ok());
+  EXPECT_THAT(std::string(store.status().message()),
+              HasSubstr("not an ioreplication store"));
+}
+
+TEST_F(SqliteStoreTest, RefusesAFileThatIsNotADatabase) {
+  FILE* f = std::fopen(path_.c_str(), "w");
+  ASSERT_NE(f, nullptr);
+  std::fputs(
+      "this is not an SQLite database, just some text that is long "
+      "enough to have a header\n",
+      f);
+  std::fclose(f);
+  absl::StatusOr<std::unique_ptr<SqliteStore>> store =
+      SqliteStore::Open(path_, StoreOptions());
+  ASSERT_FALSE(store.ok());
+  EXPECT_EQ(store.status().code(), absl::StatusCode::kDataLoss);
+}
+
+TEST_F(SqliteStoreTest, CorruptRecordsAreDataLossNotCrashes) {
+  Folder root;
+  root.source_key = SourceKey(Guid::Random(), GC(1));
+  root.display_name = "Public";
+  {
+    std::unique_ptr<SqliteStore> store = Open();
+    ASSERT_TRUE(store->Begin().ok());
+    ASSERT_TRUE(store->InsertFolder(root).ok());
+    ASSERT_TRUE(store->Commit().ok());
+  }
+  RawExec("UPDATE objects SET record = x'0a03ffffff'");
+  std::unique_ptr<SqliteStore> store = Open();
+  absl::StatusOr<Folder> folder = store->GetFolder(root.source_key);
+  ASSERT_FALSE(folder.ok());
+  EXPECT_EQ(folder.status().code(), absl::StatusCode::kDataLoss);
+  EXPECT_THAT(std::string(folder.status().message()),
+              HasSubstr("folder record"));
+  EXPECT_EQ(store->ReadChanges(IdSet(), {}, {}).status().code(),
+            absl::StatusCode::kDataLoss);
+}
+
+}  // namespace
+}  // namespace ioreplication::stores_internal
