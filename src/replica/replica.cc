@@ -1,0 +1,444 @@
+// Copyright 2026 The ioreplication Authors. SPDX-License-Identifier: Apache-2.0
+
+#include "ioreplication/replica.h"
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+
+namespace ioreplication {
+namespace {
+
+// Where the Replica keeps the last timestamp it handed out, so that a
+// restarted process never stamps a change earlier than the last one.
+constexpr char kClockState[] = "ioreplication/replica/clock";
+
+std::string EncodeTicks(FileTime t) {
+  std::string out(8, '\0');
+  for (int i = 0; i < 8; ++i) out[i] = static_cast<char>(t.ticks() >> (8 * i));
+  return out;
+}
+
+FileTime DecodeTicks(const std::string& bytes) {
+  uint64_t ticks = 0;
+  for (size_t i = 0; i < bytes.size() && i < 8; ++i) {
+    ticks |= uint64_t{static_cast<uint8_t>(bytes[i])} << (8 * i);
+  }
+  return FileTime::FromTicks(ticks);
+}
+
+}  // namespace
+
+Replica::Replica(Store* store, ReplicaOptions options)
+    : store_(store),
+      options_(std::move(options)),
+      clock_(options_.time_source
+                 ? options_.time_source
+                 : Clock::TimeSource([] { return absl::Now(); })) {}
+
+absl::StatusOr<std::unique_ptr<Replica>> Replica::Open(Store* store,
+                                                       ReplicaOptions options) {
+  if (store == nullptr) return absl::InvalidArgumentError("store is null");
+  if (options.counter_block == 0) {
+    return absl::InvalidArgumentError("counter_block must be at least 1");
+  }
+  if (store->InTransaction()) {
+    return absl::FailedPreconditionError(
+        "the store has an open transaction; a Replica needs it idle");
+  }
+  std::unique_ptr<Replica> replica(new Replica(store, std::move(options)));
+  if (absl::Status s = replica->CheckIdentity(); !s.ok()) return s;
+  absl::StatusOr<std::optional<std::string>> clock =
+      store->GetSyncState(kClockState);
+  if (!clock.ok()) return clock.status();
+  if (clock->has_value()) replica->clock_.Observe(DecodeTicks(**clock));
+  return replica;
+}
+
+absl::Status Replica::CheckIdentity() {
+  absl::StatusOr<StoreIdentity> identity = store_->Identity();
+  if (!identity.ok()) return identity.status();
+  identity_ = *identity;
+  absl::StatusOr<GlobCnt> high = store_->CounterHighWater();
+  if (!high.ok()) return high.status();
+  absl::StatusOr<GlobCnt> in_use = store_->MaxCounterInUse(identity_.replica);
+  if (!in_use.ok()) return in_use.status();
+  if (*in_use > *high) {
+    return TakeNewIdentity(absl::StrCat(
+        "the store's data uses counter ", in_use->value(), " of replica ",
+        identity_.replica.ToString(), " but its counter stands at ",
+        high->value(), ": it was restored or damaged"));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status Replica::TakeNewIdentity(std::string reason) {
+  const StoreIdentity next{Guid::Random(), identity_.epoch + 1};
+  if (absl::Status s = store_->Begin(); !s.ok()) return s;
+  if (absl::Status s = store_->SetIdentity(next); !s.ok()) {
+    (void)store_->Rollback();
+    return s;
+  }
+  if (absl::Status s = store_->Commit(); !s.ok()) {
+    (void)store_->Rollback();
+    return s;
+  }
+  identity_ = next;
+  identity_changed_ = std::move(reason);
+  next_counter_ = 1;  // the old block belonged to the old GUID
+  block_end_ = 0;
+  return absl::OkStatus();
+}
+
+absl::Status Replica::MarkRestored() {
+  return TakeNewIdentity("marked restored by the operator");
+}
+
+absl::Status Replica::EnsureCounters(uint64_t count) {
+  if (block_end_ >= next_counter_ && block_end_ - next_counter_ + 1 >= count) {
+    return absl::OkStatus();
+  }
+  absl::StatusOr<CounterBlock> block =
+      store_->ReserveCounters(std::max(count, options_.counter_block));
+  if (!block.ok()) return block.status();
+  next_counter_ = block->first.value();
+  block_end_ = block->last.value();
+  return absl::OkStatus();
+}
+
+GlobCnt Replica::NextCounter() {
+  // EnsureCounters ran for this operation, so the block is not empty.
+  return *GlobCnt::FromValue(next_counter_++);
+}
+
+absl::Status Replica::Stamp(ChangeNumber* change_key, Pcl* pcl,
+                            FileTime* time) {
+  *change_key = ChangeNumber(identity_.replica, NextCounter());
+  if (absl::Status s = pcl->Raise(*change_key); !s.ok()) return s;
+  *time = clock_.Now();
+  return absl::OkStatus();
+}
+
+absl::Status Replica::Transact(uint64_t counters,
+                               const std::function<absl::Status()>& body) {
+  if (absl::Status s = EnsureCounters(counters); !s.ok()) return s;
+  if (absl::Status s = store_->Begin(); !s.ok()) return s;
+  absl::Status status = body();
+  if (status.ok()) {
+    status = store_->PutSyncState(kClockState, EncodeTicks(clock_.last()));
+  }
+  if (status.ok()) status = store_->Commit();
+  if (!status.ok() && store_->InTransaction()) (void)store_->Rollback();
+  return status;
+}
+
+absl::Status Replica::CheckNameFree(const std::optional<SourceKey>& parent,
+                                    std::string_view name,
+                                    const SourceKey* except) {
+  absl::StatusOr<std::vector<Folder>> siblings =
+      store_->ListChildFolders(parent);
+  if (!siblings.ok()) return siblings.status();
+  for (const Folder& f : *siblings) {
+    if (except != nullptr && f.source_key == *except) continue;
+    if (absl::EqualsIgnoreCase(f.display_name,
+                               absl::string_view(name.data(), name.size()))) {
+      return absl::AlreadyExistsError(absl::StrCat(
+          "a folder named \"", f.display_name, "\" already exists there"));
+    }
+  }
+  return absl::OkStatus();
+}
+
+// ---- Folders ----
+
+absl::StatusOr<Folder> Replica::CreateRootFolder(std::string_view name) {
+  Folder folder;
+  absl::Status status = Transact(2, [&]() -> absl::Status {
+    absl::StatusOr<std::vector<Folder>> roots =
+        store_->ListChildFolders(std::nullopt);
+    if (!roots.ok()) return roots.status();
+    if (!roots->empty()) {
+      return absl::AlreadyExistsError("the store already has a root folder");
+    }
+    folder.source_key = SourceKey(identity_.replica, NextCounter());
+    folder.display_name = std::string(name);
+    if (absl::Status s =
+            Stamp(&folder.change_key, &folder.pcl, &folder.last_modified);
+        !s.ok()) {
+      return s;
+    }
+    return store_->InsertFolder(folder);
+  });
+  if (!status.ok()) return status;
+  return folder;
+}
+
+absl::StatusOr<Folder> Replica::CreateFolder(const SourceKey& parent,
+                                             std::string_view name) {
+  Folder folder;
+  absl::Status status = Transact(2, [&]() -> absl::Status {
+    if (absl::StatusOr<Folder> p = store_->GetFolder(parent); !p.ok()) {
+      if (absl::IsNotFound(p.status())) {
+        return absl::FailedPreconditionError(absl::StrCat(
+            "parent folder ", parent.ToString(), " does not exist"));
+      }
+      return p.status();
+    }
+    if (absl::Status s = ValidateFolderName(name); !s.ok()) return s;
+    if (absl::Status s = CheckNameFree(parent, name); !s.ok()) return s;
+    folder.source_key = SourceKey(identity_.replica, NextCounter());
+    folder.parent = parent;
+    folder.display_name = std::string(name);
+    if (absl::Status s =
+            Stamp(&folder.change_key, &folder.pcl, &folder.last_modified);
+        !s.ok()) {
+      return s;
+    }
+    return store_->InsertFolder(folder);
+  });
+  if (!status.ok()) return status;
+  return folder;
+}
+
+absl::StatusOr<Folder> Replica::ModifyFolder(
+    const SourceKey& key, const std::function<absl::Status(Folder&)>& edit) {
+  Folder folder;
+  absl::Status status = Transact(1, [&]() -> absl::Status {
+    absl::StatusOr<Folder> current = store_->GetFolder(key);
+    if (!current.ok()) return current.status();
+    folder = *std::move(current);
+    if (absl::Status s = edit(folder); !s.ok()) return s;
+    if (absl::Status s =
+            Stamp(&folder.change_key, &folder.pcl, &folder.last_modified);
+        !s.ok()) {
+      return s;
+    }
+    return store_->UpdateFolder(folder);
+  });
+  if (!status.ok()) return status;
+  return folder;
+}
+
+absl::StatusOr<Folder> Replica::RenameFolder(const SourceKey& key,
+                                             std::string_view name) {
+  return ModifyFolder(key, [&](Folder& f) -> absl::Status {
+    if (absl::Status s = ValidateFolderName(name); !s.ok()) return s;
+    if (absl::Status s = CheckNameFree(f.parent, name, &key); !s.ok()) {
+      return s;
+    }
+    f.display_name = std::string(name);
+    return absl::OkStatus();
+  });
+}
+
+absl::StatusOr<Folder> Replica::MoveFolder(const SourceKey& key,
+                                           const SourceKey& new_parent) {
+  return ModifyFolder(key, [&](Folder& f) -> absl::Status {
+    if (!f.parent.has_value()) {
+      return absl::FailedPreconditionError("the root folder cannot move");
+    }
+    // Walk up from the new parent: meeting the folder itself is a cycle.
+    std::optional<SourceKey> at = new_parent;
+    while (at.has_value()) {
+      if (*at == key) {
+        return absl::InvalidArgumentError(absl::StrCat(
+            "cannot move folder ", key.ToString(), " into its own subtree"));
+      }
+      absl::StatusOr<Folder> up = store_->GetFolder(*at);
+      if (!up.ok()) {
+        if (absl::IsNotFound(up.status())) {
+          return absl::FailedPreconditionError(absl::StrCat(
+              "parent folder ", at->ToString(), " does not exist"));
+        }
+        return up.status();
+      }
+      at = up->parent;
+    }
+    if (absl::Status s = CheckNameFree(new_parent, f.display_name, &key);
+        !s.ok()) {
+      return s;
+    }
+    f.parent = new_parent;
+    return absl::OkStatus();
+  });
+}
+
+absl::StatusOr<Folder> Replica::SetFolderProperty(const SourceKey& key,
+                                                  PropTag tag,
+                                                  PropValue value) {
+  return ModifyFolder(
+      key, [&](Folder& f) { return f.properties.Set(tag, std::move(value)); });
+}
+
+absl::StatusOr<Folder> Replica::SetAclMember(const SourceKey& key,
+                                             std::string_view member,
+                                             uint32_t rights) {
+  return ModifyFolder(key,
+                      [&](Folder& f) { return f.acl.Set(member, rights); });
+}
+
+absl::StatusOr<Folder> Replica::RemoveAclMember(const SourceKey& key,
+                                                std::string_view member) {
+  return ModifyFolder(key, [&](Folder& f) -> absl::Status {
+    if (!f.acl.Remove(member)) {
+      return absl::NotFoundError(absl::StrCat("folder ", key.ToString(),
+                                              " has no ACL entry for \"",
+                                              std::string(member), "\""));
+    }
+    return absl::OkStatus();
+  });
+}
+
+absl::Status Replica::DeleteFolder(const SourceKey& key) {
+  // The subtree may grow between counting and deleting (another handle), so
+  // a short count is retried with more counters reserved.
+  uint64_t needed = 1;
+  for (int attempt = 0; attempt < 3; ++attempt) {
+    uint64_t found = 0;
+    absl::Status status = Transact(needed, [&]() -> absl::Status {
+      absl::StatusOr<Folder> top = store_->GetFolder(key);
+      if (!top.ok()) return top.status();
+      if (!top->parent.has_value()) {
+        return absl::FailedPreconditionError(
+            "the root folder cannot be deleted");
+      }
+      // Breadth-first: folders in the order found, so children come after
+      // their parents; deleted in reverse.
+      std::vector<Folder> folders = {*top};
+      std::vector<Item> items;
+      for (size_t i = 0; i < folders.size(); ++i) {
+        absl::StatusOr<std::vector<Folder>> children =
+            store_->ListChildFolders(folders[i].source_key);
+        if (!children.ok()) return children.status();
+        folders.insert(folders.end(), children->begin(), children->end());
+        absl::StatusOr<std::vector<SourceKey>> keys =
+            store_->ListItems(folders[i].source_key);
+        if (!keys.ok()) return keys.status();
+        for (const SourceKey& k : *keys) {
+          absl::StatusOr<Item> item = store_->GetItem(k);
+          if (!item.ok()) return item.status();
+          items.push_back(*std::move(item));
+        }
+      }
+      found = folders.size() + items.size();
+      if (found > block_end_ - next_counter_ + 1) {
+        return absl::AbortedError("subtree grew");
+      }
+      for (const Item& item : items) {
+        Tombstone t{
+            item.source_key, ObjectKind::kItem, item.folder, {}, item.pcl, {}};
+        if (absl::Status s = Stamp(&t.deletion_cn, &t.pcl, &t.deleted_at);
+            !s.ok()) {
+          return s;
+        }
+        if (absl::Status s = store_->DeleteItem(item.source_key); !s.ok()) {
+          return s;
+        }
+        if (absl::Status s = store_->PutTombstone(t); !s.ok()) return s;
+      }
+      for (auto f = folders.rbegin(); f != folders.rend(); ++f) {
+        Tombstone t{
+            f->source_key, ObjectKind::kFolder, *f->parent, {}, f->pcl, {}};
+        if (absl::Status s = Stamp(&t.deletion_cn, &t.pcl, &t.deleted_at);
+            !s.ok()) {
+          return s;
+        }
+        if (absl::Status s = store_->DeleteFolder(f->source_key); !s.ok()) {
+          return s;
+        }
+        if (absl::Status s = store_->PutTombstone(t); !s.ok()) return s;
+      }
+      return absl::OkStatus();
+    });
+    if (!absl::IsAborted(status)) return status;
+    needed = found;
+  }
+  return absl::UnavailableError(
+      "the folder's subtree kept changing while it was being deleted");
+}
+
+// ---- Items ----
+
+absl::StatusOr<Item> Replica::CreateItem(const SourceKey& folder,
+                                         ItemContent content) {
+  Item item;
+  absl::Status status = Transact(2, [&]() -> absl::Status {
+    if (absl::StatusOr<Folder> f = store_->GetFolder(folder); !f.ok()) {
+      if (absl::IsNotFound(f.status())) {
+        return absl::FailedPreconditionError(
+            absl::StrCat("folder ", folder.ToString(), " does not exist"));
+      }
+      return f.status();
+    }
+    item.source_key = SourceKey(identity_.replica, NextCounter());
+    item.folder = folder;
+    item.message_class = std::move(content.message_class);
+    item.properties = std::move(content.properties);
+    item.body = std::move(content.body);
+    item.attachments = std::move(content.attachments);
+    if (absl::Status s =
+            Stamp(&item.change_key, &item.pcl, &item.last_modified);
+        !s.ok()) {
+      return s;
+    }
+    return store_->InsertItem(item);
+  });
+  if (!status.ok()) return status;
+  return item;
+}
+
+absl::StatusOr<Item> Replica::ModifyItem(const SourceKey& key,
+                                         ItemContent content) {
+  Item item;
+  absl::Status status = Transact(1, [&]() -> absl::Status {
+    absl::StatusOr<Item> current = store_->GetItem(key);
+    if (!current.ok()) return current.status();
+    item = *std::move(current);
+    item.message_class = std::move(content.message_class);
+    item.properties = std::move(content.properties);
+    item.body = std::move(content.body);
+    item.attachments = std::move(content.attachments);
+    if (absl::Status s =
+            Stamp(&item.change_key, &item.pcl, &item.last_modified);
+        !s.ok()) {
+      return s;
+    }
+    return store_->UpdateItem(item);
+  });
+  if (!status.ok()) return status;
+  return item;
+}
+
+absl::StatusOr<Item> Replica::MoveItem(const SourceKey& key,
+                                       const SourceKey& new_folder) {
+  Item item;
+  absl::Status status = Transact(1, [&]() -> absl::Status {
+    absl::StatusOr<Item> current = store_->GetItem(key);
+    if (!current.ok()) return current.status();
+    item = *std::move(current);
+    item.folder = new_folder;
+    if (absl::Status s =
+            Stamp(&item.change_key, &item.pcl, &item.last_modified);
+        !s.ok()) {
+      return s;
+    }
+    return store_->UpdateItem(item);
+  });
+  if (!status.ok()) return status;
+  return item;
+}
+
+absl::Status Replica::DeleteItem(const SourceKey& key) {
+  return Transact(1, [&]() -> absl::Status {
+    absl::StatusOr<Item> item = store_->GetItem(key);
+    if (!item.ok()) return item.status();
+    Tombstone t{key, ObjectKind::kItem, item->folder, {}, item->pcl, {}};
+    if (absl::Status s = Stamp(&t.deletion_cn, &t.pcl, &t.deleted_at);
+        !s.ok()) {
+      return s;
+    }
+    if (absl::Status s = store_->DeleteItem(key); !s.ok()) return s;
+    return store_->PutTombstone(t);
+  });
+}
+
+}  // namespace ioreplication
