@@ -131,8 +131,11 @@ class IOREPL_EXPORT Replica {
   absl::Status CheckNameFree(const std::optional<SourceKey>& parent,
                              std::string_view name,
                              const SourceKey* except = nullptr);
+  // Reads, edits, stamps and writes back one folder or item.
   absl::StatusOr<Folder> ModifyFolder(
       const SourceKey& key, const std::function<absl::Status(Folder&)>& edit);
+  absl::StatusOr<Item> EditItem(const SourceKey& key,
+                                const std::function<void(Item&)>& edit);
 
   Store* store_;
   ReplicaOptions options_;

@@ -26,6 +26,13 @@ FileTime DecodeTicks(const std::string& bytes) {
   return FileTime::FromTicks(ticks);
 }
 
+void SetContent(ItemContent&& content, Item& item) {
+  item.message_class = std::move(content.message_class);
+  item.properties = std::move(content.properties);
+  item.body = std::move(content.body);
+  item.attachments = std::move(content.attachments);
+}
+
 }  // namespace
 
 Replica::Replica(Store* store, ReplicaOptions options)
@@ -371,10 +378,7 @@ absl::StatusOr<Item> Replica::CreateItem(const SourceKey& folder,
     }
     item.source_key = SourceKey(identity_.replica, NextCounter());
     item.folder = folder;
-    item.message_class = std::move(content.message_class);
-    item.properties = std::move(content.properties);
-    item.body = std::move(content.body);
-    item.attachments = std::move(content.attachments);
+    SetContent(std::move(content), item);
     if (absl::Status s =
             Stamp(&item.change_key, &item.pcl, &item.last_modified);
         !s.ok()) {
@@ -386,17 +390,14 @@ absl::StatusOr<Item> Replica::CreateItem(const SourceKey& folder,
   return item;
 }
 
-absl::StatusOr<Item> Replica::ModifyItem(const SourceKey& key,
-                                         ItemContent content) {
+absl::StatusOr<Item> Replica::EditItem(const SourceKey& key,
+                                       const std::function<void(Item&)>& edit) {
   Item item;
   absl::Status status = Transact(1, [&]() -> absl::Status {
     absl::StatusOr<Item> current = store_->GetItem(key);
     if (!current.ok()) return current.status();
     item = *std::move(current);
-    item.message_class = std::move(content.message_class);
-    item.properties = std::move(content.properties);
-    item.body = std::move(content.body);
-    item.attachments = std::move(content.attachments);
+    edit(item);
     if (absl::Status s =
             Stamp(&item.change_key, &item.pcl, &item.last_modified);
         !s.ok()) {
@@ -408,23 +409,15 @@ absl::StatusOr<Item> Replica::ModifyItem(const SourceKey& key,
   return item;
 }
 
+absl::StatusOr<Item> Replica::ModifyItem(const SourceKey& key,
+                                         ItemContent content) {
+  return EditItem(key,
+                  [&](Item& item) { SetContent(std::move(content), item); });
+}
+
 absl::StatusOr<Item> Replica::MoveItem(const SourceKey& key,
                                        const SourceKey& new_folder) {
-  Item item;
-  absl::Status status = Transact(1, [&]() -> absl::Status {
-    absl::StatusOr<Item> current = store_->GetItem(key);
-    if (!current.ok()) return current.status();
-    item = *std::move(current);
-    item.folder = new_folder;
-    if (absl::Status s =
-            Stamp(&item.change_key, &item.pcl, &item.last_modified);
-        !s.ok()) {
-      return s;
-    }
-    return store_->UpdateItem(item);
-  });
-  if (!status.ok()) return status;
-  return item;
+  return EditItem(key, [&](Item& item) { item.folder = new_folder; });
 }
 
 absl::Status Replica::DeleteItem(const SourceKey& key) {
