@@ -30,6 +30,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -131,6 +132,12 @@ class IOREPL_EXPORT Replica {
   absl::Status CheckNameFree(const std::optional<SourceKey>& parent,
                              std::string_view name,
                              const SourceKey* except = nullptr);
+  // OK when `key` is a stored folder; FailedPreconditionError naming it as
+  // `role` when it is not.
+  absl::Status RequireFolder(const SourceKey& key, const char* role);
+  // Creates a folder under `parent` (the root when nullopt).
+  absl::StatusOr<Folder> InsertNewFolder(const std::optional<SourceKey>& parent,
+                                         std::string_view name);
   // Reads, edits, stamps and writes back one folder or item.
   absl::StatusOr<Folder> ModifyFolder(
       const SourceKey& key, const std::function<absl::Status(Folder&)>& edit);

@@ -157,38 +157,30 @@ absl::Status Replica::CheckNameFree(const std::optional<SourceKey>& parent,
 
 // ---- Folders ----
 
-absl::StatusOr<Folder> Replica::CreateRootFolder(std::string_view name) {
-  Folder folder;
-  absl::Status status = Transact(2, [&]() -> absl::Status {
-    absl::StatusOr<std::vector<Folder>> roots =
-        store_->ListChildFolders(std::nullopt);
-    if (!roots.ok()) return roots.status();
-    if (!roots->empty()) {
-      return absl::AlreadyExistsError("the store already has a root folder");
-    }
-    folder.source_key = SourceKey(identity_.replica, NextCounter());
-    folder.display_name = std::string(name);
-    if (absl::Status s =
-            Stamp(&folder.change_key, &folder.pcl, &folder.last_modified);
-        !s.ok()) {
-      return s;
-    }
-    return store_->InsertFolder(folder);
-  });
-  if (!status.ok()) return status;
-  return folder;
+absl::Status Replica::RequireFolder(const SourceKey& key, const char* role) {
+  absl::StatusOr<Folder> folder = store_->GetFolder(key);
+  if (absl::IsNotFound(folder.status())) {
+    return absl::FailedPreconditionError(
+        absl::StrCat(role, " ", key.ToString(), " does not exist"));
+  }
+  return folder.status();
 }
 
-absl::StatusOr<Folder> Replica::CreateFolder(const SourceKey& parent,
-                                             std::string_view name) {
+absl::StatusOr<Folder> Replica::InsertNewFolder(
+    const std::optional<SourceKey>& parent, std::string_view name) {
   Folder folder;
   absl::Status status = Transact(2, [&]() -> absl::Status {
-    if (absl::StatusOr<Folder> p = store_->GetFolder(parent); !p.ok()) {
-      if (absl::IsNotFound(p.status())) {
-        return absl::FailedPreconditionError(absl::StrCat(
-            "parent folder ", parent.ToString(), " does not exist"));
+    if (parent) {
+      if (absl::Status s = RequireFolder(*parent, "parent folder"); !s.ok()) {
+        return s;
       }
-      return p.status();
+    } else {
+      absl::StatusOr<std::vector<Folder>> roots =
+          store_->ListChildFolders(std::nullopt);
+      if (!roots.ok()) return roots.status();
+      if (!roots->empty()) {
+        return absl::AlreadyExistsError("the store already has a root folder");
+      }
     }
     if (absl::Status s = ValidateFolderName(name); !s.ok()) return s;
     if (absl::Status s = CheckNameFree(parent, name); !s.ok()) return s;
@@ -204,6 +196,15 @@ absl::StatusOr<Folder> Replica::CreateFolder(const SourceKey& parent,
   });
   if (!status.ok()) return status;
   return folder;
+}
+
+absl::StatusOr<Folder> Replica::CreateRootFolder(std::string_view name) {
+  return InsertNewFolder(std::nullopt, name);
+}
+
+absl::StatusOr<Folder> Replica::CreateFolder(const SourceKey& parent,
+                                             std::string_view name) {
+  return InsertNewFolder(parent, name);
 }
 
 absl::StatusOr<Folder> Replica::ModifyFolder(
@@ -369,13 +370,7 @@ absl::StatusOr<Item> Replica::CreateItem(const SourceKey& folder,
                                          ItemContent content) {
   Item item;
   absl::Status status = Transact(2, [&]() -> absl::Status {
-    if (absl::StatusOr<Folder> f = store_->GetFolder(folder); !f.ok()) {
-      if (absl::IsNotFound(f.status())) {
-        return absl::FailedPreconditionError(
-            absl::StrCat("folder ", folder.ToString(), " does not exist"));
-      }
-      return f.status();
-    }
+    if (absl::Status s = RequireFolder(folder, "folder"); !s.ok()) return s;
     item.source_key = SourceKey(identity_.replica, NextCounter());
     item.folder = folder;
     SetContent(std::move(content), item);

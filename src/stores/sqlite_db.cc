@@ -82,6 +82,22 @@ absl::Status Statement::Run() {
   return absl::OkStatus();
 }
 
+absl::Status Statement::ForEachRow(const std::function<absl::Status()>& row) {
+  absl::Status status;
+  while (status.ok()) {
+    absl::StatusOr<bool> more = Step();
+    if (!more.ok()) {
+      status = more.status();
+    } else if (!*more) {
+      break;
+    } else {
+      status = row();
+    }
+  }
+  Reset();
+  return status;
+}
+
 void Statement::Reset() {
   sqlite3_reset(stmt_);
   sqlite3_clear_bindings(stmt_);

@@ -9,6 +9,7 @@
 #include <sqlite3.h>
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -40,6 +41,9 @@ class Statement {
   absl::StatusOr<bool> Step();
   // Steps to the end, expecting no rows.
   absl::Status Run();
+  // Steps through every row, calling `row` for each; stops at the first
+  // error (from SQLite or from `row`). Always resets the statement.
+  absl::Status ForEachRow(const std::function<absl::Status()>& row);
   // Resets for reuse and clears the bindings.
   void Reset();
 

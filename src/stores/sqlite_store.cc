@@ -233,13 +233,12 @@ absl::Status SqliteStore::CheckIntegrity() {
   absl::StatusOr<Statement> check = db_->Prepare("PRAGMA integrity_check");
   if (!check.ok()) return check.status();
   std::string report;
-  while (true) {
-    absl::StatusOr<bool> row = check->Step();
-    if (!row.ok()) return row.status();
-    if (!*row) break;
+  absl::Status status = check->ForEachRow([&] {
     absl::StrAppend(&report, report.empty() ? "" : "; ",
                     std::string(check->ColumnBlob(0)));
-  }
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
   if (report == "ok") return absl::OkStatus();
   return absl::DataLossError(absl::StrCat("integrity_check: ", report));
 }
@@ -412,6 +411,33 @@ absl::Status SqliteStore::Write(bool insert, const SourceKey& key, int kind,
   return q.Run();
 }
 
+absl::Status SqliteStore::DeleteOfKind(const SourceKey& key, int kind,
+                                       const char* what,
+                                       const char* operation) {
+  if (absl::Status s = CheckInTransaction(in_transaction_, operation);
+      !s.ok()) {
+    return s;
+  }
+  absl::StatusOr<std::optional<int>> stored = KindOf(key);
+  if (!stored.ok()) return stored.status();
+  if (*stored != kind) return NotFound(what, key);
+  if (kind == kFolderKind) {
+    Statement& children = sql_->has_children;
+    children.Bind(1, key.Encode());
+    absl::StatusOr<bool> row = children.Step();
+    const int64_t child_kind = row.ok() && *row ? children.ColumnInt(0) : -1;
+    children.Reset();
+    if (!row.ok()) return row.status();
+    if (child_kind >= 0) {
+      return absl::FailedPreconditionError(
+          absl::StrCat("folder ", key.ToString(), " still has ",
+                       child_kind == kFolderKind ? "subfolders" : "items"));
+    }
+  }
+  sql_->delete_object.Bind(1, key.Encode());
+  return sql_->delete_object.Run();
+}
+
 // ---- Folders ----
 
 absl::StatusOr<Folder> SqliteStore::GetFolder(const SourceKey& key) {
@@ -470,26 +496,7 @@ absl::Status SqliteStore::UpdateFolder(const Folder& folder) {
 }
 
 absl::Status SqliteStore::DeleteFolder(const SourceKey& key) {
-  if (absl::Status s = CheckInTransaction(in_transaction_, "DeleteFolder");
-      !s.ok()) {
-    return s;
-  }
-  absl::StatusOr<std::optional<int>> kind = KindOf(key);
-  if (!kind.ok()) return kind.status();
-  if (*kind != kFolderKind) return NotFound("folder", key);
-  Statement& children = sql_->has_children;
-  children.Bind(1, key.Encode());
-  absl::StatusOr<bool> row = children.Step();
-  const int64_t child_kind = row.ok() && *row ? children.ColumnInt(0) : -1;
-  children.Reset();
-  if (!row.ok()) return row.status();
-  if (child_kind >= 0) {
-    return absl::FailedPreconditionError(
-        absl::StrCat("folder ", key.ToString(), " still has ",
-                     child_kind == kFolderKind ? "subfolders" : "items"));
-  }
-  sql_->delete_object.Bind(1, key.Encode());
-  return sql_->delete_object.Run();
+  return DeleteOfKind(key, kFolderKind, "folder", "DeleteFolder");
 }
 
 absl::StatusOr<std::vector<Folder>> SqliteStore::ListChildFolders(
@@ -497,20 +504,14 @@ absl::StatusOr<std::vector<Folder>> SqliteStore::ListChildFolders(
   Statement& q = parent ? sql_->child_folders : sql_->root_folders;
   if (parent) q.Bind(1, parent->Encode());
   std::vector<Folder> out;
-  while (true) {
-    absl::StatusOr<bool> row = q.Step();
-    if (!row.ok() || !*row) {
-      q.Reset();
-      if (!row.ok()) return row.status();
-      return out;
-    }
+  absl::Status status = q.ForEachRow([&]() -> absl::Status {
     absl::StatusOr<Folder> f = DecodeFolder(q.ColumnBlob(0));
-    if (!f.ok()) {
-      q.Reset();
-      return f.status();
-    }
+    if (!f.ok()) return f.status();
     out.push_back(*std::move(f));
-  }
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+  return out;
 }
 
 // ---- Items ----
@@ -554,15 +555,7 @@ absl::Status SqliteStore::UpdateItem(const Item& item) {
 }
 
 absl::Status SqliteStore::DeleteItem(const SourceKey& key) {
-  if (absl::Status s = CheckInTransaction(in_transaction_, "DeleteItem");
-      !s.ok()) {
-    return s;
-  }
-  absl::StatusOr<std::optional<int>> kind = KindOf(key);
-  if (!kind.ok()) return kind.status();
-  if (*kind != kItemKind) return NotFound("item", key);
-  sql_->delete_object.Bind(1, key.Encode());
-  return sql_->delete_object.Run();
+  return DeleteOfKind(key, kItemKind, "item", "DeleteItem");
 }
 
 absl::StatusOr<std::vector<SourceKey>> SqliteStore::ListItems(
@@ -570,20 +563,14 @@ absl::StatusOr<std::vector<SourceKey>> SqliteStore::ListItems(
   Statement& q = sql_->items_in;
   q.Bind(1, folder.Encode());
   std::vector<SourceKey> out;
-  while (true) {
-    absl::StatusOr<bool> row = q.Step();
-    if (!row.ok() || !*row) {
-      q.Reset();
-      if (!row.ok()) return row.status();
-      return out;
-    }
+  absl::Status status = q.ForEachRow([&]() -> absl::Status {
     absl::StatusOr<SourceKey> key = KeyFromColumn(q.ColumnBlob(0));
-    if (!key.ok()) {
-      q.Reset();
-      return key.status();
-    }
+    if (!key.ok()) return key.status();
     out.push_back(*key);
-  }
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+  return out;
 }
 
 // ---- Tombstones ----
@@ -610,15 +597,7 @@ absl::Status SqliteStore::PutTombstone(const Tombstone& tombstone) {
 }
 
 absl::Status SqliteStore::DeleteTombstone(const SourceKey& key) {
-  if (absl::Status s = CheckInTransaction(in_transaction_, "DeleteTombstone");
-      !s.ok()) {
-    return s;
-  }
-  absl::StatusOr<std::optional<int>> kind = KindOf(key);
-  if (!kind.ok()) return kind.status();
-  if (*kind != kTombstoneKind) return NotFound("tombstone", key);
-  sql_->delete_object.Bind(1, key.Encode());
-  return sql_->delete_object.Run();
+  return DeleteOfKind(key, kTombstoneKind, "tombstone", "DeleteTombstone");
 }
 
 // ---- Change stream ----
@@ -721,13 +700,7 @@ absl::Status SqliteStore::PutSyncState(std::string_view name,
 absl::StatusOr<StoreCounts> SqliteStore::Count() {
   Statement& q = sql_->counts;
   StoreCounts counts;
-  while (true) {
-    absl::StatusOr<bool> row = q.Step();
-    if (!row.ok() || !*row) {
-      q.Reset();
-      if (!row.ok()) return row.status();
-      return counts;
-    }
+  absl::Status status = q.ForEachRow([&] {
     const uint64_t n = static_cast<uint64_t>(q.ColumnInt(1));
     switch (q.ColumnInt(0)) {
       case kFolderKind:
@@ -740,7 +713,10 @@ absl::StatusOr<StoreCounts> SqliteStore::Count() {
         counts.tombstones = n;
         break;
     }
-  }
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+  return counts;
 }
 
 }  // namespace ioreplication::stores_internal

@@ -93,6 +93,10 @@ class SqliteStore final : public Store {
   absl::StatusOr<std::string> Record(const SourceKey& key, int kind,
                                      const char* what);
   absl::Status CheckFolderExists(const SourceKey& key, const char* what);
+  // Removes the object stored under `key` if it is of `kind` (a folder only
+  // when it has no children or items).
+  absl::Status DeleteOfKind(const SourceKey& key, int kind, const char* what,
+                            const char* operation);
   absl::Status Write(bool insert, const SourceKey& key, int kind,
                      const std::optional<SourceKey>& parent,
                      const ChangeNumber& cn, size_t size,

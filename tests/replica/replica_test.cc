@@ -166,7 +166,9 @@ TEST_F(ReplicaTest, DeletingAFolderTombstonesItsWholeSubtree) {
     const Tombstone t = store_->GetTombstone(k).value();
     EXPECT_GT(t.deletion_cn, before);
     EXPECT_TRUE(deletion_cns.insert(t.deletion_cn).second);
-    EXPECT_TRUE(t.pcl.Includes(t.pcl));
+    // The deletion is a change of this replica, recorded in the PCL.
+    EXPECT_EQ(t.pcl.Find(t.deletion_cn.replica())->local_id(),
+              t.deletion_cn.counter().value());
   }
   const Tombstone ti = store_->GetTombstone(i1.source_key).value();
   EXPECT_EQ(ti.pcl.Compare(i1.pcl), PclOrder::kNewer);
