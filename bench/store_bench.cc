@@ -143,13 +143,13 @@ void BM_StoreReadChanges(benchmark::State& state, const char* scheme) {
   for (int i = 0; i < 20; ++i) InsertBatch(f, body);
   int64_t items = 0;
   for (auto _ : state) {
-    std::optional<ChangeNumber> after;
+    GlobCnt after;
     while (true) {
       std::vector<Change> batch =
-          f.store->ReadChanges(IdSet(), after, {}).value();
+          f.store->ReadChanges(GlobSet(), after, {}).value();
       if (batch.empty()) break;
       items += static_cast<int64_t>(batch.size());
-      after = batch.back().cn();
+      after = batch.back().local_cn;
     }
   }
   state.SetItemsProcessed(items);

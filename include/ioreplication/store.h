@@ -15,6 +15,18 @@
 // validity (ValidateFolderName, ValidateItem, the size limit), that a parent
 // exists, and that a source key is used once.
 //
+// Local change numbers. Besides the change key (which says whose change a
+// version is, and travels with it between organizations), every write of a
+// folder, item or tombstone gets a *local change number* from the store: a
+// 48-bit counter of the store's own, 1 for the first write, never reused,
+// assigned inside the write's transaction so that local change numbers
+// follow commit order (a transaction that commits later only ever has higher
+// ones). This is MS-OXCFXICS's PidTagChangeNumber as opposed to
+// PidTagChangeKey, and what the change stream is ordered by: a reader that
+// has seen every change up to local change number N at one moment can never
+// later meet an unseen change at or below N. (Change keys cannot give that:
+// they come from blocks reserved in advance and from other organizations.)
+//
 // Contract for every method, unless its comment says otherwise:
 //  - Threading: a Store object is used by one thread at a time. Different
 //    Store objects over the same data (e.g. two handles on one SQLite file)
@@ -46,9 +58,11 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "ioreplication/clock.h"
 #include "ioreplication/export.h"
 #include "ioreplication/folder.h"
 #include "ioreplication/globcnt.h"
+#include "ioreplication/globset.h"
 #include "ioreplication/guid.h"
 #include "ioreplication/ids.h"
 #include "ioreplication/idset.h"
@@ -74,12 +88,23 @@ struct CounterBlock {
   GlobCnt last;
 };
 
+// Which kinds of object a change-stream read returns (bits, combinable).
+enum ChangeKinds : uint32_t {
+  kFolderChanges = 1,
+  kItemChanges = 2,
+  kTombstoneChanges = 4,
+  kAllChanges = kFolderChanges | kItemChanges | kTombstoneChanges,
+};
+
 // One entry of the change stream: the current version of a folder or item,
-// or a tombstone. Its change number is the object's change key (a
-// tombstone's deletion change number).
+// or a tombstone.
 struct Change {
   std::variant<Folder, Item, Tombstone> object;
+  // The store's local change number of the write that made this version
+  // (see "Local change numbers" on Store).
+  GlobCnt local_cn;
 
+  // The version's change key (a tombstone's deletion change number).
   ChangeNumber cn() const;
   const SourceKey& source_key() const;
 };
@@ -90,6 +115,9 @@ struct ChangeStreamOptions {
   // ...or once it holds this many bytes of item content (at least one change
   // is always returned, however large).
   size_t max_bytes = 16 << 20;
+  // Only objects of these kinds (ChangeKinds bits) are returned; the others
+  // are passed over without being decoded.
+  uint32_t kinds = kAllChanges;
 };
 
 struct StoreCounts {
@@ -180,16 +208,36 @@ class IOREPL_EXPORT Store {
 
   // ---- The change stream ----
 
-  // The folders, items and tombstones whose change number is not in
-  // `exclude`, in change-number order (replica GUID by wire bytes, then
-  // counter), starting after `after` when given, at most one batch (see
+  // The current folders, items and tombstones of the kinds options.kinds
+  // names whose local change number is above `after` and not in `exclude`,
+  // in local change number order, at most one batch (see
   // ChangeStreamOptions). An empty result means the stream is exhausted.
-  // Implementations use an index on change number: the cost is proportional
-  // to what is returned plus the number of gaps in `exclude`, never to the
-  // size of the store.
+  // Implementations use an index on local change number: the cost is
+  // proportional to the changes passed over plus the number of gaps in
+  // `exclude`, never to the size of the store.
   virtual absl::StatusOr<std::vector<Change>> ReadChanges(
-      const IdSet& exclude, const std::optional<ChangeNumber>& after,
+      const GlobSet& exclude, GlobCnt after,
       const ChangeStreamOptions& options) = 0;
+
+  // The highest local change number given to any write so far (0 for an
+  // empty store), including writes of the open transaction. Within one
+  // transaction each write gets the next value, so calling this after a
+  // write tells the caller that write's local change number.
+  virtual absl::StatusOr<GlobCnt> LocalCnHighWater() = 0;
+
+  // ---- Tombstone retention ----
+
+  // Removes the tombstones deleted before `deleted_before` (a write: needs a
+  // transaction) and returns how many. The store records the highest local
+  // change number among them as its tombstone horizon.
+  virtual absl::StatusOr<uint64_t> PurgeTombstones(FileTime deleted_before) = 0;
+
+  // The tombstone horizon: tombstones with a local change number at or below
+  // it may have been purged (0 if none ever were). A reader whose knowledge
+  // of the stream does not cover everything up to the horizon may have
+  // missed deletions and must find them another way (by comparing what
+  // exists).
+  virtual absl::StatusOr<GlobCnt> TombstoneHorizon() = 0;
 
   // ---- Sync state ----
 

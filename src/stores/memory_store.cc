@@ -119,6 +119,31 @@ void MemoryStore::IndexChange(const ChangeNumber& cn, Kind kind,
   });
 }
 
+void MemoryStore::StampLocalCn(Kind kind, const SourceKey& key) {
+  UnstampLocalCn(key);
+  const uint64_t cn = ++local_cn_high_;
+  by_local_cn_.emplace(cn, std::make_pair(kind, key));
+  local_cn_of_[key] = cn;
+  OnUndo([this, cn, key] {
+    by_local_cn_.erase(cn);
+    local_cn_of_.erase(key);
+    --local_cn_high_;
+  });
+}
+
+void MemoryStore::UnstampLocalCn(const SourceKey& key) {
+  auto it = local_cn_of_.find(key);
+  if (it == local_cn_of_.end()) return;
+  const uint64_t cn = it->second;
+  auto entry = by_local_cn_.find(cn);
+  OnUndo([this, cn, key, value = entry->second] {
+    by_local_cn_.emplace(cn, value);
+    local_cn_of_[key] = cn;
+  });
+  by_local_cn_.erase(entry);
+  local_cn_of_.erase(it);
+}
+
 void MemoryStore::UnindexChange(const ChangeNumber& cn, Kind kind,
                                 const SourceKey& key) {
   auto [b, e] = by_cn_.equal_range(cn);
@@ -163,6 +188,7 @@ absl::Status MemoryStore::InsertFolder(const Folder& folder) {
   folders_.emplace(folder.source_key, folder);
   OnUndo([this, key = folder.source_key] { folders_.erase(key); });
   IndexChange(folder.change_key, Kind::kFolder, folder.source_key);
+  StampLocalCn(Kind::kFolder, folder.source_key);
   return absl::OkStatus();
 }
 
@@ -185,6 +211,7 @@ absl::Status MemoryStore::UpdateFolder(const Folder& folder) {
   OnUndo([this, old = it->second] { folders_[old.source_key] = old; });
   it->second = folder;
   IndexChange(folder.change_key, Kind::kFolder, folder.source_key);
+  StampLocalCn(Kind::kFolder, folder.source_key);
   return absl::OkStatus();
 }
 
@@ -208,6 +235,7 @@ absl::Status MemoryStore::DeleteFolder(const SourceKey& key) {
     }
   }
   UnindexChange(it->second.change_key, Kind::kFolder, key);
+  UnstampLocalCn(key);
   OnUndo([this, old = it->second] { folders_.emplace(old.source_key, old); });
   folders_.erase(it);
   return absl::OkStatus();
@@ -241,6 +269,7 @@ absl::Status MemoryStore::InsertItem(const Item& item) {
   items_.emplace(item.source_key, item);
   OnUndo([this, key = item.source_key] { items_.erase(key); });
   IndexChange(item.change_key, Kind::kItem, item.source_key);
+  StampLocalCn(Kind::kItem, item.source_key);
   return absl::OkStatus();
 }
 
@@ -257,6 +286,7 @@ absl::Status MemoryStore::UpdateItem(const Item& item) {
   OnUndo([this, old = it->second] { items_[old.source_key] = old; });
   it->second = item;
   IndexChange(item.change_key, Kind::kItem, item.source_key);
+  StampLocalCn(Kind::kItem, item.source_key);
   return absl::OkStatus();
 }
 
@@ -268,6 +298,7 @@ absl::Status MemoryStore::DeleteItem(const SourceKey& key) {
   auto it = items_.find(key);
   if (it == items_.end()) return NotFound("item", key);
   UnindexChange(it->second.change_key, Kind::kItem, key);
+  UnstampLocalCn(key);
   OnUndo([this, old = it->second] { items_.emplace(old.source_key, old); });
   items_.erase(it);
   return absl::OkStatus();
@@ -307,6 +338,7 @@ absl::Status MemoryStore::PutTombstone(const Tombstone& tombstone) {
     OnUndo([this, key] { tombstones_.erase(key); });
   }
   IndexChange(tombstone.deletion_cn, Kind::kTombstone, key);
+  StampLocalCn(Kind::kTombstone, key);
   return absl::OkStatus();
 }
 
@@ -318,6 +350,7 @@ absl::Status MemoryStore::DeleteTombstone(const SourceKey& key) {
   auto it = tombstones_.find(key);
   if (it == tombstones_.end()) return NotFound("tombstone", key);
   UnindexChange(it->second.deletion_cn, Kind::kTombstone, key);
+  UnstampLocalCn(key);
   OnUndo(
       [this, old = it->second] { tombstones_.emplace(old.source_key, old); });
   tombstones_.erase(it);
@@ -327,40 +360,70 @@ absl::Status MemoryStore::DeleteTombstone(const SourceKey& key) {
 // ---- Change stream ----
 
 absl::StatusOr<std::vector<Change>> MemoryStore::ReadChanges(
-    const IdSet& exclude, const std::optional<ChangeNumber>& after,
-    const ChangeStreamOptions& options) {
+    const GlobSet& exclude, GlobCnt after, const ChangeStreamOptions& options) {
   std::vector<Change> out;
   size_t bytes = 0;
-  auto it = after.has_value() ? by_cn_.upper_bound(*after) : by_cn_.begin();
-  while (it != by_cn_.end() && out.size() < options.max_count &&
+  auto it = by_local_cn_.upper_bound(after.value());
+  while (it != by_local_cn_.end() && out.size() < options.max_count &&
          (out.empty() || bytes < options.max_bytes)) {
-    const ChangeNumber cn = it->first;
-    if (std::optional<GlobRange> skip = ExcludedRange(exclude, cn)) {
+    const GlobCnt local_cn = *GlobCnt::FromValue(it->first);
+    if (std::optional<GlobRange> skip = ExcludedRange(exclude, local_cn)) {
       // Jump over the whole excluded range in one index lookup.
-      it = skip->high == GlobCnt::kMaxValue
-               ? by_cn_.upper_bound(ChangeNumber(cn.replica(), GlobCnt::Max()))
-               : by_cn_.lower_bound(ChangeNumber(
-                     cn.replica(), *GlobCnt::FromValue(skip->high + 1)));
+      it = by_local_cn_.upper_bound(skip->high);
       continue;
     }
     const auto& [kind, key] = it->second;
     switch (kind) {
       case Kind::kFolder:
-        out.push_back(Change{folders_.at(key)});
+        if (options.kinds & kFolderChanges) {
+          out.push_back(Change{folders_.at(key), local_cn});
+        }
         break;
-      case Kind::kItem: {
-        const Item& item = items_.at(key);
-        bytes += item.ByteSize();
-        out.push_back(Change{item});
+      case Kind::kItem:
+        if (options.kinds & kItemChanges) {
+          const Item& item = items_.at(key);
+          bytes += item.ByteSize();
+          out.push_back(Change{item, local_cn});
+        }
         break;
-      }
       case Kind::kTombstone:
-        out.push_back(Change{tombstones_.at(key)});
+        if (options.kinds & kTombstoneChanges) {
+          out.push_back(Change{tombstones_.at(key), local_cn});
+        }
         break;
     }
     ++it;
   }
   return out;
+}
+
+absl::StatusOr<GlobCnt> MemoryStore::LocalCnHighWater() {
+  return *GlobCnt::FromValue(local_cn_high_);
+}
+
+// ---- Tombstone retention ----
+
+absl::StatusOr<uint64_t> MemoryStore::PurgeTombstones(FileTime deleted_before) {
+  if (absl::Status s = CheckInTransaction(in_transaction_, "PurgeTombstones");
+      !s.ok()) {
+    return s;
+  }
+  std::vector<SourceKey> expired;
+  for (const auto& [key, t] : tombstones_) {
+    if (t.deleted_at < deleted_before) expired.push_back(key);
+  }
+  uint64_t horizon = tombstone_horizon_;
+  for (const SourceKey& key : expired) {
+    horizon = std::max(horizon, local_cn_of_.at(key));
+    if (absl::Status s = DeleteTombstone(key); !s.ok()) return s;
+  }
+  OnUndo([this, old = tombstone_horizon_] { tombstone_horizon_ = old; });
+  tombstone_horizon_ = horizon;
+  return expired.size();
+}
+
+absl::StatusOr<GlobCnt> MemoryStore::TombstoneHorizon() {
+  return *GlobCnt::FromValue(tombstone_horizon_);
 }
 
 // ---- Sync state and counts ----

@@ -50,8 +50,12 @@ class MemoryStore final : public Store {
   absl::Status DeleteTombstone(const SourceKey& key) override;
 
   absl::StatusOr<std::vector<Change>> ReadChanges(
-      const IdSet& exclude, const std::optional<ChangeNumber>& after,
+      const GlobSet& exclude, GlobCnt after,
       const ChangeStreamOptions& options) override;
+  absl::StatusOr<GlobCnt> LocalCnHighWater() override;
+
+  absl::StatusOr<uint64_t> PurgeTombstones(FileTime deleted_before) override;
+  absl::StatusOr<GlobCnt> TombstoneHorizon() override;
 
   absl::StatusOr<std::optional<std::string>> GetSyncState(
       std::string_view name) override;
@@ -69,6 +73,10 @@ class MemoryStore final : public Store {
   // Index maintenance, with undo.
   void IndexChange(const ChangeNumber& cn, Kind kind, const SourceKey& key);
   void UnindexChange(const ChangeNumber& cn, Kind kind, const SourceKey& key);
+  // Gives the object under `key` the next local change number, with undo.
+  void StampLocalCn(Kind kind, const SourceKey& key);
+  // Drops the object's local change number (it is being deleted), with undo.
+  void UnstampLocalCn(const SourceKey& key);
 
   StoreOptions options_;
   StoreIdentity identity_;
@@ -80,6 +88,11 @@ class MemoryStore final : public Store {
   // The change-number index: every object and tombstone by its CN.
   std::multimap<ChangeNumber, std::pair<Kind, SourceKey>> by_cn_;
   std::map<std::string, std::string, std::less<>> sync_state_;
+  // The local change stream: every object by its local change number.
+  std::map<uint64_t, std::pair<Kind, SourceKey>> by_local_cn_;
+  std::map<SourceKey, uint64_t> local_cn_of_;
+  uint64_t local_cn_high_ = 0;
+  uint64_t tombstone_horizon_ = 0;
 
   bool in_transaction_ = false;
   std::vector<std::function<void()>> undo_;

@@ -36,6 +36,17 @@ CREATE INDEX objects_by_cn ON objects (cn_replica, cn_counter);
 CREATE INDEX objects_by_parent ON objects (parent, kind, source_key);
 CREATE TABLE sync_state (name TEXT PRIMARY KEY, blob BLOB NOT NULL) STRICT;
 )sql",
+    // 1 -> 2: local change numbers order the change stream (existing rows
+    // are numbered in their old change-key order); tombstone retention.
+    R"sql(
+ALTER TABLE objects ADD COLUMN local_cn INTEGER NOT NULL DEFAULT 0;
+UPDATE objects SET local_cn = r.n FROM (
+  SELECT id, row_number() OVER (ORDER BY cn_replica, cn_counter) AS n
+  FROM objects) AS r WHERE r.id = objects.id;
+CREATE UNIQUE INDEX objects_by_local_cn ON objects (local_cn);
+INSERT INTO meta (key, value) VALUES
+  ('local_cn', (SELECT count(*) FROM objects)), ('tombstone_horizon', 0);
+)sql",
 };
 constexpr int kMigrationCount = sizeof(kMigrations) / sizeof(kMigrations[0]);
 static_assert(kMigrationCount == SqliteStore::kSchemaVersion);
@@ -61,7 +72,7 @@ struct SqliteStore::Statements {
   Statement begin, commit, rollback;
   Statement kind_of, record_of, insert_object, update_object, delete_object;
   Statement root_folder, has_children, child_folders, root_folders, items_in;
-  Statement changes, max_cn, max_key, counts;
+  Statement changes, max_cn, max_key, counts, tombstones;
   Statement get_counter, set_counter, get_meta, set_meta;
   Statement get_sync, set_sync;
 };
@@ -155,10 +166,12 @@ absl::Status SqliteStore::Prepare() {
        "SELECT kind, record FROM objects WHERE source_key = ?"},
       {&sql_->insert_object,
        "INSERT INTO objects (source_key, kind, parent, cn_replica, "
-       "cn_counter, size, record) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"},
+       "cn_counter, size, record, local_cn) "
+       "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"},
       {&sql_->update_object,
        "UPDATE objects SET kind = ?2, parent = ?3, cn_replica = ?4, "
-       "cn_counter = ?5, size = ?6, record = ?7 WHERE source_key = ?1"},
+       "cn_counter = ?5, size = ?6, record = ?7, local_cn = ?8 "
+       "WHERE source_key = ?1"},
       {&sql_->delete_object, "DELETE FROM objects WHERE source_key = ?"},
       {&sql_->root_folder,
        "SELECT source_key FROM objects WHERE parent IS NULL AND kind = 0 "
@@ -174,10 +187,14 @@ absl::Status SqliteStore::Prepare() {
       {&sql_->items_in,
        "SELECT source_key FROM objects WHERE parent = ? AND kind = 1 "
        "ORDER BY source_key"},
+      // The kind test sits in WHERE so that rows of other kinds are passed
+      // over without their records being read.
       {&sql_->changes,
-       "SELECT kind, record, cn_replica, cn_counter, size FROM objects "
-       "WHERE (cn_replica, cn_counter) > (?1, ?2) "
-       "ORDER BY cn_replica, cn_counter LIMIT ?3"},
+       "SELECT kind, record, local_cn, size FROM objects "
+       "WHERE local_cn > ?1 AND ((?2 >> kind) & 1) = 1 "
+       "ORDER BY local_cn LIMIT ?3"},
+      {&sql_->tombstones,
+       "SELECT source_key, record, local_cn FROM objects WHERE kind = 2"},
       {&sql_->max_cn,
        "SELECT max(cn_counter) FROM objects WHERE cn_replica = ?"},
       {&sql_->max_key,
@@ -341,8 +358,14 @@ absl::Status SqliteStore::Commit() {
   if (!in_transaction_) {
     return absl::FailedPreconditionError("Commit without a transaction");
   }
+  if (local_cn_loaded_) {
+    sql_->set_meta.BindText(1, "local_cn")
+        .Bind(2, static_cast<int64_t>(local_cn_high_));
+    if (absl::Status s = sql_->set_meta.Run(); !s.ok()) return s;
+  }
   if (absl::Status s = sql_->commit.Run(); !s.ok()) return s;
   in_transaction_ = false;
+  local_cn_loaded_ = false;
   return absl::OkStatus();
 }
 
@@ -352,6 +375,7 @@ absl::Status SqliteStore::Rollback() {
   }
   absl::Status s = sql_->rollback.Run();
   in_transaction_ = false;
+  local_cn_loaded_ = false;
   // The identity may have changed inside the transaction.
   if (absl::Status reload = LoadIdentity(); s.ok()) s = reload;
   return s;
@@ -404,11 +428,47 @@ absl::Status SqliteStore::Write(bool insert, const SourceKey& key, int kind,
   } else {
     q.BindNull(3);
   }
+  absl::StatusOr<GlobCnt> local_cn = NextLocalCn();
+  if (!local_cn.ok()) return local_cn.status();
   q.Bind(4, GuidBytes(cn.replica()))
       .Bind(5, static_cast<int64_t>(cn.counter().value()))
       .Bind(6, static_cast<int64_t>(size))
-      .Bind(7, record);
-  return q.Run();
+      .Bind(7, record)
+      .Bind(8, static_cast<int64_t>(local_cn->value()));
+  absl::Status status = q.Run();
+  // A failed write changes nothing, its local change number included.
+  if (!status.ok()) --local_cn_high_;
+  return status;
+}
+
+absl::StatusOr<int64_t> SqliteStore::MetaInt(const char* key) {
+  Statement& meta = sql_->get_meta;
+  meta.BindText(1, key);
+  absl::StatusOr<bool> row = meta.Step();
+  const int64_t value = row.ok() && *row ? meta.ColumnInt(0) : -1;
+  meta.Reset();
+  if (!row.ok()) return row.status();
+  if (value < 0 || static_cast<uint64_t>(value) > GlobCnt::kMaxValue) {
+    return absl::DataLossError(absl::StrCat("corrupt store metadata: ", key));
+  }
+  return value;
+}
+
+absl::StatusOr<GlobCnt> SqliteStore::NextLocalCn() {
+  if (!local_cn_loaded_) {
+    // BEGIN IMMEDIATE holds the write lock, so no other handle can move the
+    // counter until this transaction ends: numbers follow commit order.
+    absl::StatusOr<int64_t> high = MetaInt("local_cn");
+    if (!high.ok()) return high.status();
+    local_cn_high_ = static_cast<uint64_t>(*high);
+    local_cn_loaded_ = true;
+  }
+  absl::StatusOr<GlobCnt> next = GlobCnt::FromValue(local_cn_high_ + 1);
+  if (!next.ok()) {
+    return absl::OutOfRangeError("the store's local change numbers ran out");
+  }
+  ++local_cn_high_;
+  return next;
 }
 
 absl::Status SqliteStore::DeleteOfKind(const SourceKey& key, int kind,
@@ -603,21 +663,16 @@ absl::Status SqliteStore::DeleteTombstone(const SourceKey& key) {
 // ---- Change stream ----
 
 absl::StatusOr<std::vector<Change>> SqliteStore::ReadChanges(
-    const IdSet& exclude, const std::optional<ChangeNumber>& after,
-    const ChangeStreamOptions& options) {
+    const GlobSet& exclude, GlobCnt after, const ChangeStreamOptions& options) {
   std::vector<Change> out;
   size_t bytes = 0;
-  // The position the next query starts after: (replica bytes, counter). An
-  // empty blob with counter -1 sorts before every change.
-  std::string from_replica = after ? GuidBytes(after->replica()) : "";
-  int64_t from_counter =
-      after ? static_cast<int64_t>(after->counter().value()) : -1;
+  int64_t from = static_cast<int64_t>(after.value());
   Statement& q = sql_->changes;
   bool done = false;
   while (!done && out.size() < options.max_count &&
          (out.empty() || bytes < options.max_bytes)) {
-    q.Bind(1, from_replica)
-        .Bind(2, from_counter)
+    q.Bind(1, from)
+        .Bind(2, int64_t{options.kinds})
         .Bind(3, static_cast<int64_t>(options.max_count - out.size()));
     bool any = false;
     bool jumped = false;
@@ -630,22 +685,17 @@ absl::StatusOr<std::vector<Change>> SqliteStore::ReadChanges(
       }
       if (!*row) break;
       any = true;
-      const std::string replica_bytes(q.ColumnBlob(2));
-      const int64_t counter = q.ColumnInt(3);
-      from_replica = replica_bytes;
-      from_counter = counter;
-      absl::StatusOr<Guid> replica =
-          Guid::Decode(core_internal::AsBytes(replica_bytes));
-      absl::StatusOr<GlobCnt> count =
-          GlobCnt::FromValue(static_cast<uint64_t>(counter));
-      if (!replica.ok() || !count.ok() || counter < 0) {
+      const int64_t n = q.ColumnInt(2);
+      absl::StatusOr<GlobCnt> local_cn =
+          GlobCnt::FromValue(static_cast<uint64_t>(n));
+      if (!local_cn.ok() || n <= 0) {
         q.Reset();
-        return absl::DataLossError("corrupt change number column");
+        return absl::DataLossError("corrupt local change number column");
       }
-      if (std::optional<GlobRange> skip =
-              ExcludedRange(exclude, ChangeNumber(*replica, *count))) {
+      from = n;
+      if (std::optional<GlobRange> skip = ExcludedRange(exclude, *local_cn)) {
         // Restart the index scan just past the excluded range.
-        from_counter = static_cast<int64_t>(skip->high);
+        from = static_cast<int64_t>(skip->high);
         jumped = true;
         break;
       }
@@ -654,16 +704,16 @@ absl::StatusOr<std::vector<Change>> SqliteStore::ReadChanges(
       if (kind == kFolderKind) {
         absl::StatusOr<Folder> f = DecodeFolder(record);
         if (!f.ok()) return q.Reset(), f.status();
-        out.push_back(Change{*std::move(f)});
+        out.push_back(Change{*std::move(f), *local_cn});
       } else if (kind == kItemKind) {
         absl::StatusOr<Item> i = DecodeItem(record);
         if (!i.ok()) return q.Reset(), i.status();
-        bytes += static_cast<size_t>(q.ColumnInt(4));
-        out.push_back(Change{*std::move(i)});
+        bytes += static_cast<size_t>(q.ColumnInt(3));
+        out.push_back(Change{*std::move(i), *local_cn});
       } else {
         absl::StatusOr<Tombstone> t = DecodeTombstone(record);
         if (!t.ok()) return q.Reset(), t.status();
-        out.push_back(Change{*std::move(t)});
+        out.push_back(Change{*std::move(t), *local_cn});
       }
     }
     q.Reset();
@@ -671,6 +721,50 @@ absl::StatusOr<std::vector<Change>> SqliteStore::ReadChanges(
                     (out.empty() || bytes < options.max_bytes));
   }
   return out;
+}
+
+absl::StatusOr<GlobCnt> SqliteStore::LocalCnHighWater() {
+  if (local_cn_loaded_) return *GlobCnt::FromValue(local_cn_high_);
+  absl::StatusOr<int64_t> high = MetaInt("local_cn");
+  if (!high.ok()) return high.status();
+  return *GlobCnt::FromValue(static_cast<uint64_t>(*high));
+}
+
+// ---- Tombstone retention ----
+
+absl::StatusOr<uint64_t> SqliteStore::PurgeTombstones(FileTime deleted_before) {
+  if (absl::Status s = CheckInTransaction(in_transaction_, "PurgeTombstones");
+      !s.ok()) {
+    return s;
+  }
+  absl::StatusOr<int64_t> horizon = MetaInt("tombstone_horizon");
+  if (!horizon.ok()) return horizon.status();
+  std::vector<std::string> expired;
+  int64_t high = *horizon;
+  Statement& q = sql_->tombstones;
+  absl::Status status = q.ForEachRow([&]() -> absl::Status {
+    absl::StatusOr<Tombstone> t = DecodeTombstone(q.ColumnBlob(1));
+    if (!t.ok()) return t.status();
+    if (t->deleted_at < deleted_before) {
+      expired.emplace_back(q.ColumnBlob(0));
+      high = std::max(high, q.ColumnInt(2));
+    }
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+  for (const std::string& key : expired) {
+    sql_->delete_object.Bind(1, key);
+    if (absl::Status s = sql_->delete_object.Run(); !s.ok()) return s;
+  }
+  sql_->set_meta.BindText(1, "tombstone_horizon").Bind(2, high);
+  if (absl::Status s = sql_->set_meta.Run(); !s.ok()) return s;
+  return expired.size();
+}
+
+absl::StatusOr<GlobCnt> SqliteStore::TombstoneHorizon() {
+  absl::StatusOr<int64_t> horizon = MetaInt("tombstone_horizon");
+  if (!horizon.ok()) return horizon.status();
+  return *GlobCnt::FromValue(static_cast<uint64_t>(*horizon));
 }
 
 // ---- Sync state and counts ----

@@ -27,7 +27,7 @@ namespace ioreplication::stores_internal {
 class SqliteStore final : public Store {
  public:
   // The schema version this code writes and reads.
-  static constexpr int kSchemaVersion = 1;
+  static constexpr int kSchemaVersion = 2;
 
   // Opens or creates the store in file `path`.
   static absl::StatusOr<std::unique_ptr<SqliteStore>> Open(
@@ -68,8 +68,12 @@ class SqliteStore final : public Store {
   absl::Status DeleteTombstone(const SourceKey& key) override;
 
   absl::StatusOr<std::vector<Change>> ReadChanges(
-      const IdSet& exclude, const std::optional<ChangeNumber>& after,
+      const GlobSet& exclude, GlobCnt after,
       const ChangeStreamOptions& options) override;
+  absl::StatusOr<GlobCnt> LocalCnHighWater() override;
+
+  absl::StatusOr<uint64_t> PurgeTombstones(FileTime deleted_before) override;
+  absl::StatusOr<GlobCnt> TombstoneHorizon() override;
 
   absl::StatusOr<std::optional<std::string>> GetSyncState(
       std::string_view name) override;
@@ -101,12 +105,20 @@ class SqliteStore final : public Store {
                      const std::optional<SourceKey>& parent,
                      const ChangeNumber& cn, size_t size,
                      const std::string& record);
+  // A non-negative 48-bit integer from the meta table.
+  absl::StatusOr<int64_t> MetaInt(const char* key);
+  // The local change number for the next write of this transaction.
+  absl::StatusOr<GlobCnt> NextLocalCn();
 
   std::unique_ptr<Database> db_;
   StoreOptions options_;
   std::unique_ptr<Statements> sql_;
   StoreIdentity identity_;
   bool in_transaction_ = false;
+  // The local change number counter, read at the transaction's first write
+  // and written back at commit.
+  bool local_cn_loaded_ = false;
+  uint64_t local_cn_high_ = 0;
 };
 
 }  // namespace ioreplication::stores_internal

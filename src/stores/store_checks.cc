@@ -29,12 +29,10 @@ absl::Status CheckItem(const Item& item, const StoreOptions& options) {
   return absl::OkStatus();
 }
 
-std::optional<GlobRange> ExcludedRange(const IdSet& exclude,
-                                       const ChangeNumber& cn) {
-  const GlobSet* set = exclude.Find(cn.replica());
-  if (set == nullptr) return std::nullopt;
-  const auto ranges = set->ranges();
-  const uint64_t v = cn.counter().value();
+std::optional<GlobRange> ExcludedRange(const GlobSet& exclude,
+                                       GlobCnt local_cn) {
+  const auto ranges = exclude.ranges();
+  const uint64_t v = local_cn.value();
   auto after = std::upper_bound(
       ranges.begin(), ranges.end(), v,
       [](uint64_t x, const GlobRange& r) { return x < r.low; });

@@ -23,10 +23,10 @@ absl::Status CheckFolder(const Folder& folder);
 // The item's own fields and its size against the limit.
 absl::Status CheckItem(const Item& item, const StoreOptions& options);
 
-// The range of `exclude` that holds `cn`, if any: the change stream skips
-// to just past its end.
-std::optional<GlobRange> ExcludedRange(const IdSet& exclude,
-                                       const ChangeNumber& cn);
+// The range of `exclude` that holds `local_cn`, if any: the change stream
+// skips to just past its end.
+std::optional<GlobRange> ExcludedRange(const GlobSet& exclude,
+                                       GlobCnt local_cn);
 
 // Error builders with one wording for all stores.
 absl::Status NotFound(const char* what, const SourceKey& key);

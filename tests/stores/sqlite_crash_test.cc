@@ -117,10 +117,10 @@ TEST(SqliteCrashTest, SurvivesSigkillAtRandomMoments) {
     ASSERT_TRUE((*store)->CheckIntegrity().ok()) << (*store)->CheckIntegrity();
     std::map<std::pair<int, int64_t>, int> parts;  // (run, k) -> items
     std::set<ChangeNumber> cns;
-    std::optional<ChangeNumber> after;
+    GlobCnt after;
     while (true) {
       std::vector<Change> batch =
-          (*store)->ReadChanges(IdSet(), after, {}).value();
+          (*store)->ReadChanges(GlobSet(), after, {}).value();
       if (batch.empty()) break;
       for (const Change& c : batch) {
         ASSERT_TRUE(cns.insert(c.cn()).second)
@@ -131,7 +131,7 @@ TEST(SqliteCrashTest, SurvivesSigkillAtRandomMoments) {
           ++parts[{std::stoi(f[0]), std::stoll(f[1])}];
         }
       }
-      after = batch.back().cn();
+      after = batch.back().local_cn;
     }
     const Guid me = (*store)->Identity().value().replica;
     EXPECT_GE((*store)->CounterHighWater().value(),

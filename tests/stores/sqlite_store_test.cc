@@ -13,6 +13,7 @@
 #include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "stores/record_codec.h"
 
 namespace ioreplication::stores_internal {
 namespace {
@@ -97,13 +98,16 @@ TEST_F(SqliteStoreTest, UsesWalMode) {
 
 TEST_F(SqliteStoreTest, RefusesANewerSchema) {
   Open();
-  RawExec("PRAGMA user_version = 2");
+  RawExec(
+      absl::StrCat("PRAGMA user_version = ", SqliteStore::kSchemaVersion + 1));
   absl::StatusOr<std::unique_ptr<SqliteStore>> store =
       SqliteStore::Open(path_, StoreOptions());
   ASSERT_FALSE(store.ok());
   EXPECT_EQ(store.status().code(), absl::StatusCode::kFailedPrecondition);
   EXPECT_THAT(std::string(store.status().message()),
-              HasSubstr("schema version 2, newer than the 1"));
+              HasSubstr(absl::StrCat(
+                  "schema version ", SqliteStore::kSchemaVersion + 1,
+                  ", newer than the ", SqliteStore::kSchemaVersion)));
 }
 
 TEST_F(SqliteStoreTest, RefusesAForeignDatabase) {
@@ -129,6 +133,76 @@ TEST_F(SqliteStoreTest, RefusesAFileThatIsNotADatabase) {
   EXPECT_EQ(store.status().code(), absl::StatusCode::kDataLoss);
 }
 
+// A file written by schema version 1 (before local change numbers): opening
+// it numbers the existing objects in their change-key order and carries on.
+TEST_F(SqliteStoreTest, MigratesSchemaVersion1) {
+  const Guid replica = Guid::Random();
+  auto folder = [&](uint64_t key, std::optional<uint64_t> parent, uint64_t cn) {
+    Folder f;
+    f.source_key = SourceKey(replica, GC(key));
+    if (parent) f.parent = SourceKey(replica, GC(*parent));
+    f.display_name = absl::StrCat("folder ", key);
+    f.change_key = ChangeNumber(replica, GC(cn));
+    EXPECT_TRUE(f.pcl.Raise(f.change_key).ok());
+    return f;
+  };
+  auto hex = [](const std::string& bytes) {
+    std::string out = "x'";
+    for (unsigned char c : bytes)
+      absl::StrAppend(&out, absl::Hex(c, absl::kZeroPad2));
+    return out + "'";
+  };
+  std::string rows;
+  // Inserted out of change-key order: the migration sorts by change key.
+  for (const Folder& f : {folder(1, {}, 9), folder(2, 1, 3)}) {
+    const std::string guid(
+        reinterpret_cast<const char*>(replica.bytes().data()), Guid::kSize);
+    absl::StrAppend(&rows,
+                    "INSERT INTO objects (source_key, kind, parent, "
+                    "cn_replica, cn_counter, size, record) VALUES (",
+                    hex(f.source_key.Encode()), ", 0, ",
+                    f.parent ? hex(f.parent->Encode()) : "NULL", ", ",
+                    hex(guid), ", ", f.change_key.counter().value(), ", 0, ",
+                    hex(EncodeFolder(f)), ");");
+  }
+  RawExec(absl::StrCat(
+      R"sql(
+CREATE TABLE meta (key TEXT PRIMARY KEY, value ANY) STRICT;
+CREATE TABLE counters (replica BLOB PRIMARY KEY, high INTEGER NOT NULL) STRICT;
+CREATE TABLE objects (
+  id INTEGER PRIMARY KEY, source_key BLOB NOT NULL UNIQUE,
+  kind INTEGER NOT NULL, parent BLOB, cn_replica BLOB NOT NULL,
+  cn_counter INTEGER NOT NULL, size INTEGER NOT NULL, record BLOB NOT NULL
+) STRICT;
+CREATE INDEX objects_by_cn ON objects (cn_replica, cn_counter);
+CREATE INDEX objects_by_parent ON objects (parent, kind, source_key);
+CREATE TABLE sync_state (name TEXT PRIMARY KEY, blob BLOB NOT NULL) STRICT;
+INSERT INTO meta VALUES ('epoch', 0);
+INSERT INTO counters VALUES (randomblob(16), 9);
+)sql",
+      "INSERT INTO meta VALUES ('replica', ",
+      hex(std::string(reinterpret_cast<const char*>(replica.bytes().data()),
+                      Guid::kSize)),
+      ");", rows, "PRAGMA user_version = 1;"));
+  std::unique_ptr<SqliteStore> store = Open();
+  ASSERT_NE(store, nullptr);
+  EXPECT_EQ(store->Identity().value().replica, replica);
+  EXPECT_EQ(store->LocalCnHighWater().value(), GC(2));
+  std::vector<Change> all =
+      store->ReadChanges(GlobSet(), GlobCnt(), {}).value();
+  ASSERT_EQ(all.size(), 2u);
+  EXPECT_EQ(all[0].source_key(), SourceKey(replica, GC(2)));  // change key 3
+  EXPECT_EQ(all[0].local_cn, GC(1));
+  EXPECT_EQ(all[1].source_key(), SourceKey(replica, GC(1)));  // change key 9
+  EXPECT_EQ(all[1].local_cn, GC(2));
+  // New writes continue the numbering.
+  ASSERT_TRUE(store->Begin().ok());
+  ASSERT_TRUE(store->InsertFolder(folder(3, 1, 20)).ok());
+  ASSERT_TRUE(store->Commit().ok());
+  EXPECT_EQ(store->LocalCnHighWater().value(), GC(3));
+  EXPECT_TRUE(store->CheckIntegrity().ok());
+}
+
 TEST_F(SqliteStoreTest, CorruptRecordsAreDataLossNotCrashes) {
   Folder root;
   root.source_key = SourceKey(Guid::Random(), GC(1));
@@ -146,7 +220,7 @@ TEST_F(SqliteStoreTest, CorruptRecordsAreDataLossNotCrashes) {
   EXPECT_EQ(folder.status().code(), absl::StatusCode::kDataLoss);
   EXPECT_THAT(std::string(folder.status().message()),
               HasSubstr("folder record"));
-  EXPECT_EQ(store->ReadChanges(IdSet(), {}, {}).status().code(),
+  EXPECT_EQ(store->ReadChanges(GlobSet(), GlobCnt(), {}).status().code(),
             absl::StatusCode::kDataLoss);
 }
 

@@ -122,20 +122,35 @@ class StoreConformanceTest : public ::testing::TestWithParam<StoreFactory> {
     });
   }
 
-  std::vector<uint64_t> StreamCns(const IdSet& exclude = IdSet(),
+  // The whole stream in batches, as the change keys' counters.
+  std::vector<uint64_t> StreamCns(const GlobSet& exclude = GlobSet(),
                                   ChangeStreamOptions options = {}) {
     std::vector<uint64_t> cns;
-    std::optional<ChangeNumber> after;
+    for (const Change& c : Stream(exclude, options)) {
+      cns.push_back(c.cn().counter().value());
+    }
+    return cns;
+  }
+
+  std::vector<Change> Stream(const GlobSet& exclude = GlobSet(),
+                             ChangeStreamOptions options = {}) {
+    std::vector<Change> all;
+    GlobCnt after;
     while (true) {
       absl::StatusOr<std::vector<Change>> batch =
           store_->ReadChanges(exclude, after, options);
       EXPECT_TRUE(batch.ok()) << batch.status();
       if (!batch.ok() || batch->empty()) break;
-      for (const Change& c : *batch) cns.push_back(c.cn().counter().value());
-      after = batch->back().cn();
+      for (const Change& c : *batch) {
+        EXPECT_GT(c.local_cn, after) << "stream out of order";
+        after = c.local_cn;
+        all.push_back(c);
+      }
     }
-    return cns;
+    return all;
   }
+
+  uint64_t HighWater() { return store_->LocalCnHighWater().value().value(); }
 
   StoreOptions options_;
   std::unique_ptr<Store> store_;
@@ -148,7 +163,9 @@ TEST_P(StoreConformanceTest, NewStoreHasAnIdentityAndNothingElse) {
   const StoreCounts counts = store_->Count().value();
   EXPECT_EQ(counts.folders + counts.items + counts.tombstones, 0u);
   EXPECT_EQ(store_->CounterHighWater().value(), GC(0));
-  EXPECT_TRUE(store_->ReadChanges(IdSet(), {}, {}).value().empty());
+  EXPECT_TRUE(store_->ReadChanges(GlobSet(), GlobCnt(), {}).value().empty());
+  EXPECT_EQ(HighWater(), 0u);
+  EXPECT_EQ(store_->TombstoneHorizon().value(), GC(0));
 }
 
 TEST_P(StoreConformanceTest, CountersAreConsecutiveAndPerGuid) {
@@ -381,30 +398,82 @@ TEST_P(StoreConformanceTest, RollbackUndoesEverything) {
   EXPECT_EQ(StreamCns(), (std::vector<uint64_t>{1, 2, 3, 4, 5}));
 }
 
-TEST_P(StoreConformanceTest, ChangeStreamIsInChangeNumberOrder) {
+TEST_P(StoreConformanceTest, ChangeStreamIsInLocalChangeNumberOrder) {
   Populate();
+  EXPECT_EQ(HighWater(), 5u);
   InTx([&] {
-    // Updates move an object to its new change number; a deletion appears
-    // as its tombstone; a change from another replica sorts by its GUID.
+    // An update moves an object to the end of the stream; a deletion appears
+    // as its tombstone; a change from another replica keeps its change key
+    // and takes the next local change number like any write.
     ASSERT_TRUE(store_->UpdateFolder(MakeFolder(2, 1, "Sales", 9)).ok());
     ASSERT_TRUE(store_->DeleteItem(SourceKey(kA, GC(11))).ok());
     ASSERT_TRUE(store_->PutTombstone(MakeTombstone(11, 2, 7)).ok());
     ASSERT_TRUE(store_->InsertItem(MakeItem(12, 3, 2, kB)).ok());
+    EXPECT_EQ(HighWater(), 8u);  // the open transaction's writes count
   });
-  absl::StatusOr<std::vector<Change>> all =
-      store_->ReadChanges(IdSet(), {}, {});
-  ASSERT_TRUE(all.ok());
-  std::vector<std::string> seen;
-  for (const Change& c : *all) seen.push_back(c.cn().ToString());
-  EXPECT_THAT(seen, ElementsAre(ChangeNumber(kA, GC(1)).ToString(),
+  const std::vector<Change> all = Stream();
+  std::vector<std::string> keys;
+  std::vector<uint64_t> local;
+  for (const Change& c : all) {
+    keys.push_back(c.cn().ToString());
+    local.push_back(c.local_cn.value());
+  }
+  EXPECT_THAT(keys, ElementsAre(ChangeNumber(kA, GC(1)).ToString(),
                                 ChangeNumber(kA, GC(3)).ToString(),
                                 ChangeNumber(kA, GC(4)).ToString(),
-                                ChangeNumber(kA, GC(7)).ToString(),
                                 ChangeNumber(kA, GC(9)).ToString(),
+                                ChangeNumber(kA, GC(7)).ToString(),
                                 ChangeNumber(kB, GC(2)).ToString()));
-  EXPECT_TRUE(std::holds_alternative<Tombstone>((*all)[3].object));
-  EXPECT_TRUE(std::holds_alternative<Folder>((*all)[4].object));
-  EXPECT_EQ((*all)[5].source_key(), SourceKey(kA, GC(12)));
+  EXPECT_THAT(local, ElementsAre(1, 3, 4, 6, 7, 8));
+  EXPECT_TRUE(std::holds_alternative<Folder>(all[3].object));
+  EXPECT_TRUE(std::holds_alternative<Tombstone>(all[4].object));
+  EXPECT_EQ(all[5].source_key(), SourceKey(kA, GC(12)));
+}
+
+TEST_P(StoreConformanceTest, ChangeStreamFiltersByKind) {
+  Populate();
+  InTx([&] {
+    ASSERT_TRUE(store_->DeleteItem(SourceKey(kA, GC(11))).ok());
+    ASSERT_TRUE(store_->PutTombstone(MakeTombstone(11, 2, 7)).ok());
+    ASSERT_TRUE(store_->UpdateFolder(MakeFolder(2, 1, "Sales", 9)).ok());
+  });
+  ChangeStreamOptions folders;
+  folders.kinds = kFolderChanges;
+  EXPECT_EQ(StreamCns(GlobSet(), folders), (std::vector<uint64_t>{1, 3, 9}));
+  ChangeStreamOptions items;
+  items.kinds = kItemChanges;
+  items.max_count = 1;  // batches still advance past other kinds
+  EXPECT_EQ(StreamCns(GlobSet(), items), (std::vector<uint64_t>{4}));
+  ChangeStreamOptions deletions;
+  deletions.kinds = kTombstoneChanges;
+  EXPECT_EQ(StreamCns(GlobSet(), deletions), (std::vector<uint64_t>{7}));
+  ChangeStreamOptions none;
+  none.kinds = 0;
+  EXPECT_TRUE(StreamCns(GlobSet(), none).empty());
+}
+
+TEST_P(StoreConformanceTest, LocalChangeNumbersAreNeverReused) {
+  Populate();
+  // A failed write takes no number.
+  InTx([&] {
+    EXPECT_FALSE(store_->InsertItem(MakeItem(10, 2, 30)).ok());
+    EXPECT_EQ(HighWater(), 5u);
+  });
+  // A rolled-back transaction's numbers are given again: nothing used them.
+  ASSERT_TRUE(store_->Begin().ok());
+  ASSERT_TRUE(store_->InsertItem(MakeItem(20, 2, 31)).ok());
+  EXPECT_EQ(HighWater(), 6u);
+  ASSERT_TRUE(store_->Rollback().ok());
+  EXPECT_EQ(HighWater(), 5u);
+  // A removed object's number is not given again.
+  InTx([&] { ASSERT_TRUE(store_->DeleteItem(SourceKey(kA, GC(11))).ok()); });
+  EXPECT_EQ(HighWater(), 5u);
+  InTx([&] { ASSERT_TRUE(store_->InsertItem(MakeItem(21, 2, 32)).ok()); });
+  EXPECT_EQ(HighWater(), 6u);
+  const std::vector<Change> all = Stream();
+  ASSERT_EQ(all.size(), 5u);
+  EXPECT_EQ(all.back().local_cn, GC(6));
+  EXPECT_EQ(all.back().source_key(), SourceKey(kA, GC(21)));
 }
 
 TEST_P(StoreConformanceTest, ChangeStreamSkipsTheExcludedSet) {
@@ -414,14 +483,13 @@ TEST_P(StoreConformanceTest, ChangeStreamSkipsTheExcludedSet) {
       ASSERT_TRUE(store_->InsertItem(MakeItem(100 + i, 1, 2 + i)).ok());
     }
   });
-  IdSet seen;
-  ASSERT_TRUE(seen.InsertRange(kA, GC(1), GC(40)).ok());
-  seen.Insert(kA, GC(45));
-  ASSERT_TRUE(seen.InsertRange(kB, GC(1), GC(1000)).ok());  // irrelevant
+  GlobSet seen;
+  ASSERT_TRUE(seen.InsertRange(GC(1), GC(40)).ok());
+  seen.Insert(GC(45));
   EXPECT_EQ(StreamCns(seen),
             (std::vector<uint64_t>{41, 42, 43, 44, 46, 47, 48, 49, 50, 51}));
-  IdSet everything;
-  ASSERT_TRUE(everything.InsertRange(kA, GC(0), GlobCnt::Max()).ok());
+  GlobSet everything;
+  ASSERT_TRUE(everything.InsertRange(GC(0), GlobCnt::Max()).ok());
   EXPECT_TRUE(StreamCns(everything).empty());
 }
 
@@ -436,21 +504,53 @@ TEST_P(StoreConformanceTest, ChangeStreamBatches) {
   });
   ChangeStreamOptions by_count;
   by_count.max_count = 10;
-  EXPECT_EQ(store_->ReadChanges(IdSet(), {}, by_count).value().size(), 10u);
-  EXPECT_EQ(StreamCns(IdSet(), by_count).size(), 26u);
+  EXPECT_EQ(store_->ReadChanges(GlobSet(), GlobCnt(), by_count).value().size(),
+            10u);
+  EXPECT_EQ(StreamCns(GlobSet(), by_count).size(), 26u);
   ChangeStreamOptions by_bytes;
   by_bytes.max_bytes = 3000;  // about three items
   const std::vector<Change> batch =
-      store_->ReadChanges(IdSet(), {}, by_bytes).value();
+      store_->ReadChanges(GlobSet(), GlobCnt(), by_bytes).value();
   EXPECT_GE(batch.size(), 3u);
   EXPECT_LE(batch.size(), 5u);
   ChangeStreamOptions tiny;
   tiny.max_bytes = 1;  // still makes progress
-  EXPECT_EQ(StreamCns(IdSet(), tiny).size(), 26u);
+  EXPECT_EQ(StreamCns(GlobSet(), tiny).size(), 26u);
   // Resuming after the last change returns nothing.
-  EXPECT_TRUE(store_->ReadChanges(IdSet(), ChangeNumber(kA, GC(26)), {})
-                  .value()
-                  .empty());
+  EXPECT_TRUE(store_->ReadChanges(GlobSet(), GC(26), {}).value().empty());
+}
+
+TEST_P(StoreConformanceTest, PurgeTombstonesRecordsTheHorizon) {
+  Populate();
+  InTx([&] {
+    // Tombstones deleted at 3000 + cn, with local change numbers 6, 7, 8.
+    ASSERT_TRUE(store_->PutTombstone(MakeTombstone(40, 2, 50)).ok());
+    ASSERT_TRUE(store_->PutTombstone(MakeTombstone(41, 2, 20)).ok());
+    ASSERT_TRUE(store_->PutTombstone(MakeTombstone(42, 2, 60)).ok());
+  });
+  EXPECT_EQ(store_->PurgeTombstones(FileTime::FromTicks(0)).status().code(),
+            absl::StatusCode::kFailedPrecondition);  // needs a transaction
+  // Rolled back: nothing purged, horizon unchanged.
+  ASSERT_TRUE(store_->Begin().ok());
+  EXPECT_EQ(store_->PurgeTombstones(FileTime::FromTicks(3055)).value(), 2u);
+  ASSERT_TRUE(store_->Rollback().ok());
+  EXPECT_EQ(store_->TombstoneHorizon().value(), GC(0));
+  EXPECT_EQ(store_->Count().value().tombstones, 3u);
+
+  InTx([&] {
+    EXPECT_EQ(store_->PurgeTombstones(FileTime::FromTicks(3055)).value(), 2u);
+  });
+  EXPECT_EQ(store_->TombstoneHorizon().value(), GC(7));
+  EXPECT_TRUE(
+      absl::IsNotFound(store_->GetTombstone(SourceKey(kA, GC(40))).status()));
+  EXPECT_TRUE(store_->GetTombstone(SourceKey(kA, GC(42))).ok());
+  // The horizon never moves back.
+  InTx([&] {
+    EXPECT_EQ(store_->PurgeTombstones(FileTime::FromTicks(0)).value(), 0u);
+  });
+  EXPECT_EQ(store_->TombstoneHorizon().value(), GC(7));
+  // Items and folders are never purged.
+  EXPECT_EQ(store_->Count().value().items, 2u);
 }
 
 TEST_P(StoreConformanceTest, MaxCounterInUse) {
