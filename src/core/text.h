@@ -10,11 +10,15 @@
 #include <string_view>
 
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 
 namespace ioreplication::core_internal {
 
 // `text` without leading and trailing spaces and tabs.
 std::string_view Trim(std::string_view text);
+
+// Debian's Abseil has its own string_view; StrCat and friends need it.
+inline absl::string_view Sv(std::string_view s) { return {s.data(), s.size()}; }
 
 // A decimal number that fits in 48 bits: digits only (no sign, no spaces).
 // The error says what was wrong, without context.

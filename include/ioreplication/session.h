@@ -1,0 +1,197 @@
+// Copyright 2026 The ioreplication Authors. SPDX-License-Identifier: Apache-2.0
+//
+// Session: replicates the folders its mappings name from a publisher store
+// to subscriber stores (and back, for bidirectional mappings).
+//
+// A session is what the InterOrg Replication tool's configuration program
+// defined: a name, a publisher, subscribers, folder mappings, options.
+// Run() performs one pass: for every mapping and subscriber it moves what
+// changed since the last pass (nothing else), detects conflicting edits by
+// PCL, applies deletions, and returns statistics. Progress is kept in sync
+// states inside the destination stores, written in the same transaction as
+// each batch, so a pass interrupted anywhere (crash, cancellation, error)
+// is simply completed by the next one, with nothing duplicated or lost.
+//
+// What a session writes: only under the subscriber (and, for bidirectional
+// mappings, publisher) folders its mappings name. A missing subscriber
+// mapping folder is created; a missing publisher folder is a Folder Error.
+// Folder names arriving from the other side are validated ("." and ".."
+// and names with '/' are refused).
+//
+// Example:
+//   absl::StatusOr<SessionConfig> config = ParseSessionConfig(R"(
+//     name: "Sales share"
+//     publisher: "sqlite:/var/lib/iorepl/contoso.db"
+//     subscriber: "sqlite:/var/lib/iorepl/fabrikam.db"
+//     mapping { publisher_path: "/Sales" subscriber_path: "/Contoso/Sales"
+//               direction: BIDIRECTIONAL }
+//   )");
+//   absl::StatusOr<std::unique_ptr<Session>> session = Session::Open(*config);
+//   absl::StatusOr<SessionStatistics> stats = (*session)->Run();
+//   std::cout << RenderStatisticsLine(SessionType::kPublicFolder,
+//                                     config->name, *stats) << "\n";
+//
+// Thread safety: one thread at a time per Session (it owns store handles).
+
+#ifndef IOREPLICATION_SESSION_H_
+#define IOREPLICATION_SESSION_H_
+
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "ioreplication/conflict.h"
+#include "ioreplication/export.h"
+#include "ioreplication/statistics.h"
+#include "ioreplication/store.h"
+
+namespace ioreplication {
+
+enum class MappingDirection : uint8_t {
+  kOneWay,         // publisher -> subscriber
+  kBidirectional,  // both ways, without echo
+};
+
+struct FolderMapping {
+  // Absolute folder paths from each store's root: "/" is the root,
+  // "/Sales/EMEA" a folder two levels down (names compared ignoring case).
+  std::string publisher_path;
+  std::string subscriber_path;
+  MappingDirection direction = MappingDirection::kOneWay;
+};
+
+struct SessionOptions {
+  bool replicate_deletions = true;
+  bool replicate_permissions = false;
+  ConflictPolicy conflict_policy = ConflictPolicy::kKeepBoth;
+  // Changes per transaction.
+  size_t batch_size = 1000;
+  // Bytes of item content per transaction (at least one item).
+  size_t batch_bytes = 16 << 20;
+  // Items larger than this are not replicated (a Message Ignore, too_large).
+  size_t max_item_size = 64 << 20;
+  // With require_matching_rights, a folder replicates only where
+  // replication_account has the same rights on both sides; otherwise it is
+  // a Folder Error naming the member and both rights.
+  std::string replication_account;
+  bool require_matching_rights = false;
+};
+
+enum class LogLevel : uint8_t { kSummary, kDetail };
+
+struct LoggingConfig {
+  std::string file;
+  LogLevel level = LogLevel::kSummary;
+  bool log_each_message = false;
+  bool log_each_folder = false;
+};
+
+struct ScheduleConfig {
+  absl::Duration interval;        // zero: only when run by hand
+  std::vector<std::string> days;  // "mon".."sun"; empty: every day
+  std::string window_start;       // "HH:MM" or empty
+  std::string window_end;
+};
+
+struct SessionConfig {
+  std::string name;
+  SessionType type = SessionType::kPublicFolder;
+  std::string publisher;                 // store URI
+  std::vector<std::string> subscribers;  // store URIs
+  std::vector<FolderMapping> mappings;
+  SessionOptions options;
+  LoggingConfig logging;
+  ScheduleConfig schedule;
+  uint32_t max_tasks = 1;
+};
+
+// Parses one session in protobuf text format (proto/ioreplication/v1/
+// config.proto, message SessionConfig). InvalidArgumentError with line and
+// column for syntax errors, and ValidateSessionConfig's errors.
+IOREPL_EXPORT absl::StatusOr<SessionConfig> ParseSessionConfig(
+    std::string_view text);
+
+// Parses a configuration file's text: any number of `session { ... }`
+// blocks (message Config). Each session is validated; so is the uniqueness
+// of their names.
+IOREPL_EXPORT absl::StatusOr<std::vector<SessionConfig>> ParseConfig(
+    std::string_view text);
+
+// OK when the configuration can run: a name, a publisher, at least one
+// subscriber, at least one mapping, valid paths, no two mappings overlapping
+// or nesting on either side, sensible sizes. InvalidArgumentError lists
+// every problem, one per line.
+IOREPL_EXPORT absl::Status ValidateSessionConfig(const SessionConfig& config);
+
+// Where a pass is.
+struct Progress {
+  std::string_view mapping;    // "publisher_path -> subscriber_path"
+  std::string_view direction;  // "publisher -> subscriber #N" or back
+  uint64_t done = 0;           // changes handled in this direction so far
+};
+
+struct SessionHooks {
+  // Log lines: reconciliations, and at LogLevel::kDetail every ignore and
+  // error with its reason.
+  std::function<void(LogLevel, std::string_view)> log;
+  // Called after each batch; return false to stop the pass there (the
+  // stores stay consistent; the next pass continues).
+  std::function<bool(const Progress&)> progress;
+  // For ConflictPolicy::kCallback.
+  ConflictCallback conflict_callback;
+};
+
+class IOREPL_EXPORT Session {
+ public:
+  // Validates `config` and opens its stores by URI.
+  [[nodiscard]] static absl::StatusOr<std::unique_ptr<Session>> Open(
+      SessionConfig config, const StoreOptions& store_options = {});
+
+  // Uses stores the caller opened (e.g. a host's own). `publisher` and every
+  // subscriber must outlive the session; their URIs in `config` only name
+  // the sync states. `subscribers` must match config.subscribers in number.
+  [[nodiscard]] static absl::StatusOr<std::unique_ptr<Session>> WithStores(
+      SessionConfig config, Store* publisher, std::vector<Store*> subscribers);
+
+  ~Session();
+  Session(const Session&) = delete;
+  Session& operator=(const Session&) = delete;
+
+  void set_hooks(SessionHooks hooks) { hooks_ = std::move(hooks); }
+  const SessionConfig& config() const { return config_; }
+
+  // One pass over every mapping and subscriber. Per-object and per-folder
+  // problems are counted in the statistics (and retried next pass); an
+  // error return means a store failed, and the pass stopped there (what was
+  // committed stays committed).
+  absl::StatusOr<SessionStatistics> Run();
+
+  // The classic statistics line for `stats` under this session's name.
+  std::string StatisticsLine(const SessionStatistics& stats) const {
+    return RenderStatisticsLine(config_.type, config_.name, stats);
+  }
+
+ private:
+  Session(SessionConfig config, Store* publisher,
+          std::vector<Store*> subscribers,
+          std::vector<std::unique_ptr<Store>> owned);
+  absl::Status RunMapping(const FolderMapping& mapping, size_t subscriber,
+                          SessionStatistics& stats, bool& cancelled);
+
+  SessionConfig config_;
+  Store* publisher_;
+  std::vector<Store*> subscribers_;
+  std::vector<std::unique_ptr<Store>> owned_;
+  SessionHooks hooks_;
+};
+
+}  // namespace ioreplication
+
+#endif  // IOREPLICATION_SESSION_H_

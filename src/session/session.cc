@@ -1,0 +1,269 @@
+// Copyright 2026 The ioreplication Authors. SPDX-License-Identifier: Apache-2.0
+
+#include "ioreplication/session.h"
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "ioreplication/replica.h"
+#include "sync/direction.h"
+#include "sync/folder_tree.h"
+
+namespace ioreplication {
+namespace {
+
+using sync_internal::DirectionSpec;
+
+// The folder at `path` in `store`, created (with its missing ancestors, and
+// a root if the store has none) when absent.
+absl::StatusOr<Folder> EnsureFolderPath(Store& store, std::string_view path) {
+  absl::StatusOr<std::optional<Folder>> found =
+      sync_internal::FindFolderByPath(store, path);
+  if (!found.ok()) return found.status();
+  if (found->has_value()) return **found;
+  absl::StatusOr<std::vector<std::string>> names =
+      sync_internal::SplitFolderPath(path);
+  if (!names.ok()) return names.status();
+  absl::StatusOr<std::unique_ptr<Replica>> replica = Replica::Open(&store);
+  if (!replica.ok()) return replica.status();
+  absl::StatusOr<std::vector<Folder>> roots =
+      store.ListChildFolders(std::nullopt);
+  if (!roots.ok()) return roots.status();
+  Folder at;
+  if (roots->empty()) {
+    absl::StatusOr<Folder> root =
+        (*replica)->CreateRootFolder("Public Folders");
+    if (!root.ok()) return root.status();
+    at = *root;
+  } else {
+    at = roots->front();
+  }
+  for (const std::string& name : *names) {
+    absl::StatusOr<std::vector<Folder>> children =
+        store.ListChildFolders(at.source_key);
+    if (!children.ok()) return children.status();
+    bool found_child = false;
+    for (const Folder& child : *children) {
+      if (absl::EqualsIgnoreCase(child.display_name, name)) {
+        at = child;
+        found_child = true;
+        break;
+      }
+    }
+    if (found_child) continue;
+    absl::StatusOr<Folder> created =
+        (*replica)->CreateFolder(at.source_key, name);
+    if (!created.ok()) return created.status();
+    at = *created;
+  }
+  return at;
+}
+
+std::string RightsText(std::optional<uint32_t> rights) {
+  return rights ? absl::StrCat("0x", absl::Hex(*rights, absl::kZeroPad8))
+                : std::string("none");
+}
+
+}  // namespace
+
+Session::Session(SessionConfig config, Store* publisher,
+                 std::vector<Store*> subscribers,
+                 std::vector<std::unique_ptr<Store>> owned)
+    : config_(std::move(config)),
+      publisher_(publisher),
+      subscribers_(std::move(subscribers)),
+      owned_(std::move(owned)) {}
+
+Session::~Session() = default;
+
+absl::StatusOr<std::unique_ptr<Session>> Session::Open(
+    SessionConfig config, const StoreOptions& store_options) {
+  if (absl::Status s = ValidateSessionConfig(config); !s.ok()) return s;
+  std::vector<std::unique_ptr<Store>> owned;
+  absl::StatusOr<std::unique_ptr<Store>> publisher =
+      OpenStore(config.publisher, store_options);
+  if (!publisher.ok()) {
+    return absl::Status(publisher.status().code(),
+                        absl::StrCat("publisher \"", config.publisher,
+                                     "\": ", publisher.status().message()));
+  }
+  Store* pub = publisher->get();
+  owned.push_back(*std::move(publisher));
+  std::vector<Store*> subs;
+  for (const std::string& uri : config.subscribers) {
+    absl::StatusOr<std::unique_ptr<Store>> sub = OpenStore(uri, store_options);
+    if (!sub.ok()) {
+      return absl::Status(
+          sub.status().code(),
+          absl::StrCat("subscriber \"", uri, "\": ", sub.status().message()));
+    }
+    subs.push_back(sub->get());
+    owned.push_back(*std::move(sub));
+  }
+  return std::unique_ptr<Session>(
+      new Session(std::move(config), pub, std::move(subs), std::move(owned)));
+}
+
+absl::StatusOr<std::unique_ptr<Session>> Session::WithStores(
+    SessionConfig config, Store* publisher, std::vector<Store*> subscribers) {
+  if (absl::Status s = ValidateSessionConfig(config); !s.ok()) return s;
+  if (publisher == nullptr) {
+    return absl::InvalidArgumentError("the publisher store is null");
+  }
+  if (subscribers.size() != config.subscribers.size()) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "the configuration names ", config.subscribers.size(),
+        " subscribers but ", subscribers.size(), " stores were given"));
+  }
+  for (Store* s : subscribers) {
+    if (s == nullptr || s == publisher) {
+      return absl::InvalidArgumentError(
+          "a subscriber store is null or the publisher itself");
+    }
+  }
+  return std::unique_ptr<Session>(
+      new Session(std::move(config), publisher, std::move(subscribers), {}));
+}
+
+absl::StatusOr<SessionStatistics> Session::Run() {
+  const absl::Time start = absl::Now();
+  SessionStatistics stats;
+  bool cancelled = false;
+  for (const FolderMapping& mapping : config_.mappings) {
+    for (size_t i = 0; i < subscribers_.size() && !cancelled; ++i) {
+      if (absl::Status s = RunMapping(mapping, i, stats, cancelled); !s.ok()) {
+        return s;
+      }
+    }
+  }
+  stats.duration = absl::Now() - start;
+  return stats;
+}
+
+absl::Status Session::RunMapping(const FolderMapping& mapping,
+                                 size_t subscriber, SessionStatistics& stats,
+                                 bool& cancelled) {
+  Store& pub = *publisher_;
+  Store& sub = *subscribers_[subscriber];
+  const std::string label =
+      absl::StrCat(mapping.publisher_path, " -> ", mapping.subscriber_path);
+  auto log = [&](LogLevel level, std::string_view line) {
+    if (hooks_.log && (level == LogLevel::kSummary ||
+                       config_.logging.level == LogLevel::kDetail)) {
+      hooks_.log(level, line);
+    }
+  };
+  absl::StatusOr<std::optional<Folder>> pub_root =
+      sync_internal::FindFolderByPath(pub, mapping.publisher_path);
+  if (!pub_root.ok()) return pub_root.status();
+  if (!pub_root->has_value()) {
+    ++stats.folder_errors;
+    stats.folder_error_reasons.Add(Reason::kParentMissing);
+    log(LogLevel::kSummary,
+        absl::StrCat("session '", config_.name, "', mapping ", label,
+                     ": the publisher has no folder ", mapping.publisher_path));
+    return absl::OkStatus();
+  }
+  absl::StatusOr<Folder> sub_root =
+      EnsureFolderPath(sub, mapping.subscriber_path);
+  if (!sub_root.ok()) return sub_root.status();
+
+  // Folders whose rights for the replication account differ are held back,
+  // each reported once as a Folder Error.
+  absl::flat_hash_set<SourceKey> pub_blocked, sub_blocked;
+  if (config_.options.require_matching_rights) {
+    absl::StatusOr<absl::flat_hash_map<SourceKey, int>> tree =
+        sync_internal::SubtreeDepths(pub, (*pub_root)->source_key);
+    if (!tree.ok()) return tree.status();
+    const std::string& account = config_.options.replication_account;
+    for (const auto& [key, depth] : *tree) {
+      absl::StatusOr<Folder> theirs = pub.GetFolder(key);
+      if (!theirs.ok()) return theirs.status();
+      const SourceKey sub_key = depth == 0 ? sub_root->source_key : key;
+      absl::StatusOr<Folder> ours = sub.GetFolder(sub_key);
+      if (absl::IsNotFound(ours.status())) continue;  // not there yet
+      if (!ours.ok()) return ours.status();
+      const std::optional<uint32_t> a = theirs->acl.Get(account);
+      const std::optional<uint32_t> b = ours->acl.Get(account);
+      if (a == b) continue;
+      ++stats.folder_errors;
+      stats.folder_error_reasons.Add(Reason::kPermissionMismatch);
+      log(LogLevel::kSummary,
+          absl::StrCat("session '", config_.name, "', mapping ", label,
+                       ": folder \"", theirs->display_name, "\" (",
+                       key.ToString(), ") not replicated: member \"", account,
+                       "\" has rights ", RightsText(a),
+                       " at the publisher and ", RightsText(b),
+                       " at subscriber ", subscriber + 1));
+      pub_blocked.insert(key);
+      sub_blocked.insert(sub_key);
+      if (depth == 0) {
+        // The mapped root itself: nothing of the mapping replicates.
+        return absl::OkStatus();
+      }
+    }
+  }
+
+  const std::string edge = absl::StrCat(
+      config_.name, "|", mapping.publisher_path, "|", mapping.subscriber_path,
+      "|", config_.subscribers[subscriber]);
+  const bool both = mapping.direction == MappingDirection::kBidirectional;
+  auto make = [&](bool down) {
+    DirectionSpec spec;
+    spec.source = down ? &pub : &sub;
+    spec.dest = down ? &sub : &pub;
+    spec.state_name = absl::StrCat("sync/", down ? "down/" : "up/", edge);
+    if (both) {
+      spec.back_echo_name = absl::StrCat("echo/", down ? "up/" : "down/", edge);
+      spec.own_echo_name = absl::StrCat("echo/", down ? "down/" : "up/", edge);
+    }
+    spec.import.source_root =
+        down ? (*pub_root)->source_key : sub_root->source_key;
+    spec.import.dest_root =
+        down ? sub_root->source_key : (*pub_root)->source_key;
+    spec.import.policy = config_.options.conflict_policy;
+    spec.import.callback = hooks_.conflict_callback;
+    spec.import.source_is_publisher = down;
+    spec.import.replicate_deletions = config_.options.replicate_deletions;
+    spec.import.replicate_permissions = config_.options.replicate_permissions;
+    spec.import.max_item_size = config_.options.max_item_size;
+    spec.import.log = [log](std::string_view line) {
+      log(LogLevel::kDetail, line);
+    };
+    spec.export_options.max_count = config_.options.batch_size;
+    spec.export_options.max_bytes = config_.options.batch_bytes;
+    spec.export_options.blocked_folders = down ? pub_blocked : sub_blocked;
+    spec.log = [log](std::string_view line) { log(LogLevel::kSummary, line); };
+    spec.now = [] { return FileTime::FromAbslTime(absl::Now()); };
+    const std::string direction =
+        down ? absl::StrCat("publisher -> subscriber ", subscriber + 1)
+             : absl::StrCat("subscriber ", subscriber + 1, " -> publisher");
+    if (hooks_.progress) {
+      spec.progress = [this, label, direction](uint64_t done) {
+        return hooks_.progress(Progress{label, direction, done});
+      };
+    }
+    return spec;
+  };
+  for (bool down : {true, false}) {
+    if (!down && !both) break;
+    absl::StatusOr<sync_internal::DirectionResult> result =
+        sync_internal::RunDirection(make(down));
+    if (!result.ok()) {
+      return absl::Status(
+          result.status().code(),
+          absl::StrCat("session '", config_.name, "', mapping ", label, ", ",
+                       down ? "publisher -> subscriber " : "subscriber ",
+                       down ? absl::StrCat(subscriber + 1)
+                            : absl::StrCat(subscriber + 1, " -> publisher"),
+                       ": ", result.status().message()));
+    }
+    stats.Merge(result->stats);
+    if (result->cancelled) {
+      cancelled = true;
+      break;
+    }
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace ioreplication

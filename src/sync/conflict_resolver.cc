@@ -1,0 +1,201 @@
+// Copyright 2026 The ioreplication Authors. SPDX-License-Identifier: Apache-2.0
+
+#include "sync/conflict_resolver.h"
+
+#include <array>
+
+#include "absl/strings/str_cat.h"
+
+namespace ioreplication::sync_internal {
+namespace {
+
+// Derived keys: the losing change number's GUID with a few bytes flipped.
+// Flipping the version nibble means a derived GUID never equals a random
+// (version 4) replica GUID; the two masks keep item and notice apart.
+Guid Derive(const Guid& guid, uint8_t tag) {
+  std::array<uint8_t, Guid::kSize> bytes = guid.bytes();
+  bytes[7] ^= 0x10;  // version nibble (wire byte 7, high nibble): 4 -> 5
+  bytes[15] ^= tag;
+  return Guid::FromBytes(bytes);
+}
+
+constexpr uint8_t kConflictItemTag = 0xC1;
+constexpr uint8_t kNoticeTag = 0xC2;
+
+FileTime TimeOf(const ConflictSide& side) {
+  return side.item ? side.item->last_modified : side.tombstone->deleted_at;
+}
+
+const ChangeNumber& CnOf(const ConflictSide& side) {
+  return side.item ? side.item->change_key : side.tombstone->deletion_cn;
+}
+
+const Pcl& PclOf(const ConflictSide& side) {
+  return side.item ? side.item->pcl : side.tombstone->pcl;
+}
+
+std::string SubjectOf(const Item& item) {
+  const PropValue* v = item.properties.Get(kPropSubject);
+  if (v != nullptr) {
+    if (const auto* s = std::get_if<std::string>(v)) return *s;
+  }
+  return "(no subject)";
+}
+
+std::string Describe(const ConflictSide& side, const char* where) {
+  return absl::StrCat(side.item ? "an edit" : "a deletion", " (", where,
+                      ", change ", CnOf(side).ToString(), ", time ",
+                      TimeOf(side).ticks(), ")");
+}
+
+Item MakeNotice(const ConflictSide& winner, const ConflictSide& loser,
+                const SourceKey& folder, const SourceKey& linked) {
+  const ChangeNumber& loser_cn = CnOf(loser);
+  Item n;
+  n.source_key = ConflictNoticeKey(loser_cn);
+  n.folder = folder;
+  n.change_key = ChangeNumber(n.source_key.replica(), n.source_key.counter());
+  (void)n.pcl.Raise(n.change_key);
+  n.last_modified = std::max(TimeOf(winner), TimeOf(loser));
+  n.message_class = "IPM.Conflict.Message";
+  const Item& survivor = winner.item ? *winner.item : *loser.item;
+  (void)n.properties.Set(kPropSubject,
+                         absl::StrCat("Conflict: ", SubjectOf(survivor)));
+  (void)n.properties.Set(kPropConflictEntryId, Bytes{linked.Encode()});
+  n.body = absl::StrCat(
+      "Two organizations changed the item \"", SubjectOf(survivor),
+      "\" without seeing each other's change. ", Describe(winner, "kept"),
+      " won over ", Describe(loser, "lost"), ".",
+      loser.item ? " The losing version is kept as a conflict item in this "
+                   "folder."
+                 : " The item was kept.");
+  return n;
+}
+
+}  // namespace
+
+SourceKey ConflictItemKey(const ChangeNumber& loser) {
+  return SourceKey(Derive(loser.replica(), kConflictItemTag), loser.counter());
+}
+
+SourceKey ConflictNoticeKey(const ChangeNumber& loser) {
+  return SourceKey(Derive(loser.replica(), kNoticeTag), loser.counter());
+}
+
+ConflictPolicy EffectivePolicy(const Folder& folder,
+                               ConflictPolicy session_policy) {
+  const PropValue* method = folder.properties.Get(kPropResolveMethod);
+  if (method != nullptr) {
+    if (const auto* v = std::get_if<int32_t>(method)) {
+      if (*v == kResolveLastWriterWins ||
+          *v == kResolveNoConflictNotification) {
+        return ConflictPolicy::kLastWriterWins;
+      }
+    }
+  }
+  return session_policy;
+}
+
+bool LaterWriter(FileTime a_time, const ChangeNumber& a_cn, FileTime b_time,
+                 const ChangeNumber& b_cn) {
+  if (a_time != b_time) return a_time > b_time;
+  return a_cn > b_cn;
+}
+
+absl::StatusOr<Resolution> ResolveItemConflict(const ConflictContext& context,
+                                               ConflictPolicy policy,
+                                               const ConflictCallback& callback,
+                                               const SourceKey& folder) {
+  const ConflictSide& local = context.local;
+  const ConflictSide& incoming = context.incoming;
+  const bool incoming_later =
+      LaterWriter(TimeOf(incoming), CnOf(incoming), TimeOf(local), CnOf(local));
+  Resolution r;
+  bool keep_loser = false;
+  switch (policy) {
+    case ConflictPolicy::kKeepBoth:
+      // An edit always survives a deletion; between two edits the later
+      // writer stays the item.
+      if (local.item == nullptr || incoming.item == nullptr) {
+        r.incoming_wins = incoming.item != nullptr;
+      } else {
+        r.incoming_wins = incoming_later;
+      }
+      keep_loser = true;
+      break;
+    case ConflictPolicy::kLastWriterWins:
+      r.incoming_wins = incoming_later;
+      break;
+    case ConflictPolicy::kPublisherWins:
+      r.incoming_wins = incoming.from_publisher == local.from_publisher
+                            ? incoming_later
+                            : incoming.from_publisher;
+      break;
+    case ConflictPolicy::kCallback: {
+      if (!callback) {
+        return absl::FailedPreconditionError(
+            "conflict policy is callback but no callback is set");
+      }
+      absl::StatusOr<ConflictChoice> choice = callback(context);
+      if (!choice.ok()) {
+        return absl::Status(
+            choice.status().code(),
+            absl::StrCat("conflict callback: ", choice.status().message()));
+      }
+      r.incoming_wins = choice->incoming_wins;
+      keep_loser = choice->keep_loser;
+      break;
+    }
+  }
+  const ConflictSide& winner = r.incoming_wins ? incoming : local;
+  const ConflictSide& loser = r.incoming_wins ? local : incoming;
+  Pcl merged = PclOf(winner);
+  if (absl::Status s = merged.MergeFrom(PclOf(loser)); !s.ok()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("conflicting PCLs cannot be merged: ", s.message()));
+  }
+  SourceKey linked;
+  if (winner.item != nullptr) {
+    Item item = *winner.item;
+    item.folder = folder;
+    item.pcl = merged;
+    linked = item.source_key;
+    r.result = std::move(item);
+  } else {
+    Tombstone t = *winner.tombstone;
+    t.parent = folder;
+    t.pcl = merged;
+    r.result = std::move(t);
+  }
+  if (keep_loser) {
+    if (loser.item != nullptr && winner.item != nullptr) {
+      Item kept = *loser.item;
+      kept.source_key = ConflictItemKey(loser.item->change_key);
+      kept.folder = folder;
+      (void)kept.properties.Set(kPropInConflict, true);
+      (void)kept.properties.Set(kPropConflictEntryId,
+                                Bytes{winner.item->source_key.Encode()});
+      linked = kept.source_key;
+      r.conflict_item = std::move(kept);
+    }
+    r.notice = MakeNotice(winner, loser, folder, linked);
+  }
+  return r;
+}
+
+absl::StatusOr<Folder> ResolveFolderConflict(const Folder& local,
+                                             const Folder& incoming,
+                                             bool* incoming_wins) {
+  *incoming_wins = LaterWriter(incoming.last_modified, incoming.change_key,
+                               local.last_modified, local.change_key);
+  Folder result = *incoming_wins ? incoming : local;
+  if (absl::Status s =
+          result.pcl.MergeFrom(*incoming_wins ? local.pcl : incoming.pcl);
+      !s.ok()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("conflicting PCLs cannot be merged: ", s.message()));
+  }
+  return result;
+}
+
+}  // namespace ioreplication::sync_internal

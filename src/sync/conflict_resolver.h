@@ -1,0 +1,59 @@
+// Copyright 2026 The ioreplication Authors. SPDX-License-Identifier: Apache-2.0
+//
+// Deterministic resolution of item conflicts (include/ioreplication/conflict.h
+// has the rules). Pure functions: no store access.
+
+#ifndef IOREPLICATION_SRC_SYNC_CONFLICT_RESOLVER_H_
+#define IOREPLICATION_SRC_SYNC_CONFLICT_RESOLVER_H_
+
+#include <optional>
+#include <variant>
+
+#include "absl/status/statusor.h"
+#include "ioreplication/conflict.h"
+#include "ioreplication/folder.h"
+
+namespace ioreplication::sync_internal {
+
+struct Resolution {
+  bool incoming_wins = false;
+  // What the source key holds afterwards: the winner with both PCLs merged.
+  std::variant<Item, Tombstone> result;
+  // keep_both: the losing item version, kept beside the winner.
+  std::optional<Item> conflict_item;
+  // keep_both: the notice for the folder's owners.
+  std::optional<Item> notice;
+};
+
+// The policy in force for items of `folder`: its PidTagResolveMethod when it
+// asks for last writer wins, else `session_policy`.
+ConflictPolicy EffectivePolicy(const Folder& folder,
+                               ConflictPolicy session_policy);
+
+// True when version a was written later than b: last-modification time,
+// then change key.
+bool LaterWriter(FileTime a_time, const ChangeNumber& a_cn, FileTime b_time,
+                 const ChangeNumber& b_cn);
+
+// Resolves a conflict between the local and the incoming side (each an item
+// or a tombstone, at least one an item). The resolved objects live in
+// `folder` (the destination folder of the item). InvalidArgumentError when
+// the PCLs cannot be merged (malformed incoming data) or the callback fails.
+absl::StatusOr<Resolution> ResolveItemConflict(const ConflictContext& context,
+                                               ConflictPolicy policy,
+                                               const ConflictCallback& callback,
+                                               const SourceKey& folder);
+
+// The source keys keep_both derives from a losing version's change number.
+SourceKey ConflictItemKey(const ChangeNumber& loser);
+SourceKey ConflictNoticeKey(const ChangeNumber& loser);
+
+// Later-writer resolution of a folder conflict: the winner's content with
+// both PCLs merged.
+absl::StatusOr<Folder> ResolveFolderConflict(const Folder& local,
+                                             const Folder& incoming,
+                                             bool* incoming_wins);
+
+}  // namespace ioreplication::sync_internal
+
+#endif  // IOREPLICATION_SRC_SYNC_CONFLICT_RESOLVER_H_

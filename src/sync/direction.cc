@@ -1,0 +1,249 @@
+// Copyright 2026 The ioreplication Authors. SPDX-License-Identifier: Apache-2.0
+
+#include "sync/direction.h"
+
+#include "absl/strings/str_cat.h"
+#include "sync/sync_state.h"
+
+namespace ioreplication::sync_internal {
+namespace {
+
+// Runs `body` in a transaction of `store`: commits on success, rolls back
+// on failure.
+absl::Status Transact(Store& store, const std::function<absl::Status()>& body) {
+  if (absl::Status s = store.Begin(); !s.ok()) return s;
+  absl::Status status = body();
+  if (status.ok()) status = store.Commit();
+  if (!status.ok() && store.InTransaction()) (void)store.Rollback();
+  return status;
+}
+
+GlobSet UpTo(GlobCnt high) {
+  GlobSet set;
+  if (high.value() > 0) (void)set.InsertRange(*GlobCnt::FromValue(1), high);
+  return set;
+}
+
+// Why the recorded state cannot be trusted, or empty.
+std::string Distrust(const SyncState& state, const StoreIdentity& identity,
+                     GlobCnt high, const DirectionSpec& spec) {
+  if (!state.source.has_value()) return "";
+  if (*state.source != identity) {
+    return absl::StrCat("the source's replica identity changed from ",
+                        state.source->replica.ToString(), " epoch ",
+                        state.source->epoch, " to ",
+                        identity.replica.ToString(), " epoch ", identity.epoch,
+                        " (restored from backup or re-created)");
+  }
+  if (high < state.source_high) {
+    return absl::StrCat("the source's change counter went back from ",
+                        state.source_high.value(), " to ", high.value(),
+                        " (restored from backup)");
+  }
+  if (state.source_root != spec.import.source_root ||
+      state.dest_root != spec.import.dest_root) {
+    return "the mapping now names other folders";
+  }
+  return "";
+}
+
+// IDSET given reconciliation: the destination's copies of source keys that
+// no longer exist at the source (their tombstones were purged before this
+// direction saw them) are removed, unless edited at the destination since.
+absl::Status ReconcileGiven(const DirectionSpec& spec, const IdSet& given,
+                            const Guid& dest_replica, Importer& importer,
+                            BatchOutcome& out) {
+  ExportBatch vanished;
+  for (const IdSet::Entry& entry : given) {
+    for (const GlobRange& range : entry.globset.ranges()) {
+      for (uint64_t v = range.low; v <= range.high; ++v) {
+        const SourceKey key(entry.key, *GlobCnt::FromValue(v));
+        bool exists = false;
+        for (absl::Status s : {spec.source->GetItem(key).status(),
+                               spec.source->GetFolder(key).status(),
+                               spec.source->GetTombstone(key).status()}) {
+          if (s.ok()) exists = true;
+          if (!s.ok() && !absl::IsNotFound(s)) return s;
+        }
+        if (exists) continue;
+        // The destination's copy, as a scope exit (removed, no tombstone).
+        if (absl::StatusOr<Item> item = spec.dest->GetItem(key); item.ok()) {
+          if (item->change_key.replica() == dest_replica) {
+            ++out.stats.conflicts;
+            if (spec.log) {
+              spec.log(absl::StrCat("message ", key.ToString(),
+                                    " kept: deleted at the source, edited "
+                                    "at the destination"));
+            }
+            continue;
+          }
+          vanished.entries.push_back(
+              {Outgoing::Kind::kScopeExit, Change{*item, GlobCnt()}});
+        } else if (absl::StatusOr<Folder> folder = spec.dest->GetFolder(key);
+                   folder.ok()) {
+          vanished.entries.push_back(
+              {Outgoing::Kind::kScopeExit, Change{*folder, GlobCnt()}});
+        }
+      }
+    }
+  }
+  // Items before folders, so a folder whose items all vanished goes too.
+  std::stable_partition(vanished.entries.begin(), vanished.entries.end(),
+                        [](const Outgoing& o) {
+                          return std::holds_alternative<Item>(o.change.object);
+                        });
+  return importer.Apply(vanished, out);
+}
+
+}  // namespace
+
+absl::StatusOr<DirectionResult> RunDirection(const DirectionSpec& spec) {
+  DirectionResult result;
+  Store& source = *spec.source;
+  Store& dest = *spec.dest;
+  const bool bidirectional = !spec.own_echo_name.empty();
+
+  absl::StatusOr<SyncState> loaded = LoadSyncState(dest, spec.state_name);
+  if (!loaded.ok()) return loaded.status();
+  SyncState state = *std::move(loaded);
+  EchoState own_echo;
+  if (bidirectional) {
+    absl::StatusOr<EchoState> echo = LoadEchoState(source, spec.own_echo_name);
+    if (!echo.ok()) return echo.status();
+    own_echo = *std::move(echo);
+  }
+  absl::StatusOr<StoreIdentity> identity = source.Identity();
+  if (!identity.ok()) return identity.status();
+  absl::StatusOr<GlobCnt> high = source.LocalCnHighWater();
+  if (!high.ok()) return high.status();
+  absl::StatusOr<GlobCnt> horizon = source.TombstoneHorizon();
+  if (!horizon.ok()) return horizon.status();
+
+  if (std::string why = Distrust(state, *identity, *high, spec); !why.empty()) {
+    // Start over, comparing everything. IDSET given stays: what the
+    // destination holds has not changed.
+    if (spec.log) {
+      spec.log(
+          absl::StrCat("full reconciliation of ", spec.state_name, ": ", why));
+    }
+    ++result.stats.reconciliations;
+    state.seen.clear();
+    state.source_high = GlobCnt();
+    own_echo = EchoState();
+  }
+  const bool reconcile_given = state.source.has_value() &&
+                               horizon->value() > 0 &&
+                               !state.seen.Includes(UpTo(*horizon));
+  if (reconcile_given) {
+    if (spec.log) {
+      spec.log(absl::StrCat("reconciling deletions of ", spec.state_name,
+                            ": the source purged tombstones up to ",
+                            horizon->value(),
+                            " that this destination had not seen"));
+    }
+    ++result.stats.reconciliations;
+  }
+  state.source = *identity;
+  state.source_root = spec.import.source_root;
+  state.dest_root = spec.import.dest_root;
+
+  EchoState back_echo;
+  if (bidirectional) {
+    absl::StatusOr<EchoState> echo = LoadEchoState(dest, spec.back_echo_name);
+    if (!echo.ok()) return echo.status();
+    back_echo = *std::move(echo);
+  }
+
+  GlobSet exclude = state.seen;
+  exclude.UnionWith(own_echo.seen);
+  IdSet given = state.given;
+  given.UnionWith(own_echo.given);
+  Exporter exporter(&source, spec.import.source_root, std::move(exclude), given,
+                    spec.export_options);
+  if (absl::Status s = exporter.Start(); !s.ok()) return s;
+  Importer importer(&dest, spec.import);
+  if (absl::Status s = importer.Start(); !s.ok()) return s;
+
+  // Writes the state (and the echo back) inside the open transaction.
+  auto record = [&](const BatchOutcome& outcome) -> absl::Status {
+    state.given.Subtract(outcome.given_removed);
+    state.given.UnionWith(outcome.given_added);
+    if (absl::Status s =
+            dest.PutSyncState(spec.state_name, EncodeSyncState(state));
+        !s.ok()) {
+      return s;
+    }
+    if (!bidirectional || outcome.echo.empty()) return absl::OkStatus();
+    back_echo.seen.UnionWith(outcome.echo.seen);
+    back_echo.given.UnionWith(outcome.echo.given);
+    return dest.PutSyncState(spec.back_echo_name, EncodeEchoState(back_echo));
+  };
+
+  GlobSet retry;
+  uint64_t done = 0;
+  while (true) {
+    absl::StatusOr<ExportBatch> batch = exporter.Next();
+    if (!batch.ok()) return batch.status();
+    if (batch->entries.empty() && batch->consumed.empty()) break;
+    BatchOutcome outcome;
+    absl::Status status = Transact(dest, [&]() -> absl::Status {
+      if (absl::Status s = importer.Apply(*batch, outcome); !s.ok()) return s;
+      GlobSet consumed = batch->consumed;
+      consumed.Subtract(outcome.retry);
+      state.seen.UnionWith(consumed);
+      return record(outcome);
+    });
+    if (!status.ok()) return status;
+    for (const SourceKey& key : outcome.retry_pulled) exporter.Retry(key);
+    retry.UnionWith(outcome.retry);
+    result.stats.Merge(outcome.stats);
+    done += batch->entries.size();
+    if (spec.progress && !spec.progress(done)) {
+      result.cancelled = true;
+      return result;
+    }
+  }
+
+  // The pass is complete: everything up to the starting high-water mark is
+  // seen except what must be sent again. Deletion reconciliation, if
+  // needed, goes in the same transaction.
+  BatchOutcome final_outcome;
+  absl::Status status = Transact(dest, [&]() -> absl::Status {
+    if (reconcile_given) {
+      absl::StatusOr<StoreIdentity> dest_identity = dest.Identity();
+      if (!dest_identity.ok()) return dest_identity.status();
+      if (absl::Status s =
+              ReconcileGiven(spec, state.given, dest_identity->replica,
+                             importer, final_outcome);
+          !s.ok()) {
+        return s;
+      }
+    }
+    GlobSet fill = UpTo(exporter.start_high_water());
+    fill.Subtract(exporter.deferred());
+    fill.Subtract(retry);
+    state.seen.UnionWith(fill);
+    state.source_high = exporter.start_high_water();
+    state.given.UnionWith(own_echo.given);
+    if (spec.now) state.last_pass = spec.now();
+    return record(final_outcome);
+  });
+  if (!status.ok()) return status;
+  result.stats.Merge(final_outcome.stats);
+
+  // The source's echo for this direction is now covered by the state.
+  if (bidirectional && !own_echo.empty()) {
+    status = Transact(source, [&]() -> absl::Status {
+      absl::StatusOr<EchoState> current =
+          LoadEchoState(source, spec.own_echo_name);
+      if (!current.ok()) return current.status();
+      current->seen.Subtract(UpTo(exporter.start_high_water()));
+      current->given.Subtract(own_echo.given);
+      return source.PutSyncState(spec.own_echo_name, EncodeEchoState(*current));
+    });
+    if (!status.ok()) return status;
+  }
+  return result;
+}
+
+}  // namespace ioreplication::sync_internal

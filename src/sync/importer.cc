@@ -1,0 +1,653 @@
+// Copyright 2026 The ioreplication Authors. SPDX-License-Identifier: Apache-2.0
+
+#include "sync/importer.h"
+
+#include <algorithm>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "core/text.h"
+#include "sync/conflict_resolver.h"
+#include "sync/folder_tree.h"
+
+namespace ioreplication::sync_internal {
+namespace {
+
+// Store errors that concern one object: the write changed nothing and the
+// transaction goes on. Anything else is storage trouble.
+bool IsPerObject(const absl::Status& status) {
+  switch (status.code()) {
+    case absl::StatusCode::kInvalidArgument:
+    case absl::StatusCode::kAlreadyExists:
+    case absl::StatusCode::kFailedPrecondition:
+    case absl::StatusCode::kResourceExhausted:
+    case absl::StatusCode::kNotFound:
+    case absl::StatusCode::kOutOfRange:
+      return true;
+    default:
+      return false;
+  }
+}
+
+}  // namespace
+
+Importer::Importer(Store* dest, ImportOptions options)
+    : dest_(dest), options_(std::move(options)) {}
+
+absl::Status Importer::Start() {
+  absl::StatusOr<absl::flat_hash_map<SourceKey, int>> tree =
+      SubtreeDepths(*dest_, options_.dest_root);
+  if (!tree.ok()) return tree.status();
+  tree_.clear();
+  for (const auto& [key, depth] : *tree) tree_.insert(key);
+  return absl::OkStatus();
+}
+
+SourceKey Importer::MapFolder(const SourceKey& source_folder) const {
+  return source_folder == options_.source_root ? options_.dest_root
+                                               : source_folder;
+}
+
+void Importer::Ignore(bool folder, Reason reason, const SourceKey& key,
+                      absl::string_view why, BatchOutcome& out) {
+  if (folder) {
+    ++out.stats.folder_ignores;
+    out.stats.folder_ignore_reasons.Add(reason);
+  } else {
+    ++out.stats.message_ignores;
+    out.stats.message_ignore_reasons.Add(reason);
+  }
+  if (options_.log) {
+    options_.log(absl::StrCat(
+        folder ? "folder " : "message ", key.ToString(), " ignored (",
+        core_internal::Sv(ReasonName(reason)), "): ", why));
+  }
+}
+
+void Importer::Error(bool folder, Reason reason, const Change& change,
+                     absl::string_view why, BatchOutcome& out, bool retry) {
+  if (folder) {
+    ++out.stats.folder_errors;
+    out.stats.folder_error_reasons.Add(reason);
+  } else {
+    ++out.stats.message_errors;
+    out.stats.message_error_reasons.Add(reason);
+  }
+  if (retry) {
+    if (change.local_cn != GlobCnt()) {
+      out.retry.Insert(change.local_cn);
+    } else {
+      out.retry_pulled.push_back(change.source_key());
+    }
+  }
+  if (options_.log) {
+    options_.log(absl::StrCat(
+        folder ? "folder " : "message ", change.source_key().ToString(),
+        " error (", core_internal::Sv(ReasonName(reason)), "): ", why));
+  }
+}
+
+absl::Status Importer::WriteFailed(bool folder, const Change& change,
+                                   const absl::Status& status,
+                                   BatchOutcome& out) {
+  if (!IsPerObject(status)) return status;
+  Error(folder, Reason::kWriteFailed, change,
+        absl::StrCat("the destination refused the write: ", status.message()),
+        out);
+  return absl::OkStatus();
+}
+
+absl::Status Importer::Echo(const SourceKey& key, BatchOutcome& out) {
+  absl::StatusOr<GlobCnt> written = dest_->LocalCnHighWater();
+  if (!written.ok()) return written.status();
+  out.echo.seen.Insert(*written);
+  out.echo.given.Insert(key.replica(), key.counter());
+  return absl::OkStatus();
+}
+
+void Importer::Hold(const SourceKey& key, BatchOutcome& out) {
+  out.given_added.Insert(key.replica(), key.counter());
+  out.echo.given.Insert(key.replica(), key.counter());
+}
+
+void Importer::Release(const SourceKey& key, BatchOutcome& out) {
+  out.given_removed.Insert(key.replica(), key.counter());
+}
+
+absl::StatusOr<bool> Importer::NameTaken(const SourceKey& parent,
+                                         const std::string& name,
+                                         const SourceKey& self) {
+  absl::StatusOr<std::vector<Folder>> siblings =
+      dest_->ListChildFolders(parent);
+  if (!siblings.ok()) return siblings.status();
+  for (const Folder& f : *siblings) {
+    if (f.source_key != self && absl::EqualsIgnoreCase(f.display_name, name)) {
+      return true;
+    }
+  }
+  return false;
+}
+
+absl::StatusOr<bool> Importer::KeyUsed(const SourceKey& key) {
+  for (absl::Status s :
+       {dest_->GetItem(key).status(), dest_->GetFolder(key).status(),
+        dest_->GetTombstone(key).status()}) {
+    if (s.ok()) return true;
+    if (!absl::IsNotFound(s)) return s;
+  }
+  return false;
+}
+
+absl::StatusOr<bool> Importer::WouldCycle(const SourceKey& key,
+                                          const SourceKey& parent) {
+  std::optional<SourceKey> at = parent;
+  // The tree is finite; a damaged store could still loop, so bound the walk.
+  for (size_t steps = 0; at.has_value() && steps <= tree_.size() + 1; ++steps) {
+    if (*at == key) return true;
+    if (*at == options_.dest_root) return false;
+    absl::StatusOr<Folder> up = dest_->GetFolder(*at);
+    if (!up.ok()) return up.status();
+    at = up->parent;
+  }
+  return at.has_value();
+}
+
+absl::Status Importer::Apply(const ExportBatch& batch, BatchOutcome& out) {
+  for (const Outgoing& entry : batch.entries) {
+    const Change& change = entry.change;
+    absl::Status s;
+    if (std::holds_alternative<Folder>(change.object)) {
+      s = ApplyFolder(entry, out);
+    } else if (std::holds_alternative<Item>(change.object)) {
+      s = ApplyItem(entry, out);
+    } else {
+      s = ApplyTombstone(entry, out);
+    }
+    if (!s.ok()) return s;
+  }
+  return absl::OkStatus();
+}
+
+// ---- Folders ----
+
+absl::Status Importer::ApplyFolder(const Outgoing& entry, BatchOutcome& out) {
+  const Change& change = entry.change;
+  const Folder& in = std::get<Folder>(change.object);
+  const SourceKey& key = in.source_key;
+  if (entry.kind == Outgoing::Kind::kScopeExit) return ExitFolder(key, out);
+  if (key == options_.dest_root || key == options_.source_root) {
+    Ignore(true, Reason::kMappingRoot, key, "a mapped root folder", out);
+    return absl::OkStatus();
+  }
+  if (!in.parent.has_value()) {
+    Error(true, Reason::kInvalidObject, change, "a folder without a parent",
+          out, /*retry=*/false);
+    return absl::OkStatus();
+  }
+  if (absl::Status v = ValidateFolderName(in.display_name);
+      !v.ok() || IsReservedFolderName(in.display_name)) {
+    Error(true, Reason::kInvalidObject, change,
+          absl::StrCat("folder name rejected: ",
+                       v.ok() ? "\".\" and \"..\" are reserved" : v.message()),
+          out, /*retry=*/false);
+    return absl::OkStatus();
+  }
+  Folder result = in;
+  result.parent = MapFolder(*in.parent);
+  if (!tree_.contains(*result.parent)) {
+    Error(true, Reason::kParentMissing, change,
+          absl::StrCat("parent folder ", result.parent->ToString(),
+                       " is not in the destination's mapped tree"),
+          out);
+    return absl::OkStatus();
+  }
+  absl::StatusOr<Folder> local = dest_->GetFolder(key);
+  if (!local.ok() && !absl::IsNotFound(local.status())) return local.status();
+  bool plain = true;  // written exactly as received
+  if (local.ok()) {
+    if (!tree_.contains(key)) {
+      Ignore(true, Reason::kOutOfScope, key,
+             "the destination holds this folder outside the mapped tree", out);
+      return absl::OkStatus();
+    }
+    switch (in.pcl.Compare(local->pcl)) {
+      case PclOrder::kEqual:
+        Hold(key, out);
+        Ignore(true, Reason::kAlreadyPresent, key, "same version", out);
+        return absl::OkStatus();
+      case PclOrder::kOlder:
+        Hold(key, out);
+        Ignore(true, Reason::kOlderVersion, key, "the destination's is newer",
+               out);
+        return absl::OkStatus();
+      case PclOrder::kNewer:
+        break;
+      case PclOrder::kConflict: {
+        bool incoming_wins = false;
+        absl::StatusOr<Folder> resolved =
+            ResolveFolderConflict(*local, result, &incoming_wins);
+        if (!resolved.ok()) {
+          Error(true, Reason::kInvalidObject, change,
+                resolved.status().message(), out, /*retry=*/false);
+          return absl::OkStatus();
+        }
+        result = *std::move(resolved);
+        plain = false;
+        ++out.stats.conflicts;
+        break;
+      }
+    }
+    if (!options_.replicate_permissions) result.acl = local->acl;
+    if (result.parent != local->parent) {
+      absl::StatusOr<bool> cycle = WouldCycle(key, *result.parent);
+      if (!cycle.ok()) return cycle.status();
+      if (*cycle) {
+        Error(true, Reason::kInvalidObject, change,
+              "the move would put the folder inside itself", out,
+              /*retry=*/false);
+        return absl::OkStatus();
+      }
+    }
+  } else {
+    absl::StatusOr<Tombstone> tomb = dest_->GetTombstone(key);
+    if (!tomb.ok() && !absl::IsNotFound(tomb.status())) return tomb.status();
+    if (tomb.ok()) {
+      switch (in.pcl.Compare(tomb->pcl)) {
+        case PclOrder::kEqual:
+        case PclOrder::kOlder:
+          Ignore(true, Reason::kOlderVersion, key,
+                 "the destination deleted a newer version", out);
+          return absl::OkStatus();
+        case PclOrder::kNewer:
+          break;
+        case PclOrder::kConflict:
+          // A folder edited at one end and deleted at the other survives.
+          if (absl::Status s = result.pcl.MergeFrom(tomb->pcl); !s.ok()) {
+            Error(true, Reason::kInvalidObject, change, s.message(), out,
+                  /*retry=*/false);
+            return absl::OkStatus();
+          }
+          plain = false;
+          ++out.stats.conflicts;
+          break;
+      }
+    } else {
+      absl::StatusOr<bool> used = KeyUsed(key);
+      if (!used.ok()) return used.status();
+      if (*used) {
+        Error(true, Reason::kInvalidObject, change,
+              "the source key names an item at the destination", out,
+              /*retry=*/false);
+        return absl::OkStatus();
+      }
+    }
+    if (!options_.replicate_permissions) result.acl = Acl();
+  }
+  absl::StatusOr<bool> taken =
+      NameTaken(*result.parent, result.display_name, key);
+  if (!taken.ok()) return taken.status();
+  if (*taken) {
+    Error(true, Reason::kNameClash, change,
+          absl::StrCat("another folder named \"", result.display_name,
+                       "\" exists under the same parent at the destination"),
+          out);
+    return absl::OkStatus();
+  }
+  absl::Status written;
+  if (local.ok()) {
+    written = dest_->UpdateFolder(result);
+  } else {
+    if (absl::StatusOr<Tombstone> t = dest_->GetTombstone(key); t.ok()) {
+      if (absl::Status s = dest_->DeleteTombstone(key); !s.ok()) {
+        return WriteFailed(true, change, s, out);
+      }
+    }
+    written = dest_->InsertFolder(result);
+  }
+  if (!written.ok()) return WriteFailed(true, change, written, out);
+  tree_.insert(key);
+  ++out.stats.folder_changes;
+  Hold(key, out);
+  return plain ? Echo(key, out) : absl::OkStatus();
+}
+
+absl::Status Importer::ExitFolder(const SourceKey& key, BatchOutcome& out) {
+  if (key == options_.dest_root || !tree_.contains(key))
+    return absl::OkStatus();
+  // Items first, then folders deepest first.
+  std::vector<SourceKey> folders = {key};
+  std::vector<SourceKey> items;
+  for (size_t i = 0; i < folders.size(); ++i) {
+    absl::StatusOr<std::vector<Folder>> children =
+        dest_->ListChildFolders(folders[i]);
+    if (!children.ok()) return children.status();
+    for (const Folder& f : *children) folders.push_back(f.source_key);
+    absl::StatusOr<std::vector<SourceKey>> keys = dest_->ListItems(folders[i]);
+    if (!keys.ok()) return keys.status();
+    items.insert(items.end(), keys->begin(), keys->end());
+  }
+  for (const SourceKey& item : items) {
+    if (absl::Status s = dest_->DeleteItem(item); !s.ok()) return s;
+    ++out.stats.message_deletions;
+    Release(item, out);
+  }
+  for (auto it = folders.rbegin(); it != folders.rend(); ++it) {
+    if (absl::Status s = dest_->DeleteFolder(*it); !s.ok()) return s;
+    ++out.stats.folder_deletions;
+    tree_.erase(*it);
+    Release(*it, out);
+  }
+  return absl::OkStatus();
+}
+
+// ---- Items ----
+
+absl::Status Importer::ApplyItem(const Outgoing& entry, BatchOutcome& out) {
+  const Change& change = entry.change;
+  const Item& in = std::get<Item>(change.object);
+  const SourceKey& key = in.source_key;
+  if (entry.kind == Outgoing::Kind::kScopeExit) return ExitItem(key, out);
+  if (in.ByteSize() > options_.max_item_size) {
+    Ignore(
+        false, Reason::kTooLarge, key,
+        absl::StrCat(in.ByteSize(), " bytes, above the session's maximum of ",
+                     options_.max_item_size),
+        out);
+    return absl::OkStatus();
+  }
+  if (absl::Status v = ValidateItem(in); !v.ok()) {
+    Error(false, Reason::kInvalidObject, change, v.message(), out,
+          /*retry=*/false);
+    return absl::OkStatus();
+  }
+  Item mapped = in;
+  mapped.folder = MapFolder(in.folder);
+  if (!tree_.contains(mapped.folder)) {
+    Error(false, Reason::kParentMissing, change,
+          absl::StrCat("folder ", mapped.folder.ToString(),
+                       " is not in the destination's mapped tree"),
+          out);
+    return absl::OkStatus();
+  }
+  absl::StatusOr<Item> local = dest_->GetItem(key);
+  if (!local.ok() && !absl::IsNotFound(local.status())) return local.status();
+  absl::Status written;
+  if (local.ok()) {
+    if (!tree_.contains(local->folder)) {
+      Ignore(false, Reason::kOutOfScope, key,
+             "the destination holds this item outside the mapped tree", out);
+      return absl::OkStatus();
+    }
+    switch (in.pcl.Compare(local->pcl)) {
+      case PclOrder::kEqual:
+        Hold(key, out);
+        Ignore(false, Reason::kAlreadyPresent, key, "same version", out);
+        return absl::OkStatus();
+      case PclOrder::kOlder:
+        Hold(key, out);
+        Ignore(false, Reason::kOlderVersion, key, "the destination's is newer",
+               out);
+        return absl::OkStatus();
+      case PclOrder::kConflict:
+        return ResolveItem(change, ConflictSide{&*local, nullptr, false},
+                           ConflictSide{&mapped, nullptr, false}, mapped.folder,
+                           out);
+      case PclOrder::kNewer:
+        written = dest_->UpdateItem(mapped);
+        break;
+    }
+  } else {
+    absl::StatusOr<Tombstone> tomb = dest_->GetTombstone(key);
+    if (!tomb.ok() && !absl::IsNotFound(tomb.status())) return tomb.status();
+    if (tomb.ok()) {
+      switch (in.pcl.Compare(tomb->pcl)) {
+        case PclOrder::kEqual:
+        case PclOrder::kOlder:
+          Ignore(false, Reason::kOlderVersion, key,
+                 "the destination deleted a newer version", out);
+          return absl::OkStatus();
+        case PclOrder::kConflict:
+          return ResolveItem(change, ConflictSide{nullptr, &*tomb, false},
+                             ConflictSide{&mapped, nullptr, false},
+                             mapped.folder, out);
+        case PclOrder::kNewer:
+          if (absl::Status s = dest_->DeleteTombstone(key); !s.ok()) {
+            return WriteFailed(false, change, s, out);
+          }
+          break;
+      }
+    } else if (absl::StatusOr<Folder> f = dest_->GetFolder(key); f.ok()) {
+      Error(false, Reason::kInvalidObject, change,
+            "the source key names a folder at the destination", out,
+            /*retry=*/false);
+      return absl::OkStatus();
+    }
+    written = dest_->InsertItem(mapped);
+  }
+  if (!written.ok()) return WriteFailed(false, change, written, out);
+  ++out.stats.message_changes;
+  out.stats.bytes += mapped.ByteSize();
+  Hold(key, out);
+  return Echo(key, out);
+}
+
+absl::Status Importer::ExitItem(const SourceKey& key, BatchOutcome& out) {
+  absl::StatusOr<Item> local = dest_->GetItem(key);
+  if (absl::IsNotFound(local.status())) return absl::OkStatus();
+  if (!local.ok()) return local.status();
+  if (!tree_.contains(local->folder)) return absl::OkStatus();
+  if (absl::Status s = dest_->DeleteItem(key); !s.ok()) return s;
+  ++out.stats.message_deletions;
+  Release(key, out);
+  return absl::OkStatus();
+}
+
+absl::Status Importer::ResolveItem(const Change& change, ConflictSide local,
+                                   ConflictSide incoming,
+                                   const SourceKey& folder, BatchOutcome& out) {
+  const SourceKey& key = change.source_key();
+  local.from_publisher = !options_.source_is_publisher;
+  incoming.from_publisher = options_.source_is_publisher;
+  absl::StatusOr<Folder> dest_folder = dest_->GetFolder(folder);
+  if (!dest_folder.ok()) return dest_folder.status();
+  absl::StatusOr<Resolution> r =
+      ResolveItemConflict(ConflictContext{local, incoming},
+                          EffectivePolicy(*dest_folder, options_.policy),
+                          options_.callback, folder);
+  if (!r.ok()) {
+    Error(false, Reason::kInvalidObject, change, r.status().message(), out,
+          /*retry=*/!absl::IsInvalidArgument(r.status()));
+    return absl::OkStatus();
+  }
+  ++out.stats.conflicts;
+  absl::Status written;
+  if (const Item* item = std::get_if<Item>(&r->result)) {
+    if (local.item != nullptr) {
+      written = dest_->UpdateItem(*item);
+    } else {
+      written = dest_->DeleteTombstone(key);
+      if (written.ok()) written = dest_->InsertItem(*item);
+    }
+    if (written.ok()) {
+      ++out.stats.message_changes;
+      out.stats.bytes += item->ByteSize();
+      Hold(key, out);
+    }
+  } else {
+    const Tombstone& t = std::get<Tombstone>(r->result);
+    if (local.item != nullptr) {
+      written = dest_->DeleteItem(key);
+      if (written.ok()) written = dest_->PutTombstone(t);
+      if (written.ok()) {
+        ++out.stats.message_deletions;
+        Release(key, out);
+      }
+    } else {
+      written = dest_->PutTombstone(t);
+    }
+  }
+  if (!written.ok()) return WriteFailed(false, change, written, out);
+  // The conflict item and notice are the same objects on every replica that
+  // resolves this conflict: add them only where they are not yet.
+  for (const std::optional<Item>* extra : {&r->conflict_item, &r->notice}) {
+    if (!extra->has_value()) continue;
+    absl::StatusOr<bool> used = KeyUsed((*extra)->source_key);
+    if (!used.ok()) return used.status();
+    if (*used) continue;
+    if (absl::Status s = dest_->InsertItem(**extra); !s.ok()) {
+      return WriteFailed(false, change, s, out);
+    }
+  }
+  return absl::OkStatus();
+}
+
+// ---- Deletions ----
+
+absl::Status Importer::ApplyTombstone(const Outgoing& entry,
+                                      BatchOutcome& out) {
+  if (!options_.replicate_deletions) return absl::OkStatus();
+  const Change& change = entry.change;
+  const Tombstone& in = std::get<Tombstone>(change.object);
+  const SourceKey& key = in.source_key;
+  const bool is_folder = in.kind == ObjectKind::kFolder;
+  Tombstone mapped = in;
+  mapped.parent = MapFolder(in.parent);
+  if (is_folder && (key == options_.dest_root || key == options_.source_root)) {
+    Ignore(true, Reason::kMappingRoot, key, "a mapped root folder", out);
+    return absl::OkStatus();
+  }
+  if (is_folder) {
+    absl::StatusOr<Folder> local = dest_->GetFolder(key);
+    if (!local.ok() && !absl::IsNotFound(local.status())) {
+      return local.status();
+    }
+    if (local.ok()) {
+      if (!tree_.contains(key)) {
+        Ignore(true, Reason::kOutOfScope, key,
+               "the destination holds this folder outside the mapped tree",
+               out);
+        return absl::OkStatus();
+      }
+      switch (in.pcl.Compare(local->pcl)) {
+        case PclOrder::kEqual:
+        case PclOrder::kOlder:
+          Ignore(true, Reason::kOlderVersion, key,
+                 "the destination's folder is newer than the deletion", out);
+          return absl::OkStatus();
+        case PclOrder::kConflict: {
+          // Edited here, deleted there: the folder survives, now a
+          // successor of the deletion so the other side brings it back.
+          Folder kept = *local;
+          if (absl::Status s = kept.pcl.MergeFrom(in.pcl); !s.ok()) {
+            Error(true, Reason::kInvalidObject, change, s.message(), out,
+                  /*retry=*/false);
+            return absl::OkStatus();
+          }
+          ++out.stats.conflicts;
+          if (absl::Status s = dest_->UpdateFolder(kept); !s.ok()) {
+            return WriteFailed(true, change, s, out);
+          }
+          ++out.stats.folder_changes;
+          return absl::OkStatus();
+        }
+        case PclOrder::kNewer:
+          break;
+      }
+      absl::StatusOr<std::vector<Folder>> children =
+          dest_->ListChildFolders(key);
+      if (!children.ok()) return children.status();
+      absl::StatusOr<std::vector<SourceKey>> items = dest_->ListItems(key);
+      if (!items.ok()) return items.status();
+      if (!children->empty() || !items->empty()) {
+        Error(true, Reason::kFolderNotEmpty, change,
+              absl::StrCat("the destination's copy still holds ",
+                           children->size(), " folders and ", items->size(),
+                           " items the deletion did not cover"),
+              out);
+        return absl::OkStatus();
+      }
+      mapped.parent = local->parent.value_or(mapped.parent);
+      if (absl::Status s = dest_->DeleteFolder(key); !s.ok()) {
+        return WriteFailed(true, change, s, out);
+      }
+      if (absl::Status s = dest_->PutTombstone(mapped); !s.ok()) return s;
+      tree_.erase(key);
+      ++out.stats.folder_deletions;
+      Release(key, out);
+      return Echo(key, out);
+    }
+  } else {
+    absl::StatusOr<Item> local = dest_->GetItem(key);
+    if (!local.ok() && !absl::IsNotFound(local.status())) {
+      return local.status();
+    }
+    if (local.ok()) {
+      if (!tree_.contains(local->folder)) {
+        Ignore(false, Reason::kOutOfScope, key,
+               "the destination holds this item outside the mapped tree", out);
+        return absl::OkStatus();
+      }
+      switch (in.pcl.Compare(local->pcl)) {
+        case PclOrder::kEqual:
+        case PclOrder::kOlder:
+          Ignore(false, Reason::kOlderVersion, key,
+                 "the destination's item is newer than the deletion", out);
+          return absl::OkStatus();
+        case PclOrder::kConflict:
+          mapped.parent = local->folder;
+          return ResolveItem(change, ConflictSide{&*local, nullptr, false},
+                             ConflictSide{nullptr, &mapped, false},
+                             local->folder, out);
+        case PclOrder::kNewer:
+          break;
+      }
+      mapped.parent = local->folder;
+      if (absl::Status s = dest_->DeleteItem(key); !s.ok()) {
+        return WriteFailed(false, change, s, out);
+      }
+      if (absl::Status s = dest_->PutTombstone(mapped); !s.ok()) return s;
+      ++out.stats.message_deletions;
+      Release(key, out);
+      return Echo(key, out);
+    }
+  }
+  // Nothing of that key here: keep the tombstone (unless a newer one is
+  // already here) so an older copy arriving from elsewhere is not
+  // resurrected. Nothing was deleted, so nothing is counted.
+  absl::StatusOr<Tombstone> existing = dest_->GetTombstone(key);
+  if (existing.ok()) {
+    const PclOrder order = in.pcl.Compare(existing->pcl);
+    if (order == PclOrder::kConflict) {
+      // Deleted at both ends: not a conflict, but the tombstones merge so
+      // that every replica ends with the same one.
+      const bool incoming_later =
+          LaterWriter(in.deleted_at, in.deletion_cn, existing->deleted_at,
+                      existing->deletion_cn);
+      Tombstone merged = incoming_later ? mapped : *existing;
+      if (absl::Status s =
+              merged.pcl.MergeFrom(incoming_later ? existing->pcl : in.pcl);
+          !s.ok()) {
+        Error(is_folder, Reason::kInvalidObject, change, s.message(), out,
+              /*retry=*/false);
+        return absl::OkStatus();
+      }
+      if (absl::Status s = dest_->PutTombstone(merged); !s.ok()) {
+        return WriteFailed(is_folder, change, s, out);
+      }
+      return absl::OkStatus();
+    }
+    if (order != PclOrder::kNewer) return absl::OkStatus();
+  } else if (!absl::IsNotFound(existing.status())) {
+    return existing.status();
+  } else {
+    absl::StatusOr<bool> used = KeyUsed(key);
+    if (!used.ok()) return used.status();
+    if (*used) return absl::OkStatus();  // an object of the other kind
+  }
+  if (absl::Status s = dest_->PutTombstone(mapped); !s.ok()) {
+    return WriteFailed(is_folder, change, s, out);
+  }
+  return Echo(key, out);
+}
+
+}  // namespace ioreplication::sync_internal

@@ -1,0 +1,125 @@
+// Copyright 2026 The ioreplication Authors. SPDX-License-Identifier: Apache-2.0
+//
+// Importer: applies export batches to the destination store.
+//
+// For each incoming version it finds the destination's version of the same
+// source key and compares PCLs (DESIGN.md invariant 2): newer versions are
+// written as they are (change key and PCL kept), older or equal ones are
+// ignored, conflicts go to the conflict policy. Source folders map under the
+// destination's mapped root; nothing is written outside the destination's
+// mapped tree (invariant 7), and incoming objects are validated first.
+//
+// The importer works inside a transaction the caller opened; it reports what
+// it did so the caller can record it (sync state, echo state, statistics) in
+// that same transaction.
+
+#ifndef IOREPLICATION_SRC_SYNC_IMPORTER_H_
+#define IOREPLICATION_SRC_SYNC_IMPORTER_H_
+
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "absl/container/flat_hash_set.h"
+#include "absl/status/status.h"
+#include "absl/strings/string_view.h"
+#include "ioreplication/conflict.h"
+#include "ioreplication/statistics.h"
+#include "ioreplication/store.h"
+#include "sync/exporter.h"
+#include "sync/sync_state.h"
+
+namespace ioreplication::sync_internal {
+
+struct ImportOptions {
+  SourceKey source_root;
+  SourceKey dest_root;
+  ConflictPolicy policy = ConflictPolicy::kKeepBoth;
+  ConflictCallback callback;
+  // True when the source of this direction is the session's publisher.
+  bool source_is_publisher = true;
+  bool replicate_deletions = true;
+  bool replicate_permissions = false;
+  // Items larger than this are ignored (too_large).
+  size_t max_item_size = 64 << 20;
+  // Called for every ignore and error, with a sentence saying what and why.
+  std::function<void(std::string_view)> log;
+};
+
+// What one batch did.
+struct BatchOutcome {
+  SessionStatistics stats;
+  // Source local change numbers of entries to send again next pass.
+  GlobSet retry;
+  // Pulled entries (no local change number) to send again.
+  std::vector<SourceKey> retry_pulled;
+  // Source keys the destination now holds / no longer holds.
+  IdSet given_added;
+  IdSet given_removed;
+  // For the direction back: the destination's local change numbers of
+  // versions written exactly as received, and the source keys the source
+  // holds.
+  EchoState echo;
+};
+
+class Importer {
+ public:
+  // `dest` must outlive the importer.
+  Importer(Store* dest, ImportOptions options);
+
+  // Reads the destination's mapped tree. Call once, before Apply.
+  absl::Status Start();
+
+  // Applies `batch` inside the destination's open transaction. Per-object
+  // problems are counted in `out` and do not fail the batch; an error return
+  // means the store failed (the caller rolls back).
+  absl::Status Apply(const ExportBatch& batch, BatchOutcome& out);
+
+ private:
+  absl::Status ApplyFolder(const Outgoing& entry, BatchOutcome& out);
+  absl::Status ApplyItem(const Outgoing& entry, BatchOutcome& out);
+  absl::Status ApplyTombstone(const Outgoing& entry, BatchOutcome& out);
+  absl::Status ExitFolder(const SourceKey& key, BatchOutcome& out);
+  absl::Status ExitItem(const SourceKey& key, BatchOutcome& out);
+
+  // The destination folder a source folder key maps to.
+  SourceKey MapFolder(const SourceKey& source_folder) const;
+
+  // Counts an ignore / error with its reason and logs why.
+  void Ignore(bool folder, Reason reason, const SourceKey& key,
+              absl::string_view why, BatchOutcome& out);
+  // `retry`: send the change again next pass (it may succeed then).
+  void Error(bool folder, Reason reason, const Change& change,
+             absl::string_view why, BatchOutcome& out, bool retry = true);
+  // A store error: per-object (counted, the batch goes on) or fatal.
+  absl::Status WriteFailed(bool folder, const Change& change,
+                           const absl::Status& status, BatchOutcome& out);
+
+  // Marks the version just written as received unchanged (no echo back).
+  absl::Status Echo(const SourceKey& key, BatchOutcome& out);
+  void Hold(const SourceKey& key, BatchOutcome& out);
+  void Release(const SourceKey& key, BatchOutcome& out);
+
+  // The folder's siblings at the destination include another of that name.
+  absl::StatusOr<bool> NameTaken(const SourceKey& parent,
+                                 const std::string& name,
+                                 const SourceKey& self);
+  absl::StatusOr<bool> KeyUsed(const SourceKey& key);
+  // Moving `key` under `parent` would put it inside its own subtree.
+  absl::StatusOr<bool> WouldCycle(const SourceKey& key,
+                                  const SourceKey& parent);
+
+  // Resolves a conflict on change's source key between the local side and
+  // the incoming one, in destination folder `folder`, and writes the result.
+  absl::Status ResolveItem(const Change& change, ConflictSide local,
+                           ConflictSide incoming, const SourceKey& folder,
+                           BatchOutcome& out);
+
+  Store* dest_;
+  ImportOptions options_;
+  absl::flat_hash_set<SourceKey> tree_;  // the destination's mapped tree
+};
+
+}  // namespace ioreplication::sync_internal
+
+#endif  // IOREPLICATION_SRC_SYNC_IMPORTER_H_

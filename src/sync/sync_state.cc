@@ -1,0 +1,118 @@
+// Copyright 2026 The ioreplication Authors. SPDX-License-Identifier: Apache-2.0
+
+#include "sync/sync_state.h"
+
+#include "absl/strings/str_cat.h"
+#include "core/byte_reader.h"
+#include "ioreplication/v1/sync_state.pb.h"
+
+namespace ioreplication::sync_internal {
+namespace {
+
+absl::Status Damaged(const char* what, const absl::Status& cause) {
+  return absl::DataLossError(
+      absl::StrCat("sync state: ", what, ": ", cause.message()));
+}
+
+absl::StatusOr<std::optional<SourceKey>> OptionalKey(const std::string& bytes,
+                                                     const char* what) {
+  if (bytes.empty()) return std::nullopt;
+  absl::StatusOr<SourceKey> key =
+      SourceKey::Decode(core_internal::AsBytes(bytes));
+  if (!key.ok()) return Damaged(what, key.status());
+  return *key;
+}
+
+}  // namespace
+
+std::string EncodeSyncState(const SyncState& state) {
+  v1::SyncStateRecord r;
+  if (state.source) {
+    const auto& bytes = state.source->replica.bytes();
+    r.set_source_replica(
+        std::string(reinterpret_cast<const char*>(bytes.data()), bytes.size()));
+    r.set_source_epoch(state.source->epoch);
+  }
+  r.set_source_high(state.source_high.value());
+  r.set_seen(state.seen.Encode());
+  r.set_given(state.given.Encode());
+  if (state.source_root) r.set_source_root(state.source_root->Encode());
+  if (state.dest_root) r.set_dest_root(state.dest_root->Encode());
+  r.set_last_pass(state.last_pass.ticks());
+  return r.SerializeAsString();
+}
+
+absl::StatusOr<SyncState> DecodeSyncState(std::string_view blob) {
+  v1::SyncStateRecord r;
+  if (!r.ParseFromArray(blob.data(), static_cast<int>(blob.size()))) {
+    return absl::DataLossError("sync state: not a SyncStateRecord");
+  }
+  SyncState state;
+  if (!r.source_replica().empty()) {
+    absl::StatusOr<Guid> guid =
+        Guid::Decode(core_internal::AsBytes(r.source_replica()));
+    if (!guid.ok()) return Damaged("source replica", guid.status());
+    state.source = StoreIdentity{*guid, r.source_epoch()};
+  }
+  absl::StatusOr<GlobCnt> high = GlobCnt::FromValue(r.source_high());
+  if (!high.ok()) return Damaged("source high-water mark", high.status());
+  state.source_high = *high;
+  absl::StatusOr<GlobSet> seen =
+      GlobSet::Decode(core_internal::AsBytes(r.seen()));
+  if (!seen.ok()) return Damaged("seen", seen.status());
+  state.seen = *std::move(seen);
+  absl::StatusOr<IdSet> given =
+      IdSet::Decode(core_internal::AsBytes(r.given()));
+  if (!given.ok()) return Damaged("given", given.status());
+  state.given = *std::move(given);
+  absl::StatusOr<std::optional<SourceKey>> source_root =
+      OptionalKey(r.source_root(), "source root");
+  if (!source_root.ok()) return source_root.status();
+  state.source_root = *source_root;
+  absl::StatusOr<std::optional<SourceKey>> dest_root =
+      OptionalKey(r.dest_root(), "destination root");
+  if (!dest_root.ok()) return dest_root.status();
+  state.dest_root = *dest_root;
+  state.last_pass = FileTime::FromTicks(r.last_pass());
+  return state;
+}
+
+std::string EncodeEchoState(const EchoState& state) {
+  v1::EchoRecord r;
+  r.set_seen(state.seen.Encode());
+  r.set_given(state.given.Encode());
+  return r.SerializeAsString();
+}
+
+absl::StatusOr<EchoState> DecodeEchoState(std::string_view blob) {
+  v1::EchoRecord r;
+  if (!r.ParseFromArray(blob.data(), static_cast<int>(blob.size()))) {
+    return absl::DataLossError("echo state: not an EchoRecord");
+  }
+  EchoState state;
+  absl::StatusOr<GlobSet> seen =
+      GlobSet::Decode(core_internal::AsBytes(r.seen()));
+  if (!seen.ok()) return Damaged("echo seen", seen.status());
+  state.seen = *std::move(seen);
+  absl::StatusOr<IdSet> given =
+      IdSet::Decode(core_internal::AsBytes(r.given()));
+  if (!given.ok()) return Damaged("echo given", given.status());
+  state.given = *std::move(given);
+  return state;
+}
+
+absl::StatusOr<SyncState> LoadSyncState(Store& store, std::string_view name) {
+  absl::StatusOr<std::optional<std::string>> blob = store.GetSyncState(name);
+  if (!blob.ok()) return blob.status();
+  if (!blob->has_value()) return SyncState();
+  return DecodeSyncState(**blob);
+}
+
+absl::StatusOr<EchoState> LoadEchoState(Store& store, std::string_view name) {
+  absl::StatusOr<std::optional<std::string>> blob = store.GetSyncState(name);
+  if (!blob.ok()) return blob.status();
+  if (!blob->has_value()) return EchoState();
+  return DecodeEchoState(**blob);
+}
+
+}  // namespace ioreplication::sync_internal

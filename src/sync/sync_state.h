@@ -1,0 +1,61 @@
+// Copyright 2026 The ioreplication Authors. SPDX-License-Identifier: Apache-2.0
+//
+// SyncState and EchoState: what one direction of a mapping knows, as kept in
+// stores (proto/ioreplication/v1/sync_state.proto).
+
+#ifndef IOREPLICATION_SRC_SYNC_SYNC_STATE_H_
+#define IOREPLICATION_SRC_SYNC_SYNC_STATE_H_
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "absl/status/statusor.h"
+#include "ioreplication/clock.h"
+#include "ioreplication/globset.h"
+#include "ioreplication/idset.h"
+#include "ioreplication/store.h"
+
+namespace ioreplication::sync_internal {
+
+// What a destination has of one source for one mapping direction.
+struct SyncState {
+  // The source's identity when the state was last advanced; nullopt for a
+  // state never used.
+  std::optional<StoreIdentity> source;
+  // Every source local change number up to this was seen.
+  GlobCnt source_high;
+  // CNSET seen (source local change numbers) and IDSET given (source keys
+  // the destination holds).
+  GlobSet seen;
+  IdSet given;
+  std::optional<SourceKey> source_root;
+  std::optional<SourceKey> dest_root;
+  FileTime last_pass;
+
+  friend bool operator==(const SyncState& a, const SyncState& b) = default;
+};
+
+// What a store received from its peer, kept for the direction back.
+struct EchoState {
+  GlobSet seen;  // this store's local change numbers
+  IdSet given;   // source keys the peer holds
+
+  bool empty() const { return seen.empty() && given.empty(); }
+  friend bool operator==(const EchoState& a, const EchoState& b) = default;
+};
+
+std::string EncodeSyncState(const SyncState& state);
+// DataLossError naming the field for a damaged blob.
+absl::StatusOr<SyncState> DecodeSyncState(std::string_view blob);
+
+std::string EncodeEchoState(const EchoState& state);
+absl::StatusOr<EchoState> DecodeEchoState(std::string_view blob);
+
+// The state stored under `name` in `store`, or an empty one.
+absl::StatusOr<SyncState> LoadSyncState(Store& store, std::string_view name);
+absl::StatusOr<EchoState> LoadEchoState(Store& store, std::string_view name);
+
+}  // namespace ioreplication::sync_internal
+
+#endif  // IOREPLICATION_SRC_SYNC_SYNC_STATE_H_
