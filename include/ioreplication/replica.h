@@ -151,6 +151,9 @@ class IOREPL_EXPORT Replica {
   std::string identity_changed_;
   uint64_t next_counter_ = 1;  // the next value of the reserved block
   uint64_t block_end_ = 0;     // the last value of the reserved block
+  // Set by Stamp when an object records a counter of this GUID at or above
+  // the block: Transact then retries with a fresh block.
+  bool stale_block_ = false;
 };
 
 }  // namespace ioreplication

@@ -119,6 +119,18 @@ GlobCnt Replica::NextCounter() {
 
 absl::Status Replica::Stamp(ChangeNumber* change_key, Pcl* pcl,
                             FileTime* time) {
+  // A PCL keeps one counter per replica GUID, so a new change must be above
+  // the one the object already records for this GUID, or it would not show
+  // as newer. Another handle on the same store (another process, or the
+  // importer) may have used counters above this handle's block; then a new
+  // block, above everything reserved so far, is needed.
+  if (const Xid* mine = pcl->Find(identity_.replica)) {
+    absl::StatusOr<ChangeNumber> seen = ChangeNumber::FromXid(*mine);
+    if (seen.ok() && seen->counter().value() >= next_counter_) {
+      stale_block_ = true;
+      return absl::AbortedError("the counter block is behind this object");
+    }
+  }
   *change_key = ChangeNumber(identity_.replica, NextCounter());
   if (absl::Status s = pcl->Raise(*change_key); !s.ok()) return s;
   *time = clock_.Now();
@@ -127,14 +139,21 @@ absl::Status Replica::Stamp(ChangeNumber* change_key, Pcl* pcl,
 
 absl::Status Replica::Transact(uint64_t counters,
                                const std::function<absl::Status()>& body) {
-  if (absl::Status s = EnsureCounters(counters); !s.ok()) return s;
-  if (absl::Status s = store_->Begin(); !s.ok()) return s;
-  absl::Status status = body();
-  if (status.ok()) {
-    status = store_->PutSyncState(kClockState, EncodeTicks(clock_.last()));
+  absl::Status status;
+  for (int attempt = 0; attempt < 2; ++attempt) {
+    stale_block_ = false;
+    if (absl::Status s = EnsureCounters(counters); !s.ok()) return s;
+    if (absl::Status s = store_->Begin(); !s.ok()) return s;
+    status = body();
+    if (status.ok()) {
+      status = store_->PutSyncState(kClockState, EncodeTicks(clock_.last()));
+    }
+    if (status.ok()) status = store_->Commit();
+    if (!status.ok() && store_->InTransaction()) (void)store_->Rollback();
+    if (!stale_block_) return status;
+    // Drop the block; the next one is above every counter reserved so far.
+    block_end_ = 0;
   }
-  if (status.ok()) status = store_->Commit();
-  if (!status.ok() && store_->InTransaction()) (void)store_->Rollback();
   return status;
 }
 

@@ -42,33 +42,35 @@ std::string SubjectOf(const Item& item) {
   return "(no subject)";
 }
 
-std::string Describe(const ConflictSide& side, const char* where) {
-  return absl::StrCat(side.item ? "an edit" : "a deletion", " (", where,
-                      ", change ", CnOf(side).ToString(), ", time ",
-                      TimeOf(side).ticks(), ")");
-}
-
-Item MakeNotice(const ConflictSide& winner, const ConflictSide& loser,
-                const SourceKey& folder, const SourceKey& linked) {
+// The notice depends on the losing version alone (and the item's source key,
+// which is the same on every side), so every replica that sees this version
+// lose, against whichever winner, posts the same notice.
+Item MakeNotice(const ConflictSide& loser, const SourceKey& linked) {
   const ChangeNumber& loser_cn = CnOf(loser);
   Item n;
   n.source_key = ConflictNoticeKey(loser_cn);
-  n.folder = folder;
+  n.folder = loser.item ? loser.item->folder : loser.tombstone->parent;
   n.change_key = ChangeNumber(n.source_key.replica(), n.source_key.counter());
   (void)n.pcl.Raise(n.change_key);
-  n.last_modified = std::max(TimeOf(winner), TimeOf(loser));
+  n.last_modified = TimeOf(loser);
   n.message_class = "IPM.Conflict.Message";
-  const Item& survivor = winner.item ? *winner.item : *loser.item;
-  (void)n.properties.Set(kPropSubject,
-                         absl::StrCat("Conflict: ", SubjectOf(survivor)));
+  const std::string when = absl::StrCat("(change ", loser_cn.ToString(),
+                                        ", time ", TimeOf(loser).ticks(), ")");
+  if (loser.item != nullptr) {
+    (void)n.properties.Set(kPropSubject,
+                           absl::StrCat("Conflict: ", SubjectOf(*loser.item)));
+    n.body = absl::StrCat(
+        "Two organizations changed the item \"", SubjectOf(*loser.item),
+        "\" without seeing each other's change. The version ", when,
+        " lost and is kept as a conflict item in this folder.");
+  } else {
+    (void)n.properties.Set(kPropSubject,
+                           "Conflict: a deleted item was edited elsewhere");
+    n.body = absl::StrCat("An item deleted here ", when,
+                          " was edited at another organization at the same "
+                          "time. The edit was kept.");
+  }
   (void)n.properties.Set(kPropConflictEntryId, Bytes{linked.Encode()});
-  n.body = absl::StrCat(
-      "Two organizations changed the item \"", SubjectOf(survivor),
-      "\" without seeing each other's change. ", Describe(winner, "kept"),
-      " won over ", Describe(loser, "lost"), ".",
-      loser.item ? " The losing version is kept as a conflict item in this "
-                   "folder."
-                 : " The item was kept.");
   return n;
 }
 
@@ -102,10 +104,9 @@ bool LaterWriter(FileTime a_time, const ChangeNumber& a_cn, FileTime b_time,
   return a_cn > b_cn;
 }
 
-absl::StatusOr<Resolution> ResolveItemConflict(const ConflictContext& context,
-                                               ConflictPolicy policy,
-                                               const ConflictCallback& callback,
-                                               const SourceKey& folder) {
+absl::StatusOr<Resolution> ResolveItemConflict(
+    const ConflictContext& context, ConflictPolicy policy,
+    const ConflictCallback& callback) {
   const ConflictSide& local = context.local;
   const ConflictSide& incoming = context.incoming;
   const bool incoming_later =
@@ -154,31 +155,31 @@ absl::StatusOr<Resolution> ResolveItemConflict(const ConflictContext& context,
     return absl::InvalidArgumentError(
         absl::StrCat("conflicting PCLs cannot be merged: ", s.message()));
   }
+  // Each side is already placed at the destination (the incoming side's
+  // folder mapped): the winner stays where it is.
   SourceKey linked;
   if (winner.item != nullptr) {
     Item item = *winner.item;
-    item.folder = folder;
     item.pcl = merged;
     linked = item.source_key;
     r.result = std::move(item);
   } else {
     Tombstone t = *winner.tombstone;
-    t.parent = folder;
     t.pcl = merged;
     r.result = std::move(t);
   }
   if (keep_loser) {
     if (loser.item != nullptr && winner.item != nullptr) {
+      // Beside where the losing version was, whatever it lost to.
       Item kept = *loser.item;
       kept.source_key = ConflictItemKey(loser.item->change_key);
-      kept.folder = folder;
       (void)kept.properties.Set(kPropInConflict, true);
       (void)kept.properties.Set(kPropConflictEntryId,
                                 Bytes{winner.item->source_key.Encode()});
       linked = kept.source_key;
       r.conflict_item = std::move(kept);
     }
-    r.notice = MakeNotice(winner, loser, folder, linked);
+    r.notice = MakeNotice(loser, linked);
   }
   return r;
 }

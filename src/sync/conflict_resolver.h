@@ -36,13 +36,13 @@ bool LaterWriter(FileTime a_time, const ChangeNumber& a_cn, FileTime b_time,
                  const ChangeNumber& b_cn);
 
 // Resolves a conflict between the local and the incoming side (each an item
-// or a tombstone, at least one an item). The resolved objects live in
-// `folder` (the destination folder of the item). InvalidArgumentError when
-// the PCLs cannot be merged (malformed incoming data) or the callback fails.
-absl::StatusOr<Resolution> ResolveItemConflict(const ConflictContext& context,
-                                               ConflictPolicy policy,
-                                               const ConflictCallback& callback,
-                                               const SourceKey& folder);
+// or a tombstone, at least one an item, both already placed at the
+// destination). The result depends on the two versions only, not on which
+// side is local. InvalidArgumentError when the PCLs cannot be merged
+// (malformed incoming data); the callback's own error otherwise.
+absl::StatusOr<Resolution> ResolveItemConflict(
+    const ConflictContext& context, ConflictPolicy policy,
+    const ConflictCallback& callback);
 
 // The source keys keep_both derives from a losing version's change number.
 SourceKey ConflictItemKey(const ChangeNumber& loser);

@@ -185,14 +185,35 @@ absl::StatusOr<DirectionResult> RunDirection(const DirectionSpec& spec) {
     absl::StatusOr<ExportBatch> batch = exporter.Next();
     if (!batch.ok()) return batch.status();
     if (batch->entries.empty() && batch->consumed.empty()) break;
+    // Applies the batch and records it, in one destination transaction.
+    auto apply = [&](BatchOutcome& outcome) {
+      return Transact(dest, [&]() -> absl::Status {
+        if (absl::Status s = importer.Apply(*batch, outcome); !s.ok()) {
+          return s;
+        }
+        GlobSet consumed = batch->consumed;
+        consumed.Subtract(outcome.retry);
+        state.seen.UnionWith(consumed);
+        return record(outcome);
+      });
+    };
     BatchOutcome outcome;
-    absl::Status status = Transact(dest, [&]() -> absl::Status {
-      if (absl::Status s = importer.Apply(*batch, outcome); !s.ok()) return s;
-      GlobSet consumed = batch->consumed;
-      consumed.Subtract(outcome.retry);
-      state.seen.UnionWith(consumed);
-      return record(outcome);
-    });
+    const SyncState state_before = state;
+    const EchoState echo_before = back_echo;
+    absl::Status status = apply(outcome);
+    if (IsNeedCounters(status)) {
+      // Rolled back: take change numbers and apply the batch again.
+      state = state_before;
+      back_echo = echo_before;
+      absl::StatusOr<StoreIdentity> dest_identity = dest.Identity();
+      if (!dest_identity.ok()) return dest_identity.status();
+      absl::StatusOr<CounterBlock> block = dest.ReserveCounters(64);
+      if (!block.ok()) return block.status();
+      importer.counters().Refill(dest_identity->replica, *block);
+      if (absl::Status s = importer.Start(); !s.ok()) return s;
+      outcome = BatchOutcome();
+      status = apply(outcome);
+    }
     if (!status.ok()) return status;
     for (const SourceKey& key : outcome.retry_pulled) exporter.Retry(key);
     retry.UnionWith(outcome.retry);

@@ -31,6 +31,15 @@ bool IsPerObject(const absl::Status& status) {
 
 }  // namespace
 
+absl::Status NeedCounters() {
+  return absl::AbortedError("the importer needs change numbers");
+}
+
+bool IsNeedCounters(const absl::Status& status) {
+  return absl::IsAborted(status) &&
+         status.message() == "the importer needs change numbers";
+}
+
 Importer::Importer(Store* dest, ImportOptions options)
     : dest_(dest), options_(std::move(options)) {}
 
@@ -448,12 +457,21 @@ absl::Status Importer::ResolveItem(const Change& change, ConflictSide local,
   const SourceKey& key = change.source_key();
   local.from_publisher = !options_.source_is_publisher;
   incoming.from_publisher = options_.source_is_publisher;
-  absl::StatusOr<Folder> dest_folder = dest_->GetFolder(folder);
+  // The folder whose resolve method applies: that of the later version, so
+  // that every replica consults the same one.
+  const bool incoming_later =
+      incoming.item && local.item
+          ? LaterWriter(incoming.item->last_modified, incoming.item->change_key,
+                        local.item->last_modified, local.item->change_key)
+          : incoming.item != nullptr;
+  const SourceKey& policy_folder =
+      incoming_later ? incoming.item->folder
+                     : (local.item ? local.item->folder : folder);
+  absl::StatusOr<Folder> dest_folder = dest_->GetFolder(policy_folder);
   if (!dest_folder.ok()) return dest_folder.status();
-  absl::StatusOr<Resolution> r =
-      ResolveItemConflict(ConflictContext{local, incoming},
-                          EffectivePolicy(*dest_folder, options_.policy),
-                          options_.callback, folder);
+  absl::StatusOr<Resolution> r = ResolveItemConflict(
+      ConflictContext{local, incoming},
+      EffectivePolicy(*dest_folder, options_.policy), options_.callback);
   if (!r.ok()) {
     Error(false, Reason::kInvalidObject, change, r.status().message(), out,
           /*retry=*/!absl::IsInvalidArgument(r.status()));
@@ -559,11 +577,34 @@ absl::Status Importer::ApplyTombstone(const Outgoing& entry,
       absl::StatusOr<std::vector<SourceKey>> items = dest_->ListItems(key);
       if (!items.ok()) return items.status();
       if (!children->empty() || !items->empty()) {
-        Error(true, Reason::kFolderNotEmpty, change,
-              absl::StrCat("the destination's copy still holds ",
-                           children->size(), " folders and ", items->size(),
-                           " items the deletion did not cover"),
-              out);
+        // The destination put things in the folder the deletion did not
+        // know of: the folder stays, as a new version that supersedes the
+        // deletion, so the other side brings it back and the things in it
+        // can follow. That needs a change number of the destination's own.
+        Folder kept = *local;
+        if (absl::Status s = kept.pcl.MergeFrom(in.pcl); !s.ok()) {
+          Error(true, Reason::kInvalidObject, change, s.message(), out,
+                /*retry=*/false);
+          return absl::OkStatus();
+        }
+        if (!counters_.Available(kept.pcl)) return NeedCounters();
+        kept.change_key = counters_.Take();
+        if (absl::Status s = kept.pcl.Raise(kept.change_key); !s.ok()) {
+          return s;
+        }
+        kept.last_modified = FileTime::FromTicks(
+            std::max(local->last_modified.ticks(), in.deleted_at.ticks()) + 1);
+        if (absl::Status s = dest_->UpdateFolder(kept); !s.ok()) {
+          return WriteFailed(true, change, s, out);
+        }
+        ++out.stats.conflicts;
+        ++out.stats.folder_changes;
+        if (options_.log) {
+          options_.log(absl::StrCat("folder ", key.ToString(),
+                                    " kept: deleted at the source while ",
+                                    children->size(), " folders and ",
+                                    items->size(), " items were added here"));
+        }
         return absl::OkStatus();
       }
       mapped.parent = local->parent.value_or(mapped.parent);
@@ -594,14 +635,12 @@ absl::Status Importer::ApplyTombstone(const Outgoing& entry,
                  "the destination's item is newer than the deletion", out);
           return absl::OkStatus();
         case PclOrder::kConflict:
-          mapped.parent = local->folder;
           return ResolveItem(change, ConflictSide{&*local, nullptr, false},
                              ConflictSide{nullptr, &mapped, false},
                              local->folder, out);
         case PclOrder::kNewer:
           break;
       }
-      mapped.parent = local->folder;
       if (absl::Status s = dest_->DeleteItem(key); !s.ok()) {
         return WriteFailed(false, change, s, out);
       }

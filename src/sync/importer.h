@@ -62,6 +62,44 @@ struct BatchOutcome {
   EchoState echo;
 };
 
+// Change numbers of the destination's own, reserved ahead (reservation is a
+// durable write outside transactions, so it cannot happen mid-batch).
+class CounterPool {
+ public:
+  void Refill(const Guid& replica, CounterBlock block) {
+    replica_ = replica;
+    next_ = block.first.value();
+    end_ = block.last.value();
+  }
+  // True when a change number is at hand that is above `floor` (the
+  // counter the object's PCL already records for this GUID, if any: a new
+  // change must exceed it to show as newer).
+  bool Available(const Pcl& pcl) const {
+    if (next_ == 0 || next_ > end_) return false;
+    if (const Xid* mine = pcl.Find(replica_)) {
+      absl::StatusOr<ChangeNumber> seen = ChangeNumber::FromXid(*mine);
+      if (seen.ok() && seen->counter().value() >= next_) return false;
+    }
+    return true;
+  }
+  // Requires Available(pcl) for the object's PCL.
+  ChangeNumber Take() {
+    return ChangeNumber(replica_, *GlobCnt::FromValue(next_++));
+  }
+
+ private:
+  Guid replica_;
+  uint64_t next_ = 0;
+  uint64_t end_ = 0;
+};
+
+// Apply() returns this when it needs a change number of the destination and
+// the pool is empty: the caller rolls the batch back, refills the pool
+// (CounterPool::Refill with Store::ReserveCounters) and applies the batch
+// again.
+absl::Status NeedCounters();
+bool IsNeedCounters(const absl::Status& status);
+
 class Importer {
  public:
   // `dest` must outlive the importer.
@@ -74,6 +112,8 @@ class Importer {
   // problems are counted in `out` and do not fail the batch; an error return
   // means the store failed (the caller rolls back).
   absl::Status Apply(const ExportBatch& batch, BatchOutcome& out);
+
+  CounterPool& counters() { return counters_; }
 
  private:
   absl::Status ApplyFolder(const Outgoing& entry, BatchOutcome& out);
@@ -118,6 +158,7 @@ class Importer {
   Store* dest_;
   ImportOptions options_;
   absl::flat_hash_set<SourceKey> tree_;  // the destination's mapped tree
+  CounterPool counters_;
 };
 
 }  // namespace ioreplication::sync_internal

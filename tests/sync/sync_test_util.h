@@ -37,10 +37,15 @@ inline std::string FreshDbPath(const std::string& tag) {
 
 // A shared fake clock: every reading is one second later than the last, so
 // "later writer" is the one that wrote later in the test.
-inline absl::Time TestNow() {
+inline int64_t& TestClockSeconds() {
   static int64_t seconds = 1'800'000'000;
-  return absl::FromUnixSeconds(++seconds);
+  return seconds;
 }
+inline absl::Time TestNow() {
+  return absl::FromUnixSeconds(++TestClockSeconds());
+}
+// Starts the fake clock over (for runs reproducible by seed).
+inline void ResetTestClock() { TestClockSeconds() = 1'800'000'000; }
 
 struct Org {
   std::string uri;
