@@ -1,0 +1,181 @@
+// Copyright 2026 The ioreplication Authors. SPDX-License-Identifier: Apache-2.0
+//
+// Session configuration: the text format, defaults, and every validation
+// message.
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "ioreplication/session.h"
+
+namespace ioreplication {
+namespace {
+
+using ::testing::HasSubstr;
+
+std::string Message(const absl::Status& status) {
+  return std::string(status.message());
+}
+
+TEST(ConfigTest, ParsesEveryField) {
+  absl::StatusOr<SessionConfig> c = ParseSessionConfig(R"(
+    name: "Sales share"
+    type: PUBLIC_FOLDER
+    publisher: "sqlite:/srv/contoso.db"
+    subscriber: "sqlite:/srv/fabrikam.db"
+    subscriber: "sqlite:/srv/tailspin.db"
+    mapping { publisher_path: "/Sales" subscriber_path: "/Contoso/Sales"
+              direction: BIDIRECTIONAL }
+    mapping { publisher_path: "/News" subscriber_path: "/Contoso/News" }
+    options { replicate_deletions: false replicate_permissions: true
+              conflict_policy: PUBLISHER_WINS batch_size: 250
+              max_item_size: 1048576 replication_account: "iorepl@contoso.com"
+              require_matching_rights: true }
+    logging { file: "/var/log/iorepl.log" level: DETAIL log_each_message: true }
+    schedule { interval_seconds: 900 days: "mon" days: "tue"
+               window_start: "08:00" window_end: "18:00" }
+    max_tasks: 2
+  )");
+  ASSERT_TRUE(c.ok()) << c.status();
+  EXPECT_EQ(c->name, "Sales share");
+  EXPECT_EQ(c->type, SessionType::kPublicFolder);
+  EXPECT_EQ(c->subscribers.size(), 2u);
+  ASSERT_EQ(c->mappings.size(), 2u);
+  EXPECT_EQ(c->mappings[0].direction, MappingDirection::kBidirectional);
+  EXPECT_EQ(c->mappings[1].direction, MappingDirection::kOneWay);
+  EXPECT_FALSE(c->options.replicate_deletions);
+  EXPECT_TRUE(c->options.replicate_permissions);
+  EXPECT_EQ(c->options.conflict_policy, ConflictPolicy::kPublisherWins);
+  EXPECT_EQ(c->options.batch_size, 250u);
+  EXPECT_EQ(c->options.max_item_size, 1048576u);
+  EXPECT_TRUE(c->options.require_matching_rights);
+  EXPECT_EQ(c->logging.level, LogLevel::kDetail);
+  EXPECT_TRUE(c->logging.log_each_message);
+  EXPECT_EQ(c->schedule.interval, absl::Minutes(15));
+  EXPECT_THAT(c->schedule.days, ::testing::ElementsAre("mon", "tue"));
+  EXPECT_EQ(c->max_tasks, 2u);
+}
+
+TEST(ConfigTest, DefaultsAreTheDocumentedOnes) {
+  absl::StatusOr<SessionConfig> c = ParseSessionConfig(R"(
+    name: "s" publisher: "memory:" subscriber: "sqlite:/x.db"
+    mapping { publisher_path: "/" subscriber_path: "/In" }
+  )");
+  ASSERT_TRUE(c.ok()) << c.status();
+  EXPECT_TRUE(c->options.replicate_deletions);
+  EXPECT_FALSE(c->options.replicate_permissions);
+  EXPECT_EQ(c->options.conflict_policy, ConflictPolicy::kKeepBoth);
+  EXPECT_EQ(c->options.batch_size, 1000u);
+  EXPECT_EQ(c->options.max_item_size, size_t{64} << 20);
+  EXPECT_EQ(c->max_tasks, 1u);
+  EXPECT_EQ(c->logging.level, LogLevel::kSummary);
+}
+
+TEST(ConfigTest, SyntaxErrorsNameLineAndColumn) {
+  absl::StatusOr<SessionConfig> c =
+      ParseSessionConfig("name: \"s\"\npublisher: memory\n");
+  ASSERT_FALSE(c.ok());
+  EXPECT_EQ(c.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(Message(c.status()), HasSubstr("line 2, column 12"));
+  c = ParseSessionConfig("name: \"s\"\n  colour: 3\n");
+  ASSERT_FALSE(c.ok());
+  EXPECT_THAT(Message(c.status()), HasSubstr("line 2"));
+  EXPECT_THAT(Message(c.status()), HasSubstr("colour"));
+}
+
+TEST(ConfigTest, EveryProblemIsReportedOnItsOwnLine) {
+  SessionConfig c;
+  c.publisher = "memory:";
+  c.subscribers = {"memory:"};
+  c.mappings = {{"Sales", "/In", MappingDirection::kOneWay},
+                {"/A/..", "/B", MappingDirection::kOneWay},
+                {"/X", "/Y//Z", MappingDirection::kOneWay}};
+  c.options.batch_size = 0;
+  c.options.require_matching_rights = true;
+  c.max_tasks = 0;
+  const std::string m = Message(ValidateSessionConfig(c));
+  EXPECT_THAT(m, HasSubstr("session: the name is empty\n"));
+  EXPECT_THAT(m, HasSubstr("store \"memory:\" appears twice"));
+  EXPECT_THAT(m, HasSubstr("mapping 1: folder path \"Sales\" must start with"));
+  EXPECT_THAT(m, HasSubstr("mapping 2: folder path \"/A/..\" has a \"..\""));
+  EXPECT_THAT(m, HasSubstr("mapping 3: folder path \"/Y//Z\" has an empty"));
+  EXPECT_THAT(m, HasSubstr("batch_size must be at least 1"));
+  EXPECT_THAT(m,
+              HasSubstr("require_matching_rights needs a replication_account"));
+  EXPECT_THAT(m, HasSubstr("max_tasks must be at least 1"));
+  EXPECT_EQ(std::count(m.begin(), m.end(), '\n') + 1, 8);
+}
+
+TEST(ConfigTest, MissingPartsAreNamed) {
+  SessionConfig c;
+  c.name = "empty";
+  const std::string m = Message(ValidateSessionConfig(c));
+  EXPECT_THAT(m, HasSubstr("session 'empty': no publisher store"));
+  EXPECT_THAT(m, HasSubstr("session 'empty': no subscriber store"));
+  EXPECT_THAT(m, HasSubstr("session 'empty': no folder mapping"));
+}
+
+TEST(ConfigTest, OverlappingOrNestedMappingsAreRefused) {
+  SessionConfig c;
+  c.name = "s";
+  c.publisher = "memory:";
+  c.subscribers = {"sqlite:/x.db"};
+  c.mappings = {{"/Sales", "/In/Sales", MappingDirection::kOneWay},
+                {"/sales/EMEA", "/In/Other", MappingDirection::kOneWay},
+                {"/News", "/In", MappingDirection::kOneWay}};
+  const std::string m = Message(ValidateSessionConfig(c));
+  EXPECT_THAT(m, HasSubstr("mapping 2: publisher path \"/sales/EMEA\" overlaps "
+                           "mapping 1's \"/Sales\""));
+  EXPECT_THAT(m, HasSubstr("mapping 3: subscriber path \"/In\" overlaps "
+                           "mapping 1's \"/In/Sales\""));
+}
+
+TEST(ConfigTest, AFileHoldsManySessionsWithUniqueNames) {
+  const char* kSession =
+      "session { name: \"%s\" publisher: \"memory:\" subscriber: "
+      "\"sqlite:/x.db\" mapping { publisher_path: \"/\" subscriber_path: "
+      "\"/In\" } }\n";
+  absl::StatusOr<std::vector<SessionConfig>> all = ParseConfig(absl::StrCat(
+      absl::StrFormat(kSession, "a"), absl::StrFormat(kSession, "b")));
+  ASSERT_TRUE(all.ok()) << all.status();
+  EXPECT_EQ(all->size(), 2u);
+  all = ParseConfig(absl::StrCat(absl::StrFormat(kSession, "a"),
+                                 absl::StrFormat(kSession, "a")));
+  ASSERT_FALSE(all.ok());
+  EXPECT_THAT(Message(all.status()), HasSubstr("session 'a' is defined twice"));
+  EXPECT_TRUE(ParseConfig("").value().empty());
+}
+
+TEST(ConfigTest, SessionOpenRefusesBadStores) {
+  SessionConfig c;
+  c.name = "s";
+  c.publisher = "memory:";
+  c.subscribers = {"ftp:elsewhere"};
+  c.mappings = {{"/", "/In", MappingDirection::kOneWay}};
+  absl::StatusOr<std::unique_ptr<Session>> s = Session::Open(c);
+  ASSERT_FALSE(s.ok());
+  EXPECT_THAT(Message(s.status()), HasSubstr("subscriber \"ftp:elsewhere\""));
+  EXPECT_THAT(Message(s.status()), HasSubstr("unknown scheme"));
+  c.subscribers = {"memory:a", "memory:b"};
+  EXPECT_EQ(Session::WithStores(c, nullptr, {}).status().code(),
+            absl::StatusCode::kInvalidArgument);
+}
+
+TEST(ConfigTest, OpenedByUriAndRun) {
+  SessionConfig c;
+  c.name = "s";
+  c.publisher = "memory:";
+  c.subscribers = {"sqlite:" + ::testing::TempDir() + "/config_test_sub.db"};
+  std::remove((c.subscribers[0].substr(7)).c_str());
+  c.mappings = {{"/", "/In", MappingDirection::kOneWay}};
+  absl::StatusOr<std::unique_ptr<Session>> s = Session::Open(c);
+  ASSERT_TRUE(s.ok()) << s.status();
+  // The publisher is empty (no root): a Folder Error, not a failure.
+  absl::StatusOr<SessionStatistics> stats = (*s)->Run();
+  ASSERT_TRUE(stats.ok()) << stats.status();
+  EXPECT_EQ(stats->folder_errors, 1u);
+}
+
+}  // namespace
+}  // namespace ioreplication
