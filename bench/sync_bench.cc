@@ -60,7 +60,8 @@ void Check(const absl::Status& s) {
 std::vector<SourceKey> Populate(Store& store, int64_t n) {
   std::unique_ptr<Replica> replica = Replica::Open(&store).value();
   const Folder root = replica->CreateRootFolder("Public Folders").value();
-  const Folder shared = replica->CreateFolder(root.source_key, "Shared").value();
+  const Folder shared =
+      replica->CreateFolder(root.source_key, "Shared").value();
   std::vector<SourceKey> folders;
   for (int i = 0; i < kFolders; ++i) {
     folders.push_back(
@@ -76,13 +77,15 @@ std::vector<SourceKey> Populate(Store& store, int64_t n) {
   std::vector<SourceKey> keys;
   for (int64_t done = 0; done < n;) {
     const int64_t count = std::min<int64_t>(kBatch, n - done);
+    // As a Replica does: source keys and change numbers from separate runs.
     const CounterBlock b = store.ReserveCounters(2 * count).value();
-    uint64_t next = b.first.value();
+    uint64_t next_key = b.first.value();
+    uint64_t next_cn = next_key + count;
     Check(store.Begin());
     for (int64_t i = 0; i < count; ++i, ++done) {
       item.folder = folders[done % kFolders];
-      item.source_key = SourceKey(me, *GlobCnt::FromValue(next++));
-      item.change_key = ChangeNumber(me, *GlobCnt::FromValue(next++));
+      item.source_key = SourceKey(me, *GlobCnt::FromValue(next_key++));
+      item.change_key = ChangeNumber(me, *GlobCnt::FromValue(next_cn++));
       item.pcl = Pcl();
       Check(item.pcl.Raise(item.change_key));
       Check(store.InsertItem(item));
@@ -151,8 +154,8 @@ void BM_Sync(benchmark::State& state) {
     t0 = absl::Now();
     const SessionStatistics second = RunOnce(config);
     incremental += absl::ToDoubleSeconds(absl::Now() - t0);
-    changed = static_cast<int64_t>(second.message_changes +
-                                   second.message_deletions);
+    changed =
+        static_cast<int64_t>(second.message_changes + second.message_deletions);
     t0 = absl::Now();
     const SessionStatistics third = RunOnce(config);
     noop += absl::ToDoubleSeconds(absl::Now() - t0);

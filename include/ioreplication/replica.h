@@ -120,14 +120,19 @@ class IOREPL_EXPORT Replica {
 
   absl::Status CheckIdentity();
   absl::Status TakeNewIdentity(std::string reason);
-  // Makes sure `count` counter values are available without a store trip.
-  absl::Status EnsureCounters(uint64_t count);
+  // Makes sure `count` values are left in the block [next, end], reserving
+  // a new block from the store if not.
+  absl::Status EnsureBlock(uint64_t count, uint64_t& next, uint64_t& end);
   GlobCnt NextCounter();
+  // Source keys come from blocks of their own, so that the keys of objects
+  // created one after another are consecutive: IDSETs of them stay a few
+  // ranges instead of one per object.
+  SourceKey NextSourceKey();
   // Stamps a local change on an object: fresh CN, change key, PCL, time.
   absl::Status Stamp(ChangeNumber* change_key, Pcl* pcl, FileTime* time);
-  // Runs `body` in a transaction with `counters` values at hand; commits on
-  // success and rolls back on failure.
-  absl::Status Transact(uint64_t counters,
+  // Runs `body` in a transaction with `counters` change numbers and `keys`
+  // source keys at hand; commits on success and rolls back on failure.
+  absl::Status Transact(uint64_t counters, uint64_t keys,
                         const std::function<absl::Status()>& body);
   absl::Status CheckNameFree(const std::optional<SourceKey>& parent,
                              std::string_view name,
@@ -151,6 +156,8 @@ class IOREPL_EXPORT Replica {
   std::string identity_changed_;
   uint64_t next_counter_ = 1;  // the next value of the reserved block
   uint64_t block_end_ = 0;     // the last value of the reserved block
+  uint64_t next_key_ = 1;      // the source-key block, likewise
+  uint64_t key_end_ = 0;
   // Set by Stamp when an object records a counter of this GUID at or above
   // the block: Transact then retries with a fresh block.
   bool stale_block_ = false;

@@ -91,8 +91,10 @@ absl::Status Replica::TakeNewIdentity(std::string reason) {
   }
   identity_ = next;
   identity_changed_ = std::move(reason);
-  next_counter_ = 1;  // the old block belonged to the old GUID
+  next_counter_ = 1;  // the old blocks belonged to the old GUID
   block_end_ = 0;
+  next_key_ = 1;
+  key_end_ = 0;
   return absl::OkStatus();
 }
 
@@ -100,21 +102,26 @@ absl::Status Replica::MarkRestored() {
   return TakeNewIdentity("marked restored by the operator");
 }
 
-absl::Status Replica::EnsureCounters(uint64_t count) {
-  if (block_end_ >= next_counter_ && block_end_ - next_counter_ + 1 >= count) {
+absl::Status Replica::EnsureBlock(uint64_t count, uint64_t& next,
+                                  uint64_t& end) {
+  if (count == 0 || (end >= next && end - next + 1 >= count)) {
     return absl::OkStatus();
   }
   absl::StatusOr<CounterBlock> block =
       store_->ReserveCounters(std::max(count, options_.counter_block));
   if (!block.ok()) return block.status();
-  next_counter_ = block->first.value();
-  block_end_ = block->last.value();
+  next = block->first.value();
+  end = block->last.value();
   return absl::OkStatus();
 }
 
 GlobCnt Replica::NextCounter() {
-  // EnsureCounters ran for this operation, so the block is not empty.
+  // EnsureBlock ran for this operation, so the block is not empty.
   return *GlobCnt::FromValue(next_counter_++);
+}
+
+SourceKey Replica::NextSourceKey() {
+  return SourceKey(identity_.replica, *GlobCnt::FromValue(next_key_++));
 }
 
 absl::Status Replica::Stamp(ChangeNumber* change_key, Pcl* pcl,
@@ -137,12 +144,18 @@ absl::Status Replica::Stamp(ChangeNumber* change_key, Pcl* pcl,
   return absl::OkStatus();
 }
 
-absl::Status Replica::Transact(uint64_t counters,
+absl::Status Replica::Transact(uint64_t counters, uint64_t keys,
                                const std::function<absl::Status()>& body) {
   absl::Status status;
   for (int attempt = 0; attempt < 2; ++attempt) {
     stale_block_ = false;
-    if (absl::Status s = EnsureCounters(counters); !s.ok()) return s;
+    if (absl::Status s = EnsureBlock(counters, next_counter_, block_end_);
+        !s.ok()) {
+      return s;
+    }
+    if (absl::Status s = EnsureBlock(keys, next_key_, key_end_); !s.ok()) {
+      return s;
+    }
     if (absl::Status s = store_->Begin(); !s.ok()) return s;
     status = body();
     if (status.ok()) {
@@ -188,7 +201,7 @@ absl::Status Replica::RequireFolder(const SourceKey& key, const char* role) {
 absl::StatusOr<Folder> Replica::InsertNewFolder(
     const std::optional<SourceKey>& parent, std::string_view name) {
   Folder folder;
-  absl::Status status = Transact(2, [&]() -> absl::Status {
+  absl::Status status = Transact(1, 1, [&]() -> absl::Status {
     if (parent) {
       if (absl::Status s = RequireFolder(*parent, "parent folder"); !s.ok()) {
         return s;
@@ -203,7 +216,7 @@ absl::StatusOr<Folder> Replica::InsertNewFolder(
     }
     if (absl::Status s = ValidateFolderName(name); !s.ok()) return s;
     if (absl::Status s = CheckNameFree(parent, name); !s.ok()) return s;
-    folder.source_key = SourceKey(identity_.replica, NextCounter());
+    folder.source_key = NextSourceKey();
     folder.parent = parent;
     folder.display_name = std::string(name);
     if (absl::Status s =
@@ -229,7 +242,7 @@ absl::StatusOr<Folder> Replica::CreateFolder(const SourceKey& parent,
 absl::StatusOr<Folder> Replica::ModifyFolder(
     const SourceKey& key, const std::function<absl::Status(Folder&)>& edit) {
   Folder folder;
-  absl::Status status = Transact(1, [&]() -> absl::Status {
+  absl::Status status = Transact(1, 0, [&]() -> absl::Status {
     absl::StatusOr<Folder> current = store_->GetFolder(key);
     if (!current.ok()) return current.status();
     folder = *std::move(current);
@@ -321,7 +334,7 @@ absl::Status Replica::DeleteFolder(const SourceKey& key) {
   uint64_t needed = 1;
   for (int attempt = 0; attempt < 3; ++attempt) {
     uint64_t found = 0;
-    absl::Status status = Transact(needed, [&]() -> absl::Status {
+    absl::Status status = Transact(needed, 0, [&]() -> absl::Status {
       absl::StatusOr<Folder> top = store_->GetFolder(key);
       if (!top.ok()) return top.status();
       if (!top->parent.has_value()) {
@@ -388,9 +401,9 @@ absl::Status Replica::DeleteFolder(const SourceKey& key) {
 absl::StatusOr<Item> Replica::CreateItem(const SourceKey& folder,
                                          ItemContent content) {
   Item item;
-  absl::Status status = Transact(2, [&]() -> absl::Status {
+  absl::Status status = Transact(1, 1, [&]() -> absl::Status {
     if (absl::Status s = RequireFolder(folder, "folder"); !s.ok()) return s;
-    item.source_key = SourceKey(identity_.replica, NextCounter());
+    item.source_key = NextSourceKey();
     item.folder = folder;
     SetContent(std::move(content), item);
     if (absl::Status s =
@@ -407,7 +420,7 @@ absl::StatusOr<Item> Replica::CreateItem(const SourceKey& folder,
 absl::StatusOr<Item> Replica::EditItem(const SourceKey& key,
                                        const std::function<void(Item&)>& edit) {
   Item item;
-  absl::Status status = Transact(1, [&]() -> absl::Status {
+  absl::Status status = Transact(1, 0, [&]() -> absl::Status {
     absl::StatusOr<Item> current = store_->GetItem(key);
     if (!current.ok()) return current.status();
     item = *std::move(current);
@@ -435,7 +448,7 @@ absl::StatusOr<Item> Replica::MoveItem(const SourceKey& key,
 }
 
 absl::Status Replica::DeleteItem(const SourceKey& key) {
-  return Transact(1, [&]() -> absl::Status {
+  return Transact(1, 0, [&]() -> absl::Status {
     absl::StatusOr<Item> item = store_->GetItem(key);
     if (!item.ok()) return item.status();
     Tombstone t{key, ObjectKind::kItem, item->folder, {}, item->pcl, {}};
