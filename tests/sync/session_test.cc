@@ -475,6 +475,43 @@ TEST_P(SessionTest, MissingPublisherFolderIsAFolderError) {
   EXPECT_EQ(stats.folder_error_reasons[Reason::kParentMissing], 1u);
 }
 
+// The destination store refuses a write (its own size limit is smaller than
+// the session's): a Message Error, the source untouched, and the write tried
+// again on every pass until it succeeds.
+TEST(SessionWriteFailureTest, ARefusedWriteIsAnErrorAndIsRetried) {
+  Org a = MakeOrg(true, "wf_a");
+  Org b = MakeOrg(true, "wf_b");
+  a.MakePath("/Sales");
+  a.Post("/Sales", "small");
+  ItemContent big;
+  big.body = std::string(3000, 'x');
+  const Item large =
+      a.replica->CreateItem(a.At("/Sales").source_key, big).value();
+  const SessionConfig config = MakeConfig(
+      "write failure", a, {&b}, {{"/Sales", "/In", MappingDirection::kOneWay}});
+  {
+    StoreOptions tight;
+    tight.max_item_size = 2000;
+    std::unique_ptr<Store> tight_b = OpenStore(b.uri, tight).value();
+    std::unique_ptr<Session> s =
+        Session::WithStores(config, a.store.get(), {tight_b.get()}).value();
+    SessionStatistics stats = s->Run().value();
+    EXPECT_EQ(stats.message_changes, 1u);
+    EXPECT_EQ(stats.message_errors, 1u);
+    EXPECT_EQ(stats.message_error_reasons[Reason::kWriteFailed], 1u);
+    stats = s->Run().value();  // not forgotten: tried again
+    EXPECT_EQ(stats.message_errors, 1u);
+    EXPECT_EQ(stats.message_changes, 0u);
+  }
+  EXPECT_EQ(a.store->GetItem(large.source_key).value(), large);
+  std::unique_ptr<Session> s = MakeSession(config, a, {&b});
+  const SessionStatistics stats = s->Run().value();
+  EXPECT_EQ(stats.message_changes, 1u);
+  EXPECT_EQ(stats.message_errors, 0u);
+  EXPECT_EQ(b.store->GetItem(large.source_key).value().body, large.body);
+  EXPECT_TRUE(s->Run().value().Quiescent());
+}
+
 INSTANTIATE_TEST_SUITE_P(Stores, SessionTest, ::testing::Values(false, true),
                          [](const ::testing::TestParamInfo<bool>& p) {
                            return p.param ? "sqlite" : "memory";
