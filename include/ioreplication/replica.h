@@ -131,7 +131,9 @@ class IOREPL_EXPORT Replica {
   // Stamps a local change on an object: fresh CN, change key, PCL, time.
   absl::Status Stamp(ChangeNumber* change_key, Pcl* pcl, FileTime* time);
   // Runs `body` in a transaction with `counters` change numbers and `keys`
-  // source keys at hand; commits on success and rolls back on failure.
+  // source keys at hand; commits on success and rolls back on failure. When
+  // Stamp finds the counter block stale, `body` runs a second time with a
+  // fresh block: nothing it consumes may be used up before its Stamp calls.
   absl::Status Transact(uint64_t counters, uint64_t keys,
                         const std::function<absl::Status()>& body);
   absl::Status CheckNameFree(const std::optional<SourceKey>& parent,

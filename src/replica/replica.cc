@@ -167,7 +167,12 @@ absl::Status Replica::Transact(uint64_t counters, uint64_t keys,
     // Drop the block; the next one is above every counter reserved so far.
     block_end_ = 0;
   }
-  return status;
+  // Even a fresh block is not above what the object records: the store's
+  // counter is behind its own data.
+  return absl::FailedPreconditionError(absl::StrCat(
+      "an object records a change number of this replica above the store's "
+      "counter: the store was restored from a backup or damaged; mark it "
+      "restored (Replica::MarkRestored) and retry"));
 }
 
 absl::Status Replica::CheckNameFree(const std::optional<SourceKey>& parent,
@@ -246,12 +251,13 @@ absl::StatusOr<Folder> Replica::ModifyFolder(
     absl::StatusOr<Folder> current = store_->GetFolder(key);
     if (!current.ok()) return current.status();
     folder = *std::move(current);
-    if (absl::Status s = edit(folder); !s.ok()) return s;
+    // Stamp before the edit, as in EditItem: the edit may move a value in.
     if (absl::Status s =
             Stamp(&folder.change_key, &folder.pcl, &folder.last_modified);
         !s.ok()) {
       return s;
     }
+    if (absl::Status s = edit(folder); !s.ok()) return s;
     return store_->UpdateFolder(folder);
   });
   if (!status.ok()) return status;
@@ -405,12 +411,12 @@ absl::StatusOr<Item> Replica::CreateItem(const SourceKey& folder,
     if (absl::Status s = RequireFolder(folder, "folder"); !s.ok()) return s;
     item.source_key = NextSourceKey();
     item.folder = folder;
-    SetContent(std::move(content), item);
     if (absl::Status s =
             Stamp(&item.change_key, &item.pcl, &item.last_modified);
         !s.ok()) {
       return s;
     }
+    SetContent(std::move(content), item);
     return store_->InsertItem(item);
   });
   if (!status.ok()) return status;
@@ -424,12 +430,14 @@ absl::StatusOr<Item> Replica::EditItem(const SourceKey& key,
     absl::StatusOr<Item> current = store_->GetItem(key);
     if (!current.ok()) return current.status();
     item = *std::move(current);
-    edit(item);
+    // Stamp first: it may ask Transact to run this body again with a fresh
+    // counter block, and `edit` may move the new content in only once.
     if (absl::Status s =
             Stamp(&item.change_key, &item.pcl, &item.last_modified);
         !s.ok()) {
       return s;
     }
+    edit(item);
     return store_->UpdateItem(item);
   });
   if (!status.ok()) return status;

@@ -310,5 +310,49 @@ TEST(ReplicaSqliteTest, CountersAndClockSurviveARestart) {
   }
 }
 
+// Another handle on the same store (another process, or a session's
+// importer) used counters above this handle's block on an object: the next
+// local change takes a fresh block, so it still shows as newer.
+TEST_F(ReplicaTest, AChangeAboveAnotherHandlesCountersStillShowsAsNewer) {
+  const Item item = replica_->CreateItem(root_.source_key, Post("v1")).value();
+  std::unique_ptr<Replica> other =
+      Replica::Open(store_.get(), Options()).value();
+  const Item by_other = other->ModifyItem(item.source_key, Post("v2")).value();
+  const Item mine = replica_->ModifyItem(item.source_key, Post("v3")).value();
+  EXPECT_GT(mine.change_key.counter(), by_other.change_key.counter());
+  EXPECT_EQ(mine.pcl.Compare(by_other.pcl), PclOrder::kNewer);
+  EXPECT_EQ(mine.body, "v3");  // the content survived the retry
+  // The same for a folder edit that moves its value in.
+  const Folder f = replica_->CreateFolder(root_.source_key, "F").value();
+  (void)other->RenameFolder(f.source_key, "G").value();
+  (void)other->RenameFolder(f.source_key, "H").value();
+  const PropTag subject(0x0037, PropType::kString);
+  const Folder edited =
+      replica_->SetFolderProperty(f.source_key, subject, std::string("kept"))
+          .value();
+  EXPECT_EQ(*edited.properties.Get(subject), PropValue(std::string("kept")));
+}
+
+// An object records a counter of this replica above the store's counter
+// (the store's data is ahead of its counter, and Open could not see it in a
+// PCL): the change is refused with an error that says what to do.
+TEST_F(ReplicaTest, ACounterBehindItsOwnDataIsRefusedClearly) {
+  Item item = replica_->CreateItem(root_.source_key, Post("v1")).value();
+  ASSERT_TRUE(item.pcl
+                  .Raise(ChangeNumber(replica_->identity().replica,
+                                      GC(GlobCnt::kMaxValue - 1)))
+                  .ok());
+  ASSERT_TRUE(store_->Begin().ok());
+  ASSERT_TRUE(store_->UpdateItem(item).ok());
+  ASSERT_TRUE(store_->Commit().ok());
+  absl::StatusOr<Item> edited =
+      replica_->ModifyItem(item.source_key, Post("v2"));
+  ASSERT_FALSE(edited.ok());
+  EXPECT_EQ(edited.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_THAT(std::string(edited.status().message()),
+              HasSubstr("mark it restored"));
+  EXPECT_EQ(store_->GetItem(item.source_key).value().body, "v1");
+}
+
 }  // namespace
 }  // namespace ioreplication
