@@ -5,7 +5,6 @@
 // reference. Targets: the SQLite store writes at >= 50% of the raw rate and
 // streams >= 100,000 items/s.
 
-#include <sqlite3.h>
 #include <unistd.h>
 
 #include <cstdio>
@@ -13,6 +12,7 @@
 #include "absl/strings/str_cat.h"
 #include "benchmark/benchmark.h"
 #include "ioreplication/store.h"
+#include "raw_sqlite_insert.h"
 
 namespace ioreplication {
 namespace {
@@ -25,10 +25,6 @@ std::string FreshPath(const char* name) {
       absl::StrCat("/tmp/ioreplication_bench_", name, "_", getpid(), ".db");
   for (const char* s : {"", "-wal", "-shm"}) std::remove((path + s).c_str());
   return path;
-}
-
-void RemoveDb(const std::string& path) {
-  for (const char* s : {"", "-wal", "-shm"}) std::remove((path + s).c_str());
 }
 
 struct Fixture {
@@ -82,7 +78,7 @@ void BM_StoreInsert(benchmark::State& state, const char* scheme) {
   state.SetItemsProcessed(state.iterations() * kBatch);
   state.SetBytesProcessed(state.iterations() * kBatch * kItemBytes);
   f.store.reset();
-  RemoveDb(path);
+  bench::RemoveSqliteFiles(path);
 }
 // Wall time: commits wait for fsync, which CPU time does not see.
 BENCHMARK_CAPTURE(BM_StoreInsert, sqlite, "sqlite")
@@ -95,40 +91,7 @@ BENCHMARK_CAPTURE(BM_StoreInsert, memory, "memory")
 // The reference: the same rows written with the raw SQLite API, same
 // pragmas, one prepared statement, one transaction per 1,000 rows.
 void BM_RawSqliteInsert(benchmark::State& state) {
-  const std::string path = FreshPath("raw");
-  sqlite3* db = nullptr;
-  sqlite3_open(path.c_str(), &db);
-  sqlite3_exec(db,
-               "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;"
-               "CREATE TABLE t (id INTEGER PRIMARY KEY, k BLOB UNIQUE,"
-               " cn INTEGER, data BLOB); CREATE INDEX t_cn ON t (cn);",
-               nullptr, nullptr, nullptr);
-  sqlite3_stmt* insert = nullptr;
-  sqlite3_prepare_v2(db, "INSERT INTO t (k, cn, data) VALUES (?, ?, ?)", -1,
-                     &insert, nullptr);
-  const std::string body(kItemBytes, 'x');
-  int64_t n = 0;
-  for (auto _ : state) {
-    sqlite3_exec(db, "BEGIN", nullptr, nullptr, nullptr);
-    for (int i = 0; i < kBatch; ++i, ++n) {
-      // Ascending 8-byte big-endian keys, as the store's source keys are.
-      std::string key(8, '\0');
-      for (int b = 0; b < 8; ++b) key[b] = static_cast<char>(n >> (56 - 8 * b));
-      sqlite3_bind_blob(insert, 1, key.data(), static_cast<int>(key.size()),
-                        SQLITE_TRANSIENT);
-      sqlite3_bind_int64(insert, 2, n);
-      sqlite3_bind_blob(insert, 3, body.data(), static_cast<int>(body.size()),
-                        SQLITE_STATIC);
-      if (sqlite3_step(insert) != SQLITE_DONE) std::abort();
-      sqlite3_reset(insert);
-    }
-    sqlite3_exec(db, "COMMIT", nullptr, nullptr, nullptr);
-  }
-  state.SetItemsProcessed(state.iterations() * kBatch);
-  state.SetBytesProcessed(state.iterations() * kBatch * kItemBytes);
-  sqlite3_finalize(insert);
-  sqlite3_close(db);
-  RemoveDb(path);
+  bench::RawSqliteInsert(state, FreshPath("raw"), kItemBytes, kBatch);
 }
 BENCHMARK(BM_RawSqliteInsert)->Unit(benchmark::kMillisecond)->UseRealTime();
 
@@ -154,7 +117,7 @@ void BM_StoreReadChanges(benchmark::State& state, const char* scheme) {
   }
   state.SetItemsProcessed(items);
   f.store.reset();
-  RemoveDb(path);
+  bench::RemoveSqliteFiles(path);
 }
 BENCHMARK_CAPTURE(BM_StoreReadChanges, sqlite, "sqlite")
     ->Unit(benchmark::kMillisecond)

@@ -14,7 +14,6 @@
 // Sizes: IOREPL_SYNC_BENCH_ITEMS="10000,100000" (the default); scripts/bench
 // --quick uses a small size.
 
-#include <sqlite3.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -30,6 +29,7 @@
 #include "benchmark/benchmark.h"
 #include "ioreplication/replica.h"
 #include "ioreplication/session.h"
+#include "raw_sqlite_insert.h"
 
 namespace ioreplication {
 namespace {
@@ -41,10 +41,6 @@ constexpr int kBatch = 1000;
 std::string PathFor(const std::string& name) {
   return absl::StrCat("/tmp/ioreplication_sync_bench_", name, "_", getpid(),
                       ".db");
-}
-
-void RemoveDb(const std::string& path) {
-  for (const char* s : {"", "-wal", "-shm"}) std::remove((path + s).c_str());
 }
 
 void Check(const absl::Status& s) {
@@ -116,7 +112,7 @@ SessionStatistics RunOnce(const SessionConfig& config) {
 void BM_Sync(benchmark::State& state) {
   const int64_t n = state.range(0);
   const std::string pub = PathFor("pub"), sub = PathFor("sub");
-  RemoveDb(pub);
+  bench::RemoveSqliteFiles(pub);
   std::vector<SourceKey> keys;
   {
     std::unique_ptr<Store> store = OpenStore("sqlite:" + pub).value();
@@ -126,7 +122,7 @@ void BM_Sync(benchmark::State& state) {
   double full = 0, incremental = 0, noop = 0;
   int64_t changed = 0;
   for (auto _ : state) {
-    RemoveDb(sub);
+    bench::RemoveSqliteFiles(sub);
     absl::Time t0 = absl::Now();
     const SessionStatistics first = RunOnce(config);
     full += absl::ToDoubleSeconds(absl::Now() - t0);
@@ -169,46 +165,14 @@ void BM_Sync(benchmark::State& state) {
   state.counters["incremental_pct_of_full"] = 100.0 * incremental / full;
   state.counters["noop_ms"] = 1000.0 * noop / iterations;
   state.SetItemsProcessed(state.iterations() * n);
-  RemoveDb(pub);
-  RemoveDb(sub);
+  bench::RemoveSqliteFiles(pub);
+  bench::RemoveSqliteFiles(sub);
 }
 
 // The reference: the same rows with the raw SQLite API, same pragmas, one
 // prepared statement, one transaction per 1,000 rows.
 void BM_RawSqliteInsert(benchmark::State& state) {
-  const std::string path = PathFor("raw");
-  RemoveDb(path);
-  sqlite3* db = nullptr;
-  sqlite3_open(path.c_str(), &db);
-  sqlite3_exec(db,
-               "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;"
-               "CREATE TABLE t (id INTEGER PRIMARY KEY, k BLOB UNIQUE,"
-               " cn INTEGER, data BLOB); CREATE INDEX t_cn ON t (cn);",
-               nullptr, nullptr, nullptr);
-  sqlite3_stmt* insert = nullptr;
-  sqlite3_prepare_v2(db, "INSERT INTO t (k, cn, data) VALUES (?, ?, ?)", -1,
-                     &insert, nullptr);
-  const std::string body(kItemBytes, 'x');
-  int64_t n = 0;
-  for (auto _ : state) {
-    sqlite3_exec(db, "BEGIN", nullptr, nullptr, nullptr);
-    for (int i = 0; i < kBatch; ++i, ++n) {
-      std::string key(8, '\0');
-      for (int b = 0; b < 8; ++b) key[b] = static_cast<char>(n >> (56 - 8 * b));
-      sqlite3_bind_blob(insert, 1, key.data(), static_cast<int>(key.size()),
-                        SQLITE_TRANSIENT);
-      sqlite3_bind_int64(insert, 2, n);
-      sqlite3_bind_blob(insert, 3, body.data(), static_cast<int>(body.size()),
-                        SQLITE_STATIC);
-      if (sqlite3_step(insert) != SQLITE_DONE) std::abort();
-      sqlite3_reset(insert);
-    }
-    sqlite3_exec(db, "COMMIT", nullptr, nullptr, nullptr);
-  }
-  state.SetItemsProcessed(state.iterations() * kBatch);
-  sqlite3_finalize(insert);
-  sqlite3_close(db);
-  RemoveDb(path);
+  bench::RawSqliteInsert(state, PathFor("raw"), kItemBytes, kBatch);
 }
 BENCHMARK(BM_RawSqliteInsert)->Unit(benchmark::kMillisecond)->UseRealTime();
 
@@ -220,14 +184,14 @@ const char* g_self = nullptr;
 void BM_PeakMemory(benchmark::State& state) {
   const int64_t n = state.range(0);
   const std::string pub = PathFor("mem_pub"), sub = PathFor("mem_sub");
-  RemoveDb(pub);
+  bench::RemoveSqliteFiles(pub);
   {
     std::unique_ptr<Store> store = OpenStore("sqlite:" + pub).value();
     Populate(*store, n);
   }
   double peak_mib = 0;
   for (auto _ : state) {
-    RemoveDb(sub);
+    bench::RemoveSqliteFiles(sub);
     const pid_t child = fork();
     if (child == 0) {
       execl(g_self, g_self, "--sync-child", pub.c_str(), sub.c_str(),
@@ -241,8 +205,8 @@ void BM_PeakMemory(benchmark::State& state) {
     peak_mib = static_cast<double>(usage.ru_maxrss) / 1024.0;
   }
   state.counters["peak_rss_MiB"] = peak_mib;
-  RemoveDb(pub);
-  RemoveDb(sub);
+  bench::RemoveSqliteFiles(pub);
+  bench::RemoveSqliteFiles(sub);
 }
 
 std::vector<int64_t> Sizes() {
