@@ -84,7 +84,11 @@ struct SessionOptions {
   bool require_matching_rights = false;
 };
 
-enum class LogLevel : uint8_t { kSummary, kDetail };
+// How much a session logs (SessionHooks::log).
+enum class LogLevel : uint8_t {
+  kSummary,  // reconciliations, folder errors such as permission mismatches
+  kDetail,   // also every ignore and error with its reason and object
+};
 
 struct LoggingConfig {
   std::string file;

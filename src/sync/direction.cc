@@ -158,8 +158,8 @@ absl::StatusOr<DirectionResult> RunDirection(const DirectionSpec& spec) {
   exclude.UnionWith(own_echo.seen);
   IdSet given = state.given;
   given.UnionWith(own_echo.given);
-  Exporter exporter(&source, spec.import.source_root, std::move(exclude), given,
-                    spec.export_options);
+  Exporter exporter(&source, spec.import.source_root, std::move(exclude),
+                    std::move(given), spec.export_options);
   if (absl::Status s = exporter.Start(); !s.ok()) return s;
   Importer importer(&dest, spec.import);
   if (absl::Status s = importer.Start(); !s.ok()) return s;
@@ -213,6 +213,12 @@ absl::StatusOr<DirectionResult> RunDirection(const DirectionSpec& spec) {
       if (absl::Status s = importer.Start(); !s.ok()) return s;
       outcome = BatchOutcome();
       status = apply(outcome);
+      if (IsNeedCounters(status)) {
+        return absl::FailedPreconditionError(absl::StrCat(
+            "the destination's change counter is behind counters its own "
+            "objects record: it was restored from a backup or damaged; mark "
+            "it restored (Replica::MarkRestored) and run again"));
+      }
     }
     if (!status.ok()) return status;
     for (const SourceKey& key : outcome.retry_pulled) exporter.Retry(key);

@@ -92,7 +92,7 @@ class Exporter {
   enum class Phase { kHierarchy, kPulledItems, kItems, kDeletions, kDone };
 
   absl::Status CollectHierarchy();
-  // Adds an entry to `batch`; false once the batch is full.
+  // True once `batch` holds max_count entries or max_bytes of content.
   bool Full(const ExportBatch& batch) const;
   absl::Status FillFromStream(uint32_t kind, ExportBatch& batch);
   absl::Status FillPulledItems(ExportBatch& batch);

@@ -100,6 +100,14 @@ absl::Status Importer::WriteFailed(bool folder, const Change& change,
                                    const absl::Status& status,
                                    BatchOutcome& out) {
   if (!IsPerObject(status)) return status;
+  if (absl::IsAlreadyExists(status)) {
+    // The source key names another object here: no retry can fix that.
+    Error(folder, Reason::kInvalidObject, change,
+          absl::StrCat("the source key is taken at the destination: ",
+                       status.message()),
+          out, /*retry=*/false);
+    return absl::OkStatus();
+  }
   Error(folder, Reason::kWriteFailed, change,
         absl::StrCat("the destination refused the write: ", status.message()),
         out);
@@ -112,6 +120,29 @@ absl::Status Importer::Echo(const SourceKey& key, BatchOutcome& out) {
   out.echo.seen.Insert(*written);
   out.echo.given.Insert(key.replica(), key.counter());
   return absl::OkStatus();
+}
+
+bool Importer::IgnoreUnlessNewer(bool folder, PclOrder order,
+                                 const SourceKey& key, BatchOutcome& out) {
+  if (order != PclOrder::kEqual && order != PclOrder::kOlder) return false;
+  // Either way the destination holds the key.
+  Hold(key, out);
+  if (order == PclOrder::kEqual) {
+    Ignore(folder, Reason::kAlreadyPresent, key, "same version", out);
+  } else {
+    Ignore(folder, Reason::kOlderVersion, key, "the destination's is newer",
+           out);
+  }
+  return true;
+}
+
+bool Importer::IgnoreUnlessNewerThanDeletion(bool folder, PclOrder order,
+                                             const SourceKey& key,
+                                             BatchOutcome& out) {
+  if (order != PclOrder::kEqual && order != PclOrder::kOlder) return false;
+  Ignore(folder, Reason::kOlderVersion, key,
+         "the destination deleted a newer version", out);
+  return true;
 }
 
 void Importer::Hold(const SourceKey& key, BatchOutcome& out) {
@@ -161,8 +192,8 @@ absl::StatusOr<bool> Importer::WouldCycle(const SourceKey& key,
   return at.has_value();
 }
 
-absl::Status Importer::Apply(const ExportBatch& batch, BatchOutcome& out) {
-  for (const Outgoing& entry : batch.entries) {
+absl::Status Importer::Apply(ExportBatch& batch, BatchOutcome& out) {
+  for (Outgoing& entry : batch.entries) {
     const Change& change = entry.change;
     absl::Status s;
     if (std::holds_alternative<Folder>(change.object)) {
@@ -179,7 +210,7 @@ absl::Status Importer::Apply(const ExportBatch& batch, BatchOutcome& out) {
 
 // ---- Folders ----
 
-absl::Status Importer::ApplyFolder(const Outgoing& entry, BatchOutcome& out) {
+absl::Status Importer::ApplyFolder(Outgoing& entry, BatchOutcome& out) {
   const Change& change = entry.change;
   const Folder& in = std::get<Folder>(change.object);
   const SourceKey& key = in.source_key;
@@ -219,16 +250,11 @@ absl::Status Importer::ApplyFolder(const Outgoing& entry, BatchOutcome& out) {
              "the destination holds this folder outside the mapped tree", out);
       return absl::OkStatus();
     }
-    switch (in.pcl.Compare(local->pcl)) {
+    const PclOrder order = in.pcl.Compare(local->pcl);
+    if (IgnoreUnlessNewer(true, order, key, out)) return absl::OkStatus();
+    switch (order) {
       case PclOrder::kEqual:
-        Hold(key, out);
-        Ignore(true, Reason::kAlreadyPresent, key, "same version", out);
-        return absl::OkStatus();
       case PclOrder::kOlder:
-        Hold(key, out);
-        Ignore(true, Reason::kOlderVersion, key, "the destination's is newer",
-               out);
-        return absl::OkStatus();
       case PclOrder::kNewer:
         break;
       case PclOrder::kConflict: {
@@ -261,35 +287,22 @@ absl::Status Importer::ApplyFolder(const Outgoing& entry, BatchOutcome& out) {
     absl::StatusOr<Tombstone> tomb = dest_->GetTombstone(key);
     if (!tomb.ok() && !absl::IsNotFound(tomb.status())) return tomb.status();
     if (tomb.ok()) {
-      switch (in.pcl.Compare(tomb->pcl)) {
-        case PclOrder::kEqual:
-        case PclOrder::kOlder:
-          Ignore(true, Reason::kOlderVersion, key,
-                 "the destination deleted a newer version", out);
-          return absl::OkStatus();
-        case PclOrder::kNewer:
-          break;
-        case PclOrder::kConflict:
-          // A folder edited at one end and deleted at the other survives.
-          if (absl::Status s = result.pcl.MergeFrom(tomb->pcl); !s.ok()) {
-            Error(true, Reason::kInvalidObject, change, s.message(), out,
-                  /*retry=*/false);
-            return absl::OkStatus();
-          }
-          plain = false;
-          ++out.stats.conflicts;
-          break;
-      }
-    } else {
-      absl::StatusOr<bool> used = KeyUsed(key);
-      if (!used.ok()) return used.status();
-      if (*used) {
-        Error(true, Reason::kInvalidObject, change,
-              "the source key names an item at the destination", out,
-              /*retry=*/false);
+      const PclOrder order = in.pcl.Compare(tomb->pcl);
+      if (IgnoreUnlessNewerThanDeletion(true, order, key, out)) {
         return absl::OkStatus();
       }
+      if (order == PclOrder::kConflict) {
+        // A folder edited at one end and deleted at the other survives.
+        if (absl::Status s = result.pcl.MergeFrom(tomb->pcl); !s.ok()) {
+          Error(true, Reason::kInvalidObject, change, s.message(), out,
+                /*retry=*/false);
+          return absl::OkStatus();
+        }
+        plain = false;
+        ++out.stats.conflicts;
+      }
     }
+    // An item holding the key makes the insert fail with AlreadyExists.
     if (!options_.replicate_permissions) result.acl = Acl();
   }
   absl::StatusOr<bool> taken =
@@ -351,9 +364,9 @@ absl::Status Importer::ExitFolder(const SourceKey& key, BatchOutcome& out) {
 
 // ---- Items ----
 
-absl::Status Importer::ApplyItem(const Outgoing& entry, BatchOutcome& out) {
+absl::Status Importer::ApplyItem(Outgoing& entry, BatchOutcome& out) {
   const Change& change = entry.change;
-  const Item& in = std::get<Item>(change.object);
+  Item& in = std::get<Item>(entry.change.object);
   const SourceKey& key = in.source_key;
   if (entry.kind == Outgoing::Kind::kScopeExit) return ExitItem(key, out);
   if (in.ByteSize() > options_.max_item_size) {
@@ -369,8 +382,9 @@ absl::Status Importer::ApplyItem(const Outgoing& entry, BatchOutcome& out) {
           /*retry=*/false);
     return absl::OkStatus();
   }
-  Item mapped = in;
-  mapped.folder = MapFolder(in.folder);
+  // Placed at the destination in place: no copy of the content.
+  in.folder = MapFolder(in.folder);
+  const Item& mapped = in;
   if (!tree_.contains(mapped.folder)) {
     Error(false, Reason::kParentMissing, change,
           absl::StrCat("folder ", mapped.folder.ToString(),
@@ -387,50 +401,30 @@ absl::Status Importer::ApplyItem(const Outgoing& entry, BatchOutcome& out) {
              "the destination holds this item outside the mapped tree", out);
       return absl::OkStatus();
     }
-    switch (in.pcl.Compare(local->pcl)) {
-      case PclOrder::kEqual:
-        Hold(key, out);
-        Ignore(false, Reason::kAlreadyPresent, key, "same version", out);
-        return absl::OkStatus();
-      case PclOrder::kOlder:
-        Hold(key, out);
-        Ignore(false, Reason::kOlderVersion, key, "the destination's is newer",
-               out);
-        return absl::OkStatus();
-      case PclOrder::kConflict:
-        return ResolveItem(change, ConflictSide{&*local, nullptr, false},
-                           ConflictSide{&mapped, nullptr, false}, mapped.folder,
-                           out);
-      case PclOrder::kNewer:
-        written = dest_->UpdateItem(mapped);
-        break;
+    const PclOrder order = in.pcl.Compare(local->pcl);
+    if (IgnoreUnlessNewer(false, order, key, out)) return absl::OkStatus();
+    if (order == PclOrder::kConflict) {
+      return ResolveItem(change, ConflictSide{&*local, nullptr, false},
+                         ConflictSide{&mapped, nullptr, false}, out);
     }
+    written = dest_->UpdateItem(mapped);
   } else {
     absl::StatusOr<Tombstone> tomb = dest_->GetTombstone(key);
     if (!tomb.ok() && !absl::IsNotFound(tomb.status())) return tomb.status();
     if (tomb.ok()) {
-      switch (in.pcl.Compare(tomb->pcl)) {
-        case PclOrder::kEqual:
-        case PclOrder::kOlder:
-          Ignore(false, Reason::kOlderVersion, key,
-                 "the destination deleted a newer version", out);
-          return absl::OkStatus();
-        case PclOrder::kConflict:
-          return ResolveItem(change, ConflictSide{nullptr, &*tomb, false},
-                             ConflictSide{&mapped, nullptr, false},
-                             mapped.folder, out);
-        case PclOrder::kNewer:
-          if (absl::Status s = dest_->DeleteTombstone(key); !s.ok()) {
-            return WriteFailed(false, change, s, out);
-          }
-          break;
+      const PclOrder order = in.pcl.Compare(tomb->pcl);
+      if (IgnoreUnlessNewerThanDeletion(false, order, key, out)) {
+        return absl::OkStatus();
       }
-    } else if (absl::StatusOr<Folder> f = dest_->GetFolder(key); f.ok()) {
-      Error(false, Reason::kInvalidObject, change,
-            "the source key names a folder at the destination", out,
-            /*retry=*/false);
-      return absl::OkStatus();
+      if (order == PclOrder::kConflict) {
+        return ResolveItem(change, ConflictSide{nullptr, &*tomb, false},
+                           ConflictSide{&mapped, nullptr, false}, out);
+      }
+      if (absl::Status s = dest_->DeleteTombstone(key); !s.ok()) {
+        return WriteFailed(false, change, s, out);
+      }
     }
+    // A folder holding the key makes the insert fail with AlreadyExists.
     written = dest_->InsertItem(mapped);
   }
   if (!written.ok()) return WriteFailed(false, change, written, out);
@@ -452,21 +446,20 @@ absl::Status Importer::ExitItem(const SourceKey& key, BatchOutcome& out) {
 }
 
 absl::Status Importer::ResolveItem(const Change& change, ConflictSide local,
-                                   ConflictSide incoming,
-                                   const SourceKey& folder, BatchOutcome& out) {
+                                   ConflictSide incoming, BatchOutcome& out) {
   const SourceKey& key = change.source_key();
   local.from_publisher = !options_.source_is_publisher;
   incoming.from_publisher = options_.source_is_publisher;
-  // The folder whose resolve method applies: that of the later version, so
-  // that every replica consults the same one.
+  // The folder whose resolve method applies: that of the later item version
+  // (or of the only one, against a deletion), so every replica consults the
+  // same one.
   const bool incoming_later =
       incoming.item && local.item
           ? LaterWriter(incoming.item->last_modified, incoming.item->change_key,
                         local.item->last_modified, local.item->change_key)
           : incoming.item != nullptr;
   const SourceKey& policy_folder =
-      incoming_later ? incoming.item->folder
-                     : (local.item ? local.item->folder : folder);
+      incoming_later ? incoming.item->folder : local.item->folder;
   absl::StatusOr<Folder> dest_folder = dest_->GetFolder(policy_folder);
   if (!dest_folder.ok()) return dest_folder.status();
   absl::StatusOr<Resolution> r = ResolveItemConflict(
@@ -521,8 +514,7 @@ absl::Status Importer::ResolveItem(const Change& change, ConflictSide local,
 
 // ---- Deletions ----
 
-absl::Status Importer::ApplyTombstone(const Outgoing& entry,
-                                      BatchOutcome& out) {
+absl::Status Importer::ApplyTombstone(Outgoing& entry, BatchOutcome& out) {
   if (!options_.replicate_deletions) return absl::OkStatus();
   const Change& change = entry.change;
   const Tombstone& in = std::get<Tombstone>(change.object);
@@ -636,8 +628,7 @@ absl::Status Importer::ApplyTombstone(const Outgoing& entry,
           return absl::OkStatus();
         case PclOrder::kConflict:
           return ResolveItem(change, ConflictSide{&*local, nullptr, false},
-                             ConflictSide{nullptr, &mapped, false},
-                             local->folder, out);
+                             ConflictSide{nullptr, &mapped, false}, out);
         case PclOrder::kNewer:
           break;
       }

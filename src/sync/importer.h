@@ -108,17 +108,19 @@ class Importer {
   // Reads the destination's mapped tree. Call once, before Apply.
   absl::Status Start();
 
-  // Applies `batch` inside the destination's open transaction. Per-object
+  // Applies `batch` inside the destination's open transaction. Objects are
+  // placed at the destination in place (their folders mapped), so `batch` is
+  // changed; applying it again after a rollback is harmless. Per-object
   // problems are counted in `out` and do not fail the batch; an error return
   // means the store failed (the caller rolls back).
-  absl::Status Apply(const ExportBatch& batch, BatchOutcome& out);
+  absl::Status Apply(ExportBatch& batch, BatchOutcome& out);
 
   CounterPool& counters() { return counters_; }
 
  private:
-  absl::Status ApplyFolder(const Outgoing& entry, BatchOutcome& out);
-  absl::Status ApplyItem(const Outgoing& entry, BatchOutcome& out);
-  absl::Status ApplyTombstone(const Outgoing& entry, BatchOutcome& out);
+  absl::Status ApplyFolder(Outgoing& entry, BatchOutcome& out);
+  absl::Status ApplyItem(Outgoing& entry, BatchOutcome& out);
+  absl::Status ApplyTombstone(Outgoing& entry, BatchOutcome& out);
   absl::Status ExitFolder(const SourceKey& key, BatchOutcome& out);
   absl::Status ExitItem(const SourceKey& key, BatchOutcome& out);
 
@@ -135,6 +137,14 @@ class Importer {
   absl::Status WriteFailed(bool folder, const Change& change,
                            const absl::Status& status, BatchOutcome& out);
 
+  // An incoming version equal to or older than the destination's is
+  // ignored (and the key held): returns true when `order` says so.
+  bool IgnoreUnlessNewer(bool folder, PclOrder order, const SourceKey& key,
+                         BatchOutcome& out);
+  // Likewise against the destination's tombstone of the key.
+  bool IgnoreUnlessNewerThanDeletion(bool folder, PclOrder order,
+                                     const SourceKey& key, BatchOutcome& out);
+
   // Marks the version just written as received unchanged (no echo back).
   absl::Status Echo(const SourceKey& key, BatchOutcome& out);
   void Hold(const SourceKey& key, BatchOutcome& out);
@@ -150,10 +160,9 @@ class Importer {
                                   const SourceKey& parent);
 
   // Resolves a conflict on change's source key between the local side and
-  // the incoming one, in destination folder `folder`, and writes the result.
+  // the incoming one (both placed at the destination) and writes the result.
   absl::Status ResolveItem(const Change& change, ConflictSide local,
-                           ConflictSide incoming, const SourceKey& folder,
-                           BatchOutcome& out);
+                           ConflictSide incoming, BatchOutcome& out);
 
   Store* dest_;
   ImportOptions options_;
