@@ -104,6 +104,26 @@ struct ScheduleConfig {
   std::string window_end;
 };
 
+// Where a secret comes from: exactly one of the two is set. Secrets never
+// stand in a configuration, and the library never logs them or puts them in
+// error messages.
+struct CredentialSource {
+  std::string env;   // the name of an environment variable
+  std::string file;  // a file holding the secret (one trailing newline dropped)
+  bool empty() const { return env.empty() && file.empty(); }
+};
+
+// The credential the store with this URI opens with.
+struct StoreCredential {
+  std::string store;  // one of the session's publisher / subscriber URIs
+  CredentialSource source;
+};
+
+// Reads the secret. NotFoundError naming the variable or file when it is
+// unset, missing or empty; never the secret itself.
+IOREPL_EXPORT absl::StatusOr<std::string> ResolveCredential(
+    const CredentialSource& source);
+
 struct SessionConfig {
   std::string name;
   SessionType type = SessionType::kPublicFolder;
@@ -113,7 +133,11 @@ struct SessionConfig {
   SessionOptions options;
   LoggingConfig logging;
   ScheduleConfig schedule;
+  // Subscribers served at the same time by the service (1..subscribers).
   uint32_t max_tasks = 1;
+  std::vector<StoreCredential> credentials;
+  // Authenticates exchange files (iorepl export / import); optional.
+  CredentialSource exchange_key;
 };
 
 // Parses one session in protobuf text format (proto/ioreplication/v1/
@@ -128,10 +152,26 @@ IOREPL_EXPORT absl::StatusOr<SessionConfig> ParseSessionConfig(
 IOREPL_EXPORT absl::StatusOr<std::vector<SessionConfig>> ParseConfig(
     std::string_view text);
 
+// A whole configuration file.
+struct ConfigFile {
+  std::vector<SessionConfig> sessions;
+  // Where the service records each session's last pass; empty means the
+  // default (the tool's choice: the file's path plus ".status").
+  std::string status_file;
+};
+
+// Like ParseConfig, keeping the file-level settings too.
+IOREPL_EXPORT absl::StatusOr<ConfigFile> ParseConfigFile(std::string_view text);
+
 // OK when the configuration can run: a name, a publisher, at least one
-// subscriber, at least one mapping, valid paths, no two mappings overlapping
-// or nesting on either side, sensible sizes. InvalidArgumentError lists
-// every problem, one per line.
+// subscriber, valid store URIs of known schemes (without passwords in them),
+// at least one mapping, valid paths, no two mappings overlapping or nesting
+// on either side, sensible sizes, max_tasks within 1..subscribers,
+// credentials only for stores of the session that take one, and a schedule
+// that can fire: known day names ("mon".."sun"), a window of two "HH:MM"
+// times that differ (it may wrap past midnight), and an interval whenever
+// days or a window are given. InvalidArgumentError lists every problem, one
+// per line.
 IOREPL_EXPORT absl::Status ValidateSessionConfig(const SessionConfig& config);
 
 // Where a pass is.
@@ -154,7 +194,8 @@ struct SessionHooks {
 
 class IOREPL_EXPORT Session {
  public:
-  // Validates `config` and opens its stores by URI.
+  // Validates `config` and opens its stores by URI, each with its
+  // credential (config.credentials, resolved here).
   [[nodiscard]] static absl::StatusOr<std::unique_ptr<Session>> Open(
       SessionConfig config, const StoreOptions& store_options = {});
 
@@ -176,6 +217,17 @@ class IOREPL_EXPORT Session {
   // error return means a store failed, and the pass stopped there (what was
   // committed stays committed).
   absl::StatusOr<SessionStatistics> Run();
+
+  // What a pass would send now, per mapping, subscriber and direction,
+  // computed from the sync states and the stores' change streams exactly as
+  // Run() would (so it reads what Run() reads, item content included).
+  // Writes nothing. A mapping whose publisher folder is missing is left out.
+  struct Pending {
+    std::string mapping;    // "publisher_path -> subscriber_path"
+    std::string direction;  // "publisher -> subscriber N" or back
+    uint64_t changes = 0;   // changes, deletions and scope exits to send
+  };
+  absl::StatusOr<std::vector<Pending>> CountPending();
 
   // The classic statistics line for `stats` under this session's name.
   std::string StatisticsLine(const SessionStatistics& stats) const {

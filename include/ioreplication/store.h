@@ -129,6 +129,10 @@ struct StoreCounts {
 struct StoreOptions {
   // Largest Item::ByteSize() accepted.
   size_t max_item_size = 64 << 20;
+  // The secret a store that authenticates opens with (a password, a token).
+  // The built-in memory and SQLite stores take none and refuse one. Never
+  // written to logs or error messages.
+  std::string credential;
 };
 
 class IOREPL_EXPORT Store {
@@ -254,12 +258,22 @@ class IOREPL_EXPORT Store {
 };
 
 // Opens a store by URI:
-//   memory:        a new, empty in-memory store
+//   memory:[NAME]  a new, empty in-memory store (NAME only labels it)
 //   sqlite:PATH    the SQLite store in file PATH (created if missing)
 // Returns InvalidArgumentError for an unknown scheme or a malformed URI, and
 // the store's own error when it cannot open.
 IOREPL_EXPORT absl::StatusOr<std::unique_ptr<Store>> OpenStore(
     std::string_view uri, const StoreOptions& options = {});
+
+// Checks `uri` without opening anything: a known scheme and a well-formed
+// rest. A URI that holds a password ("scheme://user:secret@host") is refused
+// with a message that does not repeat it: secrets belong in a credential
+// (StoreOptions::credential), not in URIs that end up in logs.
+IOREPL_EXPORT absl::Status ValidateStoreUri(std::string_view uri);
+
+// True when stores of `uri`'s scheme open with a credential. None of the
+// built-in schemes do.
+IOREPL_EXPORT bool StoreTakesCredential(std::string_view uri);
 
 }  // namespace ioreplication
 

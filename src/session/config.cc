@@ -6,12 +6,18 @@
 #include <google/protobuf/io/tokenizer.h>
 #include <google/protobuf/text_format.h>
 
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
 #include "ioreplication/session.h"
 #include "ioreplication/v1/config.pb.h"
+#include "session/schedule.h"
 #include "sync/folder_tree.h"
 
 namespace ioreplication {
@@ -45,6 +51,13 @@ absl::Status ParseText(std::string_view text, Message* message) {
         absl::StrCat("configuration syntax: ", errors.Joined()));
   }
   return absl::OkStatus();
+}
+
+CredentialSource FromProto(const v1::Credential& p) {
+  CredentialSource source;
+  if (p.has_env()) source.env = p.env();
+  if (p.has_file()) source.file = p.file();
+  return source;
 }
 
 SessionConfig FromProto(const v1::SessionConfig& p) {
@@ -95,6 +108,11 @@ SessionConfig FromProto(const v1::SessionConfig& p) {
   c.schedule.window_start = p.schedule().window_start();
   c.schedule.window_end = p.schedule().window_end();
   c.max_tasks = p.max_tasks() == 0 ? 1 : p.max_tasks();
+  for (const v1::StoreCredential& credential : p.credential()) {
+    c.credentials.push_back(
+        {credential.store(), FromProto(credential.credential())});
+  }
+  c.exchange_key = FromProto(p.exchange_key());
   return c;
 }
 
@@ -134,6 +152,16 @@ absl::Status ValidateSessionConfig(const SessionConfig& c) {
   }
   if (c.subscribers.empty()) {
     problems.push_back(absl::StrCat(who, ": no subscriber store"));
+  }
+  for (const std::string* uri : [&] {
+         std::vector<const std::string*> all = {&c.publisher};
+         for (const std::string& s : c.subscribers) all.push_back(&s);
+         return all;
+       }()) {
+    if (uri->empty()) continue;
+    if (absl::Status s = ValidateStoreUri(*uri); !s.ok()) {
+      problems.push_back(absl::StrCat(who, ": ", s.message()));
+    }
   }
   absl::flat_hash_set<std::string> uris = {c.publisher};
   for (const std::string& s : c.subscribers) {
@@ -191,9 +219,78 @@ absl::Status ValidateSessionConfig(const SessionConfig& c) {
   }
   if (c.max_tasks == 0) {
     problems.push_back(absl::StrCat(who, ": max_tasks must be at least 1"));
+  } else if (!c.subscribers.empty() && c.max_tasks > c.subscribers.size()) {
+    problems.push_back(absl::StrCat(who, ": max_tasks is ", c.max_tasks,
+                                    " but the session has only ",
+                                    c.subscribers.size(), " subscriber",
+                                    c.subscribers.size() == 1 ? "" : "s",
+                                    " (a task serves one subscriber)"));
+  }
+  if (absl::StatusOr<session_internal::Schedule> schedule =
+          session_internal::Schedule::Parse(c.schedule);
+      !schedule.ok()) {
+    for (absl::string_view line :
+         absl::StrSplit(schedule.status().message(), '\n')) {
+      problems.push_back(absl::StrCat(who, ": ", line));
+    }
+  }
+  absl::flat_hash_set<std::string> with_credential;
+  for (const StoreCredential& credential : c.credentials) {
+    const bool ours = credential.store == c.publisher ||
+                      std::find(c.subscribers.begin(), c.subscribers.end(),
+                                credential.store) != c.subscribers.end();
+    if (!ours) {
+      problems.push_back(absl::StrCat(who, ": a credential names store \"",
+                                      credential.store,
+                                      "\", which is not one of the session's"));
+    } else if (!StoreTakesCredential(credential.store)) {
+      problems.push_back(absl::StrCat(
+          who, ": store \"", credential.store,
+          "\" takes no credential (memory and sqlite stores do not "
+          "authenticate)"));
+    }
+    if (credential.source.empty()) {
+      problems.push_back(absl::StrCat(who, ": the credential for \"",
+                                      credential.store,
+                                      "\" names neither env nor file"));
+    }
+    if (!with_credential.insert(credential.store).second) {
+      problems.push_back(absl::StrCat(who, ": store \"", credential.store,
+                                      "\" has two credentials"));
+    }
   }
   if (problems.empty()) return absl::OkStatus();
   return absl::InvalidArgumentError(absl::StrJoin(problems, "\n"));
+}
+
+absl::StatusOr<std::string> ResolveCredential(const CredentialSource& source) {
+  std::string secret;
+  if (!source.env.empty()) {
+    const char* value = std::getenv(source.env.c_str());
+    if (value == nullptr || *value == '\0') {
+      return absl::NotFoundError(absl::StrCat(
+          "credential: environment variable ", source.env, " is not set"));
+    }
+    secret = value;
+  } else if (!source.file.empty()) {
+    std::ifstream in(source.file, std::ios::binary);
+    if (!in) {
+      return absl::NotFoundError(
+          absl::StrCat("credential: cannot read file ", source.file));
+    }
+    std::ostringstream content;
+    content << in.rdbuf();
+    secret = content.str();
+    if (!secret.empty() && secret.back() == '\n') secret.pop_back();
+    if (!secret.empty() && secret.back() == '\r') secret.pop_back();
+    if (secret.empty()) {
+      return absl::NotFoundError(
+          absl::StrCat("credential: file ", source.file, " is empty"));
+    }
+  } else {
+    return absl::NotFoundError("credential: neither env nor file is set");
+  }
+  return secret;
 }
 
 absl::StatusOr<SessionConfig> ParseSessionConfig(std::string_view text) {
@@ -205,9 +302,17 @@ absl::StatusOr<SessionConfig> ParseSessionConfig(std::string_view text) {
 }
 
 absl::StatusOr<std::vector<SessionConfig>> ParseConfig(std::string_view text) {
+  absl::StatusOr<ConfigFile> file = ParseConfigFile(text);
+  if (!file.ok()) return file.status();
+  return std::move(file->sessions);
+}
+
+absl::StatusOr<ConfigFile> ParseConfigFile(std::string_view text) {
   v1::Config proto;
   if (absl::Status s = ParseText(text, &proto); !s.ok()) return s;
-  std::vector<SessionConfig> sessions;
+  ConfigFile file;
+  file.status_file = proto.status_file();
+  std::vector<SessionConfig>& sessions = file.sessions;
   std::vector<std::string> problems;
   absl::flat_hash_set<std::string> names;
   for (const v1::SessionConfig& p : proto.session()) {
@@ -224,7 +329,7 @@ absl::StatusOr<std::vector<SessionConfig>> ParseConfig(std::string_view text) {
   if (!problems.empty()) {
     return absl::InvalidArgumentError(absl::StrJoin(problems, "\n"));
   }
-  return sessions;
+  return file;
 }
 
 }  // namespace ioreplication

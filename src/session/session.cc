@@ -4,6 +4,7 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "core/text.h"
 #include "ioreplication/replica.h"
 #include "sync/direction.h"
 #include "sync/folder_tree.h"
@@ -13,49 +14,38 @@ namespace {
 
 using sync_internal::DirectionSpec;
 
-// The folder at `path` in `store`, created (with its missing ancestors, and
-// a root if the store has none) when absent.
-absl::StatusOr<Folder> EnsureFolderPath(Store& store, std::string_view path) {
-  absl::StatusOr<std::optional<Folder>> found =
-      sync_internal::FindFolderByPath(store, path);
-  if (!found.ok()) return found.status();
-  if (found->has_value()) return **found;
-  absl::StatusOr<std::vector<std::string>> names =
-      sync_internal::SplitFolderPath(path);
-  if (!names.ok()) return names.status();
-  absl::StatusOr<std::unique_ptr<Replica>> replica = Replica::Open(&store);
-  if (!replica.ok()) return replica.status();
-  absl::StatusOr<std::vector<Folder>> roots =
-      store.ListChildFolders(std::nullopt);
-  if (!roots.ok()) return roots.status();
-  Folder at;
-  if (roots->empty()) {
-    absl::StatusOr<Folder> root =
-        (*replica)->CreateRootFolder("Public Folders");
-    if (!root.ok()) return root.status();
-    at = *root;
-  } else {
-    at = roots->front();
+std::string DirectionLabel(bool down, size_t subscriber) {
+  return down ? absl::StrCat("publisher -> subscriber ", subscriber + 1)
+              : absl::StrCat("subscriber ", subscriber + 1, " -> publisher");
+}
+
+// One direction of one mapping and subscriber, without hooks: the states'
+// names, the roots and the options.
+DirectionSpec BaseSpec(const SessionConfig& config,
+                       const FolderMapping& mapping, size_t subscriber,
+                       bool down, Store& pub, Store& sub,
+                       const SourceKey& pub_root, const SourceKey& sub_root) {
+  const std::string edge = absl::StrCat(
+      config.name, "|", mapping.publisher_path, "|", mapping.subscriber_path,
+      "|", config.subscribers[subscriber]);
+  DirectionSpec spec;
+  spec.source = down ? &pub : &sub;
+  spec.dest = down ? &sub : &pub;
+  spec.state_name = absl::StrCat("sync/", down ? "down/" : "up/", edge);
+  if (mapping.direction == MappingDirection::kBidirectional) {
+    spec.back_echo_name = absl::StrCat("echo/", down ? "up/" : "down/", edge);
+    spec.own_echo_name = absl::StrCat("echo/", down ? "down/" : "up/", edge);
   }
-  for (const std::string& name : *names) {
-    absl::StatusOr<std::vector<Folder>> children =
-        store.ListChildFolders(at.source_key);
-    if (!children.ok()) return children.status();
-    bool found_child = false;
-    for (const Folder& child : *children) {
-      if (absl::EqualsIgnoreCase(child.display_name, name)) {
-        at = child;
-        found_child = true;
-        break;
-      }
-    }
-    if (found_child) continue;
-    absl::StatusOr<Folder> created =
-        (*replica)->CreateFolder(at.source_key, name);
-    if (!created.ok()) return created.status();
-    at = *created;
-  }
-  return at;
+  spec.import.source_root = down ? pub_root : sub_root;
+  spec.import.dest_root = down ? sub_root : pub_root;
+  spec.import.policy = config.options.conflict_policy;
+  spec.import.source_is_publisher = down;
+  spec.import.replicate_deletions = config.options.replicate_deletions;
+  spec.import.replicate_permissions = config.options.replicate_permissions;
+  spec.import.max_item_size = config.options.max_item_size;
+  spec.export_options.max_count = config.options.batch_size;
+  spec.export_options.max_bytes = config.options.batch_bytes;
+  return spec;
 }
 
 std::string RightsText(std::optional<uint32_t> rights) {
@@ -78,9 +68,27 @@ Session::~Session() = default;
 absl::StatusOr<std::unique_ptr<Session>> Session::Open(
     SessionConfig config, const StoreOptions& store_options) {
   if (absl::Status s = ValidateSessionConfig(config); !s.ok()) return s;
+  // Each store with its own credential, resolved now (never logged).
+  auto options_for =
+      [&](const std::string& uri) -> absl::StatusOr<StoreOptions> {
+    StoreOptions options = store_options;
+    for (const StoreCredential& credential : config.credentials) {
+      if (credential.store != uri) continue;
+      absl::StatusOr<std::string> secret = ResolveCredential(credential.source);
+      if (!secret.ok()) return secret.status();
+      options.credential = *std::move(secret);
+    }
+    return options;
+  };
   std::vector<std::unique_ptr<Store>> owned;
+  absl::StatusOr<StoreOptions> pub_options = options_for(config.publisher);
+  if (!pub_options.ok()) {
+    return absl::Status(pub_options.status().code(),
+                        absl::StrCat("publisher \"", config.publisher,
+                                     "\": ", pub_options.status().message()));
+  }
   absl::StatusOr<std::unique_ptr<Store>> publisher =
-      OpenStore(config.publisher, store_options);
+      OpenStore(config.publisher, *pub_options);
   if (!publisher.ok()) {
     return absl::Status(publisher.status().code(),
                         absl::StrCat("publisher \"", config.publisher,
@@ -90,7 +98,11 @@ absl::StatusOr<std::unique_ptr<Session>> Session::Open(
   owned.push_back(*std::move(publisher));
   std::vector<Store*> subs;
   for (const std::string& uri : config.subscribers) {
-    absl::StatusOr<std::unique_ptr<Store>> sub = OpenStore(uri, store_options);
+    absl::StatusOr<StoreOptions> sub_options = options_for(uri);
+    absl::StatusOr<std::unique_ptr<Store>> sub =
+        sub_options.ok()
+            ? OpenStore(uri, *sub_options)
+            : absl::StatusOr<std::unique_ptr<Store>>(sub_options.status());
     if (!sub.ok()) {
       return absl::Status(
           sub.status().code(),
@@ -139,6 +151,41 @@ absl::StatusOr<SessionStatistics> Session::Run() {
   return stats;
 }
 
+absl::StatusOr<std::vector<Session::Pending>> Session::CountPending() {
+  std::vector<Pending> pending;
+  for (const FolderMapping& mapping : config_.mappings) {
+    absl::StatusOr<std::optional<Folder>> pub_root =
+        sync_internal::FindFolderByPath(*publisher_, mapping.publisher_path);
+    if (!pub_root.ok()) return pub_root.status();
+    if (!pub_root->has_value()) continue;
+    const std::string label =
+        absl::StrCat(mapping.publisher_path, " -> ", mapping.subscriber_path);
+    for (size_t i = 0; i < subscribers_.size(); ++i) {
+      absl::StatusOr<std::optional<Folder>> sub_root =
+          sync_internal::FindFolderByPath(*subscribers_[i],
+                                          mapping.subscriber_path);
+      if (!sub_root.ok()) return sub_root.status();
+      // A subscriber folder not made yet: everything is pending down, and
+      // nothing can be pending up.
+      const SourceKey sub_key =
+          sub_root->has_value() ? (*sub_root)->source_key : SourceKey();
+      for (bool down : {true, false}) {
+        if (!down && (mapping.direction != MappingDirection::kBidirectional ||
+                      !sub_root->has_value())) {
+          break;
+        }
+        const DirectionSpec spec =
+            BaseSpec(config_, mapping, i, down, *publisher_, *subscribers_[i],
+                     (*pub_root)->source_key, sub_key);
+        absl::StatusOr<uint64_t> count = sync_internal::CountPending(spec);
+        if (!count.ok()) return count.status();
+        pending.push_back({label, DirectionLabel(down, i), *count});
+      }
+    }
+  }
+  return pending;
+}
+
 absl::Status Session::RunMapping(const FolderMapping& mapping,
                                  size_t subscriber, SessionStatistics& stats,
                                  bool& cancelled) {
@@ -164,7 +211,7 @@ absl::Status Session::RunMapping(const FolderMapping& mapping,
     return absl::OkStatus();
   }
   absl::StatusOr<Folder> sub_root =
-      EnsureFolderPath(sub, mapping.subscriber_path);
+      sync_internal::EnsureFolderPath(sub, mapping.subscriber_path);
   if (!sub_root.ok()) return sub_root.status();
 
   // Folders whose rights for the replication account differ are held back,
@@ -203,42 +250,40 @@ absl::Status Session::RunMapping(const FolderMapping& mapping,
     }
   }
 
-  const std::string edge = absl::StrCat(
-      config_.name, "|", mapping.publisher_path, "|", mapping.subscriber_path,
-      "|", config_.subscribers[subscriber]);
   const bool both = mapping.direction == MappingDirection::kBidirectional;
   auto make = [&](bool down) {
-    DirectionSpec spec;
-    spec.source = down ? &pub : &sub;
-    spec.dest = down ? &sub : &pub;
-    spec.state_name = absl::StrCat("sync/", down ? "down/" : "up/", edge);
-    if (both) {
-      spec.back_echo_name = absl::StrCat("echo/", down ? "up/" : "down/", edge);
-      spec.own_echo_name = absl::StrCat("echo/", down ? "down/" : "up/", edge);
-    }
-    spec.import.source_root =
-        down ? (*pub_root)->source_key : sub_root->source_key;
-    spec.import.dest_root =
-        down ? sub_root->source_key : (*pub_root)->source_key;
-    spec.import.policy = config_.options.conflict_policy;
+    DirectionSpec spec =
+        BaseSpec(config_, mapping, subscriber, down, pub, sub,
+                 (*pub_root)->source_key, sub_root->source_key);
     spec.import.callback = hooks_.conflict_callback;
-    spec.import.source_is_publisher = down;
-    spec.import.replicate_deletions = config_.options.replicate_deletions;
-    spec.import.replicate_permissions = config_.options.replicate_permissions;
-    spec.import.max_item_size = config_.options.max_item_size;
-    spec.import.log = [log](std::string_view line) {
-      log(LogLevel::kDetail, line);
+    spec.import.log = [log, label](std::string_view line) {
+      log(LogLevel::kDetail,
+          absl::StrCat("mapping ", label, ": ", core_internal::Sv(line)));
     };
-    spec.export_options.max_count = config_.options.batch_size;
-    spec.export_options.max_bytes = config_.options.batch_bytes;
+    spec.import.error_log = [log, label](std::string_view line) {
+      log(LogLevel::kSummary,
+          absl::StrCat("mapping ", label, ": ", core_internal::Sv(line)));
+    };
+    if (config_.logging.log_each_message || config_.logging.log_each_folder) {
+      spec.import.replicated_log = [this, log, label](bool folder,
+                                                      std::string_view line) {
+        if (folder ? config_.logging.log_each_folder
+                   : config_.logging.log_each_message) {
+          log(LogLevel::kSummary,
+              absl::StrCat("mapping ", label, ": ", core_internal::Sv(line)));
+        }
+      };
+    }
     spec.export_options.blocked_folders = down ? pub_blocked : sub_blocked;
-    spec.log = [log](std::string_view line) { log(LogLevel::kSummary, line); };
+    spec.log = [log, label](std::string_view line) {
+      log(LogLevel::kSummary,
+          absl::StrCat("mapping ", label, ": ", core_internal::Sv(line)));
+    };
     spec.now = [] { return FileTime::FromAbslTime(absl::Now()); };
-    const std::string direction =
-        down ? absl::StrCat("publisher -> subscriber ", subscriber + 1)
-             : absl::StrCat("subscriber ", subscriber + 1, " -> publisher");
     if (hooks_.progress) {
-      spec.progress = [this, label, direction](uint64_t done) {
+      spec.progress = [this, label,
+                       direction =
+                           DirectionLabel(down, subscriber)](uint64_t done) {
         return hooks_.progress(Progress{label, direction, done});
       };
     }

@@ -1,6 +1,7 @@
 // Copyright 2026 The ioreplication Authors. SPDX-License-Identifier: Apache-2.0
 //
-// OpenStore: the one entry point that maps a URI to a store implementation.
+// OpenStore: the one entry point that maps a URI to a store implementation,
+// and ValidateStoreUri, which applies the same rules without opening.
 
 #include "absl/strings/str_cat.h"
 #include "ioreplication/store.h"
@@ -8,39 +9,81 @@
 #include "stores/sqlite_store.h"
 
 namespace ioreplication {
+namespace {
 
-absl::StatusOr<std::unique_ptr<Store>> OpenStore(std::string_view uri,
-                                                 const StoreOptions& options) {
+struct ParsedUri {
+  std::string_view scheme;
+  std::string_view rest;
+};
+
+// A URI with "//user:password@" in it. Looked for before anything else so
+// that no later message repeats the secret.
+bool HoldsPassword(std::string_view uri) {
+  const size_t authority = uri.find("//");
+  if (authority == std::string_view::npos) return false;
+  std::string_view rest = uri.substr(authority + 2);
+  rest = rest.substr(0, rest.find('/'));
+  const size_t at = rest.rfind('@');
+  if (at == std::string_view::npos) return false;
+  return rest.substr(0, at).find(':') != std::string_view::npos;
+}
+
+absl::StatusOr<ParsedUri> ParseUri(std::string_view uri) {
+  if (HoldsPassword(uri)) {
+    return absl::InvalidArgumentError(
+        "a store URI holds a password (user:password@); give the secret as "
+        "a credential (an environment variable or a file) instead");
+  }
   const size_t colon = uri.find(':');
   if (colon == std::string_view::npos) {
     return absl::InvalidArgumentError(
         absl::StrCat("store URI \"", std::string(uri),
-                     "\" has no scheme (expected e.g. memory:)"));
+                     "\" has no scheme (expected e.g. sqlite:PATH)"));
   }
-  const std::string_view scheme = uri.substr(0, colon);
-  const std::string_view rest = uri.substr(colon + 1);
-  if (scheme == "memory") {
-    if (!rest.empty()) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("store URI \"", std::string(uri),
-                       "\": memory: takes nothing after the colon"));
-    }
-    return std::make_unique<stores_internal::MemoryStore>(options);
-  }
-  if (scheme == "sqlite") {
-    if (rest.empty()) {
+  ParsedUri parsed{uri.substr(0, colon), uri.substr(colon + 1)};
+  // "memory:" and "memory:NAME": the name only labels the (new, empty)
+  // store, e.g. to tell two apart in a session's sync state names.
+  if (parsed.scheme == "memory") return parsed;
+  if (parsed.scheme == "sqlite") {
+    if (parsed.rest.empty()) {
       return absl::InvalidArgumentError(
           absl::StrCat("store URI \"", std::string(uri),
                        "\": sqlite: needs a file path, e.g. sqlite:org.db"));
     }
-    absl::StatusOr<std::unique_ptr<stores_internal::SqliteStore>> store =
-        stores_internal::SqliteStore::Open(std::string(rest), options);
-    if (!store.ok()) return store.status();
-    return std::unique_ptr<Store>(std::move(*store));
+    return parsed;
   }
   return absl::InvalidArgumentError(
       absl::StrCat("store URI \"", std::string(uri), "\": unknown scheme \"",
-                   std::string(scheme), "\" (known: memory, sqlite)"));
+                   std::string(parsed.scheme), "\" (known: memory, sqlite)"));
+}
+
+}  // namespace
+
+absl::Status ValidateStoreUri(std::string_view uri) {
+  return ParseUri(uri).status();
+}
+
+bool StoreTakesCredential(std::string_view /*uri*/) {
+  // None of the built-in stores authenticates; PostgreSQL will.
+  return false;
+}
+
+absl::StatusOr<std::unique_ptr<Store>> OpenStore(std::string_view uri,
+                                                 const StoreOptions& options) {
+  absl::StatusOr<ParsedUri> parsed = ParseUri(uri);
+  if (!parsed.ok()) return parsed.status();
+  if (!options.credential.empty() && !StoreTakesCredential(uri)) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "store URI \"", std::string(uri), "\": ", std::string(parsed->scheme),
+        " stores take no credential, but one was given"));
+  }
+  if (parsed->scheme == "memory") {
+    return std::make_unique<stores_internal::MemoryStore>(options);
+  }
+  absl::StatusOr<std::unique_ptr<stores_internal::SqliteStore>> store =
+      stores_internal::SqliteStore::Open(std::string(parsed->rest), options);
+  if (!store.ok()) return store.status();
+  return std::unique_ptr<Store>(std::move(*store));
 }
 
 }  // namespace ioreplication

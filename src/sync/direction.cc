@@ -97,6 +97,37 @@ absl::Status ReconcileGiven(const DirectionSpec& spec, const IdSet& given,
 
 }  // namespace
 
+absl::Status ApplyBatch(
+    Store& dest, Importer& importer, ExportBatch& batch, BatchOutcome& outcome,
+    const std::function<absl::Status(const BatchOutcome&)>& record,
+    const std::function<void()>& rewind) {
+  auto apply = [&] {
+    return Transact(dest, [&]() -> absl::Status {
+      if (absl::Status s = importer.Apply(batch, outcome); !s.ok()) return s;
+      return record(outcome);
+    });
+  };
+  absl::Status status = apply();
+  if (!IsNeedCounters(status)) return status;
+  // Rolled back: take change numbers and apply the batch again.
+  rewind();
+  absl::StatusOr<StoreIdentity> dest_identity = dest.Identity();
+  if (!dest_identity.ok()) return dest_identity.status();
+  absl::StatusOr<CounterBlock> block = dest.ReserveCounters(64);
+  if (!block.ok()) return block.status();
+  importer.counters().Refill(dest_identity->replica, *block);
+  if (absl::Status s = importer.Start(); !s.ok()) return s;
+  outcome = BatchOutcome();
+  status = apply();
+  if (IsNeedCounters(status)) {
+    return absl::FailedPreconditionError(
+        "the destination's change counter is behind counters its own "
+        "objects record: it was restored from a backup or damaged; mark it "
+        "restored (Replica::MarkRestored) and run again");
+  }
+  return status;
+}
+
 absl::StatusOr<DirectionResult> RunDirection(const DirectionSpec& spec) {
   DirectionResult result;
   Store& source = *spec.source;
@@ -185,41 +216,21 @@ absl::StatusOr<DirectionResult> RunDirection(const DirectionSpec& spec) {
     absl::StatusOr<ExportBatch> batch = exporter.Next();
     if (!batch.ok()) return batch.status();
     if (batch->entries.empty() && batch->consumed.empty()) break;
-    // Applies the batch and records it, in one destination transaction.
-    auto apply = [&](BatchOutcome& outcome) {
-      return Transact(dest, [&]() -> absl::Status {
-        if (absl::Status s = importer.Apply(*batch, outcome); !s.ok()) {
-          return s;
-        }
-        GlobSet consumed = batch->consumed;
-        consumed.Subtract(outcome.retry);
-        state.seen.UnionWith(consumed);
-        return record(outcome);
-      });
-    };
     BatchOutcome outcome;
     const SyncState state_before = state;
     const EchoState echo_before = back_echo;
-    absl::Status status = apply(outcome);
-    if (IsNeedCounters(status)) {
-      // Rolled back: take change numbers and apply the batch again.
-      state = state_before;
-      back_echo = echo_before;
-      absl::StatusOr<StoreIdentity> dest_identity = dest.Identity();
-      if (!dest_identity.ok()) return dest_identity.status();
-      absl::StatusOr<CounterBlock> block = dest.ReserveCounters(64);
-      if (!block.ok()) return block.status();
-      importer.counters().Refill(dest_identity->replica, *block);
-      if (absl::Status s = importer.Start(); !s.ok()) return s;
-      outcome = BatchOutcome();
-      status = apply(outcome);
-      if (IsNeedCounters(status)) {
-        return absl::FailedPreconditionError(absl::StrCat(
-            "the destination's change counter is behind counters its own "
-            "objects record: it was restored from a backup or damaged; mark "
-            "it restored (Replica::MarkRestored) and run again"));
-      }
-    }
+    absl::Status status = ApplyBatch(
+        dest, importer, *batch, outcome,
+        [&](const BatchOutcome& applied) {
+          GlobSet consumed = batch->consumed;
+          consumed.Subtract(applied.retry);
+          state.seen.UnionWith(consumed);
+          return record(applied);
+        },
+        [&] {
+          state = state_before;
+          back_echo = echo_before;
+        });
     if (!status.ok()) return status;
     for (const SourceKey& key : outcome.retry_pulled) exporter.Retry(key);
     retry.UnionWith(outcome.retry);
@@ -271,6 +282,41 @@ absl::StatusOr<DirectionResult> RunDirection(const DirectionSpec& spec) {
     if (!status.ok()) return status;
   }
   return result;
+}
+
+absl::StatusOr<uint64_t> CountPending(const DirectionSpec& spec) {
+  Store& source = *spec.source;
+  absl::StatusOr<SyncState> state = LoadSyncState(*spec.dest, spec.state_name);
+  if (!state.ok()) return state.status();
+  EchoState own_echo;
+  if (!spec.own_echo_name.empty()) {
+    absl::StatusOr<EchoState> echo = LoadEchoState(source, spec.own_echo_name);
+    if (!echo.ok()) return echo.status();
+    own_echo = *std::move(echo);
+  }
+  absl::StatusOr<StoreIdentity> identity = source.Identity();
+  if (!identity.ok()) return identity.status();
+  absl::StatusOr<GlobCnt> high = source.LocalCnHighWater();
+  if (!high.ok()) return high.status();
+  if (!Distrust(*state, *identity, *high, spec).empty()) {
+    state->seen.clear();
+    own_echo = EchoState();
+  }
+  GlobSet exclude = state->seen;
+  exclude.UnionWith(own_echo.seen);
+  IdSet given = state->given;
+  given.UnionWith(own_echo.given);
+  Exporter exporter(&source, spec.import.source_root, std::move(exclude),
+                    std::move(given), spec.export_options);
+  if (absl::Status s = exporter.Start(); !s.ok()) return s;
+  uint64_t count = 0;
+  while (true) {
+    absl::StatusOr<ExportBatch> batch = exporter.Next();
+    if (!batch.ok()) return batch.status();
+    if (batch->entries.empty() && batch->consumed.empty()) break;
+    count += batch->entries.size();
+  }
+  return count;
 }
 
 }  // namespace ioreplication::sync_internal

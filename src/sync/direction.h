@@ -54,6 +54,20 @@ struct DirectionResult {
 
 absl::StatusOr<DirectionResult> RunDirection(const DirectionSpec& spec);
 
+// Applies `batch` with `importer` and then runs `record` (which writes the
+// caller's state), in one transaction of `dest`. When the importer needs
+// change numbers of the destination, the transaction is rolled back,
+// `rewind` restores what `record` changed in the caller's memory, numbers
+// are reserved, and the batch is applied once more.
+absl::Status ApplyBatch(
+    Store& dest, Importer& importer, ExportBatch& batch, BatchOutcome& outcome,
+    const std::function<absl::Status(const BatchOutcome&)>& record,
+    const std::function<void()>& rewind);
+
+// How many entries (changes, deletions, scope exits) RunDirection would send
+// now. Reads the same states and stream; writes nothing.
+absl::StatusOr<uint64_t> CountPending(const DirectionSpec& spec);
+
 }  // namespace ioreplication::sync_internal
 
 #endif  // IOREPLICATION_SRC_SYNC_DIRECTION_H_

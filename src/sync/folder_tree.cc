@@ -5,6 +5,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "ioreplication/replica.h"
 
 namespace ioreplication::sync_internal {
 
@@ -85,6 +86,49 @@ absl::StatusOr<absl::flat_hash_map<SourceKey, int>> SubtreeDepths(
     frontier = std::move(next);
   }
   return depths;
+}
+
+// The folder at `path` in `store`, created (with its missing ancestors, and
+// a root if the store has none) when absent.
+absl::StatusOr<Folder> EnsureFolderPath(Store& store, std::string_view path) {
+  absl::StatusOr<std::optional<Folder>> found = FindFolderByPath(store, path);
+  if (!found.ok()) return found.status();
+  if (found->has_value()) return **found;
+  absl::StatusOr<std::vector<std::string>> names = SplitFolderPath(path);
+  if (!names.ok()) return names.status();
+  absl::StatusOr<std::unique_ptr<Replica>> replica = Replica::Open(&store);
+  if (!replica.ok()) return replica.status();
+  absl::StatusOr<std::vector<Folder>> roots =
+      store.ListChildFolders(std::nullopt);
+  if (!roots.ok()) return roots.status();
+  Folder at;
+  if (roots->empty()) {
+    absl::StatusOr<Folder> root =
+        (*replica)->CreateRootFolder("Public Folders");
+    if (!root.ok()) return root.status();
+    at = *root;
+  } else {
+    at = roots->front();
+  }
+  for (const std::string& name : *names) {
+    absl::StatusOr<std::vector<Folder>> children =
+        store.ListChildFolders(at.source_key);
+    if (!children.ok()) return children.status();
+    bool found_child = false;
+    for (const Folder& child : *children) {
+      if (absl::EqualsIgnoreCase(child.display_name, name)) {
+        at = child;
+        found_child = true;
+        break;
+      }
+    }
+    if (found_child) continue;
+    absl::StatusOr<Folder> created =
+        (*replica)->CreateFolder(at.source_key, name);
+    if (!created.ok()) return created.status();
+    at = *created;
+  }
+  return at;
 }
 
 }  // namespace ioreplication::sync_internal

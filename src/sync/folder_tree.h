@@ -37,6 +37,10 @@ absl::StatusOr<std::optional<Folder>> FindFolderByPath(Store& store,
 absl::StatusOr<absl::flat_hash_map<SourceKey, int>> SubtreeDepths(
     Store& store, const SourceKey& root);
 
+// The folder at `path` in `store`, created (with its missing ancestors, and
+// a root named "Public Folders" if the store has none) when absent.
+absl::StatusOr<Folder> EnsureFolderPath(Store& store, std::string_view path);
+
 }  // namespace ioreplication::sync_internal
 
 #endif  // IOREPLICATION_SRC_SYNC_FOLDER_TREE_H_

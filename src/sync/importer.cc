@@ -73,6 +73,24 @@ void Importer::Ignore(bool folder, Reason reason, const SourceKey& key,
   }
 }
 
+void Importer::Replicated(bool folder, const Change& change, const char* what) {
+  if (!options_.replicated_log) return;
+  std::string line;
+  if (const Folder* f = std::get_if<Folder>(&change.object)) {
+    line = absl::StrCat("folder \"", f->display_name, "\" (",
+                        f->source_key.ToString(), ") ", what);
+  } else if (const Item* item = std::get_if<Item>(&change.object)) {
+    line =
+        absl::StrCat("message ", item->source_key.ToString(), " (",
+                     item->message_class, ", ", item->ByteSize(),
+                     " bytes) in folder ", item->folder.ToString(), " ", what);
+  } else {
+    line = absl::StrCat(folder ? "folder " : "message ",
+                        change.source_key().ToString(), " ", what);
+  }
+  options_.replicated_log(folder, line);
+}
+
 void Importer::Error(bool folder, Reason reason, const Change& change,
                      absl::string_view why, BatchOutcome& out, bool retry) {
   if (folder) {
@@ -89,9 +107,13 @@ void Importer::Error(bool folder, Reason reason, const Change& change,
       out.retry_pulled.push_back(change.source_key());
     }
   }
-  if (options_.log) {
-    options_.log(absl::StrCat(
+  const auto& log = options_.error_log ? options_.error_log : options_.log;
+  if (log) {
+    const Item* item = std::get_if<Item>(&change.object);
+    log(absl::StrCat(
         folder ? "folder " : "message ", change.source_key().ToString(),
+        item != nullptr ? absl::StrCat(" in folder ", item->folder.ToString())
+                        : std::string(),
         " error (", core_internal::Sv(ReasonName(reason)), "): ", why));
   }
 }
@@ -329,6 +351,7 @@ absl::Status Importer::ApplyFolder(Outgoing& entry, BatchOutcome& out) {
   if (!written.ok()) return WriteFailed(true, change, written, out);
   tree_.insert(key);
   ++out.stats.folder_changes;
+  Replicated(true, change, "replicated");
   Hold(key, out);
   return plain ? Echo(key, out) : absl::OkStatus();
 }
@@ -430,6 +453,7 @@ absl::Status Importer::ApplyItem(Outgoing& entry, BatchOutcome& out) {
   if (!written.ok()) return WriteFailed(false, change, written, out);
   ++out.stats.message_changes;
   out.stats.bytes += mapped.ByteSize();
+  Replicated(false, change, "replicated");
   Hold(key, out);
   return Echo(key, out);
 }
@@ -606,6 +630,7 @@ absl::Status Importer::ApplyTombstone(Outgoing& entry, BatchOutcome& out) {
       if (absl::Status s = dest_->PutTombstone(mapped); !s.ok()) return s;
       tree_.erase(key);
       ++out.stats.folder_deletions;
+      Replicated(true, change, "deleted");
       Release(key, out);
       return Echo(key, out);
     }
@@ -637,6 +662,7 @@ absl::Status Importer::ApplyTombstone(Outgoing& entry, BatchOutcome& out) {
       }
       if (absl::Status s = dest_->PutTombstone(mapped); !s.ok()) return s;
       ++out.stats.message_deletions;
+      Replicated(false, change, "deleted");
       Release(key, out);
       return Echo(key, out);
     }

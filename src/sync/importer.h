@@ -42,8 +42,13 @@ struct ImportOptions {
   bool replicate_permissions = false;
   // Items larger than this are ignored (too_large).
   size_t max_item_size = 64 << 20;
-  // Called for every ignore and error, with a sentence saying what and why.
+  // Called for every ignore and error, with a sentence saying what and why;
+  // errors go to error_log instead when it is set.
   std::function<void(std::string_view)> log;
+  std::function<void(std::string_view)> error_log;
+  // When set, called for every folder (folder = true) and message written
+  // or deleted as received, with a line naming it.
+  std::function<void(bool folder, std::string_view)> replicated_log;
 };
 
 // What one batch did.
@@ -144,6 +149,9 @@ class Importer {
   // Likewise against the destination's tombstone of the key.
   bool IgnoreUnlessNewerThanDeletion(bool folder, PclOrder order,
                                      const SourceKey& key, BatchOutcome& out);
+
+  // Reports a write to replicated_log, when set.
+  void Replicated(bool folder, const Change& change, const char* what);
 
   // Marks the version just written as received unchanged (no echo back).
   absl::Status Echo(const SourceKey& key, BatchOutcome& out);

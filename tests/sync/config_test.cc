@@ -155,8 +155,15 @@ TEST(ConfigTest, SessionOpenRefusesBadStores) {
   c.mappings = {{"/", "/In", MappingDirection::kOneWay}};
   absl::StatusOr<std::unique_ptr<Session>> s = Session::Open(c);
   ASSERT_FALSE(s.ok());
-  EXPECT_THAT(Message(s.status()), HasSubstr("subscriber \"ftp:elsewhere\""));
-  EXPECT_THAT(Message(s.status()), HasSubstr("unknown scheme"));
+  EXPECT_THAT(Message(s.status()),
+              HasSubstr("session 's': store URI \"ftp:elsewhere\": unknown "
+                        "scheme \"ftp\""));
+  // A store that cannot open is named by its role.
+  c.subscribers = {"sqlite:/nonexistent-dir/x.db"};
+  s = Session::Open(c);
+  ASSERT_FALSE(s.ok());
+  EXPECT_THAT(Message(s.status()),
+              HasSubstr("subscriber \"sqlite:/nonexistent-dir/x.db\": "));
   c.subscribers = {"memory:a", "memory:b"};
   EXPECT_EQ(Session::WithStores(c, nullptr, {}).status().code(),
             absl::StatusCode::kInvalidArgument);

@@ -1,0 +1,385 @@
+// Copyright 2026 The ioreplication Authors. SPDX-License-Identifier: Apache-2.0
+//
+// Export and import of exchange files (include/ioreplication/exchange.h):
+// the two halves of a sync direction with a file between them.
+
+#include <fstream>
+#include <sstream>
+
+#include "absl/strings/str_cat.h"
+#include "core/byte_reader.h"
+#include "exchange/exchange_file.h"
+#include "ioreplication/exchange.h"
+#include "stores/record_codec.h"
+#include "sync/direction.h"
+#include "sync/exporter.h"
+#include "sync/folder_tree.h"
+#include "sync/importer.h"
+#include "sync/sync_state.h"
+
+namespace ioreplication {
+namespace {
+
+using exchange_internal::ExchangeContent;
+using exchange_internal::ExchangeRecord;
+using sync_internal::SyncState;
+
+std::string EdgeName(const SessionConfig& config, const FolderMapping& m) {
+  return absl::StrCat(config.name, "|", m.publisher_path, "|",
+                      m.subscriber_path);
+}
+
+std::string GuidBytes(const Guid& guid) {
+  const auto& bytes = guid.bytes();
+  return std::string(reinterpret_cast<const char*>(bytes.data()), bytes.size());
+}
+
+GlobSet UpTo(GlobCnt high) {
+  GlobSet set;
+  if (high.value() > 0) (void)set.InsertRange(*GlobCnt::FromValue(1), high);
+  return set;
+}
+
+absl::Status Transact(Store& store, const std::function<absl::Status()>& body) {
+  if (absl::Status s = store.Begin(); !s.ok()) return s;
+  absl::Status status = body();
+  if (status.ok()) status = store.Commit();
+  if (!status.ok() && store.InTransaction()) (void)store.Rollback();
+  return status;
+}
+
+void EncodeObject(const Change& change, v1::ExchangeEntry& entry) {
+  if (const auto* folder = std::get_if<Folder>(&change.object)) {
+    entry.set_folder(stores_internal::EncodeFolder(*folder));
+  } else if (const auto* item = std::get_if<Item>(&change.object)) {
+    entry.set_item(stores_internal::EncodeItem(*item));
+  } else {
+    entry.set_tombstone(
+        stores_internal::EncodeTombstone(std::get<Tombstone>(change.object)));
+  }
+}
+
+absl::StatusOr<std::string> ReadWholeFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return absl::NotFoundError(absl::StrCat("cannot read ", path));
+  std::ostringstream bytes;
+  bytes << in.rdbuf();
+  if (in.bad()) return absl::UnavailableError(absl::StrCat("reading ", path));
+  return bytes.str();
+}
+
+}  // namespace
+
+absl::StatusOr<ExchangeExportResult> ExportExchangeFile(
+    const SessionConfig& config, Store& publisher, const std::string& path,
+    const ExchangeOptions& options) {
+  if (absl::Status s = ValidateSessionConfig(config); !s.ok()) return s;
+  for (size_t i = 0; i < config.mappings.size(); ++i) {
+    if (config.mappings[i].direction == MappingDirection::kBidirectional) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          "session '", config.name, "': mapping ", i + 1,
+          " is bidirectional; exchange files carry one way only (use a "
+          "second session with the roles swapped for the way back)"));
+    }
+  }
+  absl::StatusOr<StoreIdentity> identity = publisher.Identity();
+  if (!identity.ok()) return identity.status();
+  absl::StatusOr<GlobCnt> high = publisher.LocalCnHighWater();
+  if (!high.ok()) return high.status();
+
+  v1::ExchangeHeader header;
+  header.set_format_version(1);
+  header.set_session(config.name);
+  header.set_source_replica(GuidBytes(identity->replica));
+  header.set_source_epoch(identity->epoch);
+  header.set_created(FileTime::FromAbslTime(absl::Now()).ticks());
+  std::vector<SyncState> states;
+  std::vector<SourceKey> roots;
+  for (const FolderMapping& m : config.mappings) {
+    absl::StatusOr<std::optional<Folder>> root =
+        sync_internal::FindFolderByPath(publisher, m.publisher_path);
+    if (!root.ok()) return root.status();
+    if (!root->has_value()) {
+      return absl::FailedPreconditionError(
+          absl::StrCat("session '", config.name,
+                       "': the publisher has no "
+                       "folder ",
+                       m.publisher_path));
+    }
+    absl::StatusOr<SyncState> state = sync_internal::LoadSyncState(
+        publisher, absl::StrCat("export/", EdgeName(config, m)));
+    if (!state.ok()) return state.status();
+    // A state of another identity, root or counter is not trusted: export
+    // everything, as with `full`.
+    if (options.full || (state->source && *state->source != *identity) ||
+        *high < state->source_high ||
+        state->source_root != (*root)->source_key) {
+      *state = SyncState();
+    }
+    v1::ExchangeMapping* mapping = header.add_mapping();
+    mapping->set_publisher_path(m.publisher_path);
+    mapping->set_subscriber_path(m.subscriber_path);
+    mapping->set_source_root((*root)->source_key.Encode());
+    mapping->set_base_seen(state->seen.Encode());
+    states.push_back(*std::move(state));
+    roots.push_back((*root)->source_key);
+  }
+
+  absl::StatusOr<std::unique_ptr<exchange_internal::ExchangeWriter>> writer =
+      exchange_internal::ExchangeWriter::Create(path, options.key, header);
+  if (!writer.ok()) return writer.status();
+  v1::ExchangeTrailer trailer;
+  ExchangeExportResult result;
+  for (size_t i = 0; i < config.mappings.size(); ++i) {
+    SyncState& state = states[i];
+    sync_internal::ExportOptions export_options;
+    export_options.max_count = config.options.batch_size;
+    export_options.max_bytes = config.options.batch_bytes;
+    sync_internal::Exporter exporter(&publisher, roots[i], state.seen,
+                                     state.given, export_options);
+    if (absl::Status s = exporter.Start(); !s.ok()) return s;
+    IdSet removed;
+    while (true) {
+      absl::StatusOr<sync_internal::ExportBatch> batch = exporter.Next();
+      if (!batch.ok()) return batch.status();
+      if (batch->entries.empty() && batch->consumed.empty()) break;
+      for (const sync_internal::Outgoing& out : batch->entries) {
+        v1::ExchangeEntry entry;
+        entry.set_mapping(static_cast<uint32_t>(i));
+        const bool exit = out.kind == sync_internal::Outgoing::Kind::kScopeExit;
+        entry.set_scope_exit(exit);
+        EncodeObject(out.change, entry);
+        if (absl::Status s = (*writer)->Add(entry); !s.ok()) return s;
+        ++result.entries;
+        const SourceKey& key = out.change.source_key();
+        if (exit || std::holds_alternative<Tombstone>(out.change.object)) {
+          removed.Insert(key.replica(), key.counter());
+        } else {
+          state.given.Insert(key.replica(), key.counter());
+        }
+      }
+      state.seen.UnionWith(batch->consumed);
+    }
+    state.given.Subtract(removed);
+    state.seen.UnionWith(UpTo(exporter.start_high_water()));
+    state.source = *identity;
+    state.source_high = exporter.start_high_water();
+    state.source_root = roots[i];
+    state.last_pass = FileTime::FromAbslTime(absl::Now());
+    trailer.add_end_seen(state.seen.Encode());
+  }
+  absl::StatusOr<uint64_t> size = (*writer)->Commit(std::move(trailer));
+  if (!size.ok()) return size.status();
+  result.bytes = *size;
+  // Only now that the file is in place: a failure before this point leaves
+  // the state as it was, and the next export carries the same changes.
+  absl::Status status = Transact(publisher, [&]() -> absl::Status {
+    for (size_t i = 0; i < config.mappings.size(); ++i) {
+      if (absl::Status s = publisher.PutSyncState(
+              absl::StrCat("export/", EdgeName(config, config.mappings[i])),
+              sync_internal::EncodeSyncState(states[i]));
+          !s.ok()) {
+        return s;
+      }
+    }
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+  return result;
+}
+
+absl::StatusOr<ExchangeImportResult> ImportExchangeFile(
+    const SessionConfig& config, Store& subscriber, size_t subscriber_index,
+    const std::string& path, const ExchangeOptions& options,
+    const SessionHooks& hooks) {
+  if (absl::Status s = ValidateSessionConfig(config); !s.ok()) return s;
+  if (subscriber_index >= config.subscribers.size()) {
+    return absl::InvalidArgumentError(absl::StrCat("session '", config.name,
+                                                   "' has no subscriber ",
+                                                   subscriber_index + 1));
+  }
+  absl::StatusOr<std::string> bytes = ReadWholeFile(path);
+  if (!bytes.ok()) return bytes.status();
+  absl::StatusOr<ExchangeContent> content =
+      exchange_internal::ReadExchangeFile(*bytes, options.key);
+  if (!content.ok()) {
+    return absl::Status(content.status().code(),
+                        absl::StrCat(path, ": ", content.status().message()));
+  }
+  bytes->clear();
+  bytes->shrink_to_fit();
+  const v1::ExchangeHeader& header = content->header;
+  auto refuse = [&](absl::StatusCode code, absl::string_view why) {
+    return absl::Status(code, absl::StrCat(path, ": ", why));
+  };
+  if (header.session() != config.name) {
+    return refuse(absl::StatusCode::kInvalidArgument,
+                  absl::StrCat("the file belongs to session '",
+                               header.session(), "', not '", config.name, "'"));
+  }
+  bool same_mappings =
+      header.mapping_size() == static_cast<int>(config.mappings.size());
+  for (int i = 0; same_mappings && i < header.mapping_size(); ++i) {
+    same_mappings = header.mapping(i).publisher_path() ==
+                        config.mappings[i].publisher_path &&
+                    header.mapping(i).subscriber_path() ==
+                        config.mappings[i].subscriber_path;
+  }
+  if (!same_mappings) {
+    return refuse(absl::StatusCode::kInvalidArgument,
+                  absl::StrCat("the file's folder mappings differ from "
+                               "session '",
+                               config.name, "''s configuration"));
+  }
+  absl::StatusOr<Guid> replica =
+      Guid::Decode(core_internal::AsBytes(header.source_replica()));
+  if (!replica.ok()) {
+    return refuse(absl::StatusCode::kDataLoss, "the header's replica is bad");
+  }
+  const StoreIdentity source{*replica, header.source_epoch()};
+
+  // Every check before any write.
+  struct Plan {
+    SyncState state;
+    std::string state_name;
+    GlobSet end;
+    SourceKey source_root;
+    bool apply = false;
+  };
+  std::vector<Plan> plans(config.mappings.size());
+  bool anything = false;
+  for (size_t i = 0; i < plans.size(); ++i) {
+    const v1::ExchangeMapping& m = header.mapping(static_cast<int>(i));
+    Plan& plan = plans[i];
+    plan.state_name =
+        absl::StrCat("import/", EdgeName(config, config.mappings[i]), "|",
+                     config.subscribers[subscriber_index]);
+    absl::StatusOr<SyncState> state =
+        sync_internal::LoadSyncState(subscriber, plan.state_name);
+    if (!state.ok()) return state.status();
+    plan.state = *std::move(state);
+    absl::StatusOr<GlobSet> base =
+        GlobSet::Decode(core_internal::AsBytes(m.base_seen()));
+    absl::StatusOr<GlobSet> end = GlobSet::Decode(
+        core_internal::AsBytes(content->trailer.end_seen(static_cast<int>(i))));
+    absl::StatusOr<SourceKey> root =
+        SourceKey::Decode(core_internal::AsBytes(m.source_root()));
+    if (!base.ok() || !end.ok() || !root.ok()) {
+      return refuse(absl::StatusCode::kDataLoss,
+                    absl::StrCat("mapping ", i + 1, "'s change sets are bad"));
+    }
+    plan.end = *std::move(end);
+    plan.source_root = *root;
+    const std::string where =
+        absl::StrCat("mapping ", i + 1, " (", m.publisher_path(), " -> ",
+                     m.subscriber_path(), ")");
+    if (plan.state.source && *plan.state.source != source) {
+      if (!base->empty()) {
+        return refuse(
+            absl::StatusCode::kInvalidArgument,
+            absl::StrCat(where, ": the file comes from publisher replica ",
+                         source.replica.ToString(), " epoch ", source.epoch,
+                         ", but this subscriber imported from ",
+                         plan.state.source->replica.ToString(), " epoch ",
+                         plan.state.source->epoch,
+                         " (if the publisher was restored or re-created, "
+                         "have it export with --full)"));
+      }
+      plan.state.seen.clear();  // a full export from a new source
+    }
+    if (plan.state.seen.Includes(plan.end) && plan.state.source == source) {
+      continue;  // applied before
+    }
+    if (!plan.state.seen.Includes(*base)) {
+      return refuse(absl::StatusCode::kFailedPrecondition,
+                    absl::StrCat(where,
+                                 ": the file continues an export this "
+                                 "subscriber has not imported; import the "
+                                 "earlier file first, or have the publisher "
+                                 "export with --full"));
+    }
+    plan.apply = true;
+    anything = true;
+  }
+  ExchangeImportResult result;
+  if (!anything) {
+    result.already_applied = true;
+    return result;
+  }
+
+  const absl::Time start = absl::Now();
+  for (size_t i = 0; i < plans.size(); ++i) {
+    Plan& plan = plans[i];
+    if (!plan.apply) continue;
+    absl::StatusOr<Folder> dest_root = sync_internal::EnsureFolderPath(
+        subscriber, config.mappings[i].subscriber_path);
+    if (!dest_root.ok()) return dest_root.status();
+    sync_internal::ImportOptions import;
+    import.source_root = plan.source_root;
+    import.dest_root = dest_root->source_key;
+    import.policy = config.options.conflict_policy;
+    import.callback = hooks.conflict_callback;
+    import.source_is_publisher = true;
+    import.replicate_deletions = config.options.replicate_deletions;
+    import.replicate_permissions = config.options.replicate_permissions;
+    import.max_item_size = config.options.max_item_size;
+    if (hooks.log && config.logging.level == LogLevel::kDetail) {
+      import.log = [&hooks](std::string_view line) {
+        hooks.log(LogLevel::kDetail, line);
+    };
+  }
+  sync_internal::Importer importer(&subscriber, import);
+  if (absl::Status s = importer.Start(); !s.ok()) return s;
+  SyncState& state = plan.state;
+  auto record = [&](const sync_internal::BatchOutcome& outcome) {
+    state.given.Subtract(outcome.given_removed);
+    state.given.UnionWith(outcome.given_added);
+    return subscriber.PutSyncState(plan.state_name,
+                                   sync_internal::EncodeSyncState(state));
+  };
+  // Batches of the session's size; the state's CNSET moves only at the
+  // end, so an import stopped midway is simply applied again.
+  std::vector<ExchangeRecord*> mine;
+  for (ExchangeRecord& r : content->records) {
+    if (r.mapping == i) mine.push_back(&r);
+  }
+  uint64_t done = 0;
+  for (size_t at = 0; at < mine.size();) {
+    sync_internal::ExportBatch batch;
+    for (; at < mine.size() && batch.entries.size() < config.options.batch_size;
+         ++at) {
+      batch.entries.push_back({mine[at]->scope_exit
+                                   ? sync_internal::Outgoing::Kind::kScopeExit
+                                   : sync_internal::Outgoing::Kind::kChange,
+                               std::move(mine[at]->change)});
+    }
+    sync_internal::BatchOutcome outcome;
+    const SyncState before = state;
+    absl::Status s = sync_internal::ApplyBatch(
+        subscriber, importer, batch, outcome, record, [&] { state = before; });
+    if (!s.ok()) return s;
+    result.stats.Merge(outcome.stats);
+    done += batch.entries.size();
+    if (hooks.progress) {
+      const std::string label =
+          absl::StrCat(config.mappings[i].publisher_path, " -> ",
+                       config.mappings[i].subscriber_path);
+      (void)hooks.progress(Progress{label, "file -> subscriber", done});
+    }
+  }
+  absl::Status s = Transact(subscriber, [&]() -> absl::Status {
+    state.seen.UnionWith(plan.end);
+    state.source = source;
+    state.source_root = plan.source_root;
+    state.dest_root = dest_root->source_key;
+    state.last_pass = FileTime::FromAbslTime(absl::Now());
+    return subscriber.PutSyncState(plan.state_name,
+                                   sync_internal::EncodeSyncState(state));
+  });
+  if (!s.ok()) return s;
+}
+result.stats.duration = absl::Now() - start;
+return result;
+}  // namespace ioreplication
+
+}  // namespace ioreplication
