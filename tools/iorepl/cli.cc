@@ -9,14 +9,41 @@
 #include "absl/status/status.h"
 #include "absl/strings/str_join.h"
 #include "command_line.h"
+#include "demo.h"
 #include "inspect_commands.h"
 #include "ioreplication/version.h"
+#include "service.h"
+#include "session_commands.h"
 
 namespace ioreplication::iorepl {
 namespace {
 
 constexpr char kUsage[] =
     R"(usage: iorepl <command> [arguments] [options]
+
+Configuration (docs/config.md):
+  iorepl config new [FILE]          write a commented starter configuration
+        [--force]                   (to standard output without FILE)
+  iorepl validate FILE              check a configuration; every problem on
+                                    its own line
+
+Replication:
+  iorepl run FILE                   run the sessions as a service, each on its
+                                    schedule, until SIGTERM or SIGINT (which
+                                    finish the current batch); SIGHUP rereads
+                                    FILE
+        --once                      one pass of each session, then exit
+        --session NAME              only this session (repeatable)
+        --json                      statistics as JSON lines
+  iorepl status FILE                each session's last pass and the changes
+        [--session NAME] [--json]   waiting at the publisher
+  iorepl export FILE --out PATH     write the session's changes not exported
+        [--session NAME] [--full]   before to an exchange file (--full: all)
+  iorepl import FILE PATH           apply an exchange file at the session's
+        [--session NAME] [--json]   subscribers (a second time changes nothing)
+  iorepl list STORE_URI [PATH]      a folder's subfolders and items (default /)
+  iorepl demo DIR                   build two sample organizations in DIR,
+                                    replicate, edit both, replicate again
 
 Inspect wire blobs (HEX may start with 0x):
   iorepl inspect xid HEX            print {GUID}:<local id>
@@ -31,46 +58,130 @@ Options may stand before or after the arguments; "--" ends them.
   --help                            this text
   --version                         the library version
 
-Exit status: 0 success, 1 a run had errors, 2 bad usage or bad input.
+Exit status:
+  0  success
+  1  a session pass had errors (failed objects or folders, retried on the
+     next pass, or a store that failed)
+  2  bad usage, a bad configuration or bad input
+  3  an exchange file was refused (damaged, foreign, out of order, wrong key);
+     nothing was changed
+  4  run --once was interrupted by SIGINT or SIGTERM (the next run continues)
 )";
 
-// A verb: how many positional arguments it takes after its words, and what
-// it does with them.
+// A verb: its words, how many positional arguments follow them (min..max),
+// and what it does.
 struct Verb {
   std::vector<std::string> words;
-  size_t arity;
-  std::function<absl::Status(const CommandLine&, size_t first,
-                             std::ostream& out)>
+  size_t min_args;
+  size_t max_args;
+  std::function<int(const CommandLine&, const std::vector<std::string>& args,
+                    std::ostream& out, std::ostream& err)>
       run;
 };
 
+// An inspection verb: its output is buffered so that a failure prints
+// nothing on stdout.
+Verb Inspect(
+    std::vector<std::string> words, size_t arity,
+    std::function<absl::Status(const CommandLine&,
+                               const std::vector<std::string>&, std::ostream&)>
+        body) {
+  return {std::move(words), arity, arity,
+          [body](const CommandLine& c, const std::vector<std::string>& a,
+                 std::ostream& out, std::ostream& err) {
+            std::ostringstream result;
+            absl::Status status = body(c, a, result);
+            if (!status.ok()) {
+              err << "iorepl: " << status.message() << "\n";
+              return kExitUsage;
+            }
+            out << result.str();
+            return kExitOk;
+          }};
+}
+
 const std::vector<Verb>& Verbs() {
   static const auto* verbs = new std::vector<Verb>{
-      {{"inspect", "xid"},
+      Inspect({"inspect", "xid"}, 1,
+              [](const CommandLine&, const auto& a, std::ostream& out) {
+                return InspectXid(a[0], out);
+              }),
+      Inspect({"inspect", "pcl"}, 1,
+              [](const CommandLine&, const auto& a, std::ostream& out) {
+                return InspectPcl(a[0], out);
+              }),
+      Inspect({"inspect", "idset"}, 1,
+              [](const CommandLine& c, const auto& a, std::ostream& out) {
+                return InspectIdSet(a[0], c.Has("replid"), out);
+              }),
+      Inspect({"pcl-compare"}, 2,
+              [](const CommandLine&, const auto& a, std::ostream& out) {
+                return ComparePcls(a[0], a[1], out);
+              }),
+      Inspect({"encode", "idset"}, 1,
+              [](const CommandLine& c, const auto& a, std::ostream& out) {
+                return EncodeIdSet(a[0], c.Has("replid"), out);
+              }),
+      {{"config", "new"},
+       0,
        1,
-       [](const CommandLine& c, size_t i, std::ostream& out) {
-         return InspectXid(c.positional[i], out);
+       [](const CommandLine& c, const auto& a, std::ostream& out,
+          std::ostream& err) {
+         return ConfigNewCommand(a.empty() ? "" : a[0], c.Has("force"), out,
+                                 err);
        }},
-      {{"inspect", "pcl"},
+      {{"validate"},
        1,
-       [](const CommandLine& c, size_t i, std::ostream& out) {
-         return InspectPcl(c.positional[i], out);
-       }},
-      {{"inspect", "idset"},
        1,
-       [](const CommandLine& c, size_t i, std::ostream& out) {
-         return InspectIdSet(c.positional[i], c.Has("replid"), out);
+       [](const CommandLine&, const auto& a, std::ostream& out,
+          std::ostream& err) { return ValidateCommand(a[0], out, err); }},
+      {{"status"},
+       1,
+       1,
+       [](const CommandLine& c, const auto& a, std::ostream& out,
+          std::ostream& err) {
+         return StatusCommand(a[0], c.All("session"), c.Has("json"), out, err);
        }},
-      {{"pcl-compare"},
+      {{"export"},
+       1,
+       1,
+       [](const CommandLine& c, const auto& a, std::ostream& out,
+          std::ostream& err) {
+         if (!c.Has("out")) {
+           err << "iorepl: export needs --out PATH (see 'iorepl --help')\n";
+           return kExitUsage;
+         }
+         if (c.All("session").size() > 1) {
+           err << "iorepl: export takes one --session\n";
+           return kExitUsage;
+         }
+         return ExportCommand(a[0], c.Value("session"), c.Value("out"),
+                              c.Has("full"), out, err);
+       }},
+      {{"import"},
        2,
-       [](const CommandLine& c, size_t i, std::ostream& out) {
-         return ComparePcls(c.positional[i], c.positional[i + 1], out);
+       2,
+       [](const CommandLine& c, const auto& a, std::ostream& out,
+          std::ostream& err) {
+         if (c.All("session").size() > 1) {
+           err << "iorepl: import takes one --session\n";
+           return kExitUsage;
+         }
+         return ImportCommand(a[0], c.Value("session"), a[1], c.Has("json"),
+                              out, err);
        }},
-      {{"encode", "idset"},
+      {{"list"},
        1,
-       [](const CommandLine& c, size_t i, std::ostream& out) {
-         return EncodeIdSet(c.positional[i], c.Has("replid"), out);
+       2,
+       [](const CommandLine&, const auto& a, std::ostream& out,
+          std::ostream& err) {
+         return ListCommand(a[0], a.size() > 1 ? a[1] : "/", out, err);
        }},
+      {{"demo"},
+       1,
+       1,
+       [](const CommandLine&, const auto& a, std::ostream& out,
+          std::ostream& err) { return DemoCommand(a[0], out, err); }},
   };
   return *verbs;
 }
@@ -83,12 +194,15 @@ bool Matches(const Verb& verb, const CommandLine& line) {
   return true;
 }
 
+std::string Plural(size_t n) { return n == 1 ? "" : "s"; }
+
 }  // namespace
 
 int RunCli(const std::vector<std::string>& args, std::ostream& out,
-           std::ostream& err) {
-  absl::StatusOr<CommandLine> line =
-      ParseCommandLine(args, {"help", "version", "replid"});
+           std::ostream& err, bool terminal) {
+  absl::StatusOr<CommandLine> line = ParseCommandLine(
+      args, {"help", "version", "replid", "once", "json", "full", "force"},
+      {"session", "out"});
   if (!line.ok()) {
     err << "iorepl: " << line.status().message() << " (see 'iorepl --help')\n";
     return kExitUsage;
@@ -106,24 +220,36 @@ int RunCli(const std::vector<std::string>& args, std::ostream& out,
     err << "iorepl: missing command (see 'iorepl --help')\n";
     return kExitUsage;
   }
+  // `run` is not in the table: it needs the terminal flag.
+  if (line->positional[0] == "run") {
+    if (line->positional.size() != 2) {
+      err << "iorepl: 'run' takes 1 argument, got "
+          << line->positional.size() - 1 << " (see 'iorepl --help')\n";
+      return kExitUsage;
+    }
+    RunOptions options;
+    options.config_path = line->positional[1];
+    options.sessions = line->All("session");
+    options.once = line->Has("once");
+    options.json = line->Has("json");
+    options.terminal = terminal;
+    return RunSessions(options, out, err);
+  }
   for (const Verb& verb : Verbs()) {
     if (!Matches(verb, *line)) continue;
-    const size_t given = line->positional.size() - verb.words.size();
-    if (given != verb.arity) {
-      err << "iorepl: '" << absl::StrJoin(verb.words, " ") << "' takes "
-          << verb.arity << " argument" << (verb.arity == 1 ? "" : "s")
-          << ", got " << given << " (see 'iorepl --help')\n";
+    const std::vector<std::string> given(
+        line->positional.begin() + verb.words.size(), line->positional.end());
+    if (given.size() < verb.min_args || given.size() > verb.max_args) {
+      err << "iorepl: '" << absl::StrJoin(verb.words, " ") << "' takes ";
+      if (verb.min_args == verb.max_args) {
+        err << verb.min_args << " argument" << Plural(verb.min_args);
+      } else {
+        err << verb.min_args << " to " << verb.max_args << " arguments";
+      }
+      err << ", got " << given.size() << " (see 'iorepl --help')\n";
       return kExitUsage;
     }
-    // Buffer the output so that a failure prints nothing on stdout.
-    std::ostringstream result;
-    absl::Status status = verb.run(*line, verb.words.size(), result);
-    if (!status.ok()) {
-      err << "iorepl: " << status.message() << "\n";
-      return kExitUsage;
-    }
-    out << result.str();
-    return kExitOk;
+    return verb.run(*line, given, out, err);
   }
   err << "iorepl: unknown command '" << line->positional[0]
       << (line->positional.size() > 1 ? " " + line->positional[1] : "")

@@ -2,6 +2,8 @@
 //
 // iorepl: the ioreplication command-line tool. See `iorepl --help`.
 
+#include <unistd.h>
+
 #include <iostream>
 #include <string>
 #include <vector>
@@ -10,5 +12,6 @@
 
 int main(int argc, char** argv) {
   std::vector<std::string> args(argv + 1, argv + argc);
-  return ioreplication::iorepl::RunCli(args, std::cout, std::cerr);
+  return ioreplication::iorepl::RunCli(args, std::cout, std::cerr,
+                                       isatty(STDERR_FILENO) == 1);
 }

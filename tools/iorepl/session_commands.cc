@@ -1,0 +1,386 @@
+// Copyright 2026 The ioreplication Authors. SPDX-License-Identifier: Apache-2.0
+
+#include "session_commands.h"
+
+#include <filesystem>
+#include <fstream>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
+#include "absl/time/clock.h"
+#include "cli.h"
+#include "config_file.h"
+#include "ioreplication/conflict.h"
+#include "ioreplication/exchange.h"
+#include "logger.h"
+#include "runner.h"
+#include "status_file.h"
+#include "sync/folder_tree.h"
+
+namespace ioreplication::iorepl {
+namespace {
+
+// A store that `status` would create by opening it: not there yet.
+bool NotCreatedYet(const std::string& uri) {
+  constexpr std::string_view kSqlite = "sqlite:";
+  return uri.rfind(kSqlite, 0) == 0 &&
+         !std::filesystem::exists(uri.substr(kSqlite.size()));
+}
+
+absl::StatusOr<std::string> ExchangeKey(const SessionConfig& config) {
+  if (config.exchange_key.empty()) return std::string();
+  absl::StatusOr<std::string> key = ResolveCredential(config.exchange_key);
+  if (!key.ok()) {
+    return absl::Status(
+        key.status().code(),
+        absl::StrCat("session '", config.name,
+                     "': exchange_key: ", key.status().message()));
+  }
+  return key;
+}
+
+// The store with its credential, as Session::Open would open it.
+absl::StatusOr<std::unique_ptr<Store>> OpenWithCredential(
+    const SessionConfig& config, const std::string& uri) {
+  StoreOptions options;
+  for (const StoreCredential& c : config.credentials) {
+    if (c.store != uri) continue;
+    absl::StatusOr<std::string> secret = ResolveCredential(c.source);
+    if (!secret.ok()) return secret.status();
+    options.credential = *secret;
+  }
+  absl::StatusOr<std::unique_ptr<Store>> store = OpenStore(uri, options);
+  if (!store.ok()) {
+    return absl::Status(
+        store.status().code(),
+        absl::StrCat("store \"", uri, "\": ", store.status().message()));
+  }
+  return store;
+}
+
+int ExitFor(const absl::Status& status) {
+  switch (status.code()) {
+    case absl::StatusCode::kInvalidArgument:
+    case absl::StatusCode::kDataLoss:
+    case absl::StatusCode::kPermissionDenied:
+    case absl::StatusCode::kFailedPrecondition:
+      return kExitRefused;
+    default:
+      return kExitFailure;
+  }
+}
+
+}  // namespace
+
+int ValidateCommand(const std::string& path, std::ostream& out,
+                    std::ostream& err) {
+  absl::StatusOr<LoadedConfig> config = LoadConfigFile(path);
+  if (!config.ok()) {
+    err << ProblemsIn(path, config.status()) << "\n";
+    return kExitUsage;
+  }
+  std::vector<std::string> names;
+  for (const SessionConfig& s : config->sessions) names.push_back(s.name);
+  out << path << ": " << names.size() << " session"
+      << (names.size() == 1 ? "" : "s");
+  if (!names.empty()) out << " ('" << absl::StrJoin(names, "', '") << "')";
+  out << ", no problems\n";
+  return kExitOk;
+}
+
+int ConfigNewCommand(const std::string& path, bool force, std::ostream& out,
+                     std::ostream& err) {
+  if (path.empty()) {
+    out << kStarterConfig;
+    return kExitOk;
+  }
+  if (!force && std::filesystem::exists(path)) {
+    err << "iorepl: " << path
+        << " exists; not overwriting it (use --force to replace it)\n";
+    return kExitUsage;
+  }
+  std::ofstream file(path, std::ios::trunc);
+  file << kStarterConfig;
+  file.flush();
+  if (!file) {
+    err << "iorepl: cannot write " << path << "\n";
+    return kExitFailure;
+  }
+  out << "wrote " << path << "; edit it, then check it with: iorepl validate "
+      << path << "\n";
+  return kExitOk;
+}
+
+int StatusCommand(const std::string& path,
+                  const std::vector<std::string>& sessions, bool json,
+                  std::ostream& out, std::ostream& err) {
+  absl::StatusOr<LoadedConfig> config = LoadConfigFile(path);
+  if (!config.ok()) {
+    err << ProblemsIn(path, config.status()) << "\n";
+    return kExitUsage;
+  }
+  absl::StatusOr<std::vector<SessionConfig>> selected =
+      SelectSessions(*config, sessions);
+  if (!selected.ok()) {
+    err << "iorepl: " << selected.status().message() << "\n";
+    return kExitUsage;
+  }
+  absl::StatusOr<std::map<std::string, v1::SessionRunStatus>> recorded =
+      ReadStatusFile(config->status_path);
+  if (!recorded.ok()) {
+    err << "iorepl: " << recorded.status().message() << "\n";
+    return kExitFailure;
+  }
+  int exit = kExitOk;
+  for (const SessionConfig& session : *selected) {
+    // What waits: computed from the stores, per mapping and direction.
+    uint64_t waiting = 0;
+    std::vector<std::string> parts;
+    std::string unknown;
+    bool missing_store = NotCreatedYet(session.publisher);
+    for (const std::string& s : session.subscribers) {
+      missing_store |= NotCreatedYet(s);
+    }
+    if (missing_store) {
+      unknown = "a store does not exist yet (no pass has run)";
+    } else {
+      absl::StatusOr<std::unique_ptr<Session>> opened = Session::Open(session);
+      absl::StatusOr<std::vector<Session::Pending>> pending =
+          opened.ok()
+              ? (*opened)->CountPending()
+              : absl::StatusOr<std::vector<Session::Pending>>(opened.status());
+      if (!pending.ok()) {
+        unknown = std::string(pending.status().message());
+        exit = kExitFailure;
+      } else {
+        for (const Session::Pending& p : *pending) {
+          waiting += p.changes;
+          parts.push_back(
+              absl::StrCat(p.mapping, ", ", p.direction, ": ", p.changes));
+        }
+      }
+    }
+    auto it = recorded->find(session.name);
+    const v1::SessionRunStatus* last =
+        it == recorded->end() ? nullptr : &it->second;
+    if (json) {
+      std::string line =
+          absl::StrCat("{\"session\":", JsonString(session.name));
+      if (last != nullptr) {
+        absl::StrAppend(
+            &line, ",\"last_start\":",
+            JsonString(
+                absl::FormatTime("%Y-%m-%dT%H:%M:%SZ",
+                                 absl::FromUnixSeconds(last->last_start_unix()),
+                                 absl::UTCTimeZone())),
+            ",\"duration_ms\":", last->duration_ms(),
+            ",\"result\":", JsonString(last->result()),
+            ",\"statistics\":", JsonString(last->statistics_line()));
+        if (!last->error().empty()) {
+          absl::StrAppend(&line, ",\"error\":", JsonString(last->error()));
+        }
+      } else {
+        absl::StrAppend(&line, ",\"last_start\":null");
+      }
+      if (unknown.empty()) {
+        absl::StrAppend(&line, ",\"waiting\":", waiting);
+      } else {
+        absl::StrAppend(&line, ",\"waiting\":null,\"waiting_unknown\":",
+                        JsonString(unknown));
+      }
+      out << line << "}\n";
+      continue;
+    }
+    out << "session '" << session.name << "'\n";
+    if (last == nullptr) {
+      out << "  last pass:  never\n";
+    } else {
+      out << "  last pass:  "
+          << absl::FormatTime("%Y-%m-%d %H:%M:%S",
+                              absl::FromUnixSeconds(last->last_start_unix()),
+                              absl::LocalTimeZone())
+          << ", " << absl::StrFormat("%.1f s", last->duration_ms() / 1000.0)
+          << ", " << last->result() << "\n";
+      if (!last->error().empty())
+        out << "  error:      " << last->error() << "\n";
+      out << "  statistics: " << last->statistics_line() << "\n";
+    }
+    if (!unknown.empty()) {
+      out << "  waiting:    unknown: " << unknown << "\n";
+    } else {
+      out << "  waiting:    " << waiting << " change"
+          << (waiting == 1 ? "" : "s") << " to send";
+      if (!parts.empty()) out << " (" << absl::StrJoin(parts, "; ") << ")";
+      out << "\n";
+    }
+  }
+  return exit;
+}
+
+int ExportCommand(const std::string& path, const std::string& name,
+                  const std::string& file, bool full, std::ostream& out,
+                  std::ostream& err) {
+  absl::StatusOr<LoadedConfig> config = LoadConfigFile(path);
+  if (!config.ok()) {
+    err << ProblemsIn(path, config.status()) << "\n";
+    return kExitUsage;
+  }
+  absl::StatusOr<SessionConfig> session = OneSession(*config, name);
+  if (!session.ok()) {
+    err << "iorepl: " << session.status().message() << "\n";
+    return kExitUsage;
+  }
+  ExchangeOptions options;
+  options.full = full;
+  absl::StatusOr<std::string> key = ExchangeKey(*session);
+  if (!key.ok()) {
+    err << "iorepl: " << key.status().message() << "\n";
+    return kExitUsage;
+  }
+  options.key = *key;
+  absl::StatusOr<std::unique_ptr<Store>> publisher =
+      OpenWithCredential(*session, session->publisher);
+  if (!publisher.ok()) {
+    err << "iorepl: " << publisher.status().message() << "\n";
+    return kExitFailure;
+  }
+  absl::StatusOr<ExchangeExportResult> result =
+      ExportExchangeFile(*session, **publisher, file, options);
+  if (!result.ok()) {
+    err << "iorepl: export of session '" << session->name
+        << "': " << result.status().message() << "\n";
+    return result.status().code() == absl::StatusCode::kFailedPrecondition
+               ? kExitUsage
+               : kExitFailure;
+  }
+  out << "exported " << result->entries << " change"
+      << (result->entries == 1 ? "" : "s") << " of session '" << session->name
+      << "' to " << file << " (" << result->bytes << " bytes"
+      << (options.key.empty() ? ", SHA-256" : ", HMAC-SHA256") << ")\n";
+  return kExitOk;
+}
+
+int ImportCommand(const std::string& path, const std::string& name,
+                  const std::string& file, bool json, std::ostream& out,
+                  std::ostream& err) {
+  absl::StatusOr<LoadedConfig> config = LoadConfigFile(path);
+  if (!config.ok()) {
+    err << ProblemsIn(path, config.status()) << "\n";
+    return kExitUsage;
+  }
+  absl::StatusOr<SessionConfig> session = OneSession(*config, name);
+  if (!session.ok()) {
+    err << "iorepl: " << session.status().message() << "\n";
+    return kExitUsage;
+  }
+  absl::StatusOr<std::string> key = ExchangeKey(*session);
+  if (!key.ok()) {
+    err << "iorepl: " << key.status().message() << "\n";
+    return kExitUsage;
+  }
+  ExchangeOptions options;
+  options.key = *key;
+  Logger logger(out, err, json);
+  SessionHooks hooks;
+  hooks.log = [&](LogLevel, std::string_view line) {
+    logger.Session(*session, line);
+  };
+  PassOutcome outcome;
+  outcome.start = absl::Now();
+  bool applied_anywhere = false;
+  for (size_t i = 0; i < session->subscribers.size(); ++i) {
+    absl::StatusOr<std::unique_ptr<Store>> store =
+        OpenWithCredential(*session, session->subscribers[i]);
+    if (!store.ok()) {
+      err << "iorepl: " << store.status().message() << "\n";
+      return kExitFailure;
+    }
+    absl::StatusOr<ExchangeImportResult> result =
+        ImportExchangeFile(*session, **store, i, file, options, hooks);
+    if (!result.ok()) {
+      err << "iorepl: import refused, nothing changed: "
+          << result.status().message() << "\n";
+      return ExitFor(result.status());
+    }
+    if (result->already_applied) {
+      logger.Session(*session,
+                     absl::StrCat(file, " was applied before at subscriber ",
+                                  i + 1, ": nothing changed"));
+      continue;
+    }
+    applied_anywhere = true;
+    outcome.stats.Merge(result->stats);
+  }
+  if (!applied_anywhere) {
+    logger.Output(absl::StrCat(file, ": applied before; nothing changed"));
+    return kExitOk;
+  }
+  outcome.stats.duration = absl::Now() - outcome.start;
+  logger.Pass(*session, outcome);
+  {
+    if (absl::Status s = RecordPass(config->status_path, *session, outcome);
+        !s.ok()) {
+      logger.Session(*session,
+                     absl::StrCat("status not recorded: ", s.message()));
+    }
+  }
+  return outcome.Result() == "ok" ? kExitOk : kExitFailure;
+}
+
+int ListCommand(const std::string& uri, const std::string& path,
+                std::ostream& out, std::ostream& err) {
+  if (NotCreatedYet(uri)) {
+    err << "iorepl: " << uri << ": no such store\n";
+    return kExitUsage;
+  }
+  absl::StatusOr<std::unique_ptr<Store>> store = OpenStore(uri);
+  if (!store.ok()) {
+    err << "iorepl: " << store.status().message() << "\n";
+    return kExitUsage;
+  }
+  absl::StatusOr<std::optional<Folder>> folder =
+      sync_internal::FindFolderByPath(**store, path);
+  if (!folder.ok() || !folder->has_value()) {
+    err << "iorepl: " << uri << ": "
+        << (folder.ok() ? absl::StrCat("no folder ", path)
+                        : std::string(folder.status().message()))
+        << "\n";
+    return kExitUsage;
+  }
+  absl::StatusOr<std::vector<Folder>> children =
+      (*store)->ListChildFolders((*folder)->source_key);
+  absl::StatusOr<std::vector<SourceKey>> items =
+      (*store)->ListItems((*folder)->source_key);
+  if (!children.ok() || !items.ok()) {
+    err << "iorepl: "
+        << (children.ok() ? items.status() : children.status()).message()
+        << "\n";
+    return kExitFailure;
+  }
+  for (const Folder& child : *children) {
+    out << "folder  " << child.display_name << "/\n";
+  }
+  for (const SourceKey& key : *items) {
+    absl::StatusOr<Item> item = (*store)->GetItem(key);
+    if (!item.ok()) {
+      err << "iorepl: " << item.status().message() << "\n";
+      return kExitFailure;
+    }
+    const PropValue* subject = item->properties.Get(kPropSubject);
+    const PropValue* conflict = item->properties.Get(kPropInConflict);
+    out << absl::StrFormat(
+        "%-16s %-40s %7d bytes%s\n", item->message_class,
+        subject != nullptr && std::holds_alternative<std::string>(*subject)
+            ? absl::StrCat("\"", std::get<std::string>(*subject), "\"")
+            : "(no subject)",
+        item->ByteSize(),
+        conflict != nullptr && std::holds_alternative<bool>(*conflict) &&
+                std::get<bool>(*conflict)
+            ? "  in conflict"
+            : "");
+  }
+  return kExitOk;
+}
+
+}  // namespace ioreplication::iorepl

@@ -1,0 +1,45 @@
+// Copyright 2026 The ioreplication Authors. SPDX-License-Identifier: Apache-2.0
+//
+// The verbs that work on a configuration file: validate, config new,
+// status, export and import. Each returns the process exit status (cli.h).
+
+#ifndef IOREPLICATION_TOOLS_IOREPL_SESSION_COMMANDS_H_
+#define IOREPLICATION_TOOLS_IOREPL_SESSION_COMMANDS_H_
+
+#include <ostream>
+#include <string>
+#include <vector>
+
+namespace ioreplication::iorepl {
+
+// "FILE: N sessions, no problems" or every problem on its own line.
+int ValidateCommand(const std::string& path, std::ostream& out,
+                    std::ostream& err);
+
+// Writes the starter configuration to `path` (refusing to overwrite an
+// existing file unless `force`), or to `out` when `path` is empty.
+int ConfigNewCommand(const std::string& path, bool force, std::ostream& out,
+                     std::ostream& err);
+
+// Per session: the last pass (time, result, statistics) and what waits at
+// the publisher, computed from the stores.
+int StatusCommand(const std::string& path,
+                  const std::vector<std::string>& sessions, bool json,
+                  std::ostream& out, std::ostream& err);
+
+int ExportCommand(const std::string& path, const std::string& session,
+                  const std::string& file, bool full, std::ostream& out,
+                  std::ostream& err);
+
+int ImportCommand(const std::string& path, const std::string& session,
+                  const std::string& file, bool json, std::ostream& out,
+                  std::ostream& err);
+
+// Lists the folder at `path` in the store at `uri`: its subfolders, then
+// its items (message class, subject, size, and "in conflict" marks).
+int ListCommand(const std::string& uri, const std::string& path,
+                std::ostream& out, std::ostream& err);
+
+}  // namespace ioreplication::iorepl
+
+#endif  // IOREPLICATION_TOOLS_IOREPL_SESSION_COMMANDS_H_
