@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
 #include "core/byte_reader.h"
 #include "stores/record_codec.h"
 #include "stores/store_checks.h"
@@ -93,9 +94,21 @@ absl::StatusOr<std::unique_ptr<SqliteStore>> SqliteStore::Open(
   std::unique_ptr<SqliteStore> store(new SqliteStore(std::move(*db), options));
   // WAL lets readers run beside the writer; synchronous=FULL makes each
   // commit durable (counter reservations depend on it).
-  if (absl::Status s = store->db_->Exec(
-          "PRAGMA busy_timeout = 10000; PRAGMA journal_mode = WAL; "
-          "PRAGMA synchronous = FULL;");
+  if (absl::Status s = store->db_->Exec("PRAGMA busy_timeout = 10000;");
+      !s.ok()) {
+    return s;
+  }
+  // Switching a new file to WAL takes an exclusive lock that the busy
+  // timeout does not wait for: when several handles open a new file at once,
+  // the others see "database is locked" and try again.
+  absl::Status wal;
+  for (int attempt = 0; attempt < 1000; ++attempt) {
+    wal = store->db_->Exec("PRAGMA journal_mode = WAL;");
+    if (!absl::IsUnavailable(wal)) break;
+    absl::SleepFor(absl::Milliseconds(10));
+  }
+  if (!wal.ok()) return wal;
+  if (absl::Status s = store->db_->Exec("PRAGMA synchronous = FULL;");
       !s.ok()) {
     return s;
   }
@@ -106,48 +119,66 @@ absl::StatusOr<std::unique_ptr<SqliteStore>> SqliteStore::Open(
 }
 
 absl::Status SqliteStore::Migrate() {
-  absl::StatusOr<Statement> version = db_->Prepare("PRAGMA user_version");
-  if (!version.ok()) return version.status();
-  absl::StatusOr<bool> row = version->Step();
-  if (!row.ok()) return row.status();
-  const int64_t current = version->ColumnInt(0);
-  version->Reset();
-  if (current > kSchemaVersion) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        "this SQLite store has schema version ", current, ", newer than the ",
-        kSchemaVersion,
-        " this ioreplication understands; open it with a newer release"));
-  }
-  if (current == 0) {
-    absl::StatusOr<Statement> tables =
-        db_->Prepare("SELECT count(*) FROM sqlite_schema");
-    if (!tables.ok()) return tables.status();
-    if (absl::StatusOr<bool> r = tables->Step(); !r.ok()) return r.status();
-    if (tables->ColumnInt(0) != 0) {
-      return absl::FailedPreconditionError(
-          "the file is an SQLite database but not an ioreplication store "
-          "(it has tables and no schema version)");
-    }
-  }
-  for (int64_t v = current; v < kSchemaVersion; ++v) {
-    const std::string step = absl::StrCat("BEGIN IMMEDIATE;", kMigrations[v],
-                                          "PRAGMA user_version = ", v + 1, ";");
-    if (absl::Status s = db_->Exec(step); !s.ok()) {
-      (void)db_->Exec("ROLLBACK");
-      return s;
-    }
-    if (v == 0) {
-      // A new store: its first identity.
-      absl::StatusOr<Statement> meta = db_->Prepare(
-          "INSERT INTO meta (key, value) VALUES ('replica', ?), ('epoch', 0)");
-      if (!meta.ok()) return meta.status();
-      meta->Bind(1, GuidBytes(Guid::Random()));
-      if (absl::Status s = meta->Run(); !s.ok()) {
-        (void)db_->Exec("ROLLBACK");
+  // The version is read again inside each step's write transaction: two
+  // handles opening a new file at once must not both create the schema.
+  auto read_version = [&]() -> absl::StatusOr<int64_t> {
+    absl::StatusOr<Statement> version = db_->Prepare("PRAGMA user_version");
+    if (!version.ok()) return version.status();
+    absl::StatusOr<bool> row = version->Step();
+    if (!row.ok()) return row.status();
+    return version->ColumnInt(0);
+  };
+  absl::StatusOr<int64_t> first = read_version();
+  if (!first.ok()) return first.status();
+  for (int64_t v = *first; v < kSchemaVersion; ++v) {
+    if (absl::Status s = db_->Exec("BEGIN IMMEDIATE"); !s.ok()) return s;
+    absl::Status status = [&]() -> absl::Status {
+      absl::StatusOr<int64_t> current = read_version();
+      if (!current.ok()) return current.status();
+      if (*current > v) {
+        v = *current - 1;  // another handle migrated meanwhile
+        return absl::OkStatus();
+      }
+      if (*current == 0) {
+        absl::StatusOr<Statement> tables =
+            db_->Prepare("SELECT count(*) FROM sqlite_schema");
+        if (!tables.ok()) return tables.status();
+        if (absl::StatusOr<bool> r = tables->Step(); !r.ok()) {
+          return r.status();
+        }
+        if (tables->ColumnInt(0) != 0) {
+          return absl::FailedPreconditionError(
+              "the file is an SQLite database but not an ioreplication store "
+              "(it has tables and no schema version)");
+        }
+      }
+      if (absl::Status s = db_->Exec(absl::StrCat(
+              kMigrations[v], "PRAGMA user_version = ", v + 1, ";"));
+          !s.ok()) {
         return s;
       }
+      if (v == 0) {
+        // A new store: its first identity.
+        absl::StatusOr<Statement> meta = db_->Prepare(
+            "INSERT INTO meta (key, value) VALUES ('replica', ?), "
+            "('epoch', 0)");
+        if (!meta.ok()) return meta.status();
+        meta->Bind(1, GuidBytes(Guid::Random()));
+        if (absl::Status s = meta->Run(); !s.ok()) return s;
+      }
+      return absl::OkStatus();
+    }();
+    if (!status.ok()) {
+      (void)db_->Exec("ROLLBACK");
+      return status;
     }
     if (absl::Status s = db_->Exec("COMMIT"); !s.ok()) return s;
+  }
+  if (*first > kSchemaVersion) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "this SQLite store has schema version ", *first, ", newer than the ",
+        kSchemaVersion,
+        " this ioreplication understands; open it with a newer release"));
   }
   return absl::OkStatus();
 }

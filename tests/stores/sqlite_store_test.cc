@@ -9,6 +9,8 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <thread>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
@@ -80,6 +82,28 @@ TEST_F(SqliteStoreTest, EverythingSurvivesAReopen) {
   EXPECT_EQ(store->GetFolder(root.source_key).value(), root);
   EXPECT_EQ(store->GetSyncState("session").value(), "state");
   EXPECT_TRUE(store->CheckIntegrity().ok());
+}
+
+TEST_F(SqliteStoreTest, HandlesOpeningANewFileAtOnceShareOneSchema) {
+  // Two sessions of a service open a new subscriber file at the same time;
+  // both must see one store (one identity), neither a schema error.
+  for (int round = 0; round < 20; ++round) {
+    for (const char* suffix : {"", "-wal", "-shm"}) {
+      std::remove((path_ + suffix).c_str());
+    }
+    std::vector<std::unique_ptr<SqliteStore>> stores(4);
+    std::vector<std::thread> threads;
+    for (auto& store : stores) {
+      threads.emplace_back([&] { store = Open(); });
+    }
+    for (std::thread& t : threads) t.join();
+    ASSERT_NE(stores[0], nullptr);
+    const StoreIdentity first = stores[0]->Identity().value();
+    for (auto& store : stores) {
+      ASSERT_NE(store, nullptr);
+      EXPECT_EQ(store->Identity().value(), first);
+    }
+  }
 }
 
 TEST_F(SqliteStoreTest, UsesWalMode) {

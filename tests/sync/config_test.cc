@@ -3,6 +3,11 @@
 // Session configuration: the text format, defaults, and every validation
 // message.
 
+#include <unistd.h>
+
+#include <cstdlib>
+#include <fstream>
+
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "gmock/gmock.h"
@@ -182,6 +187,112 @@ TEST(ConfigTest, OpenedByUriAndRun) {
   absl::StatusOr<SessionStatistics> stats = (*s)->Run();
   ASSERT_TRUE(stats.ok()) << stats.status();
   EXPECT_EQ(stats->folder_errors, 1u);
+}
+
+}  // namespace
+}  // namespace ioreplication
+
+namespace ioreplication {
+namespace {
+
+// A valid session; each test breaks one thing.
+SessionConfig Valid() {
+  SessionConfig c;
+  c.name = "s";
+  c.publisher = "sqlite:/srv/a.db";
+  c.subscribers = {"sqlite:/srv/b.db", "sqlite:/srv/c.db"};
+  c.mappings = {{"/A", "/B", MappingDirection::kOneWay}};
+  return c;
+}
+
+std::string Problems(const SessionConfig& c) {
+  absl::Status s = ValidateSessionConfig(c);
+  EXPECT_FALSE(s.ok());
+  return std::string(s.message());
+}
+
+TEST(ConfigValidationTest, StoreUrisMustBeKnownAndHoldNoPassword) {
+  SessionConfig c = Valid();
+  EXPECT_TRUE(ValidateSessionConfig(c).ok());
+  c.publisher = "postgres://admin:hunter2@db.example.com/pf";
+  const std::string message = Problems(c);
+  EXPECT_THAT(message, HasSubstr("session 's': a store URI holds a password"));
+  EXPECT_THAT(message, ::testing::Not(HasSubstr("hunter2")));
+  c = Valid();
+  c.subscribers[1] = "exchange:mailbox";
+  EXPECT_THAT(Problems(c),
+              HasSubstr("store URI \"exchange:mailbox\": unknown scheme "
+                        "\"exchange\" (known: memory, sqlite)"));
+}
+
+TEST(ConfigValidationTest, MaxTasksAtMostTheSubscribers) {
+  SessionConfig c = Valid();
+  c.max_tasks = 2;
+  EXPECT_TRUE(ValidateSessionConfig(c).ok());
+  c.max_tasks = 3;
+  EXPECT_THAT(Problems(c),
+              HasSubstr("session 's': max_tasks is 3 but the session has "
+                        "only 2 subscribers (a task serves one subscriber)"));
+}
+
+TEST(ConfigValidationTest, SchedulesThatNeverFireAreNamed) {
+  SessionConfig c = Valid();
+  c.schedule.interval = absl::Seconds(60);
+  c.schedule.window_start = c.schedule.window_end = "12:00";
+  EXPECT_THAT(Problems(c), HasSubstr("session 's': schedule: the window "
+                                     "12:00 to 12:00 is empty"));
+}
+
+TEST(ConfigValidationTest, CredentialsOnlyForStoresThatTakeThem) {
+  SessionConfig c = Valid();
+  c.credentials = {{"sqlite:/srv/b.db", {"IOREPL_PW", ""}}};
+  EXPECT_THAT(Problems(c),
+              HasSubstr("store \"sqlite:/srv/b.db\" takes no credential"));
+  c.credentials = {{"sqlite:/elsewhere.db", {"", ""}}};
+  const std::string p = Problems(c);
+  EXPECT_THAT(p, HasSubstr("a credential names store \"sqlite:/elsewhere.db\", "
+                           "which is not one of the session's"));
+  EXPECT_THAT(p, HasSubstr("names neither env nor file"));
+}
+
+TEST(ConfigValidationTest, ResolveCredentialNamesTheSourceNeverTheSecret) {
+  unsetenv("IOREPL_TEST_UNSET");
+  absl::StatusOr<std::string> s = ResolveCredential({"IOREPL_TEST_UNSET", ""});
+  ASSERT_FALSE(s.ok());
+  EXPECT_EQ(Message(s.status()),
+            "credential: environment variable IOREPL_TEST_UNSET is not set");
+  setenv("IOREPL_TEST_SECRET", "s3cret", 1);
+  EXPECT_EQ(ResolveCredential({"IOREPL_TEST_SECRET", ""}).value(), "s3cret");
+  const std::string path =
+      absl::StrCat(::testing::TempDir(), "/config_test_secret_", getpid());
+  { std::ofstream(path) << "from-file\n"; }
+  EXPECT_EQ(ResolveCredential({"", path}).value(), "from-file");
+  s = ResolveCredential({"", path + ".missing"});
+  ASSERT_FALSE(s.ok());
+  EXPECT_THAT(Message(s.status()), HasSubstr("cannot read file"));
+  // A store refuses a credential it cannot use, without echoing it.
+  StoreOptions options;
+  options.credential = "s3cret";
+  absl::StatusOr<std::unique_ptr<Store>> store = OpenStore("memory:", options);
+  ASSERT_FALSE(store.ok());
+  EXPECT_THAT(Message(store.status()), HasSubstr("take no credential"));
+  EXPECT_THAT(Message(store.status()), ::testing::Not(HasSubstr("s3cret")));
+}
+
+TEST(ConfigValidationTest, FileLevelSettingsAndCredentialsParse) {
+  absl::StatusOr<ConfigFile> file = ParseConfigFile(R"(
+    status_file: "/var/lib/iorepl/status"
+    session {
+      name: "x" publisher: "memory:a" subscriber: "memory:b"
+      mapping { publisher_path: "/" subscriber_path: "/In" }
+      exchange_key { env: "IOREPL_KEY" }
+    }
+  )");
+  ASSERT_TRUE(file.ok()) << file.status();
+  EXPECT_EQ(file->status_file, "/var/lib/iorepl/status");
+  ASSERT_EQ(file->sessions.size(), 1u);
+  EXPECT_EQ(file->sessions[0].exchange_key.env, "IOREPL_KEY");
+  EXPECT_TRUE(file->sessions[0].credentials.empty());
 }
 
 }  // namespace
