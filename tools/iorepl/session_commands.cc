@@ -4,6 +4,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <optional>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
@@ -57,6 +58,36 @@ absl::StatusOr<std::unique_ptr<Store>> OpenWithCredential(
         absl::StrCat("store \"", uri, "\": ", store.status().message()));
   }
   return store;
+}
+
+// The configuration, the session and its exchange key, or nullopt after
+// saying what is wrong on `err`.
+struct ExchangeSetup {
+  LoadedConfig config;
+  SessionConfig session;
+  ExchangeOptions options;
+};
+std::optional<ExchangeSetup> SetUpExchange(const std::string& path,
+                                           const std::string& name,
+                                           std::ostream& err) {
+  absl::StatusOr<LoadedConfig> config = LoadConfigFile(path);
+  if (!config.ok()) {
+    err << ProblemsIn(path, config.status()) << "\n";
+    return std::nullopt;
+  }
+  absl::StatusOr<SessionConfig> session = OneSession(*config, name);
+  if (!session.ok()) {
+    err << "iorepl: " << session.status().message() << "\n";
+    return std::nullopt;
+  }
+  absl::StatusOr<std::string> key = ExchangeKey(*session);
+  if (!key.ok()) {
+    err << "iorepl: " << key.status().message() << "\n";
+    return std::nullopt;
+  }
+  ExchangeSetup setup{*std::move(config), *std::move(session), {}};
+  setup.options.key = *std::move(key);
+  return setup;
 }
 
 int ExitFor(const absl::Status& status) {
@@ -221,24 +252,11 @@ int StatusCommand(const std::string& path,
 int ExportCommand(const std::string& path, const std::string& name,
                   const std::string& file, bool full, std::ostream& out,
                   std::ostream& err) {
-  absl::StatusOr<LoadedConfig> config = LoadConfigFile(path);
-  if (!config.ok()) {
-    err << ProblemsIn(path, config.status()) << "\n";
-    return kExitUsage;
-  }
-  absl::StatusOr<SessionConfig> session = OneSession(*config, name);
-  if (!session.ok()) {
-    err << "iorepl: " << session.status().message() << "\n";
-    return kExitUsage;
-  }
-  ExchangeOptions options;
+  std::optional<ExchangeSetup> setup = SetUpExchange(path, name, err);
+  if (!setup.has_value()) return kExitUsage;
+  const SessionConfig* session = &setup->session;
+  ExchangeOptions options = setup->options;
   options.full = full;
-  absl::StatusOr<std::string> key = ExchangeKey(*session);
-  if (!key.ok()) {
-    err << "iorepl: " << key.status().message() << "\n";
-    return kExitUsage;
-  }
-  options.key = *key;
   absl::StatusOr<std::unique_ptr<Store>> publisher =
       OpenWithCredential(*session, session->publisher);
   if (!publisher.ok()) {
@@ -264,23 +282,11 @@ int ExportCommand(const std::string& path, const std::string& name,
 int ImportCommand(const std::string& path, const std::string& name,
                   const std::string& file, bool json, std::ostream& out,
                   std::ostream& err) {
-  absl::StatusOr<LoadedConfig> config = LoadConfigFile(path);
-  if (!config.ok()) {
-    err << ProblemsIn(path, config.status()) << "\n";
-    return kExitUsage;
-  }
-  absl::StatusOr<SessionConfig> session = OneSession(*config, name);
-  if (!session.ok()) {
-    err << "iorepl: " << session.status().message() << "\n";
-    return kExitUsage;
-  }
-  absl::StatusOr<std::string> key = ExchangeKey(*session);
-  if (!key.ok()) {
-    err << "iorepl: " << key.status().message() << "\n";
-    return kExitUsage;
-  }
-  ExchangeOptions options;
-  options.key = *key;
+  std::optional<ExchangeSetup> setup = SetUpExchange(path, name, err);
+  if (!setup.has_value()) return kExitUsage;
+  const LoadedConfig* config = &setup->config;
+  const SessionConfig* session = &setup->session;
+  const ExchangeOptions options = setup->options;
   Logger logger(out, err, json);
   SessionHooks hooks;
   hooks.log = [&](LogLevel, std::string_view line) {
