@@ -139,6 +139,11 @@ void Logger::Pass(const SessionConfig& config, const PassOutcome& outcome) {
   }
 }
 
+void Logger::ReopenFiles() {
+  std::lock_guard<std::mutex> lock(mu_);
+  files_.clear();
+}
+
 void Logger::Output(std::string_view line) {
   std::lock_guard<std::mutex> lock(mu_);
   out_ << line << std::endl;

@@ -45,6 +45,9 @@ class Logger {
   // After a pass: the statistics (classic line or JSON) on the output, and
   // the classic line and any error in the log.
   void Pass(const SessionConfig& config, const PassOutcome& outcome);
+  // Closes the log files; the next line reopens them (after a SIGHUP, so
+  // that rotated logs are let go).
+  void ReopenFiles();
   // A line on the output as it is (results of other commands).
   void Output(std::string_view line);
 

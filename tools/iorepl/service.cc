@@ -109,6 +109,7 @@ int Serve(const RunOptions& options, std::vector<Slot> slots,
   const absl::TimeZone zone = absl::LocalTimeZone();
   while (!StopRequested()) {
     if (TakeReloadRequest()) {
+      logger.ReopenFiles();
       std::string new_status_path;
       absl::StatusOr<std::vector<Slot>> fresh =
           MakeSlots(options, &new_status_path);
