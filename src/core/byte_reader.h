@@ -76,6 +76,12 @@ inline std::span<const uint8_t> AsBytes(const std::string& s) {
   return {reinterpret_cast<const uint8_t*>(s.data()), s.size()};
 }
 
+// The reverse of AsBytes: the bytes as a string (e.g. a GUID for a bytes
+// field or a BLOB column).
+inline std::string AsString(std::span<const uint8_t> bytes) {
+  return std::string(reinterpret_cast<const char*>(bytes.data()), bytes.size());
+}
+
 }  // namespace ioreplication::core_internal
 
 #endif  // IOREPLICATION_SRC_CORE_BYTE_READER_H_

@@ -23,29 +23,12 @@ namespace {
 using exchange_internal::ExchangeContent;
 using exchange_internal::ExchangeRecord;
 using sync_internal::SyncState;
+using sync_internal::Transact;
+using sync_internal::UpTo;
 
 std::string EdgeName(const SessionConfig& config, const FolderMapping& m) {
   return absl::StrCat(config.name, "|", m.publisher_path, "|",
                       m.subscriber_path);
-}
-
-std::string GuidBytes(const Guid& guid) {
-  const auto& bytes = guid.bytes();
-  return std::string(reinterpret_cast<const char*>(bytes.data()), bytes.size());
-}
-
-GlobSet UpTo(GlobCnt high) {
-  GlobSet set;
-  if (high.value() > 0) (void)set.InsertRange(*GlobCnt::FromValue(1), high);
-  return set;
-}
-
-absl::Status Transact(Store& store, const std::function<absl::Status()>& body) {
-  if (absl::Status s = store.Begin(); !s.ok()) return s;
-  absl::Status status = body();
-  if (status.ok()) status = store.Commit();
-  if (!status.ok() && store.InTransaction()) (void)store.Rollback();
-  return status;
 }
 
 void EncodeObject(const Change& change, v1::ExchangeEntry& entry) {
@@ -90,7 +73,7 @@ absl::StatusOr<ExchangeExportResult> ExportExchangeFile(
   v1::ExchangeHeader header;
   header.set_format_version(1);
   header.set_session(config.name);
-  header.set_source_replica(GuidBytes(identity->replica));
+  header.set_source_replica(core_internal::AsString(identity->replica.bytes()));
   header.set_source_epoch(identity->epoch);
   header.set_created(FileTime::FromAbslTime(absl::Now()).ticks());
   std::vector<SyncState> states;
@@ -314,15 +297,11 @@ absl::StatusOr<ExchangeImportResult> ImportExchangeFile(
     absl::StatusOr<Folder> dest_root = sync_internal::EnsureFolderPath(
         subscriber, config.mappings[i].subscriber_path);
     if (!dest_root.ok()) return dest_root.status();
-    sync_internal::ImportOptions import;
+    sync_internal::ImportOptions import = sync_internal::ImportOptionsFor(
+        config.options, /*from_publisher=*/true);
     import.source_root = plan.source_root;
     import.dest_root = dest_root->source_key;
-    import.policy = config.options.conflict_policy;
     import.callback = hooks.conflict_callback;
-    import.source_is_publisher = true;
-    import.replicate_deletions = config.options.replicate_deletions;
-    import.replicate_permissions = config.options.replicate_permissions;
-    import.max_item_size = config.options.max_item_size;
     if (hooks.log && config.logging.level == LogLevel::kDetail) {
       import.log = [&hooks](std::string_view line) {
         hooks.log(LogLevel::kDetail, line);

@@ -104,8 +104,7 @@ bool Schedule::Allows(absl::Time t, absl::TimeZone zone) const {
 absl::Time Schedule::NextRun(std::optional<absl::Time> last_start,
                              absl::Time now, absl::TimeZone zone) const {
   if (!automatic()) return absl::InfiniteFuture();
-  absl::Time due = last_start ? *last_start + interval_ : now;
-  if (due < now && !last_start) due = now;
+  const absl::Time due = last_start ? *last_start + interval_ : now;
   if (Allows(due, zone)) return due;
   // The next whole minute inside the days and window; a valid schedule has
   // one within a week.

@@ -36,13 +36,9 @@ DirectionSpec BaseSpec(const SessionConfig& config,
     spec.back_echo_name = absl::StrCat("echo/", down ? "up/" : "down/", edge);
     spec.own_echo_name = absl::StrCat("echo/", down ? "down/" : "up/", edge);
   }
+  spec.import = sync_internal::ImportOptionsFor(config.options, down);
   spec.import.source_root = down ? pub_root : sub_root;
   spec.import.dest_root = down ? sub_root : pub_root;
-  spec.import.policy = config.options.conflict_policy;
-  spec.import.source_is_publisher = down;
-  spec.import.replicate_deletions = config.options.replicate_deletions;
-  spec.import.replicate_permissions = config.options.replicate_permissions;
-  spec.import.max_item_size = config.options.max_item_size;
   spec.export_options.max_count = config.options.batch_size;
   spec.export_options.max_bytes = config.options.batch_bytes;
   return spec;

@@ -53,8 +53,7 @@ constexpr int kMigrationCount = sizeof(kMigrations) / sizeof(kMigrations[0]);
 static_assert(kMigrationCount == SqliteStore::kSchemaVersion);
 
 std::string GuidBytes(const Guid& g) {
-  return std::string(reinterpret_cast<const char*>(g.bytes().data()),
-                     Guid::kSize);
+  return core_internal::AsString(g.bytes());
 }
 
 absl::StatusOr<SourceKey> KeyFromColumn(std::string_view bytes) {

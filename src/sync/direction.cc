@@ -6,10 +6,8 @@
 #include "sync/sync_state.h"
 
 namespace ioreplication::sync_internal {
-namespace {
+namespace {}  // namespace
 
-// Runs `body` in a transaction of `store`: commits on success, rolls back
-// on failure.
 absl::Status Transact(Store& store, const std::function<absl::Status()>& body) {
   if (absl::Status s = store.Begin(); !s.ok()) return s;
   absl::Status status = body();
@@ -23,6 +21,8 @@ GlobSet UpTo(GlobCnt high) {
   if (high.value() > 0) (void)set.InsertRange(*GlobCnt::FromValue(1), high);
   return set;
 }
+
+namespace {
 
 // Why the recorded state cannot be trusted, or empty.
 std::string Distrust(const SyncState& state, const StoreIdentity& identity,
@@ -95,6 +95,53 @@ absl::Status ReconcileGiven(const DirectionSpec& spec, const IdSet& given,
   return importer.Apply(vanished, out);
 }
 
+// What a direction starts from: the destination's state and the source's
+// echo, both emptied of what they saw when the source is not the one they
+// were recorded against (Distrust), and the source's identity now.
+struct DirectionStart {
+  SyncState state;
+  EchoState own_echo;
+  StoreIdentity identity;
+  std::string distrust;  // why the state was not trusted, or empty
+};
+
+absl::StatusOr<DirectionStart> StartDirection(const DirectionSpec& spec) {
+  DirectionStart start;
+  absl::StatusOr<SyncState> state = LoadSyncState(*spec.dest, spec.state_name);
+  if (!state.ok()) return state.status();
+  start.state = *std::move(state);
+  if (!spec.own_echo_name.empty()) {
+    absl::StatusOr<EchoState> echo =
+        LoadEchoState(*spec.source, spec.own_echo_name);
+    if (!echo.ok()) return echo.status();
+    start.own_echo = *std::move(echo);
+  }
+  absl::StatusOr<StoreIdentity> identity = spec.source->Identity();
+  if (!identity.ok()) return identity.status();
+  start.identity = *identity;
+  absl::StatusOr<GlobCnt> high = spec.source->LocalCnHighWater();
+  if (!high.ok()) return high.status();
+  start.distrust = Distrust(start.state, *identity, *high, spec);
+  if (!start.distrust.empty()) {
+    // Start over, comparing everything. IDSET given stays: what the
+    // destination holds has not changed.
+    start.state.seen.clear();
+    start.state.source_high = GlobCnt();
+    start.own_echo = EchoState();
+  }
+  return start;
+}
+
+// The exporter of what the destination has not seen, echo excluded.
+Exporter MakeExporter(const DirectionSpec& spec, const DirectionStart& start) {
+  GlobSet exclude = start.state.seen;
+  exclude.UnionWith(start.own_echo.seen);
+  IdSet given = start.state.given;
+  given.UnionWith(start.own_echo.given);
+  return Exporter(spec.source, spec.import.source_root, std::move(exclude),
+                  std::move(given), spec.export_options);
+}
+
 }  // namespace
 
 absl::Status ApplyBatch(
@@ -134,33 +181,18 @@ absl::StatusOr<DirectionResult> RunDirection(const DirectionSpec& spec) {
   Store& dest = *spec.dest;
   const bool bidirectional = !spec.own_echo_name.empty();
 
-  absl::StatusOr<SyncState> loaded = LoadSyncState(dest, spec.state_name);
-  if (!loaded.ok()) return loaded.status();
-  SyncState state = *std::move(loaded);
-  EchoState own_echo;
-  if (bidirectional) {
-    absl::StatusOr<EchoState> echo = LoadEchoState(source, spec.own_echo_name);
-    if (!echo.ok()) return echo.status();
-    own_echo = *std::move(echo);
-  }
-  absl::StatusOr<StoreIdentity> identity = source.Identity();
-  if (!identity.ok()) return identity.status();
-  absl::StatusOr<GlobCnt> high = source.LocalCnHighWater();
-  if (!high.ok()) return high.status();
+  absl::StatusOr<DirectionStart> start = StartDirection(spec);
+  if (!start.ok()) return start.status();
+  SyncState& state = start->state;
+  const EchoState& own_echo = start->own_echo;
   absl::StatusOr<GlobCnt> horizon = source.TombstoneHorizon();
   if (!horizon.ok()) return horizon.status();
-
-  if (std::string why = Distrust(state, *identity, *high, spec); !why.empty()) {
-    // Start over, comparing everything. IDSET given stays: what the
-    // destination holds has not changed.
+  if (!start->distrust.empty()) {
     if (spec.log) {
-      spec.log(
-          absl::StrCat("full reconciliation of ", spec.state_name, ": ", why));
+      spec.log(absl::StrCat("full reconciliation of ", spec.state_name, ": ",
+                            start->distrust));
     }
     ++result.stats.reconciliations;
-    state.seen.clear();
-    state.source_high = GlobCnt();
-    own_echo = EchoState();
   }
   const bool reconcile_given = state.source.has_value() &&
                                horizon->value() > 0 &&
@@ -174,7 +206,7 @@ absl::StatusOr<DirectionResult> RunDirection(const DirectionSpec& spec) {
     }
     ++result.stats.reconciliations;
   }
-  state.source = *identity;
+  state.source = start->identity;
   state.source_root = spec.import.source_root;
   state.dest_root = spec.import.dest_root;
 
@@ -185,12 +217,7 @@ absl::StatusOr<DirectionResult> RunDirection(const DirectionSpec& spec) {
     back_echo = *std::move(echo);
   }
 
-  GlobSet exclude = state.seen;
-  exclude.UnionWith(own_echo.seen);
-  IdSet given = state.given;
-  given.UnionWith(own_echo.given);
-  Exporter exporter(&source, spec.import.source_root, std::move(exclude),
-                    std::move(given), spec.export_options);
+  Exporter exporter = MakeExporter(spec, *start);
   if (absl::Status s = exporter.Start(); !s.ok()) return s;
   Importer importer(&dest, spec.import);
   if (absl::Status s = importer.Start(); !s.ok()) return s;
@@ -285,29 +312,9 @@ absl::StatusOr<DirectionResult> RunDirection(const DirectionSpec& spec) {
 }
 
 absl::StatusOr<uint64_t> CountPending(const DirectionSpec& spec) {
-  Store& source = *spec.source;
-  absl::StatusOr<SyncState> state = LoadSyncState(*spec.dest, spec.state_name);
-  if (!state.ok()) return state.status();
-  EchoState own_echo;
-  if (!spec.own_echo_name.empty()) {
-    absl::StatusOr<EchoState> echo = LoadEchoState(source, spec.own_echo_name);
-    if (!echo.ok()) return echo.status();
-    own_echo = *std::move(echo);
-  }
-  absl::StatusOr<StoreIdentity> identity = source.Identity();
-  if (!identity.ok()) return identity.status();
-  absl::StatusOr<GlobCnt> high = source.LocalCnHighWater();
-  if (!high.ok()) return high.status();
-  if (!Distrust(*state, *identity, *high, spec).empty()) {
-    state->seen.clear();
-    own_echo = EchoState();
-  }
-  GlobSet exclude = state->seen;
-  exclude.UnionWith(own_echo.seen);
-  IdSet given = state->given;
-  given.UnionWith(own_echo.given);
-  Exporter exporter(&source, spec.import.source_root, std::move(exclude),
-                    std::move(given), spec.export_options);
+  absl::StatusOr<DirectionStart> start = StartDirection(spec);
+  if (!start.ok()) return start.status();
+  Exporter exporter = MakeExporter(spec, *start);
   if (absl::Status s = exporter.Start(); !s.ok()) return s;
   uint64_t count = 0;
   while (true) {

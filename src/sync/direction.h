@@ -26,6 +26,13 @@
 
 namespace ioreplication::sync_internal {
 
+// Runs `body` in a transaction of `store`: commits on success, rolls back
+// on failure.
+absl::Status Transact(Store& store, const std::function<absl::Status()>& body);
+
+// Local change numbers 1..high (empty for 0).
+GlobSet UpTo(GlobCnt high);
+
 struct DirectionSpec {
   Store* source = nullptr;
   Store* dest = nullptr;

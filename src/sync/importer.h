@@ -24,6 +24,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
 #include "ioreplication/conflict.h"
+#include "ioreplication/session.h"
 #include "ioreplication/statistics.h"
 #include "ioreplication/store.h"
 #include "sync/exporter.h"
@@ -50,6 +51,12 @@ struct ImportOptions {
   // or deleted as received, with a line naming it.
   std::function<void(bool folder, std::string_view)> replicated_log;
 };
+
+// The importer options a session's options give, for a direction whose
+// source is (or is not) the session's publisher. Roots, callbacks and logs
+// are the caller's.
+ImportOptions ImportOptionsFor(const SessionOptions& options,
+                               bool from_publisher);
 
 // What one batch did.
 struct BatchOutcome {

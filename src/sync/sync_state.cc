@@ -28,9 +28,8 @@ absl::StatusOr<std::optional<SourceKey>> OptionalKey(const std::string& bytes,
 std::string EncodeSyncState(const SyncState& state) {
   v1::SyncStateRecord r;
   if (state.source) {
-    const auto& bytes = state.source->replica.bytes();
     r.set_source_replica(
-        std::string(reinterpret_cast<const char*>(bytes.data()), bytes.size()));
+        core_internal::AsString(state.source->replica.bytes()));
     r.set_source_epoch(state.source->epoch);
   }
   r.set_source_high(state.source_high.value());
