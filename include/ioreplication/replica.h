@@ -91,9 +91,12 @@ class IOREPL_EXPORT Replica {
   // its own subtree, FailedPreconditionError for the root.
   absl::StatusOr<Folder> MoveFolder(const SourceKey& key,
                                     const SourceKey& new_parent);
-  // Sets or removes one property of a folder.
+  // Sets one property of a folder.
   absl::StatusOr<Folder> SetFolderProperty(const SourceKey& key, PropTag tag,
                                            PropValue value);
+  // Removes one property of a folder; NotFoundError when it has none.
+  absl::StatusOr<Folder> RemoveFolderProperty(const SourceKey& key,
+                                              PropTag tag);
   // Grants `member` exactly `rights` (0 keeps the member listed with no
   // rights); RemoveAclMember drops the member.
   absl::StatusOr<Folder> SetAclMember(const SourceKey& key,

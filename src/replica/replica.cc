@@ -315,6 +315,18 @@ absl::StatusOr<Folder> Replica::SetFolderProperty(const SourceKey& key,
       key, [&](Folder& f) { return f.properties.Set(tag, std::move(value)); });
 }
 
+absl::StatusOr<Folder> Replica::RemoveFolderProperty(const SourceKey& key,
+                                                     PropTag tag) {
+  return ModifyFolder(key, [&](Folder& f) -> absl::Status {
+    if (!f.properties.Remove(tag)) {
+      return absl::NotFoundError(absl::StrCat("folder ", key.ToString(),
+                                              " has no property ",
+                                              tag.ToString()));
+    }
+    return absl::OkStatus();
+  });
+}
+
 absl::StatusOr<Folder> Replica::SetAclMember(const SourceKey& key,
                                              std::string_view member,
                                              uint32_t rights) {

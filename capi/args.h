@@ -1,0 +1,110 @@
+// Copyright 2026 The ioreplication Authors. SPDX-License-Identifier: Apache-2.0
+//
+// Argument checks for C ABI entry points. Each returns IOREPL_OK or sets the
+// thread's message and returns IOREPL_EINVAL (IOREPL_EVERSION for a struct
+// from a newer header), so an entry point reads:
+//
+//   if (int rc = CheckHandle(store, "store"); rc != IOREPL_OK) return rc;
+
+#ifndef IOREPLICATION_CAPI_ARGS_H_
+#define IOREPLICATION_CAPI_ARGS_H_
+
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "absl/strings/str_cat.h"
+#include "capi/errors.h"
+#include "capi/handles.h"
+#include "iorepl/common.h"
+#include "ioreplication/ids.h"
+
+namespace ioreplication::capi_internal {
+
+// The longest buffer any call accepts: far beyond any item size limit, and
+// low enough that no pointer arithmetic on it can overflow.
+inline constexpr size_t kMaxBufferSize = size_t{1} << 40;
+// The longest NUL-terminated string accepted (paths, URIs, names, config
+// text is passed with a length).
+inline constexpr size_t kMaxStringSize = size_t{1} << 20;
+
+int NullArgument(const char* name);
+
+template <typename T>
+int CheckHandle(const T* h, const char* name) {
+  if (h == nullptr) return NullArgument(name);
+  if (!IsHandle(h)) {
+    return Fail(IOREPL_EINVAL,
+                absl::StrCat(name, ": not a live handle of this type"));
+  }
+  return IOREPL_OK;
+}
+
+inline int CheckOut(const void* p, const char* name) {
+  return p == nullptr ? NullArgument(name) : IOREPL_OK;
+}
+
+// A NUL-terminated UTF-8 string of at most kMaxStringSize bytes.
+int CheckString(const char* s, const char* name);
+// `len` bytes at `data`: data may be NULL only when len is 0.
+int CheckBytes(const void* data, size_t len, const char* name);
+// Like CheckBytes, and the bytes are UTF-8.
+int CheckText(const char* data, size_t len, const char* name);
+
+// A source key argument: non-NULL and well formed.
+int CheckKey(const iorepl_key* key, const char* name, SourceKey* out);
+
+iorepl_key ToCKey(const SourceKey& key);
+iorepl_key ToCKey(const ChangeNumber& cn);
+
+// Reads a versioned input struct: `*out` holds the defaults on entry and the
+// caller's fields after. struct_size below `min_size` (the first version's
+// size) is IOREPL_EINVAL; above sizeof(T), the extra bytes must be zero
+// (fields of a newer header this library cannot honor: IOREPL_EVERSION).
+template <typename T>
+int ReadStruct(const T* in, size_t min_size, const char* name, T* out) {
+  if (in == nullptr) return NullArgument(name);
+  const size_t size = in->struct_size;
+  if (size < min_size || size > kMaxBufferSize) {
+    return Fail(IOREPL_EINVAL, absl::StrCat(name, ": struct_size ", size,
+                                            " is not a size of this struct"));
+  }
+  const auto* bytes = reinterpret_cast<const unsigned char*>(in);
+  for (size_t i = sizeof(T); i < size; ++i) {
+    if (bytes[i] != 0) {
+      return Fail(IOREPL_EVERSION,
+                  absl::StrCat(name, ": sets fields (byte ", i,
+                               ") this library version does not know"));
+    }
+  }
+  std::memcpy(static_cast<void*>(out), in, std::min(size, sizeof(T)));
+  out->struct_size = sizeof(T);
+  return IOREPL_OK;
+}
+
+// Writes a versioned output struct: the fields the caller's struct_size
+// covers (at least `min_size`).
+template <typename T>
+int WriteStruct(const T& value, size_t min_size, const char* name, T* out) {
+  if (out == nullptr) return NullArgument(name);
+  const size_t size = out->struct_size;
+  if (size < min_size || size > kMaxBufferSize) {
+    return Fail(IOREPL_EINVAL, absl::StrCat(name, ": struct_size ", size,
+                                            " is not a size of this struct"));
+  }
+  T copy = value;
+  copy.struct_size = size;
+  std::memcpy(static_cast<void*>(out), &copy, std::min(size, sizeof(T)));
+  return IOREPL_OK;
+}
+
+// A malloc'd copy of `bytes` (for iorepl_free), or nullptr when out of
+// memory. Always NUL-terminated one byte past the end.
+char* MallocCopy(std::string_view bytes);
+
+}  // namespace ioreplication::capi_internal
+
+#endif  // IOREPLICATION_CAPI_ARGS_H_

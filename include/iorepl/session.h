@@ -1,0 +1,245 @@
+/* Copyright 2026 The ioreplication Authors.
+ * SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Sessions: replicate mapped folders from a publisher store to subscriber
+ * stores (and back, for bidirectional mappings).
+ *
+ * A session is configured by an iorepl_config, parsed from the text format
+ * of iorepl's configuration files (docs/config.md, one `session` block's
+ * body) or built field by field. iorepl_session_open opens the stores its
+ * URIs name; iorepl_session_new uses stores the caller opened (a host's own
+ * included), the URIs then only naming the sync states.
+ *
+ * Each iorepl_session_run is one pass: what changed since the last pass
+ * moves, conflicts are resolved by the session's policy, deletions apply,
+ * and the statistics tell what happened. Progress is kept inside the
+ * destination stores, in the same transactions as the data, so a pass
+ * stopped anywhere (a crash, a cancel, an error) is completed by the next.
+ *
+ * Example:
+ *   iorepl_config *config = NULL;
+ *   iorepl_config_new(&config, "Sales share");
+ *   iorepl_config_set_publisher(config, "sqlite:contoso.db");
+ *   iorepl_config_add_subscriber(config, "sqlite:fabrikam.db");
+ *   iorepl_config_add_mapping(config, "/Sales", "/Contoso/Sales",
+ *                             IOREPL_ONE_WAY);
+ *   iorepl_session *session = NULL;
+ *   if (iorepl_session_open(&session, config) == IOREPL_OK) {
+ *     iorepl_statistics stats = IOREPL_STATISTICS_INIT;
+ *     int rc = iorepl_session_run(&stats, session);
+ *     char *line = NULL;
+ *     iorepl_statistics_line(&line, session, &stats);
+ *     puts(line);
+ *     iorepl_free(line);
+ *   }
+ *   iorepl_session_free(session);
+ *   iorepl_config_free(config);
+ *
+ * Threads: a config or session is used by one thread at a time. Callbacks
+ * arrive on the thread that called iorepl_session_run.
+ */
+#ifndef IOREPL_SESSION_H_
+#define IOREPL_SESSION_H_
+
+#include "iorepl/common.h"
+#include "iorepl/store.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct iorepl_config iorepl_config;
+typedef struct iorepl_session iorepl_session;
+
+/* Mapping directions. */
+enum {
+  IOREPL_ONE_WAY = 0,       /* publisher -> subscriber */
+  IOREPL_BIDIRECTIONAL = 1  /* both ways, without echo */
+};
+
+/* Conflict policies (docs/sync.md): what happens when two organizations
+ * changed one item without seeing each other's change. */
+enum {
+  IOREPL_KEEP_BOTH = 0,        /* winner stays, loser kept, owners told */
+  IOREPL_LAST_WRITER_WINS = 1, /* the later version wins */
+  IOREPL_PUBLISHER_WINS = 2    /* the publisher's version wins */
+};
+
+/* Session types (the classic statistics line names them). */
+enum {
+  IOREPL_PUBLIC_FOLDER = 0,
+  IOREPL_FREE_BUSY = 1
+};
+
+typedef struct iorepl_session_options {
+  size_t struct_size;
+  int replicate_deletions;   /* default 1 */
+  int replicate_permissions; /* default 0 */
+  int conflict_policy;       /* IOREPL_KEEP_BOTH */
+  uint64_t batch_size;       /* changes per transaction, default 1000 */
+  uint64_t batch_bytes;      /* item bytes per transaction, default 16 MiB */
+  uint64_t max_item_size;    /* larger items are ignored, default 64 MiB */
+  /* With require_matching_rights, a folder replicates only where
+   * replication_account has the same rights on both sides. */
+  const char *replication_account; /* NULL or UTF-8; copied */
+  int require_matching_rights;     /* default 0 */
+  /* IOREPL_LOG_INFO (reconciliations and errors) or IOREPL_LOG_DEBUG (also
+   * every ignore with its reason). */
+  int log_level;
+} iorepl_session_options;
+
+#define IOREPL_SESSION_OPTIONS_INIT                                         \
+  {                                                                         \
+    sizeof(iorepl_session_options), 1, 0, IOREPL_KEEP_BOTH, 1000,           \
+        16u << 20, 64u << 20, NULL, 0, IOREPL_LOG_INFO                      \
+  }
+
+IOREPL_API int iorepl_session_options_init(iorepl_session_options *options,
+                                           size_t struct_size);
+
+/* ---- Configuration ---- */
+
+/* Parses one session from the configuration text format (the body of a
+ * `session { ... }` block: name, publisher, subscriber, mapping, options,
+ * ...). IOREPL_EINVAL with line and column for syntax errors, and with every
+ * problem found by iorepl_config_validate. */
+IOREPL_API int iorepl_config_parse(iorepl_config **out, const char *text,
+                                   size_t len);
+/* An empty configuration named `name`, to fill with the setters. */
+IOREPL_API int iorepl_config_new(iorepl_config **out, const char *name);
+IOREPL_API void iorepl_config_free(iorepl_config *config);
+
+IOREPL_API int iorepl_config_set_publisher(iorepl_config *config,
+                                           const char *uri);
+IOREPL_API int iorepl_config_add_subscriber(iorepl_config *config,
+                                            const char *uri);
+/* Paths are absolute from each store's root ("/" is the root). */
+IOREPL_API int iorepl_config_add_mapping(iorepl_config *config,
+                                         const char *publisher_path,
+                                         const char *subscriber_path,
+                                         int direction);
+/* Copies the options (the fields `options->struct_size` covers). */
+IOREPL_API int iorepl_config_set_options(iorepl_config *config,
+                                         const iorepl_session_options *options);
+/* Reads the options; a returned replication_account is borrowed from the
+ * config. */
+IOREPL_API int iorepl_config_get_options(iorepl_session_options *out,
+                                         const iorepl_config *config);
+/* The session name; NULL for a bad handle. */
+IOREPL_API const char *iorepl_config_name(const iorepl_config *config);
+/* OK when the configuration can run: a name, a publisher, subscribers,
+ * known store URIs without passwords, mappings that do not overlap.
+ * IOREPL_EINVAL lists every problem in the message, one per line. */
+IOREPL_API int iorepl_config_validate(const iorepl_config *config);
+
+/* ---- Sessions ---- */
+
+/* Validates `config` (copied) and opens its stores by URI. */
+IOREPL_API int iorepl_session_open(iorepl_session **out,
+                                   const iorepl_config *config);
+/* Uses stores the caller opened: `publisher` and the `count` subscribers
+ * stand for the config's publisher and subscribers, in order (`count` must
+ * match). The session holds references to the stores: they stay open until
+ * the session is freed, even if the caller frees them first. */
+IOREPL_API int iorepl_session_new(iorepl_session **out,
+                                  const iorepl_config *config,
+                                  iorepl_store *publisher,
+                                  iorepl_store *const *subscribers,
+                                  size_t count);
+IOREPL_API void iorepl_session_free(iorepl_session *session);
+
+/* Counts of a pass. Reasons index the *_reasons arrays (IOREPL_REASON_*,
+ * named by iorepl_reason_name); counter names double as metric names
+ * (message_changes: ioreplication_message_changes_total). */
+#define IOREPL_REASON_SLOTS 32
+
+enum {
+  /* Ignores. */
+  IOREPL_REASON_ALREADY_PRESENT = 0,
+  IOREPL_REASON_OLDER_VERSION = 1,
+  IOREPL_REASON_TOO_LARGE = 2,
+  IOREPL_REASON_OUT_OF_SCOPE = 3,
+  IOREPL_REASON_MAPPING_ROOT = 4,
+  /* Errors (retried on the next pass). */
+  IOREPL_REASON_PERMISSION_MISMATCH = 5,
+  IOREPL_REASON_WRITE_FAILED = 6,
+  IOREPL_REASON_INVALID_OBJECT = 7,
+  IOREPL_REASON_NAME_CLASH = 8,
+  IOREPL_REASON_PARENT_MISSING = 9,
+  IOREPL_REASON_FOLDER_NOT_EMPTY = 10
+};
+
+typedef struct iorepl_statistics {
+  size_t struct_size;
+  uint64_t message_changes;   /* items created or updated */
+  uint64_t message_deletions; /* items deleted */
+  uint64_t message_ignores;
+  uint64_t message_errors;
+  uint64_t folder_changes;
+  uint64_t folder_deletions;
+  uint64_t folder_ignores;
+  uint64_t folder_errors;
+  uint64_t conflicts;       /* conflicting versions resolved */
+  uint64_t bytes;           /* bytes of item content written */
+  uint64_t reconciliations; /* directions that compared everything */
+  uint64_t duration_us;     /* wall time of the pass */
+  uint64_t message_ignore_reasons[IOREPL_REASON_SLOTS];
+  uint64_t message_error_reasons[IOREPL_REASON_SLOTS];
+  uint64_t folder_ignore_reasons[IOREPL_REASON_SLOTS];
+  uint64_t folder_error_reasons[IOREPL_REASON_SLOTS];
+} iorepl_statistics;
+
+#define IOREPL_STATISTICS_INIT                                  \
+  {                                                             \
+    sizeof(iorepl_statistics), 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, \
+        {0}, {0}, {0}, {0}                                      \
+  }
+
+/* "already_present", "older_version", ...; NULL for an unknown reason. */
+IOREPL_API const char *iorepl_reason_name(int reason);
+
+/* One pass over every mapping and subscriber. `stats` may be NULL; when
+ * given (with its struct_size set), it receives the pass's counts, also
+ * when the pass fails or is cancelled part way (what was committed stays
+ * committed). Per-object problems are counted, not returned; an error means
+ * a store failed and the pass stopped there: IOREPL_EIO, IOREPL_ECORRUPT,
+ * IOREPL_ECALLBACK (a host store's callback failed), or IOREPL_ECANCELLED
+ * (the progress callback asked to stop). */
+IOREPL_API int iorepl_session_run(iorepl_statistics *stats,
+                                  iorepl_session *session);
+
+/* The classic line, exactly: "Statistics for Public Folder replication
+ * session 'NAME' [N Message Changes, N Message Deletions, N Message Ignores,
+ * N Message Errors, N Folder Changes, N Folder Deletions, N Folder Ignores,
+ * N Folder Errors]." Free `*out` with iorepl_free. */
+IOREPL_API int iorepl_statistics_line(char **out,
+                                      const iorepl_session *session,
+                                      const iorepl_statistics *stats);
+
+/* Where a pass is; valid during the callback only. */
+typedef struct iorepl_progress {
+  size_t struct_size;
+  const char *mapping;   /* "publisher_path -> subscriber_path" */
+  const char *direction; /* "publisher -> subscriber 1" or back */
+  uint64_t done;         /* changes handled in this direction so far */
+} iorepl_progress;
+
+/* Called after each batch (so at most once per batch_size changes). A
+ * non-zero return stops the pass there; iorepl_session_run then returns
+ * IOREPL_ECANCELLED and the next pass continues. */
+typedef int (*iorepl_progress_fn)(void *user, const iorepl_progress *progress);
+
+/* Sets (NULL `fn`: clears) the session's progress callback. */
+IOREPL_API int iorepl_session_set_progress(iorepl_session *session,
+                                           iorepl_progress_fn fn, void *user);
+/* Sends this session's log lines to `fn` instead of the process-wide
+ * callback (iorepl_set_log); NULL `fn` goes back to that one. */
+IOREPL_API int iorepl_session_set_log(iorepl_session *session,
+                                      iorepl_log_fn fn, void *user,
+                                      int max_level);
+
+#ifdef __cplusplus
+} /* extern "C" */
+#endif
+
+#endif /* IOREPL_SESSION_H_ */
