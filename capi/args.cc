@@ -22,8 +22,7 @@ int CheckString(const char* s, const char* name) {
                 absl::StrCat(name, ": longer than ", kMaxStringSize, " bytes"));
   }
   const size_t len = static_cast<size_t>(static_cast<const char*>(nul) - s);
-  if (absl::Status st = core_internal::ValidateUtf8({s, len}, name);
-      !st.ok()) {
+  if (absl::Status st = core_internal::ValidateUtf8({s, len}, name); !st.ok()) {
     return Fail(IOREPL_EINVAL, st.message());
   }
   return IOREPL_OK;

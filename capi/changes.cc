@@ -2,6 +2,8 @@
 //
 // iorepl/changes.h: local changes, made through the store's Replica.
 
+#include "iorepl/changes.h"
+
 #include <memory>
 #include <string>
 
@@ -10,7 +12,6 @@
 #include "capi/errors.h"
 #include "capi/handles.h"
 #include "capi/store_state.h"
-#include "iorepl/changes.h"
 #include "ioreplication/replica.h"
 
 namespace ioreplication::capi_internal {
@@ -111,9 +112,8 @@ int iorepl_folder_set_acl(iorepl_folder** out, iorepl_store* store,
     SourceKey k;
     if (int rc = CheckKey(folder, "folder", &k); rc != IOREPL_OK) return rc;
     if (int rc = CheckString(member, "member"); rc != IOREPL_OK) return rc;
-    return Apply(out, store, [&](Replica& r) {
-      return r.SetAclMember(k, member, rights);
-    });
+    return Apply(out, store,
+                 [&](Replica& r) { return r.SetAclMember(k, member, rights); });
   });
 }
 
@@ -147,9 +147,8 @@ int iorepl_item_create(iorepl_item** out, iorepl_store* store,
     SourceKey k;
     if (int rc = CheckKey(folder, "folder", &k); rc != IOREPL_OK) return rc;
     if (int rc = CheckHandle(content, "content"); rc != IOREPL_OK) return rc;
-    return Apply(out, store, [&](Replica& r) {
-      return r.CreateItem(k, content->content);
-    });
+    return Apply(out, store,
+                 [&](Replica& r) { return r.CreateItem(k, content->content); });
   });
 }
 
@@ -159,9 +158,8 @@ int iorepl_item_modify(iorepl_item** out, iorepl_store* store,
     SourceKey k;
     if (int rc = CheckKey(item, "item", &k); rc != IOREPL_OK) return rc;
     if (int rc = CheckHandle(content, "content"); rc != IOREPL_OK) return rc;
-    return Apply(out, store, [&](Replica& r) {
-      return r.ModifyItem(k, content->content);
-    });
+    return Apply(out, store,
+                 [&](Replica& r) { return r.ModifyItem(k, content->content); });
   });
 }
 

@@ -2,6 +2,8 @@
 //
 // iorepl/codec.h: PCL and IDSET wire codecs.
 
+#include "iorepl/codec.h"
+
 #include <cstdlib>
 #include <cstring>
 #include <memory>
@@ -12,7 +14,6 @@
 #include "capi/errors.h"
 #include "capi/handles.h"
 #include "capi/log.h"
-#include "iorepl/codec.h"
 #include "ioreplication/idset.h"
 #include "ioreplication/pcl.h"
 
@@ -21,9 +22,8 @@ namespace {
 
 int DecodePcl(const uint8_t* data, size_t len, const char* name, Pcl* out) {
   if (int rc = CheckBytes(data, len, name); rc != IOREPL_OK) return rc;
-  absl::StatusOr<Pcl> pcl =
-      Pcl::Decode(std::span<const uint8_t>(data == nullptr ? nullptr : data,
-                                           len));
+  absl::StatusOr<Pcl> pcl = Pcl::Decode(
+      std::span<const uint8_t>(data == nullptr ? nullptr : data, len));
   if (!pcl.ok()) {
     return Fail(CodeOf(pcl.status()),
                 absl::StrCat(name, ": ", pcl.status().message()));

@@ -2,6 +2,8 @@
 //
 // Versions, identifiers and the process-wide log of the C ABI.
 
+#include "iorepl/common.h"
+
 #include <cstring>
 #include <mutex>
 #include <string>
@@ -11,7 +13,6 @@
 #include "capi/args.h"
 #include "capi/errors.h"
 #include "capi/log.h"
-#include "iorepl/common.h"
 #include "ioreplication/guid.h"
 #include "ioreplication/ids.h"
 #include "ioreplication/version.h"
@@ -86,14 +87,13 @@ int iorepl_key_from_string(iorepl_key* out, const char* text) {
     const std::string_view s(text);
     const size_t colon = s.rfind(':');
     uint64_t counter = 0;
-    absl::StatusOr<Guid> guid =
-        colon == std::string_view::npos
-            ? absl::InvalidArgumentError("no ':'")
-            : Guid::Parse(s.substr(0, colon));
+    absl::StatusOr<Guid> guid = colon == std::string_view::npos
+                                    ? absl::InvalidArgumentError("no ':'")
+                                    : Guid::Parse(s.substr(0, colon));
     if (!guid.ok() ||
-        !absl::SimpleAtoi(absl::string_view(s.data() + colon + 1,
-                                            s.size() - colon - 1),
-                          &counter) ||
+        !absl::SimpleAtoi(
+            absl::string_view(s.data() + colon + 1, s.size() - colon - 1),
+            &counter) ||
         s.substr(colon + 1).find_first_not_of("0123456789") !=
             std::string_view::npos) {
       return Fail(IOREPL_EINVAL,
@@ -102,9 +102,8 @@ int iorepl_key_from_string(iorepl_key* out, const char* text) {
     }
     absl::StatusOr<GlobCnt> c = GlobCnt::FromValue(counter);
     if (!c.ok() || counter == 0) {
-      return Fail(IOREPL_ERANGE,
-                  absl::StrCat("text: counter ", counter,
-                               " is outside 1..2^48-1"));
+      return Fail(IOREPL_ERANGE, absl::StrCat("text: counter ", counter,
+                                              " is outside 1..2^48-1"));
     }
     *out = ToCKey(SourceKey(*guid, *c));
     return Succeed();
@@ -118,8 +117,8 @@ int iorepl_key_make(iorepl_key* out, const iorepl_guid* replica,
     if (int rc = CheckOut(replica, "replica"); rc != IOREPL_OK) return rc;
     absl::StatusOr<GlobCnt> c = GlobCnt::FromValue(counter);
     if (!c.ok() || counter == 0) {
-      return Fail(IOREPL_ERANGE, absl::StrCat("counter ", counter,
-                                              " is outside 1..2^48-1"));
+      return Fail(IOREPL_ERANGE,
+                  absl::StrCat("counter ", counter, " is outside 1..2^48-1"));
     }
     *out = ToCKey(SourceKey(GuidOf(*replica), *c));
     return Succeed();
@@ -162,9 +161,8 @@ int iorepl_set_log(iorepl_log_fn fn, void* user, int max_level) {
   return Guard([&] {
     if (fn != nullptr &&
         (max_level < IOREPL_LOG_ERROR || max_level > IOREPL_LOG_DEBUG)) {
-      return Fail(IOREPL_EINVAL,
-                  absl::StrCat("max_level ", max_level,
-                               " is not an IOREPL_LOG_* level"));
+      return Fail(IOREPL_EINVAL, absl::StrCat("max_level ", max_level,
+                                              " is not an IOREPL_LOG_* level"));
     }
     std::lock_guard<std::mutex> lock(g_log_mutex);
     g_log = LogTarget{fn, user, max_level};

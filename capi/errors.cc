@@ -15,8 +15,15 @@ thread_local std::string g_message;
 thread_local std::string g_callback_message;
 thread_local std::string g_callback_failure;
 thread_local bool g_callback_failed = false;
+thread_local int g_depth = 0;
 
 }  // namespace
+
+EntryScope::EntryScope() {
+  if (g_depth++ == 0) ResetCallbackFailure();
+}
+
+EntryScope::~EntryScope() { --g_depth; }
 
 int Fail(int rc, absl::string_view message) {
   g_message.assign(message.data(), message.size());

@@ -35,11 +35,22 @@ void NoteCallbackFailure(std::string_view what);
 // Forgets callback failures; each entry point starts with this.
 void ResetCallbackFailure();
 
+// Counts the entry points running on this thread. Host callbacks may call
+// entry points (iorepl_record_item in a put); only the outermost one starts
+// with a clean callback-failure record.
+class EntryScope {
+ public:
+  EntryScope();
+  ~EntryScope();
+  EntryScope(const EntryScope&) = delete;
+  EntryScope& operator=(const EntryScope&) = delete;
+};
+
 // Runs an entry point's body: exceptions never cross the C boundary, and
 // callback failures from earlier calls do not leak into this one.
 template <typename Body>
 int Guard(Body&& body) noexcept {
-  ResetCallbackFailure();
+  EntryScope scope;
   try {
     return body();
   } catch (const std::bad_alloc&) {
@@ -55,7 +66,7 @@ int Guard(Body&& body) noexcept {
 // exception.
 template <typename T, typename Body>
 T GuardValue(T fallback, Body&& body) noexcept {
-  ResetCallbackFailure();
+  EntryScope scope;
   try {
     return body();
   } catch (const std::bad_alloc&) {

@@ -92,9 +92,7 @@ struct iorepl_item : ioreplication::capi_internal::HandleBase {
 
 struct iorepl_content : ioreplication::capi_internal::HandleBase {
   static constexpr uint32_t kMagic = 0x494F434E;  // "IOCN"
-  iorepl_content() : HandleBase(kMagic) {
-    props.bag = &content.properties;
-  }
+  iorepl_content() : HandleBase(kMagic) { props.bag = &content.properties; }
   ioreplication::ItemContent content;
   iorepl_props props;
 };
@@ -132,8 +130,7 @@ struct iorepl_session : ioreplication::capi_internal::HandleBase {
   static constexpr uint32_t kMagic = 0x494F5345;  // "IOSE"
   iorepl_session() : HandleBase(kMagic) {}
   // Declared before `session`, which borrows the stores: destroyed after it.
-  std::vector<std::shared_ptr<ioreplication::capi_internal::StoreState>>
-      stores;
+  std::vector<std::shared_ptr<ioreplication::capi_internal::StoreState>> stores;
   std::unique_ptr<ioreplication::Session> session;
   iorepl_progress_fn progress_fn = nullptr;
   void* progress_user = nullptr;
@@ -145,8 +142,7 @@ namespace ioreplication::capi_internal {
 // True when `h` is a live handle of type T.
 template <typename T>
 bool IsHandle(const T* h) {
-  return h != nullptr &&
-         static_cast<const HandleBase*>(h)->magic == T::kMagic;
+  return h != nullptr && static_cast<const HandleBase*>(h)->magic == T::kMagic;
 }
 
 }  // namespace ioreplication::capi_internal

@@ -2,6 +2,8 @@
 //
 // iorepl/host_store.h: the entry points of host stores.
 
+#include "iorepl/host_store.h"
+
 #include <cstring>
 #include <memory>
 #include <string>
@@ -12,7 +14,6 @@
 #include "capi/handles.h"
 #include "capi/host_store_adapter.h"
 #include "capi/store_state.h"
-#include "iorepl/host_store.h"
 #include "stores/record_codec.h"
 
 namespace ioreplication::capi_internal {
@@ -34,9 +35,9 @@ int CheckRecord(const iorepl_record* record) {
     return Fail(IOREPL_EINVAL, "record: has_parent must be 0 or 1");
   }
   if (record->local_cn == 0 || record->local_cn > GlobCnt::kMaxValue) {
-    return Fail(IOREPL_EINVAL, absl::StrCat("record: local_cn ",
-                                            record->local_cn,
-                                            " is outside 1..2^48-1"));
+    return Fail(IOREPL_EINVAL,
+                absl::StrCat("record: local_cn ", record->local_cn,
+                             " is outside 1..2^48-1"));
   }
   return CheckBytes(record->data, record->data_len, "record.data");
 }
@@ -78,8 +79,7 @@ int iorepl_blob_set(iorepl_blob* blob, const uint8_t* data, size_t len) {
   return Guard([&] {
     if (int rc = CheckHandle(blob, "blob"); rc != IOREPL_OK) return rc;
     if (int rc = CheckBytes(data, len, "data"); rc != IOREPL_OK) return rc;
-    blob->data.assign(len == 0 ? "" : reinterpret_cast<const char*>(data),
-                      len);
+    blob->data.assign(len == 0 ? "" : reinterpret_cast<const char*>(data), len);
     blob->set = true;
     return Succeed();
   });

@@ -152,17 +152,16 @@ class HostStore final : public Store {
 absl::Status HostStore::Check(int rc, const char* slot) {
   if (rc == IOREPL_OK) return absl::OkStatus();
   const std::string message = TakeCallbackMessage();
-  std::string what =
-      absl::StrCat("host store: ", slot, " returned ", rc, " (",
-                   iorepl_rc_str(rc), ")", message.empty() ? "" : ": ",
-                   message);
+  std::string what = absl::StrCat("host store: ", slot, " returned ", rc, " (",
+                                  iorepl_rc_str(rc), ")",
+                                  message.empty() ? "" : ": ", message);
   NoteCallbackFailure(what);
   return absl::UnavailableError(what);
 }
 
 absl::Status HostStore::BadAnswer(const char* slot, std::string_view what) {
-  std::string message = absl::StrCat("host store: ", slot, " answered ",
-                                     core_internal::Sv(what));
+  std::string message =
+      absl::StrCat("host store: ", slot, " answered ", core_internal::Sv(what));
   NoteCallbackFailure(message);
   return absl::DataLossError(message);
 }
@@ -274,9 +273,9 @@ absl::StatusOr<CounterBlock> HostStore::ReserveCounters(uint64_t count) {
   CounterBlock block;
   if (status.ok()) {
     if (count > GlobCnt::kMaxValue - *high) {
-      status = absl::OutOfRangeError(
-          absl::StrCat("the 48-bit counter of ", identity_.replica.ToString(),
-                       " would overflow"));
+      status = absl::OutOfRangeError(absl::StrCat("the 48-bit counter of ",
+                                                  identity_.replica.ToString(),
+                                                  " would overflow"));
     } else {
       block.first = *GlobCnt::FromValue(*high + 1);
       block.last = *GlobCnt::FromValue(*high + count);
@@ -381,9 +380,9 @@ absl::StatusOr<bool> HostStore::Fetch(const SourceKey& key) {
   if (absl::Status s = Check(rc, "get"); !s.ok()) return s;
   if (rows_.rows.size() != 1 ||
       std::memcmp(rows_.rows[0].key.bytes, k.bytes, sizeof(k.bytes)) != 0) {
-    return BadAnswer("get", absl::StrCat(rows_.rows.size(),
-                                         " rows or another key for ",
-                                         key.ToString()));
+    return BadAnswer(
+        "get", absl::StrCat(rows_.rows.size(), " rows or another key for ",
+                            key.ToString()));
   }
   return true;
 }
@@ -394,8 +393,8 @@ absl::StatusOr<int> HostStore::KindOf(const SourceKey& key) {
   return *found ? rows_.rows[0].kind : 0;
 }
 
-absl::StatusOr<std::string_view> HostStore::Body(const SourceKey& key,
-                                                 int kind, const char* what) {
+absl::StatusOr<std::string_view> HostStore::Body(const SourceKey& key, int kind,
+                                                 const char* what) {
   absl::StatusOr<bool> found = Fetch(key);
   if (!found.ok()) return found.status();
   if (!*found || rows_.rows[0].kind != kind) return NotFound(what, key);
@@ -694,10 +693,10 @@ absl::StatusOr<std::vector<Change>> HostStore::ReadChanges(
     rows_.Clear();
     (void)TakeCallbackMessage();
     if (absl::Status s = Check(
-            vt_.scan(vt_.user, from, last, kinds, options.max_count - out.size(),
-                     out.empty() ? options.max_bytes
-                                 : options.max_bytes - bytes,
-                     &rows_),
+            vt_.scan(
+                vt_.user, from, last, kinds, options.max_count - out.size(),
+                out.empty() ? options.max_bytes : options.max_bytes - bytes,
+                &rows_),
             "scan");
         !s.ok()) {
       return s;
@@ -748,8 +747,7 @@ absl::StatusOr<GlobCnt> HostStore::LocalCnHighWater() {
 // ---- Tombstone retention ----
 
 absl::StatusOr<uint64_t> HostStore::PurgeTombstones(FileTime deleted_before) {
-  if (absl::Status s = CheckInTransaction(in_tx_, "PurgeTombstones");
-      !s.ok()) {
+  if (absl::Status s = CheckInTransaction(in_tx_, "PurgeTombstones"); !s.ok()) {
     return s;
   }
   absl::StatusOr<uint64_t> horizon = GetU64(kHorizon);
@@ -840,7 +838,8 @@ absl::StatusOr<StoreCounts> HostStore::Count() {
 absl::Status CheckVtable(const iorepl_host_store& vt) {
   std::string missing;
   auto need = [&](const void* slot, const char* name) {
-    if (slot == nullptr) absl::StrAppend(&missing, missing.empty() ? "" : ", ", name);
+    if (slot == nullptr)
+      absl::StrAppend(&missing, missing.empty() ? "" : ", ", name);
   };
   need(reinterpret_cast<const void*>(vt.begin), "begin");
   need(reinterpret_cast<const void*>(vt.commit), "commit");

@@ -2,6 +2,8 @@
 //
 // iorepl/objects.h: folder and item snapshots, property bags, item content.
 
+#include "iorepl/objects.h"
+
 #include <cstring>
 #include <memory>
 #include <string>
@@ -13,7 +15,6 @@
 #include "capi/args.h"
 #include "capi/errors.h"
 #include "capi/handles.h"
-#include "iorepl/objects.h"
 #include "ioreplication/item.h"
 #include "ioreplication/property.h"
 
@@ -29,20 +30,18 @@ int Lookup(const iorepl_props* props, uint32_t tag, const T** out) {
   if (!t.ok()) return FromStatus(t.status());
   const PropValue* value = props->bag->Get(*t);
   if (value == nullptr) {
-    return Fail(IOREPL_ENOTFOUND,
-                absl::StrCat("no property ", t->ToString()));
+    return Fail(IOREPL_ENOTFOUND, absl::StrCat("no property ", t->ToString()));
   }
   *out = std::get_if<T>(value);
   if (*out == nullptr) {
-    return Fail(IOREPL_EINVAL, absl::StrCat("property ", t->ToString(),
-                                            " has another type"));
+    return Fail(IOREPL_EINVAL,
+                absl::StrCat("property ", t->ToString(), " has another type"));
   }
   return Succeed();
 }
 
 template <typename T>
-int LookupAt(const iorepl_props* props, uint32_t tag, size_t i,
-             const T** out) {
+int LookupAt(const iorepl_props* props, uint32_t tag, size_t i, const T** out) {
   const std::vector<T>* values = nullptr;
   if (int rc = Lookup(props, tag, &values); rc != IOREPL_OK) return rc;
   if (i >= values->size()) {
@@ -65,8 +64,8 @@ int SetProp(iorepl_props* props, uint32_t tag, PropValue value) {
 
 int CheckIndex(size_t i, size_t n) {
   if (i < n) return IOREPL_OK;
-  return Fail(IOREPL_EINVAL, absl::StrCat("index ", i, " is past the ", n,
-                                          " entries"));
+  return Fail(IOREPL_EINVAL,
+              absl::StrCat("index ", i, " is past the ", n, " entries"));
 }
 
 }  // namespace
@@ -269,7 +268,8 @@ int iorepl_item_attachment_at(const char** file_name, const char** mime_type,
     const Attachment& a = item->item.attachments[i];
     if (file_name != nullptr) *file_name = a.file_name.c_str();
     if (mime_type != nullptr) *mime_type = a.mime_type.c_str();
-    if (data != nullptr) *data = reinterpret_cast<const uint8_t*>(a.data.data());
+    if (data != nullptr)
+      *data = reinterpret_cast<const uint8_t*>(a.data.data());
     if (len != nullptr) *len = a.data.size();
     return Succeed();
   });
@@ -428,8 +428,8 @@ int iorepl_props_mv_count(size_t* out, const iorepl_props* props,
   });
 }
 
-int iorepl_props_mv_int32(int32_t* out, const iorepl_props* props,
-                          uint32_t tag, size_t i) {
+int iorepl_props_mv_int32(int32_t* out, const iorepl_props* props, uint32_t tag,
+                          size_t i) {
   return Guard([&] {
     if (int rc = CheckOut(out, "out"); rc != IOREPL_OK) return rc;
     const int32_t* v = nullptr;
@@ -439,8 +439,8 @@ int iorepl_props_mv_int32(int32_t* out, const iorepl_props* props,
   });
 }
 
-int iorepl_props_mv_int64(int64_t* out, const iorepl_props* props,
-                          uint32_t tag, size_t i) {
+int iorepl_props_mv_int64(int64_t* out, const iorepl_props* props, uint32_t tag,
+                          size_t i) {
   return Guard([&] {
     if (int rc = CheckOut(out, "out"); rc != IOREPL_OK) return rc;
     const int64_t* v = nullptr;
@@ -450,8 +450,8 @@ int iorepl_props_mv_int64(int64_t* out, const iorepl_props* props,
   });
 }
 
-int iorepl_props_mv_time(uint64_t* out, const iorepl_props* props,
-                         uint32_t tag, size_t i) {
+int iorepl_props_mv_time(uint64_t* out, const iorepl_props* props, uint32_t tag,
+                         size_t i) {
   return Guard([&] {
     if (int rc = CheckOut(out, "out"); rc != IOREPL_OK) return rc;
     const FileTime* v = nullptr;
@@ -503,11 +503,12 @@ int iorepl_props_set_time(iorepl_props* props, uint32_t tag, uint64_t value) {
   return Guard([&] { return SetProp(props, tag, FileTime::FromTicks(value)); });
 }
 
-int iorepl_props_set_string(iorepl_props* props, uint32_t tag,
-                            const char* data, size_t len) {
+int iorepl_props_set_string(iorepl_props* props, uint32_t tag, const char* data,
+                            size_t len) {
   return Guard([&] {
     if (int rc = CheckText(data, len, "data"); rc != IOREPL_OK) return rc;
-    return SetProp(props, tag, len == 0 ? std::string() : std::string(data, len));
+    return SetProp(props, tag,
+                   len == 0 ? std::string() : std::string(data, len));
   });
 }
 
@@ -528,8 +529,8 @@ int iorepl_props_set_mv_int32(iorepl_props* props, uint32_t tag,
       return rc;
     }
     return SetProp(props, tag,
-                 count == 0 ? std::vector<int32_t>()
-                            : std::vector<int32_t>(values, values + count));
+                   count == 0 ? std::vector<int32_t>()
+                              : std::vector<int32_t>(values, values + count));
   });
 }
 
@@ -540,8 +541,8 @@ int iorepl_props_set_mv_int64(iorepl_props* props, uint32_t tag,
       return rc;
     }
     return SetProp(props, tag,
-                 count == 0 ? std::vector<int64_t>()
-                            : std::vector<int64_t>(values, values + count));
+                   count == 0 ? std::vector<int64_t>()
+                              : std::vector<int64_t>(values, values + count));
   });
 }
 
@@ -627,8 +628,7 @@ int iorepl_content_new(iorepl_content** out, const char* message_class) {
   return Guard([&] {
     if (int rc = CheckOut(out, "out"); rc != IOREPL_OK) return rc;
     *out = nullptr;
-    if (int rc = CheckString(message_class, "message_class");
-        rc != IOREPL_OK) {
+    if (int rc = CheckString(message_class, "message_class"); rc != IOREPL_OK) {
       return rc;
     }
     if (absl::Status s = ValidateMessageClass(message_class); !s.ok()) {
@@ -660,8 +660,7 @@ int iorepl_content_set_message_class(iorepl_content* content,
                                      const char* message_class) {
   return Guard([&] {
     if (int rc = CheckHandle(content, "content"); rc != IOREPL_OK) return rc;
-    if (int rc = CheckString(message_class, "message_class");
-        rc != IOREPL_OK) {
+    if (int rc = CheckString(message_class, "message_class"); rc != IOREPL_OK) {
       return rc;
     }
     if (absl::Status s = ValidateMessageClass(message_class); !s.ok()) {
@@ -711,8 +710,7 @@ int iorepl_content_add_attachment(iorepl_content* content,
     probe.message_class = "IPM.Post";
     probe.attachments.push_back(std::move(a));
     if (absl::Status s = ValidateItem(probe); !s.ok()) return FromStatus(s);
-    content->content.attachments.push_back(
-        std::move(probe.attachments.back()));
+    content->content.attachments.push_back(std::move(probe.attachments.back()));
     return Succeed();
   });
 }

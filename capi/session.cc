@@ -2,6 +2,8 @@
 //
 // iorepl/session.h: configurations, sessions, passes and statistics.
 
+#include "iorepl/session.h"
+
 #include <algorithm>
 #include <cstring>
 #include <memory>
@@ -14,7 +16,6 @@
 #include "capi/errors.h"
 #include "capi/handles.h"
 #include "capi/log.h"
-#include "iorepl/session.h"
 #include "ioreplication/session.h"
 #include "ioreplication/statistics.h"
 
@@ -199,8 +200,7 @@ int iorepl_config_add_mapping(iorepl_config* config, const char* publisher_path,
                               const char* subscriber_path, int direction) {
   return Guard([&] {
     if (int rc = CheckHandle(config, "config"); rc != IOREPL_OK) return rc;
-    if (int rc = CheckPath(publisher_path, "publisher_path");
-        rc != IOREPL_OK) {
+    if (int rc = CheckPath(publisher_path, "publisher_path"); rc != IOREPL_OK) {
       return rc;
     }
     if (int rc = CheckPath(subscriber_path, "subscriber_path");
@@ -208,16 +208,14 @@ int iorepl_config_add_mapping(iorepl_config* config, const char* publisher_path,
       return rc;
     }
     if (direction != IOREPL_ONE_WAY && direction != IOREPL_BIDIRECTIONAL) {
-      return Fail(IOREPL_EINVAL,
-                  absl::StrCat("direction ", direction,
-                               " is neither IOREPL_ONE_WAY nor "
-                               "IOREPL_BIDIRECTIONAL"));
+      return Fail(IOREPL_EINVAL, absl::StrCat("direction ", direction,
+                                              " is neither IOREPL_ONE_WAY nor "
+                                              "IOREPL_BIDIRECTIONAL"));
     }
-    config->config.mappings.push_back(
-        FolderMapping{publisher_path, subscriber_path,
-                      direction == IOREPL_BIDIRECTIONAL
-                          ? MappingDirection::kBidirectional
-                          : MappingDirection::kOneWay});
+    config->config.mappings.push_back(FolderMapping{
+        publisher_path, subscriber_path,
+        direction == IOREPL_BIDIRECTIONAL ? MappingDirection::kBidirectional
+                                          : MappingDirection::kOneWay});
     return Succeed();
   });
 }
@@ -227,8 +225,8 @@ int iorepl_config_set_options(iorepl_config* config,
   return Guard([&] {
     if (int rc = CheckHandle(config, "config"); rc != IOREPL_OK) return rc;
     iorepl_session_options o = OptionsOf(config->config);
-    if (int rc = ReadStruct(options, sizeof(iorepl_session_options),
-                            "options", &o);
+    if (int rc =
+            ReadStruct(options, sizeof(iorepl_session_options), "options", &o);
         rc != IOREPL_OK) {
       return rc;
     }
@@ -251,8 +249,8 @@ int iorepl_config_set_options(iorepl_config* config,
                   "above 0 and below 2^40");
     }
     if (o.replication_account != nullptr) {
-      if (int rc = CheckString(o.replication_account,
-                               "options.replication_account");
+      if (int rc =
+              CheckString(o.replication_account, "options.replication_account");
           rc != IOREPL_OK) {
         return rc;
       }
@@ -260,12 +258,11 @@ int iorepl_config_set_options(iorepl_config* config,
     SessionConfig& c = config->config;
     c.options.replicate_deletions = o.replicate_deletions != 0;
     c.options.replicate_permissions = o.replicate_permissions != 0;
-    c.options.conflict_policy =
-        o.conflict_policy == IOREPL_LAST_WRITER_WINS
-            ? ConflictPolicy::kLastWriterWins
-        : o.conflict_policy == IOREPL_PUBLISHER_WINS
-            ? ConflictPolicy::kPublisherWins
-            : ConflictPolicy::kKeepBoth;
+    c.options.conflict_policy = o.conflict_policy == IOREPL_LAST_WRITER_WINS
+                                    ? ConflictPolicy::kLastWriterWins
+                                : o.conflict_policy == IOREPL_PUBLISHER_WINS
+                                    ? ConflictPolicy::kPublisherWins
+                                    : ConflictPolicy::kKeepBoth;
     c.options.batch_size = static_cast<size_t>(o.batch_size);
     c.options.batch_bytes = static_cast<size_t>(o.batch_bytes);
     c.options.max_item_size = static_cast<size_t>(o.max_item_size);
@@ -329,12 +326,13 @@ int iorepl_session_new(iorepl_session** out, const iorepl_config* config,
     if (int rc = CheckHandle(publisher, "publisher"); rc != IOREPL_OK) {
       return rc;
     }
-    if (count != 0 && subscribers == nullptr) return NullArgument("subscribers");
+    if (count != 0 && subscribers == nullptr)
+      return NullArgument("subscribers");
     if (count != config->config.subscribers.size()) {
-      return Fail(IOREPL_EINVAL,
-                  absl::StrCat("count: ", count, " stores for the config's ",
-                               config->config.subscribers.size(),
-                               " subscribers"));
+      return Fail(
+          IOREPL_EINVAL,
+          absl::StrCat("count: ", count, " stores for the config's ",
+                       config->config.subscribers.size(), " subscribers"));
     }
     auto handle = std::make_unique<iorepl_session>();
     handle->stores.push_back(publisher->state);
@@ -446,9 +444,8 @@ int iorepl_session_set_log(iorepl_session* session, iorepl_log_fn fn,
       return Succeed();
     }
     if (max_level < IOREPL_LOG_ERROR || max_level > IOREPL_LOG_DEBUG) {
-      return Fail(IOREPL_EINVAL,
-                  absl::StrCat("max_level ", max_level,
-                               " is not an IOREPL_LOG_* level"));
+      return Fail(IOREPL_EINVAL, absl::StrCat("max_level ", max_level,
+                                              " is not an IOREPL_LOG_* level"));
     }
     session->log = LogTarget{fn, user, max_level};
     return Succeed();

@@ -2,6 +2,8 @@
 //
 // iorepl/store.h: opening stores and reading them.
 
+#include "iorepl/store.h"
+
 #include <algorithm>
 #include <memory>
 #include <string>
@@ -11,7 +13,6 @@
 #include "capi/handles.h"
 #include "capi/log.h"
 #include "capi/store_state.h"
-#include "iorepl/store.h"
 #include "ioreplication/replica.h"
 #include "ioreplication/store.h"
 #include "sync/folder_tree.h"
@@ -39,8 +40,8 @@ int ReadStoreOptions(const iorepl_store_options* in, StoreOptions* out) {
   if (o.max_item_size == 0) {
     return Fail(IOREPL_EINVAL, "options: max_item_size must be above 0");
   }
-  out->max_item_size = static_cast<size_t>(
-      std::min<uint64_t>(o.max_item_size, kMaxBufferSize));
+  out->max_item_size =
+      static_cast<size_t>(std::min<uint64_t>(o.max_item_size, kMaxBufferSize));
   if (o.credential != nullptr) {
     if (int rc = CheckString(o.credential, "options.credential");
         rc != IOREPL_OK) {
@@ -245,8 +246,7 @@ size_t iorepl_key_list_count(const iorepl_key_list* list) {
   });
 }
 
-int iorepl_key_list_at(iorepl_key* out, const iorepl_key_list* list,
-                       size_t i) {
+int iorepl_key_list_at(iorepl_key* out, const iorepl_key_list* list, size_t i) {
   return Guard([&] {
     if (int rc = CheckOut(out, "out"); rc != IOREPL_OK) return rc;
     if (int rc = CheckHandle(list, "list"); rc != IOREPL_OK) return rc;

@@ -36,55 +36,52 @@ extern "C" {
 
 /* ---- Folders ---- */
 
-/* Creates the root of the store's folder tree; IOREPL_ESTATE if it has
+/* Creates the root of the store's folder tree; IOREPL_EEXISTS if it has
  * one. */
-IOREPL_API int iorepl_folder_create_root(iorepl_folder **out,
-                                         iorepl_store *store,
-                                         const char *name);
-IOREPL_API int iorepl_folder_create(iorepl_folder **out, iorepl_store *store,
-                                    const iorepl_key *parent,
-                                    const char *name);
-IOREPL_API int iorepl_folder_rename(iorepl_folder **out, iorepl_store *store,
-                                    const iorepl_key *folder,
-                                    const char *name);
-IOREPL_API int iorepl_folder_move(iorepl_folder **out, iorepl_store *store,
-                                  const iorepl_key *folder,
-                                  const iorepl_key *new_parent);
+IOREPL_API int iorepl_folder_create_root(iorepl_folder** out,
+                                         iorepl_store* store, const char* name);
+IOREPL_API int iorepl_folder_create(iorepl_folder** out, iorepl_store* store,
+                                    const iorepl_key* parent, const char* name);
+IOREPL_API int iorepl_folder_rename(iorepl_folder** out, iorepl_store* store,
+                                    const iorepl_key* folder, const char* name);
+IOREPL_API int iorepl_folder_move(iorepl_folder** out, iorepl_store* store,
+                                  const iorepl_key* folder,
+                                  const iorepl_key* new_parent);
 /* Sets the folder's property `tag` to its value in `values`, or removes it
  * from the folder when `values` does not hold it. One change. */
-IOREPL_API int iorepl_folder_set_property(iorepl_folder **out,
-                                          iorepl_store *store,
-                                          const iorepl_key *folder,
-                                          const iorepl_props *values,
+IOREPL_API int iorepl_folder_set_property(iorepl_folder** out,
+                                          iorepl_store* store,
+                                          const iorepl_key* folder,
+                                          const iorepl_props* values,
                                           uint32_t tag);
 /* Grants `member` exactly `rights` (MS-OXCPERM bits; 0 keeps the member
  * listed with no rights). */
-IOREPL_API int iorepl_folder_set_acl(iorepl_folder **out, iorepl_store *store,
-                                     const iorepl_key *folder,
-                                     const char *member, uint32_t rights);
+IOREPL_API int iorepl_folder_set_acl(iorepl_folder** out, iorepl_store* store,
+                                     const iorepl_key* folder,
+                                     const char* member, uint32_t rights);
 /* Drops `member` from the ACL (IOREPL_ENOTFOUND if not listed). */
-IOREPL_API int iorepl_folder_remove_acl(iorepl_folder **out,
-                                        iorepl_store *store,
-                                        const iorepl_key *folder,
-                                        const char *member);
+IOREPL_API int iorepl_folder_remove_acl(iorepl_folder** out,
+                                        iorepl_store* store,
+                                        const iorepl_key* folder,
+                                        const char* member);
 /* Deletes the folder with its whole subtree and items, leaving a tombstone
  * for each. The root cannot be deleted (IOREPL_ESTATE). */
-IOREPL_API int iorepl_folder_delete(iorepl_store *store,
-                                    const iorepl_key *folder);
+IOREPL_API int iorepl_folder_delete(iorepl_store* store,
+                                    const iorepl_key* folder);
 
 /* ---- Items ---- */
 
-IOREPL_API int iorepl_item_create(iorepl_item **out, iorepl_store *store,
-                                  const iorepl_key *folder,
-                                  const iorepl_content *content);
+IOREPL_API int iorepl_item_create(iorepl_item** out, iorepl_store* store,
+                                  const iorepl_key* folder,
+                                  const iorepl_content* content);
 /* Replaces the item's content. */
-IOREPL_API int iorepl_item_modify(iorepl_item **out, iorepl_store *store,
-                                  const iorepl_key *item,
-                                  const iorepl_content *content);
-IOREPL_API int iorepl_item_move(iorepl_item **out, iorepl_store *store,
-                                const iorepl_key *item,
-                                const iorepl_key *new_folder);
-IOREPL_API int iorepl_item_delete(iorepl_store *store, const iorepl_key *item);
+IOREPL_API int iorepl_item_modify(iorepl_item** out, iorepl_store* store,
+                                  const iorepl_key* item,
+                                  const iorepl_content* content);
+IOREPL_API int iorepl_item_move(iorepl_item** out, iorepl_store* store,
+                                const iorepl_key* item,
+                                const iorepl_key* new_folder);
+IOREPL_API int iorepl_item_delete(iorepl_store* store, const iorepl_key* item);
 
 #ifdef __cplusplus
 } /* extern "C" */

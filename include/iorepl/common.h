@@ -85,20 +85,20 @@ enum {
 };
 
 /* Static text naming `rc` ("IOREPL_ENOTFOUND: not found"); never NULL. */
-IOREPL_API const char *iorepl_rc_str(int rc);
+IOREPL_API const char* iorepl_rc_str(int rc);
 
 /* What the last iorepl_ call on this thread reported: "" after success.
  * Valid until the next iorepl_ call on this thread. Never NULL. */
-IOREPL_API const char *iorepl_error_message(void);
+IOREPL_API const char* iorepl_error_message(void);
 
 /* For host callbacks: the message to report when the callback returns
  * non-zero (copied). The library adds it to the error of the call that ran
  * the callback. `message` may be NULL (clears it). */
-IOREPL_API void iorepl_set_callback_error(const char *message);
+IOREPL_API void iorepl_set_callback_error(const char* message);
 
 /* Releases memory the library handed out as a string or byte buffer.
  * NULL does nothing. */
-IOREPL_API void iorepl_free(void *p);
+IOREPL_API void iorepl_free(void* p);
 
 /* ---- Versions ----
  * The IOREPL_VERSION_* macros (ioreplication/version.h) give the headers'
@@ -106,7 +106,7 @@ IOREPL_API void iorepl_free(void *p);
  *   if (iorepl_version_number() / 10000 != IOREPL_VERSION_MAJOR) ...   */
 
 IOREPL_API int iorepl_version_number(void); /* MAJOR*10000+MINOR*100+PATCH */
-IOREPL_API const char *iorepl_version_string(void); /* "0.1.0" */
+IOREPL_API const char* iorepl_version_string(void); /* "0.1.0" */
 /* The shared library's ABI version, the N of libioreplication.so.N. */
 IOREPL_API int iorepl_abi_version(void);
 
@@ -132,22 +132,22 @@ typedef struct iorepl_key {
 /* Writes "{GUID}:COUNTER" (COUNTER in decimal) into `out`, which holds
  * IOREPL_KEY_STRING_SIZE bytes. IOREPL_EINVAL for a NULL argument or a
  * counter of 0. */
-IOREPL_API int iorepl_key_to_string(char *out, const iorepl_key *key);
+IOREPL_API int iorepl_key_to_string(char* out, const iorepl_key* key);
 /* Parses the form above. IOREPL_EINVAL for anything else. */
-IOREPL_API int iorepl_key_from_string(iorepl_key *out, const char *text);
+IOREPL_API int iorepl_key_from_string(iorepl_key* out, const char* text);
 /* Builds a key from a GUID and a counter in 1..2^48-1 (IOREPL_ERANGE
  * otherwise). */
-IOREPL_API int iorepl_key_make(iorepl_key *out, const iorepl_guid *replica,
+IOREPL_API int iorepl_key_make(iorepl_key* out, const iorepl_guid* replica,
                                uint64_t counter);
 /* Splits a key into its GUID and counter (either output may be NULL). */
-IOREPL_API int iorepl_key_parts(iorepl_guid *replica, uint64_t *counter,
-                                const iorepl_key *key);
+IOREPL_API int iorepl_key_parts(iorepl_guid* replica, uint64_t* counter,
+                                const iorepl_key* key);
 
 /* "{00112233-4455-6677-8899-AABBCCDDEEFF}" into IOREPL_GUID_STRING_SIZE
  * bytes. */
-IOREPL_API int iorepl_guid_to_string(char *out, const iorepl_guid *guid);
+IOREPL_API int iorepl_guid_to_string(char* out, const iorepl_guid* guid);
 /* Parses a GUID's text form (braces optional, either case). */
-IOREPL_API int iorepl_guid_from_string(iorepl_guid *out, const char *text);
+IOREPL_API int iorepl_guid_from_string(iorepl_guid* out, const char* text);
 
 /* ---- Logging ---- */
 
@@ -164,14 +164,14 @@ enum {
  * `len` bytes, also NUL-terminated, without a trailing newline. Both are
  * valid during the call only. May be called on any thread that runs
  * library work; it must not call back into the object that logs. */
-typedef void (*iorepl_log_fn)(void *user, int level, const char *subsystem,
-                              const char *message, size_t len);
+typedef void (*iorepl_log_fn)(void* user, int level, const char* subsystem,
+                              const char* message, size_t len);
 
 /* Sets the process-wide log callback: lines at `max_level` or more severe
  * (a lower number) reach `fn`; nothing above it is even formatted. A NULL
  * `fn` turns logging off (the default). Sessions may override it
  * (iorepl_session_set_log). */
-IOREPL_API int iorepl_set_log(iorepl_log_fn fn, void *user, int max_level);
+IOREPL_API int iorepl_set_log(iorepl_log_fn fn, void* user, int max_level);
 
 #ifdef __cplusplus
 } /* extern "C" */

@@ -76,7 +76,7 @@ typedef struct iorepl_record {
   uint64_t local_cn;
   /* The encoded object, `data_len` bytes. For `list` calls made with
    * with_data 0 the host may leave it empty (NULL, 0). */
-  const uint8_t *data;
+  const uint8_t* data;
   size_t data_len;
 } iorepl_record;
 
@@ -88,54 +88,54 @@ typedef struct iorepl_blob iorepl_blob;
 /* Appends a copy of `record` to `rows` (IOREPL_EINVAL for a bad record,
  * IOREPL_ENOMEM). The host returns the result of the lookup callback as
  * usual; rows added by a failed callback are dropped. */
-IOREPL_API int iorepl_rows_add(iorepl_rows *rows, const iorepl_record *record);
+IOREPL_API int iorepl_rows_add(iorepl_rows* rows, const iorepl_record* record);
 /* Sets the value found (copied). */
-IOREPL_API int iorepl_blob_set(iorepl_blob *blob, const uint8_t *data,
+IOREPL_API int iorepl_blob_set(iorepl_blob* blob, const uint8_t* data,
                                size_t len);
 
 typedef struct iorepl_host_store {
   size_t struct_size;
   /* Passed to every callback. */
-  void *user;
+  void* user;
 
-  int (*begin)(void *user);
-  int (*commit)(void *user);
-  int (*rollback)(void *user);
+  int (*begin)(void* user);
+  int (*commit)(void* user);
+  int (*rollback)(void* user);
 
   /* Adds the record stored under `key` to `out`, or returns
    * IOREPL_ENOTFOUND. */
-  int (*get)(void *user, const iorepl_key *key, iorepl_rows *out);
+  int (*get)(void* user, const iorepl_key* key, iorepl_rows* out);
   /* Stores `record` under record->key, inserting or replacing (the library
    * has checked which it is). Called inside a transaction. */
-  int (*put)(void *user, const iorepl_record *record);
+  int (*put)(void* user, const iorepl_record* record);
   /* Removes the record under `key` (it exists). Inside a transaction. */
-  int (*remove)(void *user, const iorepl_key *key);
+  int (*remove)(void* user, const iorepl_key* key);
   /* Adds the records whose parent is `parent` (NULL: the records without a
    * parent) and whose kind is in `kinds`, in any order, at most `limit` of
    * them (0: no limit). With with_data 0, the record bodies may be left
    * out. */
-  int (*list)(void *user, const iorepl_key *parent, int kinds, size_t limit,
-              int with_data, iorepl_rows *out);
+  int (*list)(void* user, const iorepl_key* parent, int kinds, size_t limit,
+              int with_data, iorepl_rows* out);
   /* Adds the records with first <= local_cn <= last whose kind is in
    * `kinds`, in ascending local_cn order, stopping after `max_count` records
    * or once the bodies added reach `max_bytes` (at least one record when
    * there is one). */
-  int (*scan)(void *user, uint64_t first, uint64_t last, int kinds,
-              size_t max_count, size_t max_bytes, iorepl_rows *out);
+  int (*scan)(void* user, uint64_t first, uint64_t last, int kinds,
+              size_t max_count, size_t max_bytes, iorepl_rows* out);
   /* The number of records of kind `kind` (one IOREPL_KIND_*). */
-  int (*count)(void *user, int kind, uint64_t *out);
+  int (*count)(void* user, int kind, uint64_t* out);
 
   /* The value stored under `name` (UTF-8, NUL-terminated), or
    * IOREPL_ENOTFOUND. */
-  int (*get_value)(void *user, const char *name, iorepl_blob *out);
+  int (*get_value)(void* user, const char* name, iorepl_blob* out);
   /* Stores a value, inserting or replacing. Inside a transaction. */
-  int (*put_value)(void *user, const char *name, const uint8_t *data,
+  int (*put_value)(void* user, const char* name, const uint8_t* data,
                    size_t len);
 
   /* Called exactly once, when the store is no longer used (after the last
    * iorepl_store_free or session that used it), or when
    * iorepl_store_new_host fails. May be NULL. */
-  void (*destroy)(void *user);
+  void (*destroy)(void* user);
 } iorepl_host_store;
 
 /* Makes a store of the host's vtable (copied: the caller's struct may go
@@ -143,18 +143,18 @@ typedef struct iorepl_host_store {
  * at once (a transaction of its own). `options` may be NULL. On failure
  * destroy has been called, unless `vtable` was NULL or too short to hold
  * it. */
-IOREPL_API int iorepl_store_new_host(iorepl_store **out,
-                                     const iorepl_host_store *vtable,
-                                     const iorepl_store_options *options);
+IOREPL_API int iorepl_store_new_host(iorepl_store** out,
+                                     const iorepl_host_store* vtable,
+                                     const iorepl_store_options* options);
 
 /* Decodes a folder record's body (for hosts that show the objects to their
  * users). IOREPL_EINVAL when the record is not a folder, IOREPL_ECORRUPT
  * when its body is malformed. */
-IOREPL_API int iorepl_record_folder(iorepl_folder **out,
-                                    const iorepl_record *record);
+IOREPL_API int iorepl_record_folder(iorepl_folder** out,
+                                    const iorepl_record* record);
 /* Decodes an item record's body. */
-IOREPL_API int iorepl_record_item(iorepl_item **out,
-                                  const iorepl_record *record);
+IOREPL_API int iorepl_record_item(iorepl_item** out,
+                                  const iorepl_record* record);
 
 #ifdef __cplusplus
 } /* extern "C" */

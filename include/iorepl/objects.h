@@ -49,155 +49,152 @@ enum {
 
 /* ---- Folders ---- */
 
-IOREPL_API int iorepl_folder_key(iorepl_key *out, const iorepl_folder *folder);
+IOREPL_API int iorepl_folder_key(iorepl_key* out, const iorepl_folder* folder);
 /* The parent's key; IOREPL_ENOTFOUND for the root, which has none. */
-IOREPL_API int iorepl_folder_parent(iorepl_key *out,
-                                    const iorepl_folder *folder);
+IOREPL_API int iorepl_folder_parent(iorepl_key* out,
+                                    const iorepl_folder* folder);
 /* The display name; NULL (with IOREPL_EINVAL as the error) for a bad
  * handle. */
-IOREPL_API const char *iorepl_folder_name(const iorepl_folder *folder);
+IOREPL_API const char* iorepl_folder_name(const iorepl_folder* folder);
 /* The change key of the folder's last change (a source-key-shaped XID). */
-IOREPL_API int iorepl_folder_change_key(iorepl_key *out,
-                                        const iorepl_folder *folder);
+IOREPL_API int iorepl_folder_change_key(iorepl_key* out,
+                                        const iorepl_folder* folder);
 /* FILETIME of the last change. */
-IOREPL_API int iorepl_folder_last_modified(uint64_t *out,
-                                           const iorepl_folder *folder);
+IOREPL_API int iorepl_folder_last_modified(uint64_t* out,
+                                           const iorepl_folder* folder);
 /* The PCL (MS-OXCFXICS PidTagPredecessorChangeList) in wire form, borrowed
  * from the snapshot. */
-IOREPL_API int iorepl_folder_pcl(const uint8_t **data, size_t *len,
-                                 const iorepl_folder *folder);
-IOREPL_API const iorepl_props *iorepl_folder_props(
-    const iorepl_folder *folder);
+IOREPL_API int iorepl_folder_pcl(const uint8_t** data, size_t* len,
+                                 const iorepl_folder* folder);
+IOREPL_API const iorepl_props* iorepl_folder_props(const iorepl_folder* folder);
 /* The ACL: members sorted by name, each with its rights (MS-OXCPERM
  * PidTagMemberRights bits). `member` is borrowed from the snapshot. */
-IOREPL_API size_t iorepl_folder_acl_count(const iorepl_folder *folder);
-IOREPL_API int iorepl_folder_acl_at(const char **member, uint32_t *rights,
-                                    const iorepl_folder *folder, size_t i);
-IOREPL_API void iorepl_folder_free(iorepl_folder *folder);
+IOREPL_API size_t iorepl_folder_acl_count(const iorepl_folder* folder);
+IOREPL_API int iorepl_folder_acl_at(const char** member, uint32_t* rights,
+                                    const iorepl_folder* folder, size_t i);
+IOREPL_API void iorepl_folder_free(iorepl_folder* folder);
 
 /* ---- Items ---- */
 
-IOREPL_API int iorepl_item_key(iorepl_key *out, const iorepl_item *item);
+IOREPL_API int iorepl_item_key(iorepl_key* out, const iorepl_item* item);
 /* The key of the folder that holds the item. */
-IOREPL_API int iorepl_item_folder(iorepl_key *out, const iorepl_item *item);
-IOREPL_API int iorepl_item_change_key(iorepl_key *out, const iorepl_item *item);
-IOREPL_API int iorepl_item_last_modified(uint64_t *out,
-                                         const iorepl_item *item);
-IOREPL_API int iorepl_item_pcl(const uint8_t **data, size_t *len,
-                               const iorepl_item *item);
+IOREPL_API int iorepl_item_folder(iorepl_key* out, const iorepl_item* item);
+IOREPL_API int iorepl_item_change_key(iorepl_key* out, const iorepl_item* item);
+IOREPL_API int iorepl_item_last_modified(uint64_t* out,
+                                         const iorepl_item* item);
+IOREPL_API int iorepl_item_pcl(const uint8_t** data, size_t* len,
+                               const iorepl_item* item);
 /* "IPM.Post", "IPM.Appointment", ...; NULL for a bad handle. */
-IOREPL_API const char *iorepl_item_message_class(const iorepl_item *item);
+IOREPL_API const char* iorepl_item_message_class(const iorepl_item* item);
 /* The UTF-8 text body (may be empty; NUL-terminated beyond `len`). */
-IOREPL_API int iorepl_item_body(const char **data, size_t *len,
-                                const iorepl_item *item);
-IOREPL_API const iorepl_props *iorepl_item_props(const iorepl_item *item);
-IOREPL_API size_t iorepl_item_attachment_count(const iorepl_item *item);
+IOREPL_API int iorepl_item_body(const char** data, size_t* len,
+                                const iorepl_item* item);
+IOREPL_API const iorepl_props* iorepl_item_props(const iorepl_item* item);
+IOREPL_API size_t iorepl_item_attachment_count(const iorepl_item* item);
 /* Attachment i: its file name and MIME type (may be ""), and content. */
-IOREPL_API int iorepl_item_attachment_at(const char **file_name,
-                                         const char **mime_type,
-                                         const uint8_t **data, size_t *len,
-                                         const iorepl_item *item, size_t i);
-IOREPL_API void iorepl_item_free(iorepl_item *item);
+IOREPL_API int iorepl_item_attachment_at(const char** file_name,
+                                         const char** mime_type,
+                                         const uint8_t** data, size_t* len,
+                                         const iorepl_item* item, size_t i);
+IOREPL_API void iorepl_item_free(iorepl_item* item);
 
 /* ---- Property bags ---- */
 
-IOREPL_API int iorepl_props_new(iorepl_props **out);
+IOREPL_API int iorepl_props_new(iorepl_props** out);
 /* Frees a bag made by iorepl_props_new; NULL does nothing. Bags borrowed
  * from snapshots and contents are freed with them. */
-IOREPL_API void iorepl_props_free(iorepl_props *props);
+IOREPL_API void iorepl_props_free(iorepl_props* props);
 
-IOREPL_API size_t iorepl_props_count(const iorepl_props *props);
+IOREPL_API size_t iorepl_props_count(const iorepl_props* props);
 /* The tag of entry i; entries are in ascending tag order. */
-IOREPL_API int iorepl_props_tag_at(uint32_t *tag, const iorepl_props *props,
+IOREPL_API int iorepl_props_tag_at(uint32_t* tag, const iorepl_props* props,
                                    size_t i);
 /* 1 when the bag holds `tag`, 0 when not, negative on error. */
-IOREPL_API int iorepl_props_has(const iorepl_props *props, uint32_t tag);
+IOREPL_API int iorepl_props_has(const iorepl_props* props, uint32_t tag);
 
-IOREPL_API int iorepl_props_get_int32(int32_t *out, const iorepl_props *props,
+IOREPL_API int iorepl_props_get_int32(int32_t* out, const iorepl_props* props,
                                       uint32_t tag);
-IOREPL_API int iorepl_props_get_int64(int64_t *out, const iorepl_props *props,
+IOREPL_API int iorepl_props_get_int64(int64_t* out, const iorepl_props* props,
                                       uint32_t tag);
 /* *out is 0 or 1. */
-IOREPL_API int iorepl_props_get_bool(int *out, const iorepl_props *props,
+IOREPL_API int iorepl_props_get_bool(int* out, const iorepl_props* props,
                                      uint32_t tag);
-IOREPL_API int iorepl_props_get_time(uint64_t *out, const iorepl_props *props,
+IOREPL_API int iorepl_props_get_time(uint64_t* out, const iorepl_props* props,
                                      uint32_t tag);
 /* Borrowed from the bag; NUL-terminated beyond `len`. */
-IOREPL_API int iorepl_props_get_string(const char **data, size_t *len,
-                                       const iorepl_props *props,
-                                       uint32_t tag);
-IOREPL_API int iorepl_props_get_binary(const uint8_t **data, size_t *len,
-                                       const iorepl_props *props,
-                                       uint32_t tag);
+IOREPL_API int iorepl_props_get_string(const char** data, size_t* len,
+                                       const iorepl_props* props, uint32_t tag);
+IOREPL_API int iorepl_props_get_binary(const uint8_t** data, size_t* len,
+                                       const iorepl_props* props, uint32_t tag);
 
 /* Multi-valued properties: the number of values, then value i. */
-IOREPL_API int iorepl_props_mv_count(size_t *out, const iorepl_props *props,
+IOREPL_API int iorepl_props_mv_count(size_t* out, const iorepl_props* props,
                                      uint32_t tag);
-IOREPL_API int iorepl_props_mv_int32(int32_t *out, const iorepl_props *props,
+IOREPL_API int iorepl_props_mv_int32(int32_t* out, const iorepl_props* props,
                                      uint32_t tag, size_t i);
-IOREPL_API int iorepl_props_mv_int64(int64_t *out, const iorepl_props *props,
+IOREPL_API int iorepl_props_mv_int64(int64_t* out, const iorepl_props* props,
                                      uint32_t tag, size_t i);
-IOREPL_API int iorepl_props_mv_time(uint64_t *out, const iorepl_props *props,
+IOREPL_API int iorepl_props_mv_time(uint64_t* out, const iorepl_props* props,
                                     uint32_t tag, size_t i);
-IOREPL_API int iorepl_props_mv_string(const char **data, size_t *len,
-                                      const iorepl_props *props, uint32_t tag,
+IOREPL_API int iorepl_props_mv_string(const char** data, size_t* len,
+                                      const iorepl_props* props, uint32_t tag,
                                       size_t i);
-IOREPL_API int iorepl_props_mv_binary(const uint8_t **data, size_t *len,
-                                      const iorepl_props *props, uint32_t tag,
+IOREPL_API int iorepl_props_mv_binary(const uint8_t** data, size_t* len,
+                                      const iorepl_props* props, uint32_t tag,
                                       size_t i);
 
 /* Setters replace any value the tag had. IOREPL_EINVAL, and no change, when
  * the tag's type is not the setter's, its ID is 0, or a string is not
  * UTF-8. A snapshot's bag is read-only (IOREPL_EINVAL). */
-IOREPL_API int iorepl_props_set_int32(iorepl_props *props, uint32_t tag,
+IOREPL_API int iorepl_props_set_int32(iorepl_props* props, uint32_t tag,
                                       int32_t value);
-IOREPL_API int iorepl_props_set_int64(iorepl_props *props, uint32_t tag,
+IOREPL_API int iorepl_props_set_int64(iorepl_props* props, uint32_t tag,
                                       int64_t value);
-IOREPL_API int iorepl_props_set_bool(iorepl_props *props, uint32_t tag,
+IOREPL_API int iorepl_props_set_bool(iorepl_props* props, uint32_t tag,
                                      int value);
-IOREPL_API int iorepl_props_set_time(iorepl_props *props, uint32_t tag,
+IOREPL_API int iorepl_props_set_time(iorepl_props* props, uint32_t tag,
                                      uint64_t value);
-IOREPL_API int iorepl_props_set_string(iorepl_props *props, uint32_t tag,
-                                       const char *data, size_t len);
-IOREPL_API int iorepl_props_set_binary(iorepl_props *props, uint32_t tag,
-                                       const uint8_t *data, size_t len);
-IOREPL_API int iorepl_props_set_mv_int32(iorepl_props *props, uint32_t tag,
-                                         const int32_t *values, size_t count);
-IOREPL_API int iorepl_props_set_mv_int64(iorepl_props *props, uint32_t tag,
-                                         const int64_t *values, size_t count);
-IOREPL_API int iorepl_props_set_mv_time(iorepl_props *props, uint32_t tag,
-                                        const uint64_t *values, size_t count);
+IOREPL_API int iorepl_props_set_string(iorepl_props* props, uint32_t tag,
+                                       const char* data, size_t len);
+IOREPL_API int iorepl_props_set_binary(iorepl_props* props, uint32_t tag,
+                                       const uint8_t* data, size_t len);
+IOREPL_API int iorepl_props_set_mv_int32(iorepl_props* props, uint32_t tag,
+                                         const int32_t* values, size_t count);
+IOREPL_API int iorepl_props_set_mv_int64(iorepl_props* props, uint32_t tag,
+                                         const int64_t* values, size_t count);
+IOREPL_API int iorepl_props_set_mv_time(iorepl_props* props, uint32_t tag,
+                                        const uint64_t* values, size_t count);
 /* `data[i]` holds `lens[i]` bytes. */
-IOREPL_API int iorepl_props_set_mv_string(iorepl_props *props, uint32_t tag,
-                                          const char *const *data,
-                                          const size_t *lens, size_t count);
-IOREPL_API int iorepl_props_set_mv_binary(iorepl_props *props, uint32_t tag,
-                                          const uint8_t *const *data,
-                                          const size_t *lens, size_t count);
+IOREPL_API int iorepl_props_set_mv_string(iorepl_props* props, uint32_t tag,
+                                          const char* const* data,
+                                          const size_t* lens, size_t count);
+IOREPL_API int iorepl_props_set_mv_binary(iorepl_props* props, uint32_t tag,
+                                          const uint8_t* const* data,
+                                          const size_t* lens, size_t count);
 /* Removes `tag`: IOREPL_OK if it was there, IOREPL_ENOTFOUND if not. */
-IOREPL_API int iorepl_props_remove(iorepl_props *props, uint32_t tag);
+IOREPL_API int iorepl_props_remove(iorepl_props* props, uint32_t tag);
 
 /* ---- Item content (what iorepl_item_create / _modify write) ---- */
 
 /* New content of class `message_class` (1..255 printable ASCII characters
  * without spaces, e.g. "IPM.Post"), with an empty body and no
  * properties. */
-IOREPL_API int iorepl_content_new(iorepl_content **out,
-                                  const char *message_class);
+IOREPL_API int iorepl_content_new(iorepl_content** out,
+                                  const char* message_class);
 /* A copy of an item's content, to edit and write back. */
-IOREPL_API int iorepl_content_from_item(iorepl_content **out,
-                                        const iorepl_item *item);
-IOREPL_API int iorepl_content_set_message_class(iorepl_content *content,
-                                                const char *message_class);
-IOREPL_API int iorepl_content_set_body(iorepl_content *content,
-                                       const char *body, size_t len);
+IOREPL_API int iorepl_content_from_item(iorepl_content** out,
+                                        const iorepl_item* item);
+IOREPL_API int iorepl_content_set_message_class(iorepl_content* content,
+                                                const char* message_class);
+IOREPL_API int iorepl_content_set_body(iorepl_content* content,
+                                       const char* body, size_t len);
 /* The content's own property bag, to fill with the setters above. */
-IOREPL_API iorepl_props *iorepl_content_props(iorepl_content *content);
-IOREPL_API int iorepl_content_add_attachment(iorepl_content *content,
-                                             const char *file_name,
-                                             const char *mime_type,
-                                             const uint8_t *data, size_t len);
-IOREPL_API void iorepl_content_free(iorepl_content *content);
+IOREPL_API iorepl_props* iorepl_content_props(iorepl_content* content);
+IOREPL_API int iorepl_content_add_attachment(iorepl_content* content,
+                                             const char* file_name,
+                                             const char* mime_type,
+                                             const uint8_t* data, size_t len);
+IOREPL_API void iorepl_content_free(iorepl_content* content);
 
 #ifdef __cplusplus
 } /* extern "C" */

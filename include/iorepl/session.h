@@ -53,8 +53,8 @@ typedef struct iorepl_session iorepl_session;
 
 /* Mapping directions. */
 enum {
-  IOREPL_ONE_WAY = 0,       /* publisher -> subscriber */
-  IOREPL_BIDIRECTIONAL = 1  /* both ways, without echo */
+  IOREPL_ONE_WAY = 0,      /* publisher -> subscriber */
+  IOREPL_BIDIRECTIONAL = 1 /* both ways, without echo */
 };
 
 /* Conflict policies (docs/sync.md): what happens when two organizations
@@ -66,10 +66,7 @@ enum {
 };
 
 /* Session types (the classic statistics line names them). */
-enum {
-  IOREPL_PUBLIC_FOLDER = 0,
-  IOREPL_FREE_BUSY = 1
-};
+enum { IOREPL_PUBLIC_FOLDER = 0, IOREPL_FREE_BUSY = 1 };
 
 typedef struct iorepl_session_options {
   size_t struct_size;
@@ -81,20 +78,20 @@ typedef struct iorepl_session_options {
   uint64_t max_item_size;    /* larger items are ignored, default 64 MiB */
   /* With require_matching_rights, a folder replicates only where
    * replication_account has the same rights on both sides. */
-  const char *replication_account; /* NULL or UTF-8; copied */
+  const char* replication_account; /* NULL or UTF-8; copied */
   int require_matching_rights;     /* default 0 */
   /* IOREPL_LOG_INFO (reconciliations and errors) or IOREPL_LOG_DEBUG (also
    * every ignore with its reason). */
   int log_level;
 } iorepl_session_options;
 
-#define IOREPL_SESSION_OPTIONS_INIT                                         \
-  {                                                                         \
-    sizeof(iorepl_session_options), 1, 0, IOREPL_KEEP_BOTH, 1000,           \
-        16u << 20, 64u << 20, NULL, 0, IOREPL_LOG_INFO                      \
+#define IOREPL_SESSION_OPTIONS_INIT                                          \
+  {                                                                          \
+    sizeof(iorepl_session_options), 1, 0, IOREPL_KEEP_BOTH, 1000, 16u << 20, \
+        64u << 20, NULL, 0, IOREPL_LOG_INFO                                  \
   }
 
-IOREPL_API int iorepl_session_options_init(iorepl_session_options *options,
+IOREPL_API int iorepl_session_options_init(iorepl_session_options* options,
                                            size_t struct_size);
 
 /* ---- Configuration ---- */
@@ -103,50 +100,50 @@ IOREPL_API int iorepl_session_options_init(iorepl_session_options *options,
  * `session { ... }` block: name, publisher, subscriber, mapping, options,
  * ...). IOREPL_EINVAL with line and column for syntax errors, and with every
  * problem found by iorepl_config_validate. */
-IOREPL_API int iorepl_config_parse(iorepl_config **out, const char *text,
+IOREPL_API int iorepl_config_parse(iorepl_config** out, const char* text,
                                    size_t len);
 /* An empty configuration named `name`, to fill with the setters. */
-IOREPL_API int iorepl_config_new(iorepl_config **out, const char *name);
-IOREPL_API void iorepl_config_free(iorepl_config *config);
+IOREPL_API int iorepl_config_new(iorepl_config** out, const char* name);
+IOREPL_API void iorepl_config_free(iorepl_config* config);
 
-IOREPL_API int iorepl_config_set_publisher(iorepl_config *config,
-                                           const char *uri);
-IOREPL_API int iorepl_config_add_subscriber(iorepl_config *config,
-                                            const char *uri);
+IOREPL_API int iorepl_config_set_publisher(iorepl_config* config,
+                                           const char* uri);
+IOREPL_API int iorepl_config_add_subscriber(iorepl_config* config,
+                                            const char* uri);
 /* Paths are absolute from each store's root ("/" is the root). */
-IOREPL_API int iorepl_config_add_mapping(iorepl_config *config,
-                                         const char *publisher_path,
-                                         const char *subscriber_path,
+IOREPL_API int iorepl_config_add_mapping(iorepl_config* config,
+                                         const char* publisher_path,
+                                         const char* subscriber_path,
                                          int direction);
 /* Copies the options (the fields `options->struct_size` covers). */
-IOREPL_API int iorepl_config_set_options(iorepl_config *config,
-                                         const iorepl_session_options *options);
+IOREPL_API int iorepl_config_set_options(iorepl_config* config,
+                                         const iorepl_session_options* options);
 /* Reads the options; a returned replication_account is borrowed from the
  * config. */
-IOREPL_API int iorepl_config_get_options(iorepl_session_options *out,
-                                         const iorepl_config *config);
+IOREPL_API int iorepl_config_get_options(iorepl_session_options* out,
+                                         const iorepl_config* config);
 /* The session name; NULL for a bad handle. */
-IOREPL_API const char *iorepl_config_name(const iorepl_config *config);
+IOREPL_API const char* iorepl_config_name(const iorepl_config* config);
 /* OK when the configuration can run: a name, a publisher, subscribers,
  * known store URIs without passwords, mappings that do not overlap.
  * IOREPL_EINVAL lists every problem in the message, one per line. */
-IOREPL_API int iorepl_config_validate(const iorepl_config *config);
+IOREPL_API int iorepl_config_validate(const iorepl_config* config);
 
 /* ---- Sessions ---- */
 
 /* Validates `config` (copied) and opens its stores by URI. */
-IOREPL_API int iorepl_session_open(iorepl_session **out,
-                                   const iorepl_config *config);
+IOREPL_API int iorepl_session_open(iorepl_session** out,
+                                   const iorepl_config* config);
 /* Uses stores the caller opened: `publisher` and the `count` subscribers
  * stand for the config's publisher and subscribers, in order (`count` must
  * match). The session holds references to the stores: they stay open until
  * the session is freed, even if the caller frees them first. */
-IOREPL_API int iorepl_session_new(iorepl_session **out,
-                                  const iorepl_config *config,
-                                  iorepl_store *publisher,
-                                  iorepl_store *const *subscribers,
+IOREPL_API int iorepl_session_new(iorepl_session** out,
+                                  const iorepl_config* config,
+                                  iorepl_store* publisher,
+                                  iorepl_store* const* subscribers,
                                   size_t count);
-IOREPL_API void iorepl_session_free(iorepl_session *session);
+IOREPL_API void iorepl_session_free(iorepl_session* session);
 
 /* Counts of a pass. Reasons index the *_reasons arrays (IOREPL_REASON_*,
  * named by iorepl_reason_name); counter names double as metric names
@@ -189,14 +186,16 @@ typedef struct iorepl_statistics {
   uint64_t folder_error_reasons[IOREPL_REASON_SLOTS];
 } iorepl_statistics;
 
-#define IOREPL_STATISTICS_INIT                                  \
-  {                                                             \
-    sizeof(iorepl_statistics), 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, \
-        {0}, {0}, {0}, {0}                                      \
+#define IOREPL_STATISTICS_INIT                                               \
+  {                                                                          \
+    sizeof(iorepl_statistics), 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, {0}, {0}, \
+        {0}, {                                                               \
+      0                                                                      \
+    }                                                                        \
   }
 
 /* "already_present", "older_version", ...; NULL for an unknown reason. */
-IOREPL_API const char *iorepl_reason_name(int reason);
+IOREPL_API const char* iorepl_reason_name(int reason);
 
 /* One pass over every mapping and subscriber. `stats` may be NULL; when
  * given (with its struct_size set), it receives the pass's counts, also
@@ -205,38 +204,36 @@ IOREPL_API const char *iorepl_reason_name(int reason);
  * a store failed and the pass stopped there: IOREPL_EIO, IOREPL_ECORRUPT,
  * IOREPL_ECALLBACK (a host store's callback failed), or IOREPL_ECANCELLED
  * (the progress callback asked to stop). */
-IOREPL_API int iorepl_session_run(iorepl_statistics *stats,
-                                  iorepl_session *session);
+IOREPL_API int iorepl_session_run(iorepl_statistics* stats,
+                                  iorepl_session* session);
 
 /* The classic line, exactly: "Statistics for Public Folder replication
  * session 'NAME' [N Message Changes, N Message Deletions, N Message Ignores,
  * N Message Errors, N Folder Changes, N Folder Deletions, N Folder Ignores,
  * N Folder Errors]." Free `*out` with iorepl_free. */
-IOREPL_API int iorepl_statistics_line(char **out,
-                                      const iorepl_session *session,
-                                      const iorepl_statistics *stats);
+IOREPL_API int iorepl_statistics_line(char** out, const iorepl_session* session,
+                                      const iorepl_statistics* stats);
 
 /* Where a pass is; valid during the callback only. */
 typedef struct iorepl_progress {
   size_t struct_size;
-  const char *mapping;   /* "publisher_path -> subscriber_path" */
-  const char *direction; /* "publisher -> subscriber 1" or back */
+  const char* mapping;   /* "publisher_path -> subscriber_path" */
+  const char* direction; /* "publisher -> subscriber 1" or back */
   uint64_t done;         /* changes handled in this direction so far */
 } iorepl_progress;
 
 /* Called after each batch (so at most once per batch_size changes). A
  * non-zero return stops the pass there; iorepl_session_run then returns
  * IOREPL_ECANCELLED and the next pass continues. */
-typedef int (*iorepl_progress_fn)(void *user, const iorepl_progress *progress);
+typedef int (*iorepl_progress_fn)(void* user, const iorepl_progress* progress);
 
 /* Sets (NULL `fn`: clears) the session's progress callback. */
-IOREPL_API int iorepl_session_set_progress(iorepl_session *session,
-                                           iorepl_progress_fn fn, void *user);
+IOREPL_API int iorepl_session_set_progress(iorepl_session* session,
+                                           iorepl_progress_fn fn, void* user);
 /* Sends this session's log lines to `fn` instead of the process-wide
  * callback (iorepl_set_log); NULL `fn` goes back to that one. */
-IOREPL_API int iorepl_session_set_log(iorepl_session *session,
-                                      iorepl_log_fn fn, void *user,
-                                      int max_level);
+IOREPL_API int iorepl_session_set_log(iorepl_session* session, iorepl_log_fn fn,
+                                      void* user, int max_level);
 
 #ifdef __cplusplus
 } /* extern "C" */

@@ -43,7 +43,7 @@ typedef struct iorepl_store_options {
   /* The secret of a store that authenticates (NULL: none). The built-in
    * memory and SQLite stores take none and refuse one. Copied; never
    * logged. */
-  const char *credential;
+  const char* credential;
 } iorepl_store_options;
 
 #define IOREPL_STORE_OPTIONS_INIT \
@@ -51,7 +51,7 @@ typedef struct iorepl_store_options {
 
 /* Sets `options` to the defaults for a struct of `struct_size` bytes (pass
  * sizeof(iorepl_store_options)). */
-IOREPL_API int iorepl_store_options_init(iorepl_store_options *options,
+IOREPL_API int iorepl_store_options_init(iorepl_store_options* options,
                                          size_t struct_size);
 
 /* Opens a store:
@@ -60,23 +60,23 @@ IOREPL_API int iorepl_store_options_init(iorepl_store_options *options,
  * `options` may be NULL (the defaults). IOREPL_EINVAL for a malformed or
  * unknown URI, IOREPL_EPERM or IOREPL_EIO when the file cannot be opened,
  * IOREPL_ECORRUPT when it is not a store. */
-IOREPL_API int iorepl_store_open(iorepl_store **out, const char *uri,
-                                 const iorepl_store_options *options);
+IOREPL_API int iorepl_store_open(iorepl_store** out, const char* uri,
+                                 const iorepl_store_options* options);
 
 /* Releases the caller's reference. A session that uses the store keeps it
  * open until the session is freed. NULL does nothing. */
-IOREPL_API void iorepl_store_free(iorepl_store *store);
+IOREPL_API void iorepl_store_free(iorepl_store* store);
 
 /* The store's replica GUID and epoch (the count of GUIDs it has had; it
  * takes a new one when restored from a backup). Either output may be
  * NULL. */
-IOREPL_API int iorepl_store_identity(iorepl_guid *replica, uint32_t *epoch,
-                                     iorepl_store *store);
+IOREPL_API int iorepl_store_identity(iorepl_guid* replica, uint32_t* epoch,
+                                     iorepl_store* store);
 
 /* The operator's statement that the store was restored from a backup: it
  * takes a new replica GUID and the next epoch now, so that its new change
  * numbers cannot collide with ones it issued before. */
-IOREPL_API int iorepl_store_mark_restored(iorepl_store *store);
+IOREPL_API int iorepl_store_mark_restored(iorepl_store* store);
 
 typedef struct iorepl_store_counts {
   size_t struct_size;
@@ -86,43 +86,41 @@ typedef struct iorepl_store_counts {
 } iorepl_store_counts;
 
 /* Counts the store's objects into `out` (set out->struct_size first). */
-IOREPL_API int iorepl_store_count(iorepl_store_counts *out,
-                                  iorepl_store *store);
+IOREPL_API int iorepl_store_count(iorepl_store_counts* out,
+                                  iorepl_store* store);
 
 /* ---- Reading ---- */
 
 /* A copy of the folder with source key `key`. IOREPL_ENOTFOUND when the
  * store has no such folder. Free the result with iorepl_folder_free. */
-IOREPL_API int iorepl_store_get_folder(iorepl_folder **out,
-                                       iorepl_store *store,
-                                       const iorepl_key *key);
+IOREPL_API int iorepl_store_get_folder(iorepl_folder** out, iorepl_store* store,
+                                       const iorepl_key* key);
 
 /* The folder at `path`: "/" is the root, "/Sales/EMEA" two levels down;
  * names compare ignoring case. IOREPL_ENOTFOUND when there is none. */
-IOREPL_API int iorepl_store_find_folder(iorepl_folder **out,
-                                        iorepl_store *store,
-                                        const char *path);
+IOREPL_API int iorepl_store_find_folder(iorepl_folder** out,
+                                        iorepl_store* store, const char* path);
 
 /* A copy of the item with source key `key` (IOREPL_ENOTFOUND if none). */
-IOREPL_API int iorepl_store_get_item(iorepl_item **out, iorepl_store *store,
-                                     const iorepl_key *key);
+IOREPL_API int iorepl_store_get_item(iorepl_item** out, iorepl_store* store,
+                                     const iorepl_key* key);
 
 /* The source keys of the subfolders of `parent`, ordered (NULL `parent`:
  * the root level, which holds the root). */
-IOREPL_API int iorepl_store_list_folders(iorepl_key_list **out,
-                                         iorepl_store *store,
-                                         const iorepl_key *parent);
+IOREPL_API int iorepl_store_list_folders(iorepl_key_list** out,
+                                         iorepl_store* store,
+                                         const iorepl_key* parent);
 
 /* The source keys of the items in `folder`, ordered. */
-IOREPL_API int iorepl_store_list_items(iorepl_key_list **out,
-                                       iorepl_store *store,
-                                       const iorepl_key *folder);
+IOREPL_API int iorepl_store_list_items(iorepl_key_list** out,
+                                       iorepl_store* store,
+                                       const iorepl_key* folder);
 
 /* A list of keys. Index i must be below the count. */
-IOREPL_API size_t iorepl_key_list_count(const iorepl_key_list *list);
-IOREPL_API int iorepl_key_list_at(iorepl_key *out, const iorepl_key_list *list,
+IOREPL_API size_t iorepl_key_list_count(const iorepl_key_list* list);
+IOREPL_API int iorepl_key_list_at(iorepl_key* out, const iorepl_key_list* list,
                                   size_t i);
-IOREPL_API void iorepl_key_list_free(iorepl_key_list *list);
+IOREPL_API void iorepl_key_list_free(iorepl_key_list* list);
 
 #ifdef __cplusplus
 } /* extern "C" */

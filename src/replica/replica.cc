@@ -319,9 +319,8 @@ absl::StatusOr<Folder> Replica::RemoveFolderProperty(const SourceKey& key,
                                                      PropTag tag) {
   return ModifyFolder(key, [&](Folder& f) -> absl::Status {
     if (!f.properties.Remove(tag)) {
-      return absl::NotFoundError(absl::StrCat("folder ", key.ToString(),
-                                              " has no property ",
-                                              tag.ToString()));
+      return absl::NotFoundError(absl::StrCat(
+          "folder ", key.ToString(), " has no property ", tag.ToString()));
     }
     return absl::OkStatus();
   });

@@ -1,6 +1,6 @@
-# Installs the build tree into a scratch prefix, then builds and runs a small
-# consumer against it twice: through find_package(ioreplication) and through
-# pkg-config. Run by ctest as the install_consumer test.
+# Installs the build tree into a scratch prefix, then builds and runs small
+# consumers against it: a C and a C++ host through find_package(ioreplication),
+# and the C host again through pkg-config. Run by ctest as the install_consumer test.
 #
 # Optional: -DCXX_FLAGS=... -DLINK_FLAGS=... (the parent build's, so that a
 # sanitizer build's consumer links the same runtime).
@@ -24,9 +24,11 @@ run(${CMAKE_COMMAND} --install ${BUILD_DIR} --prefix ${prefix})
 # 1. CMake package.
 run(${CMAKE_COMMAND} -S ${SOURCE_DIR}/tests/install/consumer -B ${WORK_DIR}/cmake
     -DCMAKE_PREFIX_PATH=${prefix} -DCMAKE_BUILD_TYPE=Release
-    "-DCMAKE_CXX_FLAGS=${CXX_FLAGS}" "-DCMAKE_EXE_LINKER_FLAGS=${LINK_FLAGS}")
+    "-DCMAKE_C_FLAGS=${CXX_FLAGS}" "-DCMAKE_CXX_FLAGS=${CXX_FLAGS}"
+    "-DCMAKE_EXE_LINKER_FLAGS=${LINK_FLAGS}")
 run(${CMAKE_COMMAND} --build ${WORK_DIR}/cmake)
-run(${WORK_DIR}/cmake/consumer)
+run(${WORK_DIR}/cmake/consumer_c)
+run(${WORK_DIR}/cmake/consumer_cpp)
 
 # 2. pkg-config, with the .pc file found through PKG_CONFIG_PATH only.
 file(GLOB_RECURSE pc_files ${prefix}/*/ioreplication.pc)
@@ -40,7 +42,7 @@ if(NOT rc EQUAL 0)
 endif()
 separate_arguments(flags UNIX_COMMAND "${flags} ${CXX_FLAGS} ${LINK_FLAGS}")
 get_filename_component(libdir ${pc_dir} DIRECTORY)
-run(c++ ${SOURCE_DIR}/tests/install/consumer/consumer.cc ${flags}
+run(cc -std=c99 -pedantic -Werror ${SOURCE_DIR}/tests/install/consumer/consumer.c ${flags}
     -Wl,-rpath,${libdir} -o ${WORK_DIR}/consumer_pkgconfig)
 run(${WORK_DIR}/consumer_pkgconfig)
 message(STATUS "install_consumer: CMake package and pkg-config both work")

@@ -1,8 +1,8 @@
 // Copyright 2026 The ioreplication Authors. SPDX-License-Identifier: Apache-2.0
 //
 // The Store contract (include/ioreplication/store.h), checked the same way
-// against every store. A new store joins by adding a factory to
-// INSTANTIATE_TEST_SUITE_P below.
+// against every store, host stores through the C vtable included. A new store
+// joins by adding a factory to INSTANTIATE_TEST_SUITE_P below.
 
 #include <unistd.h>
 
@@ -12,6 +12,8 @@
 #include <string>
 
 #include "absl/strings/str_cat.h"
+#include "capi/host_store_adapter.h"
+#include "capi/memory_host_store.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "ioreplication/store.h"
@@ -590,7 +592,16 @@ INSTANTIATE_TEST_SUITE_P(
             [](Store& store) {
               return static_cast<stores_internal::SqliteStore&>(store)
                   .CheckIntegrity();
-            }}),
+            }},
+        // A host store written in C (tests/capi/memory_host_store.c),
+        // through the C ABI's vtable adapter.
+        StoreFactory{"host_c",
+                     [](const StoreOptions& options) {
+                       memory_host* host = memory_host_new();
+                       return capi_internal::OpenHostStore(
+                                  memory_host_vtable(host, nullptr), options)
+                           .value();
+                     }}),
     [](const ::testing::TestParamInfo<StoreFactory>& param) {
       return param.param.name;
     });

@@ -1,4 +1,5 @@
-// A host program built against an installed ioreplication.
+// A C++ host built against an installed ioreplication (the static C++
+// library, ioreplication::core).
 #include <cstdio>
 
 #include "ioreplication/idset.h"
@@ -14,7 +15,7 @@ int main() {
   if (!a.Raise(ChangeNumber(g, GlobCnt::FromValue(2).value())).ok()) return 1;
   if (!b.Raise(ChangeNumber(g, GlobCnt::FromValue(1).value())).ok()) return 1;
   if (a.Compare(b) != PclOrder::kNewer) return 1;
-  std::printf("consumer: ioreplication %s, %s\n", IOREPL_VERSION_STRING,
+  std::printf("consumer (C++): ioreplication %s, %s\n", IOREPL_VERSION_STRING,
               seen.ToString().c_str());
   return 0;
 }
