@@ -312,6 +312,7 @@ static void test_store_and_local_changes(iorepl_store* store) {
                                kSubject));
     CHECK(strcmp(subject, "Bye") == 0);
   }
+  iorepl_content_free(content);
   iorepl_item_free(item);
   OK(iorepl_item_move(&item, store, &item_key, &emea_key));
   iorepl_item_free(item);
@@ -794,6 +795,7 @@ static void test_idsets(void) {
   OK(iorepl_idset_union(parsed, set));
   OK(iorepl_idset_count(&count, parsed));
   CHECK(count == 6);
+  iorepl_idset_free(back);
   CHECK_RC(iorepl_idset_decode(&back, wire, wire_len - 1), IOREPL_ECORRUPT);
   CHECK_RC(iorepl_idset_decode(&back, garbage, sizeof(garbage)),
            IOREPL_ECORRUPT);
