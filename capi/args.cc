@@ -74,6 +74,12 @@ iorepl_key ToCKey(const ChangeNumber& cn) {
   return ToCKey(SourceKey(cn.replica(), cn.counter()));
 }
 
+int CheckIndex(size_t i, size_t n) {
+  if (i < n) return IOREPL_OK;
+  return Fail(IOREPL_EINVAL,
+              absl::StrCat("index ", i, " is past the ", n, " entries"));
+}
+
 char* MallocCopy(std::string_view bytes) {
   char* p = static_cast<char*>(std::malloc(bytes.size() + 1));
   if (p == nullptr) return nullptr;

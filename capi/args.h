@@ -9,6 +9,7 @@
 #ifndef IOREPLICATION_CAPI_ARGS_H_
 #define IOREPLICATION_CAPI_ARGS_H_
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
@@ -99,6 +100,24 @@ int WriteStruct(const T& value, size_t min_size, const char* name, T* out) {
   copy.struct_size = size;
   std::memcpy(static_cast<void*>(out), &copy, std::min(size, sizeof(T)));
   return IOREPL_OK;
+}
+
+// Index `i` of a sequence of `n` entries.
+int CheckIndex(size_t i, size_t n);
+
+// The *_init functions: zeroes `struct_size` bytes at `out` and fills the
+// fields they cover from `defaults` (the *_INIT value).
+template <typename T>
+int InitStruct(T* out, size_t struct_size, const T& defaults) {
+  if (out == nullptr) return NullArgument("options");
+  if (struct_size < sizeof(size_t) || struct_size > kMaxBufferSize) {
+    return Fail(IOREPL_EINVAL, "struct_size is not a size of this struct");
+  }
+  T copy = defaults;
+  copy.struct_size = struct_size;
+  std::memset(static_cast<void*>(out), 0, struct_size);
+  std::memcpy(static_cast<void*>(out), &copy, std::min(struct_size, sizeof(T)));
+  return Succeed();
 }
 
 // A malloc'd copy of `bytes` (for iorepl_free), or nullptr when out of

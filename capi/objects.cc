@@ -44,10 +44,7 @@ template <typename T>
 int LookupAt(const iorepl_props* props, uint32_t tag, size_t i, const T** out) {
   const std::vector<T>* values = nullptr;
   if (int rc = Lookup(props, tag, &values); rc != IOREPL_OK) return rc;
-  if (i >= values->size()) {
-    return Fail(IOREPL_EINVAL, absl::StrCat("index ", i, " is past the ",
-                                            values->size(), " values"));
-  }
+  if (int rc = CheckIndex(i, values->size()); rc != IOREPL_OK) return rc;
   *out = &(*values)[i];
   return Succeed();
 }
@@ -60,12 +57,6 @@ int SetProp(iorepl_props* props, uint32_t tag, PropValue value) {
   absl::StatusOr<PropTag> t = PropTag::FromValue(tag);
   if (!t.ok()) return FromStatus(t.status());
   return FromStatus(props->bag->Set(*t, std::move(value)));
-}
-
-int CheckIndex(size_t i, size_t n) {
-  if (i < n) return IOREPL_OK;
-  return Fail(IOREPL_EINVAL,
-              absl::StrCat("index ", i, " is past the ", n, " entries"));
 }
 
 }  // namespace

@@ -133,16 +133,8 @@ extern "C" {
 int iorepl_session_options_init(iorepl_session_options* options,
                                 size_t struct_size) {
   return Guard([&] {
-    if (int rc = CheckOut(options, "options"); rc != IOREPL_OK) return rc;
-    if (struct_size < sizeof(size_t) || struct_size > kMaxBufferSize) {
-      return Fail(IOREPL_EINVAL, "struct_size is not a size of this struct");
-    }
     iorepl_session_options defaults = IOREPL_SESSION_OPTIONS_INIT;
-    defaults.struct_size = struct_size;
-    std::memset(static_cast<void*>(options), 0, struct_size);
-    std::memcpy(static_cast<void*>(options), &defaults,
-                std::min(struct_size, sizeof(defaults)));
-    return Succeed();
+    return InitStruct(options, struct_size, defaults);
   });
 }
 
@@ -279,10 +271,12 @@ int iorepl_config_get_options(iorepl_session_options* out,
                               const iorepl_config* config) {
   return Guard([&] {
     if (int rc = CheckHandle(config, "config"); rc != IOREPL_OK) return rc;
-    return WriteStruct(OptionsOf(config->config),
-                       sizeof(iorepl_session_options), "out", out) == IOREPL_OK
-               ? Succeed()
-               : IOREPL_EINVAL;
+    if (int rc = WriteStruct(OptionsOf(config->config),
+                             sizeof(iorepl_session_options), "out", out);
+        rc != IOREPL_OK) {
+      return rc;
+    }
+    return Succeed();
   });
 }
 

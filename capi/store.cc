@@ -72,16 +72,8 @@ extern "C" {
 int iorepl_store_options_init(iorepl_store_options* options,
                               size_t struct_size) {
   return Guard([&] {
-    if (int rc = CheckOut(options, "options"); rc != IOREPL_OK) return rc;
-    if (struct_size < sizeof(size_t) || struct_size > kMaxBufferSize) {
-      return Fail(IOREPL_EINVAL, "struct_size is not a size of this struct");
-    }
     iorepl_store_options defaults = IOREPL_STORE_OPTIONS_INIT;
-    defaults.struct_size = struct_size;
-    std::memset(static_cast<void*>(options), 0, struct_size);
-    std::memcpy(static_cast<void*>(options), &defaults,
-                std::min(struct_size, sizeof(defaults)));
-    return Succeed();
+    return InitStruct(options, struct_size, defaults);
   });
 }
 
@@ -250,10 +242,7 @@ int iorepl_key_list_at(iorepl_key* out, const iorepl_key_list* list, size_t i) {
   return Guard([&] {
     if (int rc = CheckOut(out, "out"); rc != IOREPL_OK) return rc;
     if (int rc = CheckHandle(list, "list"); rc != IOREPL_OK) return rc;
-    if (i >= list->keys.size()) {
-      return Fail(IOREPL_EINVAL, absl::StrCat("index ", i, " is past the ",
-                                              list->keys.size(), " keys"));
-    }
+    if (int rc = CheckIndex(i, list->keys.size()); rc != IOREPL_OK) return rc;
     *out = list->keys[i];
     return Succeed();
   });
