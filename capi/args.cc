@@ -63,10 +63,16 @@ int CheckKey(const iorepl_key* key, const char* name, SourceKey* out) {
 }
 
 iorepl_key ToCKey(const SourceKey& key) {
+  // The XID form by hand: this runs for every record a host store reads or
+  // writes, and SourceKey::Encode would allocate a string each time.
   iorepl_key out;
-  std::string bytes;
-  key.AppendTo(&bytes);
-  std::memcpy(out.bytes, bytes.data(), sizeof(out.bytes));
+  const auto& guid = key.replica().bytes();
+  std::memcpy(out.bytes, guid.data(), guid.size());
+  const uint64_t counter = key.counter().value();
+  for (size_t i = 0; i < GlobCnt::kSize; ++i) {
+    out.bytes[guid.size() + i] =
+        static_cast<uint8_t>(counter >> (8 * (GlobCnt::kSize - 1 - i)));
+  }
   return out;
 }
 

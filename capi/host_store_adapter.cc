@@ -111,8 +111,9 @@ class HostStore final : public Store {
   // A host answer that breaks the contract.
   absl::Status BadAnswer(const char* slot, std::string_view what);
 
-  // Looks `key` up: the row is rows_.rows[0] when found.
-  absl::StatusOr<bool> Fetch(const SourceKey& key);
+  // Looks `key` up: the row is rows_.rows[0] when found. Without
+  // `with_data` the host may leave the body out.
+  absl::StatusOr<bool> Fetch(const SourceKey& key, bool with_data);
   // The kind stored under `key`, or 0.
   absl::StatusOr<int> KindOf(const SourceKey& key);
   // The body of the `kind` record under `key`, in rows_.
@@ -371,11 +372,11 @@ absl::Status HostStore::Rollback() {
 
 // ---- Record access ----
 
-absl::StatusOr<bool> HostStore::Fetch(const SourceKey& key) {
+absl::StatusOr<bool> HostStore::Fetch(const SourceKey& key, bool with_data) {
   rows_.Clear();
   const iorepl_key k = ToCKey(key);
   (void)TakeCallbackMessage();
-  const int rc = vt_.get(vt_.user, &k, &rows_);
+  const int rc = vt_.get(vt_.user, &k, with_data ? 1 : 0, &rows_);
   if (rc == IOREPL_ENOTFOUND) return false;
   if (absl::Status s = Check(rc, "get"); !s.ok()) return s;
   if (rows_.rows.size() != 1 ||
@@ -388,14 +389,14 @@ absl::StatusOr<bool> HostStore::Fetch(const SourceKey& key) {
 }
 
 absl::StatusOr<int> HostStore::KindOf(const SourceKey& key) {
-  absl::StatusOr<bool> found = Fetch(key);
+  absl::StatusOr<bool> found = Fetch(key, false);
   if (!found.ok()) return found.status();
   return *found ? rows_.rows[0].kind : 0;
 }
 
 absl::StatusOr<std::string_view> HostStore::Body(const SourceKey& key, int kind,
                                                  const char* what) {
-  absl::StatusOr<bool> found = Fetch(key);
+  absl::StatusOr<bool> found = Fetch(key, true);
   if (!found.ok()) return found.status();
   if (!*found || rows_.rows[0].kind != kind) return NotFound(what, key);
   return rows_.Data(rows_.rows[0]);
@@ -543,7 +544,7 @@ absl::Status HostStore::UpdateFolder(const Folder& folder) {
     return s;
   }
   if (absl::Status s = CheckFolder(folder); !s.ok()) return s;
-  absl::StatusOr<bool> found = Fetch(folder.source_key);
+  absl::StatusOr<bool> found = Fetch(folder.source_key, false);
   if (!found.ok()) return found.status();
   if (!*found || rows_.rows[0].kind != IOREPL_KIND_FOLDER) {
     return NotFound("folder", folder.source_key);

@@ -74,7 +74,7 @@ typedef struct iorepl_record {
   /* The local change number: 1, 2, 3... in write order, never reused; what
    * `scan` orders by. Unique in the table. */
   uint64_t local_cn;
-  /* The encoded object, `data_len` bytes. For `list` calls made with
+  /* The encoded object, `data_len` bytes. For `get` and `list` calls made with
    * with_data 0 the host may leave it empty (NULL, 0). */
   const uint8_t* data;
   size_t data_len;
@@ -103,8 +103,10 @@ typedef struct iorepl_host_store {
   int (*rollback)(void* user);
 
   /* Adds the record stored under `key` to `out`, or returns
-   * IOREPL_ENOTFOUND. */
-  int (*get)(void* user, const iorepl_key* key, iorepl_rows* out);
+   * IOREPL_ENOTFOUND. With with_data 0 the library only checks what the key
+   * holds, and the body may be left out. */
+  int (*get)(void* user, const iorepl_key* key, int with_data,
+             iorepl_rows* out);
   /* Stores `record` under record->key, inserting or replacing (the library
    * has checked which it is). Called inside a transaction. */
   int (*put)(void* user, const iorepl_record* record);

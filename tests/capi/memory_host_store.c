@@ -146,13 +146,14 @@ static int cb_rollback(void* user) {
   return 0;
 }
 
-static int cb_get(void* user, const iorepl_key* key, iorepl_rows* out) {
+static int cb_get(void* user, const iorepl_key* key, int with_data,
+                  iorepl_rows* out) {
   memory_host* h = (memory_host*)user;
   const record* r;
   if (injected(h, "get")) return IOREPL_EIO;
   r = find(h, key);
   if (r == NULL) return IOREPL_ENOTFOUND;
-  return add_row(out, r, 1);
+  return add_row(out, r, with_data);
 }
 
 static int cb_put(void* user, const iorepl_record* rec) {
