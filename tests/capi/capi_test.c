@@ -425,6 +425,7 @@ static void test_stores(void) {
 typedef struct log_capture {
   int lines;
   int max_level_seen;
+  char last[512];
 } log_capture;
 
 static void capture_log(void* user, int level, const char* subsystem,
@@ -432,6 +433,7 @@ static void capture_log(void* user, int level, const char* subsystem,
   log_capture* c = (log_capture*)user;
   c->lines++;
   if (level > c->max_level_seen) c->max_level_seen = level;
+  snprintf(c->last, sizeof(c->last), "%s", message);
   if (strcmp(subsystem, "session") != 0 || strlen(message) != len) {
     ++failures;
   }
@@ -482,11 +484,12 @@ static void test_sessions(void) {
   iorepl_statistics stats = IOREPL_STATISTICS_INIT;
   iorepl_session_options options;
   iorepl_key folder;
-  log_capture logs = {0, 0};
+  log_capture logs;
   int progress_calls = 0;
   char* line = NULL;
   char text[2048];
 
+  memset(&logs, 0, sizeof(logs));
   temp_path(pub_path, sizeof(pub_path), "capi_pub.db");
   temp_path(sub_path, sizeof(sub_path), "capi_sub.db");
   temp_path(sub2_path, sizeof(sub2_path), "capi_sub2.db");
@@ -557,19 +560,41 @@ static void test_sessions(void) {
   iorepl_session_free(session);
   iorepl_session_free(NULL);
 
-  /* The process-wide log, and a session parsed from text. */
+  /* The process-wide log, and a session parsed from text. Its second
+   * mapping names a publisher folder that does not exist: a Folder Error,
+   * logged at the summary (INFO) level. */
   snprintf(text, sizeof(text),
            "name: \"Parsed\"\npublisher: \"%s\"\nsubscriber: \"%s\"\n"
            "mapping { publisher_path: \"/Sales\" subscriber_path: "
-           "\"/Copy\" }\n",
+           "\"/Copy\" }\n"
+           "mapping { publisher_path: \"/Missing\" subscriber_path: "
+           "\"/Elsewhere\" }\n",
            pub_uri, sub2_uri);
   OK(iorepl_config_parse(&parsed, text, strlen(text)));
   CHECK(strcmp(iorepl_config_name(parsed), "Parsed") == 0);
-  OK(iorepl_set_log(capture_log, &logs, IOREPL_LOG_INFO));
   OK(iorepl_session_open(&session, parsed));
   stats.struct_size = sizeof(stats);
+  /* Below the level asked for: not even formatted, so nothing arrives. */
+  OK(iorepl_set_log(capture_log, &logs, IOREPL_LOG_ERROR));
   OK(iorepl_session_run(&stats, session));
-  CHECK(stats.message_changes == 30);
+  CHECK(stats.message_changes == 30 && stats.folder_errors == 1);
+  CHECK(logs.lines == 0);
+  OK(iorepl_set_log(capture_log, &logs, IOREPL_LOG_INFO));
+  OK(iorepl_session_run(&stats, session));
+  CHECK(stats.folder_errors == 1);
+  CHECK(logs.lines == 1 && logs.max_level_seen == IOREPL_LOG_INFO);
+  CHECK(strstr(logs.last, "the publisher has no folder /Missing") != NULL);
+  /* A session's own callback takes precedence over the process-wide one. */
+  {
+    log_capture own;
+    memset(&own, 0, sizeof(own));
+    OK(iorepl_session_set_log(session, capture_log, &own, IOREPL_LOG_DEBUG));
+    OK(iorepl_session_run(&stats, session));
+    CHECK(own.lines == 1 && logs.lines == 1);
+    OK(iorepl_session_set_log(session, NULL, NULL, 0));
+    OK(iorepl_session_run(&stats, session));
+    CHECK(own.lines == 1 && logs.lines == 2);
+  }
   OK(iorepl_set_log(NULL, NULL, 0));
   CHECK_RC(iorepl_set_log(capture_log, NULL, 17), IOREPL_EINVAL);
   iorepl_session_free(session);
