@@ -174,19 +174,14 @@ absl::Status HostStore::Init() {
   // another handle may have just done the same.
   if (absl::Status s = Begin(); !s.ok()) return s;
   loaded = LoadIdentity();
-  if (absl::IsNotFound(loaded)) {
-    StoreIdentity id{Guid::Random(), 0};
-    std::string bytes;
-    id.replica.AppendTo(&bytes);
-    bytes += U64Bytes(id.epoch).substr(0, 4);
-    loaded = PutValue(kIdentity, bytes);
-    if (loaded.ok()) identity_ = id;
-  }
+  if (absl::IsNotFound(loaded)) loaded = SetIdentity({Guid::Random(), 0});
+  if (loaded.ok()) loaded = Commit();
   if (!loaded.ok()) {
-    (void)Rollback();
+    // Leave the host's table as it was: no transaction open at destroy.
+    if (in_tx_) (void)Rollback();
     return loaded;
   }
-  return Commit();
+  return absl::OkStatus();
 }
 
 absl::Status HostStore::LoadIdentity() {

@@ -776,10 +776,16 @@ static void test_host_stores(void) {
   memory_host_fail_next((memory_host*)bad_vt.user, "get_value");
   CHECK_RC(iorepl_store_new_host(&bad, &bad_vt, NULL), IOREPL_ECALLBACK);
   CHECK(bad_destroyed == 2);
+  /* A failed first commit: rolled back before destroy. */
+  bad_vt = memory_host_vtable(memory_host_new(), &bad_destroyed);
+  memory_host_fail_next((memory_host*)bad_vt.user, "commit");
+  CHECK_RC(iorepl_store_new_host(&bad, &bad_vt, NULL), IOREPL_ECALLBACK);
+  CHECK(message_has("commit returned"));
+  CHECK(bad_destroyed == 3);
   bad_vt = memory_host_vtable(memory_host_new(), &bad_destroyed);
   bad_vt.struct_size = 4;
   CHECK_RC(iorepl_store_new_host(&bad, &bad_vt, NULL), IOREPL_EINVAL);
-  CHECK(bad_destroyed == 2); /* too short to trust its destroy slot */
+  CHECK(bad_destroyed == 3); /* too short to trust its destroy slot */
   bad_vt.struct_size = sizeof(bad_vt);
   bad_vt.destroy(bad_vt.user);
   CHECK_RC(iorepl_store_new_host(&bad, NULL, NULL), IOREPL_EINVAL);

@@ -24,7 +24,8 @@ typedef struct memory_host memory_host;
 memory_host* memory_host_new(void);
 
 /* The vtable over `host`. Its destroy frees `host` and adds one to
- * *destroyed (when `destroyed` is not NULL). */
+ * *destroyed (when `destroyed` is not NULL), or 1000 when a transaction is
+ * still open then. */
 iorepl_host_store memory_host_vtable(memory_host* host, int* destroyed);
 
 /* Makes the next call of the callback named `slot` ("put", "scan", ...)
