@@ -21,6 +21,9 @@
 #include "capi/errors.h"
 #include "capi/handles.h"
 #include "iorepl/common.h"
+#include "iorepl/host_store.h"
+#include "iorepl/session.h"
+#include "iorepl/store.h"
 #include "ioreplication/ids.h"
 
 namespace ioreplication::capi_internal {
@@ -31,6 +34,28 @@ inline constexpr size_t kMaxBufferSize = size_t{1} << 40;
 // The longest NUL-terminated string accepted (paths, URIs, names, config
 // text is passed with a length).
 inline constexpr size_t kMaxStringSize = size_t{1} << 20;
+
+// The size of each versioned struct's first version: the least struct_size
+// accepted, forever. Each ends at the struct's last field as of 0.1, so that
+// fields appended later grow sizeof() but not these.
+template <typename T, typename Field>
+constexpr size_t EndOf(Field T::*, size_t offset) {
+  return offset + sizeof(Field);
+}
+#define IOREPL_V1_SIZE(type, last_field) \
+  EndOf(&type::last_field, offsetof(type, last_field))
+inline constexpr size_t kStoreOptionsV1Size =
+    IOREPL_V1_SIZE(iorepl_store_options, credential);
+inline constexpr size_t kStoreCountsV1Size =
+    IOREPL_V1_SIZE(iorepl_store_counts, tombstones);
+inline constexpr size_t kSessionOptionsV1Size =
+    IOREPL_V1_SIZE(iorepl_session_options, log_level);
+inline constexpr size_t kStatisticsV1Size =
+    IOREPL_V1_SIZE(iorepl_statistics, folder_error_reasons);
+inline constexpr size_t kHostStoreV1Size =
+    IOREPL_V1_SIZE(iorepl_host_store, destroy);
+inline constexpr size_t kRecordV1Size = IOREPL_V1_SIZE(iorepl_record, data_len);
+#undef IOREPL_V1_SIZE
 
 int NullArgument(const char* name);
 

@@ -68,11 +68,6 @@ struct iorepl_blob : ioreplication::capi_internal::HandleBase {
 
 namespace ioreplication::capi_internal {
 
-// The size of the first version of iorepl_host_store and iorepl_record: the
-// least struct_size accepted. Fixed forever; fields added later lie beyond.
-inline constexpr size_t kHostStoreV1Size = sizeof(iorepl_host_store);
-inline constexpr size_t kRecordV1Size = sizeof(iorepl_record);
-
 // OK when `vtable` is complete (every slot but destroy set). Does not call
 // anything.
 absl::Status CheckVtable(const iorepl_host_store& vtable);

@@ -217,8 +217,7 @@ int iorepl_config_set_options(iorepl_config* config,
   return Guard([&] {
     if (int rc = CheckHandle(config, "config"); rc != IOREPL_OK) return rc;
     iorepl_session_options o = OptionsOf(config->config);
-    if (int rc =
-            ReadStruct(options, sizeof(iorepl_session_options), "options", &o);
+    if (int rc = ReadStruct(options, kSessionOptionsV1Size, "options", &o);
         rc != IOREPL_OK) {
       return rc;
     }
@@ -271,8 +270,8 @@ int iorepl_config_get_options(iorepl_session_options* out,
                               const iorepl_config* config) {
   return Guard([&] {
     if (int rc = CheckHandle(config, "config"); rc != IOREPL_OK) return rc;
-    if (int rc = WriteStruct(OptionsOf(config->config),
-                             sizeof(iorepl_session_options), "out", out);
+    if (int rc = WriteStruct(OptionsOf(config->config), kSessionOptionsV1Size,
+                             "out", out);
         rc != IOREPL_OK) {
       return rc;
     }
@@ -369,7 +368,7 @@ const char* iorepl_reason_name(int reason) {
 int iorepl_session_run(iorepl_statistics* stats, iorepl_session* session) {
   return Guard([&] {
     if (int rc = CheckHandle(session, "session"); rc != IOREPL_OK) return rc;
-    if (stats != nullptr && (stats->struct_size < sizeof(iorepl_statistics) ||
+    if (stats != nullptr && (stats->struct_size < kStatisticsV1Size ||
                              stats->struct_size > kMaxBufferSize)) {
       return Fail(IOREPL_EINVAL,
                   "stats: struct_size is not a size of this struct");
@@ -380,7 +379,7 @@ int iorepl_session_run(iorepl_statistics* stats, iorepl_session* session) {
     session->session->set_hooks({});
     if (!result.ok()) return FromStatus(result.status());
     if (stats != nullptr) {
-      WriteStruct(ToC(*result), sizeof(iorepl_statistics), "stats", stats);
+      WriteStruct(ToC(*result), kStatisticsV1Size, "stats", stats);
     }
     if (cancelled) {
       return Fail(IOREPL_ECANCELLED,
@@ -398,7 +397,7 @@ int iorepl_statistics_line(char** out, const iorepl_session* session,
     *out = nullptr;
     if (int rc = CheckHandle(session, "session"); rc != IOREPL_OK) return rc;
     iorepl_statistics c = IOREPL_STATISTICS_INIT;
-    if (int rc = ReadStruct(stats, sizeof(iorepl_statistics), "stats", &c);
+    if (int rc = ReadStruct(stats, kStatisticsV1Size, "stats", &c);
         rc != IOREPL_OK) {
       return rc;
     }

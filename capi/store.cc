@@ -33,7 +33,7 @@ int ReadStoreOptions(const iorepl_store_options* in, StoreOptions* out) {
   if (in == nullptr) return IOREPL_OK;
   iorepl_store_options o;
   iorepl_store_options_init(&o, sizeof(o));
-  if (int rc = ReadStruct(in, sizeof(iorepl_store_options), "options", &o);
+  if (int rc = ReadStruct(in, kStoreOptionsV1Size, "options", &o);
       rc != IOREPL_OK) {
     return rc;
   }
@@ -128,7 +128,8 @@ int iorepl_store_count(iorepl_store_counts* out, iorepl_store* store) {
     if (!counts.ok()) return FromStatus(counts.status());
     iorepl_store_counts c{sizeof(c), counts->folders, counts->items,
                           counts->tombstones};
-    if (int rc = WriteStruct(c, sizeof(c), "out", out); rc != IOREPL_OK) {
+    if (int rc = WriteStruct(c, kStoreCountsV1Size, "out", out);
+        rc != IOREPL_OK) {
       return rc;
     }
     return Succeed();
