@@ -13,7 +13,6 @@ namespace {
 
 thread_local std::string g_message;
 thread_local std::string g_callback_message;
-thread_local std::string g_callback_failure;
 thread_local bool g_callback_failed = false;
 thread_local int g_depth = 0;
 
@@ -86,14 +85,12 @@ std::string TakeCallbackMessage() {
   return message;
 }
 
-void NoteCallbackFailure(std::string_view what) {
+void NoteCallbackFailure() {
   g_callback_failed = true;
-  g_callback_failure.assign(what.data(), what.size());
 }
 
 void ResetCallbackFailure() {
   g_callback_failed = false;
-  g_callback_failure.clear();
 }
 
 }  // namespace ioreplication::capi_internal

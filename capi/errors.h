@@ -30,8 +30,9 @@ int CodeOf(const absl::Status& status);
 // Host callbacks: the message a callback set with iorepl_set_callback_error
 // (taken, so the next callback starts empty).
 std::string TakeCallbackMessage();
-// Records that a host callback failed during the current call, and why.
-void NoteCallbackFailure(std::string_view what);
+// Records that a host callback failed during the current call (the store
+// error that follows carries the why).
+void NoteCallbackFailure();
 // Forgets callback failures; each entry point starts with this.
 void ResetCallbackFailure();
 

@@ -156,14 +156,14 @@ absl::Status HostStore::Check(int rc, const char* slot) {
   std::string what = absl::StrCat("host store: ", slot, " returned ", rc, " (",
                                   iorepl_rc_str(rc), ")",
                                   message.empty() ? "" : ": ", message);
-  NoteCallbackFailure(what);
+  NoteCallbackFailure();
   return absl::UnavailableError(what);
 }
 
 absl::Status HostStore::BadAnswer(const char* slot, std::string_view what) {
   std::string message =
       absl::StrCat("host store: ", slot, " answered ", core_internal::Sv(what));
-  NoteCallbackFailure(message);
+  NoteCallbackFailure();
   return absl::DataLossError(message);
 }
 
