@@ -85,13 +85,9 @@ std::string TakeCallbackMessage() {
   return message;
 }
 
-void NoteCallbackFailure() {
-  g_callback_failed = true;
-}
+void NoteCallbackFailure() { g_callback_failed = true; }
 
-void ResetCallbackFailure() {
-  g_callback_failed = false;
-}
+void ResetCallbackFailure() { g_callback_failed = false; }
 
 }  // namespace ioreplication::capi_internal
 
