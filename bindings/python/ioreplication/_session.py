@@ -1,0 +1,456 @@
+# Copyright 2026 The ioreplication Authors. SPDX-License-Identifier: Apache-2.0
+"""Session configurations, sessions, statistics, progress and logging."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as _dt
+import logging
+import sys
+from collections.abc import Callable, Sequence
+from typing import Union
+
+from ioreplication._errors import (
+    StateError,
+    check,
+    error_for,
+    note_callback_exception,
+    take_callback_exception,
+)
+from ioreplication._native import ffi, lib
+from ioreplication._store import Store
+from ioreplication._types import ConflictPolicy, Direction, LogLevel, _utf8
+
+__all__ = [
+    "Config",
+    "SessionOptions",
+    "Session",
+    "Statistics",
+    "Progress",
+    "LogHandler",
+    "set_log",
+]
+
+
+@dataclasses.dataclass
+class SessionOptions:
+    """How a session replicates (the defaults are the library's).
+
+    Attributes:
+      replicate_deletions: deletions travel too.
+      replicate_permissions: ACLs travel too.
+      conflict_policy: see ConflictPolicy.
+      batch_size: changes per transaction.
+      batch_bytes: item bytes per transaction.
+      max_item_size: larger items are ignored (counted as ignores).
+      replication_account: with require_matching_rights, a folder replicates
+        only where this account has the same rights on both sides.
+      require_matching_rights: see replication_account.
+      log_level: LogLevel.INFO (reconciliations and errors) or
+        LogLevel.DEBUG (also every ignore with its reason).
+    """
+
+    replicate_deletions: bool = True
+    replicate_permissions: bool = False
+    conflict_policy: ConflictPolicy = ConflictPolicy.KEEP_BOTH
+    batch_size: int = 1000
+    batch_bytes: int = 16 << 20
+    max_item_size: int = 64 << 20
+    replication_account: str | None = None
+    require_matching_rights: bool = False
+    log_level: LogLevel = LogLevel.INFO
+
+
+class Config:
+    """A session's configuration: a name, a publisher store URI, subscriber
+    URIs and folder mappings, and options.
+
+    Build one field by field::
+
+        config = Config("Sales share")
+        config.publisher = "sqlite:contoso.db"
+        config.add_subscriber("sqlite:fabrikam.db")
+        config.add_mapping("/Sales", "/Contoso/Sales")
+
+    or parse the body of a configuration file's ``session { ... }`` block
+    with ``Config.parse(text)`` (docs/config.md).
+    """
+
+    def __init__(self, name: str) -> None:
+        out = ffi.new("iorepl_config**")
+        check(lib.iorepl_config_new(out, _utf8(name)))
+        self._handle = ffi.gc(out[0], lib.iorepl_config_free)
+
+    @classmethod
+    def parse(cls, text: str) -> Config:
+        """Parses one session's configuration. InvalidArgumentError names the
+        line and column of a syntax error, and lists every problem
+        validate() finds."""
+        raw = _utf8(text)
+        out = ffi.new("iorepl_config**")
+        check(lib.iorepl_config_parse(out, raw, len(raw)))
+        config = cls.__new__(cls)
+        config._handle = ffi.gc(out[0], lib.iorepl_config_free)
+        return config
+
+    @property
+    def name(self) -> str:
+        return ffi.string(lib.iorepl_config_name(self._handle)).decode("utf-8")
+
+    @property
+    def publisher(self) -> None:
+        raise AttributeError("publisher is write-only")
+
+    @publisher.setter
+    def publisher(self, uri: str) -> None:
+        check(lib.iorepl_config_set_publisher(self._handle, _utf8(uri)))
+
+    def add_subscriber(self, uri: str) -> None:
+        check(lib.iorepl_config_add_subscriber(self._handle, _utf8(uri)))
+
+    def add_mapping(
+        self,
+        publisher_path: str,
+        subscriber_path: str,
+        direction: Direction = Direction.ONE_WAY,
+    ) -> None:
+        """Maps a publisher folder onto a subscriber folder (absolute paths
+        from each store's root)."""
+        check(
+            lib.iorepl_config_add_mapping(
+                self._handle, _utf8(publisher_path), _utf8(subscriber_path), direction
+            )
+        )
+
+    @property
+    def options(self) -> SessionOptions:
+        """A copy of the options; assign a SessionOptions to change them."""
+        c = ffi.new("iorepl_session_options*")
+        c.struct_size = ffi.sizeof("iorepl_session_options")
+        check(lib.iorepl_config_get_options(c, self._handle))
+        account = c.replication_account
+        return SessionOptions(
+            replicate_deletions=bool(c.replicate_deletions),
+            replicate_permissions=bool(c.replicate_permissions),
+            conflict_policy=ConflictPolicy(c.conflict_policy),
+            batch_size=int(c.batch_size),
+            batch_bytes=int(c.batch_bytes),
+            max_item_size=int(c.max_item_size),
+            replication_account=(
+                None if account == ffi.NULL else ffi.string(account).decode("utf-8")
+            ),
+            require_matching_rights=bool(c.require_matching_rights),
+            log_level=LogLevel(c.log_level),
+        )
+
+    @options.setter
+    def options(self, options: SessionOptions) -> None:
+        c = ffi.new("iorepl_session_options*")
+        check(lib.iorepl_session_options_init(c, ffi.sizeof("iorepl_session_options")))
+        c.replicate_deletions = int(options.replicate_deletions)
+        c.replicate_permissions = int(options.replicate_permissions)
+        c.conflict_policy = int(options.conflict_policy)
+        c.batch_size = options.batch_size
+        c.batch_bytes = options.batch_bytes
+        c.max_item_size = options.max_item_size
+        keep = None
+        if options.replication_account is not None:
+            keep = ffi.new("char[]", _utf8(options.replication_account))
+            c.replication_account = keep
+        c.require_matching_rights = int(options.require_matching_rights)
+        c.log_level = int(options.log_level)
+        check(lib.iorepl_config_set_options(self._handle, c))
+        del keep
+
+    def validate(self) -> None:
+        """InvalidArgumentError listing every problem, one per line, unless the
+        configuration can run."""
+        check(lib.iorepl_config_validate(self._handle))
+
+
+@dataclasses.dataclass(frozen=True)
+class Statistics:
+    """What one pass did.
+
+    The counters are those of the classic statistics line; ``line`` is that
+    line, exactly. The ``*_reasons`` dicts break ignores and errors down by
+    reason ("already_present", "write_failed", ...), listing only reasons
+    that occurred.
+    """
+
+    message_changes: int
+    message_deletions: int
+    message_ignores: int
+    message_errors: int
+    folder_changes: int
+    folder_deletions: int
+    folder_ignores: int
+    folder_errors: int
+    conflicts: int
+    bytes: int
+    reconciliations: int
+    duration: _dt.timedelta
+    message_ignore_reasons: dict[str, int]
+    message_error_reasons: dict[str, int]
+    folder_ignore_reasons: dict[str, int]
+    folder_error_reasons: dict[str, int]
+    line: str
+
+    @classmethod
+    def _from_c(cls, c, line: str) -> Statistics:
+        def reasons(array) -> dict[str, int]:
+            out = {}
+            for i in range(lib.IOREPL_REASON_SLOTS):
+                if array[i]:
+                    name = lib.iorepl_reason_name(i)
+                    label = f"reason_{i}" if name == ffi.NULL else ffi.string(name).decode()
+                    out[label] = int(array[i])
+            return out
+
+        return cls(
+            message_changes=int(c.message_changes),
+            message_deletions=int(c.message_deletions),
+            message_ignores=int(c.message_ignores),
+            message_errors=int(c.message_errors),
+            folder_changes=int(c.folder_changes),
+            folder_deletions=int(c.folder_deletions),
+            folder_ignores=int(c.folder_ignores),
+            folder_errors=int(c.folder_errors),
+            conflicts=int(c.conflicts),
+            bytes=int(c.bytes),
+            reconciliations=int(c.reconciliations),
+            duration=_dt.timedelta(microseconds=int(c.duration_us)),
+            message_ignore_reasons=reasons(c.message_ignore_reasons),
+            message_error_reasons=reasons(c.message_error_reasons),
+            folder_ignore_reasons=reasons(c.folder_ignore_reasons),
+            folder_error_reasons=reasons(c.folder_error_reasons),
+            line=line,
+        )
+
+    def __str__(self) -> str:
+        return self.line
+
+
+@dataclasses.dataclass(frozen=True)
+class Progress:
+    """Where a pass is: the mapping ("publisher_path -> subscriber_path"),
+    the direction ("publisher -> subscriber 1" or back) and the changes
+    handled in that direction so far."""
+
+    mapping: str
+    direction: str
+    done: int
+
+
+# A log handler: called with (level, subsystem, message), or a
+# logging.Logger that gets the lines at the matching logging level.
+LogHandler = Union[Callable[[LogLevel, str, str], None], logging.Logger]
+
+_PY_LEVELS = {
+    LogLevel.ERROR: logging.ERROR,
+    LogLevel.WARNING: logging.WARNING,
+    LogLevel.INFO: logging.INFO,
+    LogLevel.DEBUG: logging.DEBUG,
+}
+
+
+class _LogBox:
+    """Holds a log handler alive while C may call it."""
+
+    def __init__(self, handler: LogHandler) -> None:
+        self.handler = handler
+        self.handle = ffi.new_handle(self)
+
+    def emit(self, level: int, subsystem: str, message: str) -> None:
+        handler = self.handler
+        if isinstance(handler, logging.Logger):
+            handler.log(_PY_LEVELS.get(LogLevel(level), logging.INFO), "%s: %s",
+                        subsystem, message)
+        else:
+            handler(LogLevel(level), subsystem, message)
+
+
+class _Unraisable:
+    # The argument sys.unraisablehook takes.
+    def __init__(self, exc: BaseException, message: str) -> None:
+        self.exc_type = type(exc)
+        self.exc_value = exc
+        self.exc_traceback = exc.__traceback__
+        self.err_msg = message
+        self.object = None
+
+
+def _report_unraisable(exc: BaseException, message: str) -> None:
+    """Reports an exception of a callback that cannot fail the work that ran
+    it, the way Python reports others it cannot raise."""
+    sys.unraisablehook(_Unraisable(exc, message))
+
+
+def _log_error(exc_type, exc_value, tb) -> None:
+    _report_unraisable(exc_value, "Exception in an ioreplication log handler")
+
+
+@ffi.def_extern(onerror=_log_error)
+def _iorepl_py_log(user, level, subsystem, message, length):
+    box = ffi.from_handle(user)
+    box.emit(
+        level,
+        ffi.string(subsystem).decode("utf-8", "replace"),
+        ffi.unpack(message, length).decode("utf-8", "replace"),
+    )
+
+
+_process_log: _LogBox | None = None
+
+
+def set_log(handler: LogHandler | None, max_level: LogLevel = LogLevel.INFO) -> None:
+    """Sends the library's log lines at ``max_level`` or more severe to
+    ``handler`` (a callable or a logging.Logger); None turns logging off.
+    Sessions may have their own (Session.set_log). A handler must not raise;
+    if it does, the exception goes to sys.unraisablehook."""
+    global _process_log
+    if handler is None:
+        check(lib.iorepl_set_log(ffi.NULL, ffi.NULL, max_level))
+        _process_log = None
+        return
+    box = _LogBox(handler)
+    check(lib.iorepl_set_log(lib._iorepl_py_log, box.handle, max_level))
+    _process_log = box
+
+
+class _ProgressBox:
+    def __init__(self, fn: Callable[[Progress], object]) -> None:
+        self.fn = fn
+        self.handle = ffi.new_handle(self)
+
+
+def _progress_error(exc_type, exc_value, tb) -> int:
+    note_callback_exception(exc_value)
+    return 1  # stops the pass; Session.run raises the exception
+
+
+@ffi.def_extern(onerror=_progress_error)
+def _iorepl_py_progress(user, progress):
+    box = ffi.from_handle(user)
+    stop = box.fn(
+        Progress(
+            mapping=ffi.string(progress.mapping).decode("utf-8", "replace"),
+            direction=ffi.string(progress.direction).decode("utf-8", "replace"),
+            done=int(progress.done),
+        )
+    )
+    return 1 if stop else 0
+
+
+class Session:
+    """A replication session: passes that move what changed from the
+    publisher to the subscribers (and back, for bidirectional mappings).
+
+    ``Session(config)`` opens the stores the configuration's URIs name;
+    ``Session(config, publisher=store, subscribers=[...])`` uses stores the
+    caller opened (the URIs then only name the sync states). The session
+    keeps those stores open until it closes. Use it as a context manager or
+    call close().
+    """
+
+    def __init__(
+        self,
+        config: Config,
+        *,
+        publisher: Store | None = None,
+        subscribers: Sequence[Store] | None = None,
+    ) -> None:
+        out = ffi.new("iorepl_session**")
+        if publisher is None and subscribers is None:
+            check(lib.iorepl_session_open(out, config._handle))
+        else:
+            if publisher is None or subscribers is None:
+                raise TypeError("give both publisher and subscribers, or neither")
+            subs = list(subscribers)
+            array = ffi.new("iorepl_store*[]", [s._h() for s in subs] or [ffi.NULL])
+            check(
+                lib.iorepl_session_new(
+                    out, config._handle, publisher._h(), array, len(subs)
+                )
+            )
+        self._handle = ffi.gc(out[0], lib.iorepl_session_free)
+        self._progress: _ProgressBox | None = None
+        self._log: _LogBox | None = None
+
+    def close(self) -> None:
+        """Frees the session and releases its stores. Idempotent."""
+        if self._handle is not None:
+            handle, self._handle = self._handle, None
+            ffi.release(handle)
+            self._progress = self._log = None
+
+    def __enter__(self) -> Session:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def _h(self):
+        if self._handle is None:
+            raise StateError("the session is closed", lib.IOREPL_ESTATE)
+        return self._handle
+
+    def run(self, progress: Callable[[Progress], object] | None = None) -> Statistics:
+        """One pass over every mapping and subscriber.
+
+        Per-object problems are counted in the statistics, not raised. An
+        exception means a store failed and the pass stopped there (what was
+        committed stays, and the next pass completes the rest):
+        StorageError, CorruptError, CallbackError (a host store's callback
+        failed; a Python callback's exception is its __cause__).
+
+        Args:
+          progress: called after each batch with a Progress. Return a true
+            value to stop the pass: run() then raises CancelledError, whose
+            ``statistics`` tell what was done. An exception the callback
+            raises also stops the pass, and run() raises it.
+        """
+        handle = self._h()
+        if progress is not None:
+            self._progress = _ProgressBox(progress)
+            check(lib.iorepl_session_set_progress(
+                handle, lib._iorepl_py_progress, self._progress.handle))
+        stats = ffi.new("iorepl_statistics*")
+        stats.struct_size = ffi.sizeof("iorepl_statistics")
+        try:
+            rc = lib.iorepl_session_run(stats, handle)
+        finally:
+            if progress is not None:
+                check(lib.iorepl_session_set_progress(handle, ffi.NULL, ffi.NULL))
+                self._progress = None
+        if rc == lib.IOREPL_ECANCELLED:
+            error = error_for(rc)
+            raised = take_callback_exception()
+            if raised is not None:
+                raise raised
+            error.statistics = Statistics._from_c(stats, self._line(stats))
+            raise error
+        check(rc)
+        return Statistics._from_c(stats, self._line(stats))
+
+    def _line(self, stats) -> str:
+        out = ffi.new("char**")
+        check(lib.iorepl_statistics_line(out, self._h(), stats))
+        try:
+            return ffi.string(out[0]).decode("utf-8")
+        finally:
+            lib.iorepl_free(out[0])
+
+    def set_log(
+        self, handler: LogHandler | None, max_level: LogLevel = LogLevel.INFO
+    ) -> None:
+        """Sends this session's log lines to ``handler`` instead of the
+        process-wide one (set_log); None goes back to that one."""
+        if handler is None:
+            check(lib.iorepl_session_set_log(self._h(), ffi.NULL, ffi.NULL, max_level))
+            self._log = None
+            return
+        box = _LogBox(handler)
+        check(lib.iorepl_session_set_log(self._h(), lib._iorepl_py_log, box.handle,
+                                         max_level))
+        self._log = box

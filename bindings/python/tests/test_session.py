@@ -1,0 +1,197 @@
+# Copyright 2026 The ioreplication Authors. SPDX-License-Identifier: Apache-2.0
+"""Configurations and sessions: runs, statistics, conflicts, progress and
+logs."""
+
+import logging
+
+import pytest
+
+import ioreplication as ior
+from conftest import post
+
+LINE = ("Statistics for Public Folder replication session '{name}' "
+        "[{} Message Changes, {} Message Deletions, {} Message Ignores, "
+        "{} Message Errors, {} Folder Changes, {} Folder Deletions, "
+        "{} Folder Ignores, {} Folder Errors].")
+
+
+def _publisher(uri: str, posts: int = 5) -> None:
+    with ior.Store.open(uri) as s:
+        sales = s.create_folder(s.create_root("Contoso"), "Sales")
+        s.create_folder(sales, "EMEA")
+        for i in range(posts):
+            s.create_item(sales, post(f"Post {i}"))
+
+
+def _config(pub: str, sub: str, direction=ior.Direction.ONE_WAY) -> ior.Config:
+    config = ior.Config("Sales share")
+    config.publisher = pub
+    config.add_subscriber(sub)
+    config.add_mapping("/Sales", "/Contoso/Sales", direction)
+    return config
+
+
+def test_run_replicates_and_reports(sqlite_uri):
+    pub, sub = sqlite_uri("pub"), sqlite_uri("sub")
+    _publisher(pub)
+    with ior.Session(_config(pub, sub)) as session:
+        stats = session.run()
+        assert (stats.message_changes, stats.folder_changes) == (5, 1)
+        assert stats.message_errors == stats.folder_errors == 0
+        assert stats.bytes > 0 and stats.duration.total_seconds() >= 0
+        assert stats.line == LINE.format(5, 0, 0, 0, 1, 0, 0, 0, name="Sales share")
+        assert str(stats) == stats.line
+        again = session.run()  # nothing changed since
+        assert again.message_changes == again.folder_changes == 0
+    with ior.Store.open(sub) as s:
+        folder = s.find_folder("/Contoso/Sales")
+        assert sorted(i.subject for i in s.items(folder)) == [
+            f"Post {i}" for i in range(5)]
+        assert s.find_folder("/Contoso/Sales/EMEA").parent == folder.key
+
+
+def test_deletions_replicate(sqlite_uri):
+    pub, sub = sqlite_uri("pub"), sqlite_uri("sub")
+    _publisher(pub, posts=2)
+    with ior.Session(_config(pub, sub)) as session:
+        session.run()
+        with ior.Store.open(pub) as p:
+            first = next(p.items(p.find_folder("/Sales")))
+            p.delete_item(first)
+        stats = session.run()
+        assert stats.message_deletions == 1
+
+
+def test_session_over_open_stores_and_conflict():
+    with ior.Store.open("memory:a") as a, ior.Store.open("memory:b") as b:
+        shared = a.create_folder(a.create_root("A"), "Shared")
+        original = a.create_item(shared, post("Kickoff"))
+        b.create_root("B")
+        config = _config("memory:a", "memory:b", ior.Direction.BIDIRECTIONAL)
+        config = ior.Config("Joint")
+        config.publisher = "memory:a"
+        config.add_subscriber("memory:b")
+        config.add_mapping("/Shared", "/Shared", ior.Direction.BIDIRECTIONAL)
+        with pytest.raises(ior.InvalidArgumentError):
+            ior.Session(config, publisher=a, subscribers=[a, b])  # count
+        with ior.Session(config, publisher=a, subscribers=[b]) as session:
+            assert session.run().message_changes == 1
+            edit = ior.Content.from_item(original)
+            edit.props[ior.PR_SUBJECT] = "Kickoff (A)"
+            a.modify_item(original, edit)
+            edit.props[ior.PR_SUBJECT] = "Kickoff (B)"
+            b.modify_item(original, edit)
+            stats = session.run()
+            assert stats.conflicts == 1
+        # Keep-both: the winner under the original key, the loser kept, and
+        # a notice telling the owners.
+        items = list(b.items(b.find_folder("/Shared")))
+        classes = sorted(i.message_class for i in items)
+        assert classes == ["IPM.Conflict.Message", "IPM.Post", "IPM.Post"]
+        subjects = {i.subject for i in items}
+        assert {"Kickoff (A)", "Kickoff (B)"} <= subjects
+
+
+def test_config_parse_options_and_validate(sqlite_uri):
+    text = f"""
+      name: "Parsed"
+      publisher: "{sqlite_uri('p')}"
+      subscriber: "{sqlite_uri('s')}"
+      mapping {{ publisher_path: "/A" subscriber_path: "/B" }}
+    """
+    config = ior.Config.parse(text)
+    assert config.name == "Parsed"
+    config.validate()
+    options = config.options
+    assert options == ior.SessionOptions()
+    options.conflict_policy = ior.ConflictPolicy.LAST_WRITER_WINS
+    options.replication_account = "repl@contoso.com"
+    options.batch_size = 7
+    config.options = options
+    assert config.options == options
+    with pytest.raises(ior.InvalidArgumentError, match="line"):
+        ior.Config.parse("name: ")
+    empty = ior.Config("Empty")
+    with pytest.raises(ior.InvalidArgumentError) as e:
+        empty.validate()
+    assert len(str(e.value).splitlines()) >= 2  # every problem, one per line
+    with pytest.raises(ior.InvalidArgumentError):
+        ior.Session(empty)
+
+
+def test_progress_can_cancel_and_the_next_pass_continues(sqlite_uri):
+    pub, sub = sqlite_uri("pub"), sqlite_uri("sub")
+    _publisher(pub, posts=30)
+    config = _config(pub, sub)
+    options = config.options
+    options.batch_size = 10
+    config.options = options
+    seen = []
+    with ior.Session(config) as session:
+        with pytest.raises(ior.CancelledError) as e:
+            session.run(progress=lambda p: seen.append(p) or True)
+        assert seen[0].mapping == "/Sales -> /Contoso/Sales"
+        assert seen[0].direction == "publisher -> subscriber 1"
+        partial = e.value.statistics
+        assert 0 < partial.message_changes < 30
+        rest = session.run()
+        assert partial.message_changes + rest.message_changes == 30
+
+
+def test_progress_exception_stops_the_pass_and_is_raised(sqlite_uri):
+    pub, sub = sqlite_uri("pub"), sqlite_uri("sub")
+    _publisher(pub, posts=3)
+    with ior.Session(_config(pub, sub)) as session:
+        def explode(progress):
+            raise KeyError("from progress")
+        with pytest.raises(KeyError, match="from progress"):
+            session.run(progress=explode)
+        assert session.run().message_changes == 0  # the batch had committed
+
+
+def test_logs_reach_callables_and_loggers(sqlite_uri, caplog):
+    pub, sub = sqlite_uri("pub"), sqlite_uri("sub")
+    _publisher(pub, posts=1)
+    config = _config(pub, sub)
+    config.add_mapping("/Missing", "/Elsewhere")  # a Folder Error, logged
+    lines = []
+    try:
+        ior.set_log(lambda level, subsystem, message:
+                    lines.append((level, subsystem, message)))
+        with ior.Session(config) as session:
+            assert session.run().folder_errors == 1
+        assert any(level == ior.LogLevel.INFO and "/Missing" in message
+                   for level, _, message in lines)
+        # A session's own handler takes its lines instead.
+        lines.clear()
+        logger = logging.getLogger("iorepl-test")
+        with ior.Session(config) as session, caplog.at_level(logging.INFO):
+            session.set_log(logger, ior.LogLevel.INFO)
+            session.run()
+        assert lines == []
+        assert any("/Missing" in r.getMessage() for r in caplog.records)
+        # Filtered below the maximum level.
+        ior.set_log(lambda *a: lines.append(a), ior.LogLevel.ERROR)
+        with ior.Session(config) as session:
+            session.run()
+        assert lines == []
+    finally:
+        ior.set_log(None)
+
+
+def test_a_raising_log_handler_does_not_fail_the_pass(sqlite_uri):
+    pub, sub = sqlite_uri("pub"), sqlite_uri("sub")
+    _publisher(pub, posts=1)
+    config = _config(pub, sub)
+    config.add_mapping("/Missing", "/Elsewhere")
+    reported = []
+    import sys
+    old_hook = sys.unraisablehook
+    sys.unraisablehook = lambda args: reported.append(args.exc_value)
+    try:
+        with ior.Session(config) as session:
+            session.set_log(lambda *a: 1 / 0)
+            assert session.run().message_changes == 1
+    finally:
+        sys.unraisablehook = old_hook
+    assert reported and isinstance(reported[0], ZeroDivisionError)
