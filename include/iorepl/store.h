@@ -57,6 +57,8 @@ IOREPL_API int iorepl_store_options_init(iorepl_store_options* options,
 /* Opens a store:
  *   "memory:[NAME]"  a new, empty store in memory (NAME only labels it)
  *   "sqlite:PATH"    the SQLite store in file PATH, created if missing
+ * A configuration may also name "host:NAME", a store the host passes to
+ * iorepl_session_new; opening that by URI gives IOREPL_ESTATE.
  * `options` may be NULL (the defaults). IOREPL_EINVAL for a malformed or
  * unknown URI, IOREPL_EPERM or IOREPL_EIO when the file cannot be opened,
  * IOREPL_ECORRUPT when it is not a store. */

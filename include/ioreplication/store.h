@@ -260,6 +260,9 @@ class IOREPL_EXPORT Store {
 // Opens a store by URI:
 //   memory:[NAME]  a new, empty in-memory store (NAME only labels it)
 //   sqlite:PATH    the SQLite store in file PATH (created if missing)
+//   host:NAME      a host's own store: valid in configurations, where it
+//                  names a store given to Session::WithStores, but never
+//                  opened here (FailedPreconditionError)
 // Returns InvalidArgumentError for an unknown scheme or a malformed URI, and
 // the store's own error when it cannot open.
 IOREPL_EXPORT absl::StatusOr<std::unique_ptr<Store>> OpenStore(

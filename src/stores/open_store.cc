@@ -44,6 +44,16 @@ absl::StatusOr<ParsedUri> ParseUri(std::string_view uri) {
   // "memory:" and "memory:NAME": the name only labels the (new, empty)
   // store, e.g. to tell two apart in a session's sync state names.
   if (parsed.scheme == "memory") return parsed;
+  // "host:NAME": a store the host supplies to Session::WithStores; the URI
+  // only names it (and its sync states). It cannot be opened here.
+  if (parsed.scheme == "host") {
+    if (parsed.rest.empty()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("store URI \"", std::string(uri),
+                       "\": host: needs a name, e.g. host:fabrikam"));
+    }
+    return parsed;
+  }
   if (parsed.scheme == "sqlite") {
     if (parsed.rest.empty()) {
       return absl::InvalidArgumentError(
@@ -54,7 +64,7 @@ absl::StatusOr<ParsedUri> ParseUri(std::string_view uri) {
   }
   return absl::InvalidArgumentError(
       absl::StrCat("store URI \"", std::string(uri), "\": unknown scheme \"",
-                   std::string(parsed.scheme), "\" (known: memory, sqlite)"));
+                   std::string(parsed.scheme), "\" (known: memory, sqlite, host)"));
 }
 
 }  // namespace
@@ -79,6 +89,13 @@ absl::StatusOr<std::unique_ptr<Store>> OpenStore(std::string_view uri,
   }
   if (parsed->scheme == "memory") {
     return std::make_unique<stores_internal::MemoryStore>(options);
+  }
+  if (parsed->scheme == "host") {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "store URI \"", std::string(uri),
+        "\" names a store the host supplies; pass that store to the session "
+        "(Session::WithStores, or iorepl_session_new in C) instead of "
+        "opening it by URI"));
   }
   absl::StatusOr<std::unique_ptr<stores_internal::SqliteStore>> store =
       stores_internal::SqliteStore::Open(std::string(parsed->rest), options);

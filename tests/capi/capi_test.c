@@ -413,6 +413,8 @@ static void test_stores(void) {
   }
   CHECK_RC(iorepl_store_open(&store, "ftp:x", NULL), IOREPL_EINVAL);
   CHECK(message_has("unknown scheme"));
+  CHECK_RC(iorepl_store_open(&store, "host:fabrikam", NULL), IOREPL_ESTATE);
+  CHECK(message_has("iorepl_session_new"));
   CHECK_RC(iorepl_store_open(&store, "sqlite:/nonexistent-dir/x.db", NULL),
            IOREPL_EPERM);
   CHECK_RC(iorepl_store_open(&store, NULL, NULL), IOREPL_EINVAL);

@@ -615,6 +615,15 @@ TEST(OpenStoreTest, RejectsBadUris) {
   EXPECT_THAT(std::string(ValidateStoreUri("ftp:x").message()),
               HasSubstr("unknown scheme \"ftp\""));
   EXPECT_TRUE(ValidateStoreUri("sqlite:/var/lib/x.db").ok());
+  // host:NAME names a store a host passes to a session: valid in a
+  // configuration, never opened by URI.
+  EXPECT_TRUE(ValidateStoreUri("host:fabrikam").ok());
+  EXPECT_EQ(OpenStore("host:fabrikam").status().code(),
+            absl::StatusCode::kFailedPrecondition);
+  EXPECT_THAT(std::string(OpenStore("host:fabrikam").status().message()),
+              HasSubstr("Session::WithStores"));
+  EXPECT_THAT(std::string(ValidateStoreUri("host:").message()),
+              HasSubstr("needs a name"));
   EXPECT_TRUE(OpenStore("memory:").ok());
   EXPECT_THAT(std::string(OpenStore("sqlite:").status().message()),
               HasSubstr("needs a file path"));

@@ -222,7 +222,7 @@ TEST(ConfigValidationTest, StoreUrisMustBeKnownAndHoldNoPassword) {
   c.subscribers[1] = "exchange:mailbox";
   EXPECT_THAT(Problems(c),
               HasSubstr("store URI \"exchange:mailbox\": unknown scheme "
-                        "\"exchange\" (known: memory, sqlite)"));
+                        "\"exchange\" (known: memory, sqlite, host)"));
 }
 
 TEST(ConfigValidationTest, MaxTasksAtMostTheSubscribers) {

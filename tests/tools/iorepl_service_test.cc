@@ -234,7 +234,7 @@ session {
       lines,
       ::testing::UnorderedElementsAre(
           "bad.conf: session 'A': store URI \"exchange:pf\": unknown scheme "
-          "\"exchange\" (known: memory, sqlite)",
+          "\"exchange\" (known: memory, sqlite, host)",
           "bad.conf: session 'A': mapping 2: publisher path \"/Sales/EMEA\" "
           "overlaps mapping 1's \"/Sales\"",
           "bad.conf: session 'A': max_tasks is 2 but the session has only 1 "

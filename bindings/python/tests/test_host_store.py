@@ -35,9 +35,11 @@ def test_host_stores_in_a_bidirectional_session():
     for i in range(25):
         pub.create_item(projects, post(f"Post {i}"))
     config = ior.Config("Hosted share")
-    config.publisher = "memory:host-pub"
-    config.add_subscriber("memory:host-sub")
+    config.publisher = "host:pub"
+    config.add_subscriber("host:sub")
     config.add_mapping("/Projects", "/Projects", ior.Direction.BIDIRECTIONAL)
+    with pytest.raises(ior.StateError, match="names a store the host supplies"):
+        ior.Session(config)  # host: URIs cannot be opened by URI
     session = ior.Session(config, publisher=pub, subscribers=[sub])
     assert session.run().message_changes == 25
     kinds = [r.kind for r in sub_host.records.values()]
