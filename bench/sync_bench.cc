@@ -30,67 +30,16 @@
 #include "ioreplication/replica.h"
 #include "ioreplication/session.h"
 #include "raw_sqlite_insert.h"
+#include "sync_populate.h"
 
 namespace ioreplication {
 namespace {
 
-constexpr size_t kItemBytes = 4096;
-constexpr int kFolders = 10;
-constexpr int kBatch = 1000;
-
-std::string PathFor(const std::string& name) {
-  return absl::StrCat("/tmp/ioreplication_sync_bench_", name, "_", getpid(),
-                      ".db");
-}
-
-void Check(const absl::Status& s) {
-  if (!s.ok()) {
-    std::fprintf(stderr, "sync_bench: %s\n", std::string(s.message()).c_str());
-    std::abort();
-  }
-}
-
-// A publisher with `n` items of 4 KiB spread over 10 folders under /Shared,
-// written in transactions of 1,000 straight through the Store (a Replica
-// commits each change on its own, which would make setup slow).
-std::vector<SourceKey> Populate(Store& store, int64_t n) {
-  std::unique_ptr<Replica> replica = Replica::Open(&store).value();
-  const Folder root = replica->CreateRootFolder("Public Folders").value();
-  const Folder shared =
-      replica->CreateFolder(root.source_key, "Shared").value();
-  std::vector<SourceKey> folders;
-  for (int i = 0; i < kFolders; ++i) {
-    folders.push_back(
-        replica->CreateFolder(shared.source_key, absl::StrCat("F", i))
-            .value()
-            .source_key);
-  }
-  const Guid me = store.Identity().value().replica;
-  Item item;
-  item.message_class = "IPM.Post";
-  item.body = std::string(kItemBytes, 'x');
-  item.last_modified = FileTime::FromAbslTime(absl::Now());
-  std::vector<SourceKey> keys;
-  for (int64_t done = 0; done < n;) {
-    const int64_t count = std::min<int64_t>(kBatch, n - done);
-    // As a Replica does: source keys and change numbers from separate runs.
-    const CounterBlock b = store.ReserveCounters(2 * count).value();
-    uint64_t next_key = b.first.value();
-    uint64_t next_cn = next_key + count;
-    Check(store.Begin());
-    for (int64_t i = 0; i < count; ++i, ++done) {
-      item.folder = folders[done % kFolders];
-      item.source_key = SourceKey(me, *GlobCnt::FromValue(next_key++));
-      item.change_key = ChangeNumber(me, *GlobCnt::FromValue(next_cn++));
-      item.pcl = Pcl();
-      Check(item.pcl.Raise(item.change_key));
-      Check(store.InsertItem(item));
-      keys.push_back(item.source_key);
-    }
-    Check(store.Commit());
-  }
-  return keys;
-}
+using bench::Check;
+using bench::kBatch;
+using bench::kItemBytes;
+using bench::PathFor;
+using bench::Populate;
 
 SessionConfig Config(const std::string& pub, const std::string& sub) {
   SessionConfig c;
