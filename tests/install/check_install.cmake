@@ -45,4 +45,25 @@ get_filename_component(libdir ${pc_dir} DIRECTORY)
 run(cc -std=c99 -pedantic -Werror ${SOURCE_DIR}/tests/install/consumer/consumer.c ${flags}
     -Wl,-rpath,${libdir} -o ${WORK_DIR}/consumer_pkgconfig)
 run(${WORK_DIR}/consumer_pkgconfig)
-message(STATUS "install_consumer: CMake package and pkg-config both work")
+# 3. The Python package, when built: imported from the prefix alone (not the
+#    build tree), it finds the installed library through its relative RPATH.
+if(DEFINED PYTHON)
+  file(GLOB_RECURSE py_inits ${prefix}/__init__.py)
+  list(FILTER py_inits INCLUDE REGEX "/ioreplication/__init__\\.py$")
+  list(LENGTH py_inits n)
+  if(NOT n EQUAL 1)
+    message(FATAL_ERROR "expected one installed ioreplication package, found: ${py_inits}")
+  endif()
+  get_filename_component(py_pkg ${py_inits} DIRECTORY)
+  get_filename_component(py_dir ${py_pkg} DIRECTORY)
+  set(ENV{PYTHONPATH} ${py_dir})
+  set(ENV{LD_LIBRARY_PATH} "")
+  run(${PYTHON} -c [=[
+import ioreplication as ior, sys
+assert ior.__file__.startswith(sys.argv[1]), ior.__file__
+with ior.Store.open("memory:") as s:
+    s.create_root("R")
+    assert s.counts().folders == 1
+]=] ${prefix})
+endif()
+message(STATUS "install_consumer: CMake package, pkg-config and Python all work")
