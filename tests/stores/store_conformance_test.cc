@@ -14,6 +14,7 @@
 #include "absl/strings/str_cat.h"
 #include "capi/host_store_adapter.h"
 #include "capi/memory_host_store.h"
+#include "sqlite_host_store.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "ioreplication/store.h"
@@ -600,6 +601,21 @@ INSTANTIATE_TEST_SUITE_P(
                        memory_host* host = memory_host_new();
                        return capi_internal::OpenHostStore(
                                   memory_host_vtable(host, nullptr), options)
+                           .value();
+                     }},
+        // The example host store over SQLite (examples/c_host), which the
+        // C ABI benchmark runs.
+        StoreFactory{"host_c_sqlite",
+                     [](const StoreOptions& options) {
+                       sqlite_host* host = nullptr;
+                       char error[256];
+                       if (sqlite_host_open(&host, NewDatabasePath().c_str(),
+                                            error, sizeof(error)) != 0) {
+                         ADD_FAILURE() << error;
+                         return std::unique_ptr<Store>();
+                       }
+                       return capi_internal::OpenHostStore(
+                                  sqlite_host_vtable(host), options)
                            .value();
                      }}),
     [](const ::testing::TestParamInfo<StoreFactory>& param) {
