@@ -29,9 +29,7 @@
 #include <string>
 #include <vector>
 
-#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_split.h"
 #include "absl/time/clock.h"
 #include "benchmark/benchmark.h"
 #include "ioreplication/session.h"
@@ -66,30 +64,30 @@ iorepl_store* OpenHost(const std::string& path) {
   return store;
 }
 
-// A one-way session of /Shared -> /Partner over stores the caller opened.
-iorepl_session* CSession(iorepl_store* pub, iorepl_store* sub) {
+// One pass of a one-way session `from_path` -> /Partner over stores the
+// caller opened; checks that it moved `n` items.
+void CPassBetween(iorepl_store* pub, iorepl_store* sub, const char* from_path,
+                  int64_t n) {
   iorepl_config* config = nullptr;
   CheckRc(iorepl_config_new(&config, "bench"), "config");
   CheckRc(iorepl_config_set_publisher(config, "host:pub"), "publisher");
   CheckRc(iorepl_config_add_subscriber(config, "host:sub"), "subscriber");
-  CheckRc(iorepl_config_add_mapping(config, "/Shared", "/Partner",
+  CheckRc(iorepl_config_add_mapping(config, from_path, "/Partner",
                                     IOREPL_ONE_WAY),
           "mapping");
   iorepl_session* session = nullptr;
   CheckRc(iorepl_session_new(&session, config, pub, &sub, 1), "session");
+  iorepl_statistics stats = IOREPL_STATISTICS_INIT;
+  CheckRc(iorepl_session_run(&stats, session), "run");
+  iorepl_session_free(session);
   iorepl_config_free(config);
-  return session;
+  if (static_cast<int64_t>(stats.message_changes) != n) std::abort();
 }
 
-// Replicates `from` into the new store `to` with an untimed pass. The copy
-// keeps /Shared's contents at /Partner; the timed passes then share
-// /Partner.
+// Replicates the origin's /Shared into the new store `to`, untimed: the
+// copy holds the items at /Partner, which the timed passes then share.
 void CopyInto(iorepl_store* from, iorepl_store* to, int64_t n) {
-  iorepl_session* session = CSession(from, to);
-  iorepl_statistics stats = IOREPL_STATISTICS_INIT;
-  CheckRc(iorepl_session_run(&stats, session), "copy");
-  if (static_cast<int64_t>(stats.message_changes) != n) std::abort();
-  iorepl_session_free(session);
+  CPassBetween(from, to, "/Shared", n);
 }
 
 // The timed C++ pass: SQLite `pub` -> a new SQLite store.
@@ -116,24 +114,10 @@ double CPass(const std::string& pub, const std::string& sub, int64_t n) {
   const absl::Time t0 = absl::Now();
   iorepl_store* from = OpenHost(pub);
   iorepl_store* to = OpenHost(sub);
-  iorepl_config* config = nullptr;
-  CheckRc(iorepl_config_new(&config, "bench"), "config");
-  CheckRc(iorepl_config_set_publisher(config, "host:pub"), "publisher");
-  CheckRc(iorepl_config_add_subscriber(config, "host:sub"), "subscriber");
-  CheckRc(iorepl_config_add_mapping(config, "/Partner", "/Partner",
-                                    IOREPL_ONE_WAY),
-          "mapping");
-  iorepl_session* session = nullptr;
-  CheckRc(iorepl_session_new(&session, config, from, &to, 1), "session");
-  iorepl_statistics stats = IOREPL_STATISTICS_INIT;
-  CheckRc(iorepl_session_run(&stats, session), "run");
-  iorepl_session_free(session);
-  iorepl_config_free(config);
+  CPassBetween(from, to, "/Partner", n);
   iorepl_store_free(from);
   iorepl_store_free(to);
-  const double seconds = absl::ToDoubleSeconds(absl::Now() - t0);
-  if (static_cast<int64_t>(stats.message_changes) != n) std::abort();
-  return seconds;
+  return absl::ToDoubleSeconds(absl::Now() - t0);
 }
 
 void BM_FullSyncCAbiVsCpp(benchmark::State& state) {
@@ -180,22 +164,11 @@ void BM_FullSyncCAbiVsCpp(benchmark::State& state) {
   }
 }
 
-std::vector<int64_t> Sizes() {
-  const char* env = std::getenv("IOREPL_SYNC_BENCH_ITEMS");
-  std::vector<int64_t> sizes;
-  for (absl::string_view part :
-       absl::StrSplit(env ? env : "10000,100000", ',', absl::SkipEmpty())) {
-    int64_t v = 0;
-    if (absl::SimpleAtoi(part, &v) && v > 0) sizes.push_back(v);
-  }
-  return sizes;
-}
-
 }  // namespace
 }  // namespace ioreplication
 
 int main(int argc, char** argv) {
-  for (int64_t n : ioreplication::Sizes()) {
+  for (int64_t n : ioreplication::bench::SyncBenchSizes()) {
     benchmark::RegisterBenchmark("BM_FullSyncCAbiVsCpp",
                                  ioreplication::BM_FullSyncCAbiVsCpp)
         ->Arg(n)

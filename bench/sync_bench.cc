@@ -23,9 +23,7 @@
 #include <string>
 #include <vector>
 
-#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_split.h"
 #include "benchmark/benchmark.h"
 #include "ioreplication/replica.h"
 #include "ioreplication/session.h"
@@ -158,17 +156,6 @@ void BM_PeakMemory(benchmark::State& state) {
   bench::RemoveSqliteFiles(sub);
 }
 
-std::vector<int64_t> Sizes() {
-  const char* env = std::getenv("IOREPL_SYNC_BENCH_ITEMS");
-  std::vector<int64_t> sizes;
-  for (absl::string_view part :
-       absl::StrSplit(env ? env : "10000,100000", ',', absl::SkipEmpty())) {
-    int64_t v = 0;
-    if (absl::SimpleAtoi(part, &v) && v > 0) sizes.push_back(v);
-  }
-  return sizes;
-}
-
 }  // namespace
 }  // namespace ioreplication
 
@@ -179,7 +166,7 @@ int main(int argc, char** argv) {
     return 0;
   }
   g_self = argv[0];
-  for (int64_t n : Sizes()) {
+  for (int64_t n : bench::SyncBenchSizes()) {
     benchmark::RegisterBenchmark("BM_Sync", BM_Sync)
         ->Arg(n)
         ->Iterations(1)

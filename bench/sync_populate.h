@@ -19,7 +19,9 @@
 #include <vector>
 
 #include "absl/status/status.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
 #include "absl/time/clock.h"
 #include "ioreplication/replica.h"
 #include "ioreplication/store.h"
@@ -42,6 +44,18 @@ inline void Check(const absl::Status& s) {
     std::fprintf(stderr, "bench: %s\n", std::string(s.message()).c_str());
     std::abort();
   }
+}
+
+// The sizes to run: IOREPL_SYNC_BENCH_ITEMS="10000,100000" (the default).
+inline std::vector<int64_t> SyncBenchSizes() {
+  const char* env = std::getenv("IOREPL_SYNC_BENCH_ITEMS");
+  std::vector<int64_t> sizes;
+  for (absl::string_view part :
+       absl::StrSplit(env ? env : "10000,100000", ',', absl::SkipEmpty())) {
+    int64_t v = 0;
+    if (absl::SimpleAtoi(part, &v) && v > 0) sizes.push_back(v);
+  }
+  return sizes;
 }
 
 // Writes `n` items into `store` (a new store) and returns their keys.

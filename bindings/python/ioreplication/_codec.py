@@ -103,7 +103,7 @@ class IdSet:
         replica, counter = pair
         if not isinstance(replica, uuid.UUID) or not isinstance(counter, int):
             return False
-        if not 0 <= counter < 1 << 64:
+        if not 1 <= counter < 1 << 48:  # no key has such a counter
             return False
         out = ffi.new("int*")
         check(lib.iorepl_idset_contains(out, self._handle, _c_guid(replica), counter))

@@ -8,7 +8,7 @@ import datetime as _dt
 from collections.abc import Iterable, Mapping
 from typing import Any, Union
 
-from ioreplication._errors import InvalidArgumentError, check
+from ioreplication._errors import InvalidArgumentError, UnsupportedError, check
 from ioreplication._native import ffi, lib
 from ioreplication._types import FileTime, Key, PropType, _utf8, key_or_none
 
@@ -124,7 +124,7 @@ def _mv_to_list(cprops, tag: int, kind: int) -> list:
             check(lib.iorepl_props_mv_binary(data, length, cprops, tag, i))
             values.append(_borrowed_bytes(data, length))
         else:  # A type the library added after this binding.
-            raise InvalidArgumentError(
+            raise UnsupportedError(
                 f"property 0x{tag:08X} has a type this binding does not know",
                 lib.IOREPL_EUNSUPPORTED,
             )

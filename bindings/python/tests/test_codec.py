@@ -35,6 +35,7 @@ def test_idset_operations_and_round_trips():
     assert len(s) == 8
     assert (A, 3) in s and (A, 6) not in s and (B, 101) in s
     assert "not a pair" not in s
+    assert (A, 0) not in s and (A, 1 << 48) not in s and (A, -1) not in s
     assert ior.IdSet.decode(s.encode()) == s
     assert ior.IdSet.parse(str(s)) == s
     other = ior.IdSet.parse("{00112233-4455-6677-8899-AABBCCDDEEFF}: 6-8")
