@@ -32,8 +32,8 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "benchmark/benchmark.h"
-#include "ioreplication/session.h"
 #include "iorepl/iorepl.h"
+#include "ioreplication/session.h"
 #include "raw_sqlite_insert.h"
 #include "sqlite_host_store.h"
 #include "sync_populate.h"
@@ -72,9 +72,9 @@ void CPassBetween(iorepl_store* pub, iorepl_store* sub, const char* from_path,
   CheckRc(iorepl_config_new(&config, "bench"), "config");
   CheckRc(iorepl_config_set_publisher(config, "host:pub"), "publisher");
   CheckRc(iorepl_config_add_subscriber(config, "host:sub"), "subscriber");
-  CheckRc(iorepl_config_add_mapping(config, from_path, "/Partner",
-                                    IOREPL_ONE_WAY),
-          "mapping");
+  CheckRc(
+      iorepl_config_add_mapping(config, from_path, "/Partner", IOREPL_ONE_WAY),
+      "mapping");
   iorepl_session* session = nullptr;
   CheckRc(iorepl_session_new(&session, config, pub, &sub, 1), "session");
   iorepl_statistics stats = IOREPL_STATISTICS_INIT;
@@ -137,9 +137,9 @@ void BM_FullSyncCAbiVsCpp(benchmark::State& state) {
     CheckRc(iorepl_store_open(&from, ("sqlite:" + origin).c_str(), nullptr),
             "open origin");
     iorepl_store* sqlite_copy = nullptr;
-    CheckRc(iorepl_store_open(&sqlite_copy, ("sqlite:" + cpp_pub).c_str(),
-                              nullptr),
-            "open copy");
+    CheckRc(
+        iorepl_store_open(&sqlite_copy, ("sqlite:" + cpp_pub).c_str(), nullptr),
+        "open copy");
     CopyInto(from, sqlite_copy, n);
     iorepl_store* host_copy = OpenHost(c_pub);
     CopyInto(from, host_copy, n);

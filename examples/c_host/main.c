@@ -35,8 +35,7 @@ static iorepl_store* open_host(const char* dir, const char* name) {
   iorepl_store* store = NULL;
   snprintf(path, sizeof(path), "%s/%s", dir, name);
   remove(path);
-  if (sqlite_host_store_open(&store, path, error, sizeof(error)) !=
-      IOREPL_OK) {
+  if (sqlite_host_store_open(&store, path, error, sizeof(error)) != IOREPL_OK) {
     fprintf(stderr, "c_host_example: %s\n", error);
     exit(1);
   }
@@ -140,8 +139,8 @@ int main(int argc, char** argv) {
     return 1;
   }
   check(iorepl_store_get_item(&item, fabrikam, &first), "get_item");
-  check(iorepl_props_get_string(&subject, &subject_len,
-                                iorepl_item_props(item), kSubject),
+  check(iorepl_props_get_string(&subject, &subject_len, iorepl_item_props(item),
+                                kSubject),
         "subject");
   check(iorepl_item_body(&body, &body_len, item), "body");
   if (strcmp(body, "Moved to Tuesday.") != 0) {

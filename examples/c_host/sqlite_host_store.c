@@ -227,7 +227,8 @@ static int cb_scan(void* user, uint64_t first, uint64_t last, int kinds,
   const uint64_t max_rowid = (uint64_t)INT64_MAX;
   if (first > max_rowid) return IOREPL_OK; /* nothing can be there */
   sqlite3_bind_int64(s, 1, (sqlite3_int64)first);
-  sqlite3_bind_int64(s, 2, (sqlite3_int64)(last > max_rowid ? max_rowid : last));
+  sqlite3_bind_int64(s, 2,
+                     (sqlite3_int64)(last > max_rowid ? max_rowid : last));
   sqlite3_bind_int(s, 3, kinds);
   return add_rows(h, s, 4, max_count, max_bytes, out, "scan");
 }
@@ -299,10 +300,10 @@ int sqlite_host_open(sqlite_host** out, const char* path, char* error,
     snprintf(error, error_size, "out of memory");
     return IOREPL_ENOMEM;
   }
-  if (sqlite3_open_v2(path, &h->db,
-                      SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
-                          SQLITE_OPEN_NOMUTEX,
-                      NULL) != SQLITE_OK ||
+  if (sqlite3_open_v2(
+          path, &h->db,
+          SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
+          NULL) != SQLITE_OK ||
       sqlite3_exec(h->db,
                    "PRAGMA busy_timeout = 10000;"
                    "PRAGMA journal_mode = WAL;"
@@ -358,6 +359,7 @@ int sqlite_host_store_open(iorepl_store** out, const char* path, char* error,
   vt = sqlite_host_vtable(host);
   /* On failure the store's destroy has closed the host. */
   rc = iorepl_store_new_host(out, &vt, NULL);
-  if (rc != IOREPL_OK) snprintf(error, error_size, "%s", iorepl_error_message());
+  if (rc != IOREPL_OK)
+    snprintf(error, error_size, "%s", iorepl_error_message());
   return rc;
 }

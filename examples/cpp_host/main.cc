@@ -109,8 +109,8 @@ int main(int argc, char** argv) {
   config.name = "Joint project";
   config.publisher = contoso_uri;
   config.subscribers = {fabrikam_uri};
-  config.mappings = {{"/Joint", "/Joint",
-                      ioreplication::MappingDirection::kBidirectional}};
+  config.mappings = {
+      {"/Joint", "/Joint", ioreplication::MappingDirection::kBidirectional}};
   std::unique_ptr<Session> session = OrDie(
       Session::WithStores(config, contoso.get(), {fabrikam.get()}), "session");
   ioreplication::SessionHooks hooks;
@@ -139,8 +139,9 @@ int main(int argc, char** argv) {
       OrDie(contoso->ListItems(joint.source_key), "list");
   if (first.message_changes != 3 || second.message_changes != 1 ||
       items.size() != 4) {
-    std::fprintf(stderr, "cpp_host_example: expected 3 then 1 changes and 4 "
-                         "posts at Contoso, got %llu, %llu and %zu\n",
+    std::fprintf(stderr,
+                 "cpp_host_example: expected 3 then 1 changes and 4 "
+                 "posts at Contoso, got %llu, %llu and %zu\n",
                  static_cast<unsigned long long>(first.message_changes),
                  static_cast<unsigned long long>(second.message_changes),
                  items.size());

@@ -62,9 +62,9 @@ absl::StatusOr<ParsedUri> ParseUri(std::string_view uri) {
     }
     return parsed;
   }
-  return absl::InvalidArgumentError(
-      absl::StrCat("store URI \"", std::string(uri), "\": unknown scheme \"",
-                   std::string(parsed.scheme), "\" (known: memory, sqlite, host)"));
+  return absl::InvalidArgumentError(absl::StrCat(
+      "store URI \"", std::string(uri), "\": unknown scheme \"",
+      std::string(parsed.scheme), "\" (known: memory, sqlite, host)"));
 }
 
 }  // namespace

@@ -14,10 +14,10 @@
 #include "absl/strings/str_cat.h"
 #include "capi/host_store_adapter.h"
 #include "capi/memory_host_store.h"
-#include "sqlite_host_store.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "ioreplication/store.h"
+#include "sqlite_host_store.h"
 #include "stores/sqlite_store.h"
 
 namespace ioreplication {
