@@ -4,7 +4,6 @@ dicts that the host store tests run through sessions."""
 
 from __future__ import annotations
 
-
 import pytest
 
 import ioreplication as ior
