@@ -116,3 +116,34 @@ def test_from_host_refuses_other_objects_and_failed_creation_closes():
     with pytest.raises(ior.CallbackError):
         ior.Store.from_host(host)
     assert host.closed == 1
+
+
+def test_sessions_on_threads_each_with_a_python_host():
+    # The library runs without the GIL and retakes it for each callback: two
+    # threads replicating at once into Python host stores both finish.
+    import threading
+
+    results, errors = [], []
+
+    def replicate(n: int) -> None:
+        try:
+            host = DictHostStore()
+            with ior.Store.open("memory:") as pub, ior.Store.from_host(host) as sub:
+                folder = pub.create_folder(pub.create_root("P"), "F")
+                for i in range(50):
+                    pub.create_item(folder, post(f"{n}-{i}"))
+                config = ior.Config(f"T{n}")
+                config.publisher = "host:pub"
+                config.add_subscriber("host:sub")
+                config.add_mapping("/F", "/F")
+                with ior.Session(config, publisher=pub, subscribers=[sub]) as s:
+                    results.append(s.run().message_changes)
+        except BaseException as e:  # reported below
+            errors.append(e)
+
+    threads = [threading.Thread(target=replicate, args=(n,)) for n in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    assert errors == [] and results == [50, 50, 50, 50]
