@@ -77,6 +77,7 @@ class IdSet:
         return cls._wrap(out[0])
 
     def encode(self) -> bytes:
+        """The serialized IDSET (empty for an empty set)."""
         out = ffi.new("uint8_t**")
         length = ffi.new("size_t*")
         check(lib.iorepl_idset_encode(out, length, self._handle))
@@ -94,6 +95,7 @@ class IdSet:
                                       _u48(low), _u48(high)))
 
     def update(self, pairs: Iterable[tuple[uuid.UUID, int]]) -> None:
+        """Adds each (replica, counter) pair."""
         for replica, counter in pairs:
             self.add(replica, counter)
 

@@ -169,16 +169,19 @@ _pending = threading.local()
 
 
 def note_callback_exception(exc: BaseException) -> None:
+    """Keeps the exception a Python callback raised on this thread."""
     _pending.exc = exc
 
 
 def take_callback_exception() -> BaseException | None:
+    """The kept exception, if any, forgetting it."""
     exc = getattr(_pending, "exc", None)
     _pending.exc = None
     return exc
 
 
 def last_message() -> str:
+    """iorepl_error_message(): what the last call on this thread reported."""
     return ffi.string(lib.iorepl_error_message()).decode("utf-8", "replace")
 
 

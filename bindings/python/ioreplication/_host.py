@@ -78,13 +78,16 @@ class HostStore(abc.ABC):
     """
 
     @abc.abstractmethod
-    def begin(self) -> None: ...
+    def begin(self) -> None:
+        """Starts a transaction that excludes other writers until it ends."""
 
     @abc.abstractmethod
-    def commit(self) -> None: ...
+    def commit(self) -> None:
+        """Makes the transaction's writes durable, all at once."""
 
     @abc.abstractmethod
-    def rollback(self) -> None: ...
+    def rollback(self) -> None:
+        """Undoes every put and remove since begin()."""
 
     @abc.abstractmethod
     def get(self, key: Key, with_data: bool) -> Record | None:

@@ -95,17 +95,21 @@ class Config:
 
     @property
     def name(self) -> str:
+        """The session's name, as the statistics line shows it."""
         return ffi.string(lib.iorepl_config_name(self._handle)).decode("utf-8")
 
     @property
     def publisher(self) -> None:
+        """The publisher's store URI (write-only: the C ABI has no getter)."""
         raise AttributeError("publisher is write-only")
 
     @publisher.setter
     def publisher(self, uri: str) -> None:
+        """Sets the publisher's store URI."""
         check(lib.iorepl_config_set_publisher(self._handle, _utf8(uri)))
 
     def add_subscriber(self, uri: str) -> None:
+        """Adds a subscriber's store URI (each store appears once)."""
         check(lib.iorepl_config_add_subscriber(self._handle, _utf8(uri)))
 
     def add_mapping(
@@ -145,6 +149,7 @@ class Config:
 
     @options.setter
     def options(self, options: SessionOptions) -> None:
+        """Replaces the options (InvalidArgumentError for a bad value)."""
         c = ffi.new("iorepl_session_options*")
         check(lib.iorepl_session_options_init(c, ffi.sizeof("iorepl_session_options")))
         c.replicate_deletions = int(options.replicate_deletions)

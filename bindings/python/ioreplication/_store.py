@@ -113,6 +113,7 @@ class Store:
 
     @property
     def closed(self) -> bool:
+        """True after close()."""
         return self._handle is None
 
     def __enter__(self) -> Store:
@@ -254,6 +255,7 @@ class Store:
         return folder
 
     def rename_folder(self, folder: KeyLike, name: str) -> Folder:
+        """Renames ``folder`` (AlreadyExistsError if a sibling has ``name``)."""
         return self._folder_change(lib.iorepl_folder_rename, c_key(folder), _utf8(name))
 
     def move_folder(self, folder: KeyLike, new_parent: KeyLike) -> Folder:
@@ -300,6 +302,7 @@ class Store:
         return self._item_change(lib.iorepl_item_modify, c_key(item), content._c())
 
     def move_item(self, item: KeyLike, new_folder: KeyLike) -> Item:
+        """Moves ``item`` into ``new_folder`` (same key, a new change)."""
         return self._item_change(lib.iorepl_item_move, c_key(item), c_key(new_folder))
 
     def delete_item(self, item: KeyLike) -> None:

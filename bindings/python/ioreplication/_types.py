@@ -153,6 +153,7 @@ def _c_guid(value: uuid.UUID):
 
 
 def guid_from_c(cguid) -> uuid.UUID:
+    """A uuid.UUID for an iorepl_guid."""
     # MS-OXCDATA GUIDs are stored little-endian in their first three fields:
     # exactly uuid's bytes_le.
     return uuid.UUID(bytes_le=bytes(ffi.buffer(cguid.bytes, 16)))
