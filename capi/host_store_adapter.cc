@@ -16,24 +16,17 @@
 #include "capi/errors.h"
 #include "core/text.h"
 #include "stores/record_codec.h"
+#include "stores/record_store.h"
 #include "stores/store_checks.h"
 
 namespace ioreplication::capi_internal {
 namespace {
 
-using stores_internal::CheckFolder;
 using stores_internal::CheckInTransaction;
-using stores_internal::CheckItem;
 using stores_internal::DecodeFolder;
 using stores_internal::DecodeItem;
 using stores_internal::DecodeTombstone;
-using stores_internal::EncodeFolder;
-using stores_internal::EncodeItem;
-using stores_internal::EncodeTombstone;
 using stores_internal::ExcludedRange;
-using stores_internal::KeyInUseError;
-using stores_internal::MissingParent;
-using stores_internal::NotFound;
 
 constexpr char kIdentity[] = "identity";
 constexpr char kLocalCn[] = "local_cn";
@@ -51,10 +44,32 @@ std::string U64Bytes(uint64_t v) {
   return out;
 }
 
-class HostStore final : public Store {
+// The host's kind bits for a record kind, and back (rows_add admits only
+// the three).
+using stores_internal::RecordKind;
+
+int HostKind(RecordKind kind) {
+  switch (kind) {
+    case RecordKind::kFolder:
+      return IOREPL_KIND_FOLDER;
+    case RecordKind::kItem:
+      return IOREPL_KIND_ITEM;
+    case RecordKind::kTombstone:
+      return IOREPL_KIND_TOMBSTONE;
+  }
+  return 0;
+}
+
+RecordKind FromHostKind(int kind) {
+  return kind == IOREPL_KIND_FOLDER ? RecordKind::kFolder
+         : kind == IOREPL_KIND_ITEM ? RecordKind::kItem
+                                    : RecordKind::kTombstone;
+}
+
+class HostStore final : public stores_internal::RecordStore {
  public:
   HostStore(const iorepl_host_store& vtable, const StoreOptions& options)
-      : vt_(vtable), options_(options) {}
+      : RecordStore(options), vt_(vtable) {}
   ~HostStore() override {
     if (vt_.destroy != nullptr) vt_.destroy(vt_.user);
   }
@@ -72,23 +87,11 @@ class HostStore final : public Store {
   absl::Status Rollback() override;
   bool InTransaction() const override { return in_tx_; }
 
-  absl::StatusOr<Folder> GetFolder(const SourceKey& key) override;
-  absl::Status InsertFolder(const Folder& folder) override;
-  absl::Status UpdateFolder(const Folder& folder) override;
-  absl::Status DeleteFolder(const SourceKey& key) override;
+  // Object reads and writes: RecordStore, over the primitives below.
   absl::StatusOr<std::vector<Folder>> ListChildFolders(
       const std::optional<SourceKey>& parent) override;
-
-  absl::StatusOr<Item> GetItem(const SourceKey& key) override;
-  absl::Status InsertItem(const Item& item) override;
-  absl::Status UpdateItem(const Item& item) override;
-  absl::Status DeleteItem(const SourceKey& key) override;
   absl::StatusOr<std::vector<SourceKey>> ListItems(
       const SourceKey& folder) override;
-
-  absl::StatusOr<Tombstone> GetTombstone(const SourceKey& key) override;
-  absl::Status PutTombstone(const Tombstone& tombstone) override;
-  absl::Status DeleteTombstone(const SourceKey& key) override;
 
   absl::StatusOr<std::vector<Change>> ReadChanges(
       const GlobSet& exclude, GlobCnt after,
@@ -111,23 +114,26 @@ class HostStore final : public Store {
   // A host answer that breaks the contract.
   absl::Status BadAnswer(const char* slot, std::string_view what);
 
+  // RecordStore's primitives.
+  absl::StatusOr<std::optional<Stored>> Lookup(const SourceKey& key) override;
+  absl::StatusOr<bool> ReadRecord(
+      const SourceKey& key, RecordKind kind,
+      absl::FunctionRef<absl::Status(std::string_view)> use) override;
+  absl::StatusOr<bool> HasRoot() override;
+  absl::StatusOr<std::optional<RecordKind>> AnyChild(
+      const SourceKey& folder) override;
+  absl::Status WriteRecord(bool insert, const SourceKey& key, RecordKind kind,
+                           const std::optional<SourceKey>& parent,
+                           const ChangeNumber& cn, size_t size,
+                           const std::string& body) override;
+  absl::Status RemoveRecord(const SourceKey& key) override;
+
   // Looks `key` up: the row is rows_.rows[0] when found. Without
   // `with_data` the host may leave the body out.
   absl::StatusOr<bool> Fetch(const SourceKey& key, bool with_data);
-  // The kind stored under `key`, or 0.
-  absl::StatusOr<int> KindOf(const SourceKey& key);
-  // The body of the `kind` record under `key`, in rows_.
-  absl::StatusOr<std::string_view> Body(const SourceKey& key, int kind,
-                                        const char* what);
   // Lists into rows_ and checks the answer.
   absl::Status List(const std::optional<SourceKey>& parent, int kinds,
                     size_t limit, bool with_data);
-  absl::Status CheckFolderExists(const SourceKey& key, const char* what);
-  absl::Status DeleteOfKind(const SourceKey& key, int kind, const char* what,
-                            const char* operation);
-  absl::Status Write(const SourceKey& key, int kind,
-                     const std::optional<SourceKey>& parent,
-                     const ChangeNumber& cn, const std::string& body);
 
   absl::StatusOr<std::optional<std::string>> GetValue(const std::string& name);
   absl::Status PutValue(const std::string& name, std::string_view bytes);
@@ -138,7 +144,6 @@ class HostStore final : public Store {
   void NoteInUse(const Guid& g, GlobCnt counter);
 
   iorepl_host_store vt_;
-  StoreOptions options_;
   iorepl_rows rows_;
   iorepl_blob blob_;
   StoreIdentity identity_;
@@ -383,18 +388,41 @@ absl::StatusOr<bool> HostStore::Fetch(const SourceKey& key, bool with_data) {
   return true;
 }
 
-absl::StatusOr<int> HostStore::KindOf(const SourceKey& key) {
+absl::StatusOr<std::optional<HostStore::Stored>> HostStore::Lookup(
+    const SourceKey& key) {
   absl::StatusOr<bool> found = Fetch(key, false);
   if (!found.ok()) return found.status();
-  return *found ? rows_.rows[0].kind : 0;
+  if (!*found) return std::optional<Stored>();
+  return Stored{FromHostKind(rows_.rows[0].kind), rows_.rows[0].has_parent};
 }
 
-absl::StatusOr<std::string_view> HostStore::Body(const SourceKey& key, int kind,
-                                                 const char* what) {
+absl::StatusOr<bool> HostStore::ReadRecord(
+    const SourceKey& key, RecordKind kind,
+    absl::FunctionRef<absl::Status(std::string_view)> use) {
   absl::StatusOr<bool> found = Fetch(key, true);
   if (!found.ok()) return found.status();
-  if (!*found || rows_.rows[0].kind != kind) return NotFound(what, key);
-  return rows_.Data(rows_.rows[0]);
+  if (!*found || rows_.rows[0].kind != HostKind(kind)) return false;
+  if (absl::Status s = use(rows_.Data(rows_.rows[0])); !s.ok()) return s;
+  return true;
+}
+
+absl::StatusOr<bool> HostStore::HasRoot() {
+  if (absl::Status s = List(std::nullopt, IOREPL_KIND_FOLDER, 1, false);
+      !s.ok()) {
+    return s;
+  }
+  return !rows_.rows.empty();
+}
+
+absl::StatusOr<std::optional<HostStore::RecordKind>> HostStore::AnyChild(
+    const SourceKey& folder) {
+  if (absl::Status s =
+          List(folder, IOREPL_KIND_FOLDER | IOREPL_KIND_ITEM, 1, false);
+      !s.ok()) {
+    return s;
+  }
+  if (rows_.rows.empty()) return std::optional<RecordKind>();
+  return FromHostKind(rows_.rows[0].kind);
 }
 
 absl::Status HostStore::List(const std::optional<SourceKey>& parent, int kinds,
@@ -424,14 +452,6 @@ absl::Status HostStore::List(const std::optional<SourceKey>& parent, int kinds,
   return absl::OkStatus();
 }
 
-absl::Status HostStore::CheckFolderExists(const SourceKey& key,
-                                          const char* what) {
-  absl::StatusOr<int> kind = KindOf(key);
-  if (!kind.ok()) return kind.status();
-  if (*kind != IOREPL_KIND_FOLDER) return MissingParent(what, key);
-  return absl::OkStatus();
-}
-
 absl::StatusOr<GlobCnt> HostStore::NextLocalCn() {
   if (!local_cn_loaded_) {
     absl::StatusOr<uint64_t> high = GetU64(kLocalCn);
@@ -447,15 +467,18 @@ absl::StatusOr<GlobCnt> HostStore::NextLocalCn() {
   return next;
 }
 
-absl::Status HostStore::Write(const SourceKey& key, int kind,
-                              const std::optional<SourceKey>& parent,
-                              const ChangeNumber& cn, const std::string& body) {
+// The host's put inserts or replaces, so `insert` and `size` are not needed.
+absl::Status HostStore::WriteRecord(bool /*insert*/, const SourceKey& key,
+                                    RecordKind kind,
+                                    const std::optional<SourceKey>& parent,
+                                    const ChangeNumber& cn, size_t /*size*/,
+                                    const std::string& body) {
   absl::StatusOr<GlobCnt> local_cn = NextLocalCn();
   if (!local_cn.ok()) return local_cn.status();
   iorepl_record record;
   std::memset(&record, 0, sizeof(record));
   record.struct_size = sizeof(record);
-  record.kind = kind;
+  record.kind = HostKind(kind);
   record.key = ToCKey(key);
   record.has_parent = parent ? 1 : 0;
   if (parent) record.parent = ToCKey(*parent);
@@ -474,92 +497,13 @@ absl::Status HostStore::Write(const SourceKey& key, int kind,
   return absl::OkStatus();
 }
 
-absl::Status HostStore::DeleteOfKind(const SourceKey& key, int kind,
-                                     const char* what, const char* operation) {
-  if (absl::Status s = CheckInTransaction(in_tx_, operation); !s.ok()) {
-    return s;
-  }
-  absl::StatusOr<int> stored = KindOf(key);
-  if (!stored.ok()) return stored.status();
-  if (*stored != kind) return NotFound(what, key);
-  if (kind == IOREPL_KIND_FOLDER) {
-    if (absl::Status s =
-            List(key, IOREPL_KIND_FOLDER | IOREPL_KIND_ITEM, 1, false);
-        !s.ok()) {
-      return s;
-    }
-    if (!rows_.rows.empty()) {
-      return absl::FailedPreconditionError(absl::StrCat(
-          "folder ", key.ToString(), " still has ",
-          rows_.rows[0].kind == IOREPL_KIND_FOLDER ? "subfolders" : "items"));
-    }
-  }
+absl::Status HostStore::RemoveRecord(const SourceKey& key) {
   const iorepl_key k = ToCKey(key);
   (void)TakeCallbackMessage();
   return Check(vt_.remove(vt_.user, &k), "remove");
 }
 
-// ---- Folders ----
-
-absl::StatusOr<Folder> HostStore::GetFolder(const SourceKey& key) {
-  absl::StatusOr<std::string_view> body =
-      Body(key, IOREPL_KIND_FOLDER, "folder");
-  if (!body.ok()) return body.status();
-  return DecodeFolder(*body);
-}
-
-absl::Status HostStore::InsertFolder(const Folder& folder) {
-  if (absl::Status s = CheckInTransaction(in_tx_, "InsertFolder"); !s.ok()) {
-    return s;
-  }
-  if (absl::Status s = CheckFolder(folder); !s.ok()) return s;
-  absl::StatusOr<int> existing = KindOf(folder.source_key);
-  if (!existing.ok()) return existing.status();
-  if (*existing != 0) return KeyInUseError(folder.source_key);
-  if (folder.parent) {
-    if (absl::Status s = CheckFolderExists(*folder.parent, "folder"); !s.ok()) {
-      return s;
-    }
-  } else {
-    if (absl::Status s = List(std::nullopt, IOREPL_KIND_FOLDER, 1, false);
-        !s.ok()) {
-      return s;
-    }
-    if (!rows_.rows.empty()) {
-      return absl::FailedPreconditionError(
-          "the store already has a root folder");
-    }
-  }
-  return Write(folder.source_key, IOREPL_KIND_FOLDER, folder.parent,
-               folder.change_key, EncodeFolder(folder));
-}
-
-absl::Status HostStore::UpdateFolder(const Folder& folder) {
-  if (absl::Status s = CheckInTransaction(in_tx_, "UpdateFolder"); !s.ok()) {
-    return s;
-  }
-  if (absl::Status s = CheckFolder(folder); !s.ok()) return s;
-  absl::StatusOr<bool> found = Fetch(folder.source_key, false);
-  if (!found.ok()) return found.status();
-  if (!*found || rows_.rows[0].kind != IOREPL_KIND_FOLDER) {
-    return NotFound("folder", folder.source_key);
-  }
-  if (folder.parent.has_value() != rows_.rows[0].has_parent) {
-    return absl::FailedPreconditionError(
-        "an update cannot make a folder the root or the root a subfolder");
-  }
-  if (folder.parent) {
-    if (absl::Status s = CheckFolderExists(*folder.parent, "folder"); !s.ok()) {
-      return s;
-    }
-  }
-  return Write(folder.source_key, IOREPL_KIND_FOLDER, folder.parent,
-               folder.change_key, EncodeFolder(folder));
-}
-
-absl::Status HostStore::DeleteFolder(const SourceKey& key) {
-  return DeleteOfKind(key, IOREPL_KIND_FOLDER, "folder", "DeleteFolder");
-}
+// ---- Listing ----
 
 absl::StatusOr<std::vector<Folder>> HostStore::ListChildFolders(
     const std::optional<SourceKey>& parent) {
@@ -579,48 +523,6 @@ absl::StatusOr<std::vector<Folder>> HostStore::ListChildFolders(
   return out;
 }
 
-// ---- Items ----
-
-absl::StatusOr<Item> HostStore::GetItem(const SourceKey& key) {
-  absl::StatusOr<std::string_view> body = Body(key, IOREPL_KIND_ITEM, "item");
-  if (!body.ok()) return body.status();
-  return DecodeItem(*body);
-}
-
-absl::Status HostStore::InsertItem(const Item& item) {
-  if (absl::Status s = CheckInTransaction(in_tx_, "InsertItem"); !s.ok()) {
-    return s;
-  }
-  if (absl::Status s = CheckItem(item, options_); !s.ok()) return s;
-  absl::StatusOr<int> existing = KindOf(item.source_key);
-  if (!existing.ok()) return existing.status();
-  if (*existing != 0) return KeyInUseError(item.source_key);
-  if (absl::Status s = CheckFolderExists(item.folder, "item"); !s.ok()) {
-    return s;
-  }
-  return Write(item.source_key, IOREPL_KIND_ITEM, item.folder, item.change_key,
-               EncodeItem(item));
-}
-
-absl::Status HostStore::UpdateItem(const Item& item) {
-  if (absl::Status s = CheckInTransaction(in_tx_, "UpdateItem"); !s.ok()) {
-    return s;
-  }
-  if (absl::Status s = CheckItem(item, options_); !s.ok()) return s;
-  absl::StatusOr<int> existing = KindOf(item.source_key);
-  if (!existing.ok()) return existing.status();
-  if (*existing != IOREPL_KIND_ITEM) return NotFound("item", item.source_key);
-  if (absl::Status s = CheckFolderExists(item.folder, "item"); !s.ok()) {
-    return s;
-  }
-  return Write(item.source_key, IOREPL_KIND_ITEM, item.folder, item.change_key,
-               EncodeItem(item));
-}
-
-absl::Status HostStore::DeleteItem(const SourceKey& key) {
-  return DeleteOfKind(key, IOREPL_KIND_ITEM, "item", "DeleteItem");
-}
-
 absl::StatusOr<std::vector<SourceKey>> HostStore::ListItems(
     const SourceKey& folder) {
   if (absl::Status s = List(folder, IOREPL_KIND_ITEM, 0, false); !s.ok()) {
@@ -635,33 +537,6 @@ absl::StatusOr<std::vector<SourceKey>> HostStore::ListItems(
   }
   std::sort(out.begin(), out.end());
   return out;
-}
-
-// ---- Tombstones ----
-
-absl::StatusOr<Tombstone> HostStore::GetTombstone(const SourceKey& key) {
-  absl::StatusOr<std::string_view> body =
-      Body(key, IOREPL_KIND_TOMBSTONE, "tombstone");
-  if (!body.ok()) return body.status();
-  return DecodeTombstone(*body);
-}
-
-absl::Status HostStore::PutTombstone(const Tombstone& tombstone) {
-  if (absl::Status s = CheckInTransaction(in_tx_, "PutTombstone"); !s.ok()) {
-    return s;
-  }
-  absl::StatusOr<int> existing = KindOf(tombstone.source_key);
-  if (!existing.ok()) return existing.status();
-  if (*existing != 0 && *existing != IOREPL_KIND_TOMBSTONE) {
-    return KeyInUseError(tombstone.source_key);
-  }
-  return Write(tombstone.source_key, IOREPL_KIND_TOMBSTONE, tombstone.parent,
-               tombstone.deletion_cn, EncodeTombstone(tombstone));
-}
-
-absl::Status HostStore::DeleteTombstone(const SourceKey& key) {
-  return DeleteOfKind(key, IOREPL_KIND_TOMBSTONE, "tombstone",
-                      "DeleteTombstone");
 }
 
 // ---- The change stream ----

@@ -79,7 +79,7 @@ struct SqliteStore::Statements {
 
 SqliteStore::SqliteStore(std::unique_ptr<Database> db,
                          const StoreOptions& options)
-    : db_(std::move(db)), options_(options) {}
+    : RecordStore(options), db_(std::move(db)) {}
 
 SqliteStore::~SqliteStore() {
   // An open transaction is abandoned: SQLite rolls it back on close.
@@ -191,7 +191,8 @@ absl::Status SqliteStore::Prepare() {
       {&sql_->begin, "BEGIN IMMEDIATE"},
       {&sql_->commit, "COMMIT"},
       {&sql_->rollback, "ROLLBACK"},
-      {&sql_->kind_of, "SELECT kind FROM objects WHERE source_key = ?"},
+      {&sql_->kind_of,
+       "SELECT kind, parent IS NOT NULL FROM objects WHERE source_key = ?"},
       {&sql_->record_of,
        "SELECT kind, record FROM objects WHERE source_key = ?"},
       {&sql_->insert_object,
@@ -411,48 +412,69 @@ absl::Status SqliteStore::Rollback() {
   return s;
 }
 
-// ---- Shared object access ----
+// ---- Record primitives (RecordStore) ----
 
-absl::StatusOr<std::optional<int>> SqliteStore::KindOf(const SourceKey& key) {
+absl::StatusOr<std::optional<RecordStore::Stored>> SqliteStore::Lookup(
+    const SourceKey& key) {
   Statement& q = sql_->kind_of;
   q.Bind(1, key.Encode());
   absl::StatusOr<bool> row = q.Step();
-  std::optional<int> kind;
-  if (row.ok() && *row) kind = static_cast<int>(q.ColumnInt(0));
-  q.Reset();
-  if (!row.ok()) return row.status();
-  return kind;
-}
-
-absl::StatusOr<std::string> SqliteStore::Record(const SourceKey& key, int kind,
-                                                const char* what) {
-  Statement& q = sql_->record_of;
-  q.Bind(1, key.Encode());
-  absl::StatusOr<bool> row = q.Step();
-  std::optional<std::string> record;
-  if (row.ok() && *row && q.ColumnInt(0) == kind) {
-    record = std::string(q.ColumnBlob(1));
+  std::optional<Stored> stored;
+  if (row.ok() && *row) {
+    stored =
+        Stored{static_cast<RecordKind>(q.ColumnInt(0)), q.ColumnInt(1) != 0};
   }
   q.Reset();
   if (!row.ok()) return row.status();
-  if (!record) return NotFound(what, key);
-  return *std::move(record);
+  return stored;
 }
 
-absl::Status SqliteStore::CheckFolderExists(const SourceKey& key,
-                                            const char* what) {
-  absl::StatusOr<std::optional<int>> kind = KindOf(key);
-  if (!kind.ok()) return kind.status();
-  if (*kind != kFolderKind) return MissingParent(what, key);
-  return absl::OkStatus();
+absl::StatusOr<bool> SqliteStore::ReadRecord(
+    const SourceKey& key, RecordKind kind,
+    absl::FunctionRef<absl::Status(std::string_view)> use) {
+  Statement& q = sql_->record_of;
+  q.Bind(1, key.Encode());
+  absl::StatusOr<bool> row = q.Step();
+  bool found = false;
+  absl::Status used;
+  if (row.ok() && *row && q.ColumnInt(0) == static_cast<int64_t>(kind)) {
+    found = true;
+    used = use(q.ColumnBlob(1));  // the view is valid until Reset
+  }
+  q.Reset();
+  if (!row.ok()) return row.status();
+  if (!used.ok()) return used;
+  return found;
 }
 
-absl::Status SqliteStore::Write(bool insert, const SourceKey& key, int kind,
-                                const std::optional<SourceKey>& parent,
-                                const ChangeNumber& cn, size_t size,
-                                const std::string& record) {
+absl::StatusOr<bool> SqliteStore::HasRoot() {
+  Statement& root = sql_->root_folder;
+  absl::StatusOr<bool> row = root.Step();
+  const bool has_root = row.ok() && *row;
+  root.Reset();
+  if (!row.ok()) return row.status();
+  return has_root;
+}
+
+absl::StatusOr<std::optional<RecordStore::RecordKind>> SqliteStore::AnyChild(
+    const SourceKey& folder) {
+  Statement& children = sql_->has_children;
+  children.Bind(1, folder.Encode());
+  absl::StatusOr<bool> row = children.Step();
+  std::optional<RecordKind> child;
+  if (row.ok() && *row) child = static_cast<RecordKind>(children.ColumnInt(0));
+  children.Reset();
+  if (!row.ok()) return row.status();
+  return child;
+}
+
+absl::Status SqliteStore::WriteRecord(bool insert, const SourceKey& key,
+                                      RecordKind kind,
+                                      const std::optional<SourceKey>& parent,
+                                      const ChangeNumber& cn, size_t size,
+                                      const std::string& body) {
   Statement& q = insert ? sql_->insert_object : sql_->update_object;
-  q.Bind(1, key.Encode()).Bind(2, int64_t{kind});
+  q.Bind(1, key.Encode()).Bind(2, static_cast<int64_t>(kind));
   if (parent) {
     q.Bind(3, parent->Encode());
   } else {
@@ -463,12 +485,17 @@ absl::Status SqliteStore::Write(bool insert, const SourceKey& key, int kind,
   q.Bind(4, GuidBytes(cn.replica()))
       .Bind(5, static_cast<int64_t>(cn.counter().value()))
       .Bind(6, static_cast<int64_t>(size))
-      .Bind(7, record)
+      .Bind(7, body)
       .Bind(8, static_cast<int64_t>(local_cn->value()));
   absl::Status status = q.Run();
   // A failed write changes nothing, its local change number included.
   if (!status.ok()) --local_cn_high_;
   return status;
+}
+
+absl::Status SqliteStore::RemoveRecord(const SourceKey& key) {
+  sql_->delete_object.Bind(1, key.Encode());
+  return sql_->delete_object.Run();
 }
 
 absl::StatusOr<int64_t> SqliteStore::MetaInt(const char* key) {
@@ -501,93 +528,7 @@ absl::StatusOr<GlobCnt> SqliteStore::NextLocalCn() {
   return next;
 }
 
-absl::Status SqliteStore::DeleteOfKind(const SourceKey& key, int kind,
-                                       const char* what,
-                                       const char* operation) {
-  if (absl::Status s = CheckInTransaction(in_transaction_, operation);
-      !s.ok()) {
-    return s;
-  }
-  absl::StatusOr<std::optional<int>> stored = KindOf(key);
-  if (!stored.ok()) return stored.status();
-  if (*stored != kind) return NotFound(what, key);
-  if (kind == kFolderKind) {
-    Statement& children = sql_->has_children;
-    children.Bind(1, key.Encode());
-    absl::StatusOr<bool> row = children.Step();
-    const int64_t child_kind = row.ok() && *row ? children.ColumnInt(0) : -1;
-    children.Reset();
-    if (!row.ok()) return row.status();
-    if (child_kind >= 0) {
-      return absl::FailedPreconditionError(
-          absl::StrCat("folder ", key.ToString(), " still has ",
-                       child_kind == kFolderKind ? "subfolders" : "items"));
-    }
-  }
-  sql_->delete_object.Bind(1, key.Encode());
-  return sql_->delete_object.Run();
-}
-
-// ---- Folders ----
-
-absl::StatusOr<Folder> SqliteStore::GetFolder(const SourceKey& key) {
-  absl::StatusOr<std::string> record = Record(key, kFolderKind, "folder");
-  if (!record.ok()) return record.status();
-  return DecodeFolder(*record);
-}
-
-absl::Status SqliteStore::InsertFolder(const Folder& folder) {
-  if (absl::Status s = CheckInTransaction(in_transaction_, "InsertFolder");
-      !s.ok()) {
-    return s;
-  }
-  if (absl::Status s = CheckFolder(folder); !s.ok()) return s;
-  absl::StatusOr<std::optional<int>> existing = KindOf(folder.source_key);
-  if (!existing.ok()) return existing.status();
-  if (existing->has_value()) return KeyInUseError(folder.source_key);
-  if (folder.parent) {
-    if (absl::Status s = CheckFolderExists(*folder.parent, "folder"); !s.ok()) {
-      return s;
-    }
-  } else {
-    Statement& root = sql_->root_folder;
-    absl::StatusOr<bool> row = root.Step();
-    const bool has_root = row.ok() && *row;
-    root.Reset();
-    if (!row.ok()) return row.status();
-    if (has_root) {
-      return absl::FailedPreconditionError(
-          "the store already has a root folder");
-    }
-  }
-  return Write(true, folder.source_key, kFolderKind, folder.parent,
-               folder.change_key, 0, EncodeFolder(folder));
-}
-
-absl::Status SqliteStore::UpdateFolder(const Folder& folder) {
-  if (absl::Status s = CheckInTransaction(in_transaction_, "UpdateFolder");
-      !s.ok()) {
-    return s;
-  }
-  if (absl::Status s = CheckFolder(folder); !s.ok()) return s;
-  absl::StatusOr<Folder> old = GetFolder(folder.source_key);
-  if (!old.ok()) return old.status();
-  if (folder.parent.has_value() != old->parent.has_value()) {
-    return absl::FailedPreconditionError(
-        "an update cannot make a folder the root or the root a subfolder");
-  }
-  if (folder.parent) {
-    if (absl::Status s = CheckFolderExists(*folder.parent, "folder"); !s.ok()) {
-      return s;
-    }
-  }
-  return Write(false, folder.source_key, kFolderKind, folder.parent,
-               folder.change_key, 0, EncodeFolder(folder));
-}
-
-absl::Status SqliteStore::DeleteFolder(const SourceKey& key) {
-  return DeleteOfKind(key, kFolderKind, "folder", "DeleteFolder");
-}
+// ---- Listing ----
 
 absl::StatusOr<std::vector<Folder>> SqliteStore::ListChildFolders(
     const std::optional<SourceKey>& parent) {
@@ -604,50 +545,6 @@ absl::StatusOr<std::vector<Folder>> SqliteStore::ListChildFolders(
   return out;
 }
 
-// ---- Items ----
-
-absl::StatusOr<Item> SqliteStore::GetItem(const SourceKey& key) {
-  absl::StatusOr<std::string> record = Record(key, kItemKind, "item");
-  if (!record.ok()) return record.status();
-  return DecodeItem(*record);
-}
-
-absl::Status SqliteStore::InsertItem(const Item& item) {
-  if (absl::Status s = CheckInTransaction(in_transaction_, "InsertItem");
-      !s.ok()) {
-    return s;
-  }
-  if (absl::Status s = CheckItem(item, options_); !s.ok()) return s;
-  absl::StatusOr<std::optional<int>> existing = KindOf(item.source_key);
-  if (!existing.ok()) return existing.status();
-  if (existing->has_value()) return KeyInUseError(item.source_key);
-  if (absl::Status s = CheckFolderExists(item.folder, "item"); !s.ok()) {
-    return s;
-  }
-  return Write(true, item.source_key, kItemKind, item.folder, item.change_key,
-               item.ByteSize(), EncodeItem(item));
-}
-
-absl::Status SqliteStore::UpdateItem(const Item& item) {
-  if (absl::Status s = CheckInTransaction(in_transaction_, "UpdateItem");
-      !s.ok()) {
-    return s;
-  }
-  if (absl::Status s = CheckItem(item, options_); !s.ok()) return s;
-  absl::StatusOr<std::optional<int>> existing = KindOf(item.source_key);
-  if (!existing.ok()) return existing.status();
-  if (*existing != kItemKind) return NotFound("item", item.source_key);
-  if (absl::Status s = CheckFolderExists(item.folder, "item"); !s.ok()) {
-    return s;
-  }
-  return Write(false, item.source_key, kItemKind, item.folder, item.change_key,
-               item.ByteSize(), EncodeItem(item));
-}
-
-absl::Status SqliteStore::DeleteItem(const SourceKey& key) {
-  return DeleteOfKind(key, kItemKind, "item", "DeleteItem");
-}
-
 absl::StatusOr<std::vector<SourceKey>> SqliteStore::ListItems(
     const SourceKey& folder) {
   Statement& q = sql_->items_in;
@@ -661,33 +558,6 @@ absl::StatusOr<std::vector<SourceKey>> SqliteStore::ListItems(
   });
   if (!status.ok()) return status;
   return out;
-}
-
-// ---- Tombstones ----
-
-absl::StatusOr<Tombstone> SqliteStore::GetTombstone(const SourceKey& key) {
-  absl::StatusOr<std::string> record = Record(key, kTombstoneKind, "tombstone");
-  if (!record.ok()) return record.status();
-  return DecodeTombstone(*record);
-}
-
-absl::Status SqliteStore::PutTombstone(const Tombstone& tombstone) {
-  if (absl::Status s = CheckInTransaction(in_transaction_, "PutTombstone");
-      !s.ok()) {
-    return s;
-  }
-  absl::StatusOr<std::optional<int>> existing = KindOf(tombstone.source_key);
-  if (!existing.ok()) return existing.status();
-  if (existing->has_value() && **existing != kTombstoneKind) {
-    return KeyInUseError(tombstone.source_key);
-  }
-  return Write(!existing->has_value(), tombstone.source_key, kTombstoneKind,
-               tombstone.parent, tombstone.deletion_cn, 0,
-               EncodeTombstone(tombstone));
-}
-
-absl::Status SqliteStore::DeleteTombstone(const SourceKey& key) {
-  return DeleteOfKind(key, kTombstoneKind, "tombstone", "DeleteTombstone");
 }
 
 // ---- Change stream ----

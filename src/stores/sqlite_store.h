@@ -20,11 +20,12 @@
 #include <string>
 
 #include "ioreplication/store.h"
+#include "stores/record_store.h"
 #include "stores/sqlite_db.h"
 
 namespace ioreplication::stores_internal {
 
-class SqliteStore final : public Store {
+class SqliteStore final : public RecordStore {
  public:
   // The schema version this code writes and reads.
   static constexpr int kSchemaVersion = 2;
@@ -49,23 +50,11 @@ class SqliteStore final : public Store {
   absl::Status Rollback() override;
   bool InTransaction() const override { return in_transaction_; }
 
-  absl::StatusOr<Folder> GetFolder(const SourceKey& key) override;
-  absl::Status InsertFolder(const Folder& folder) override;
-  absl::Status UpdateFolder(const Folder& folder) override;
-  absl::Status DeleteFolder(const SourceKey& key) override;
+  // Object reads and writes: RecordStore, over the primitives below.
   absl::StatusOr<std::vector<Folder>> ListChildFolders(
       const std::optional<SourceKey>& parent) override;
-
-  absl::StatusOr<Item> GetItem(const SourceKey& key) override;
-  absl::Status InsertItem(const Item& item) override;
-  absl::Status UpdateItem(const Item& item) override;
-  absl::Status DeleteItem(const SourceKey& key) override;
   absl::StatusOr<std::vector<SourceKey>> ListItems(
       const SourceKey& folder) override;
-
-  absl::StatusOr<Tombstone> GetTombstone(const SourceKey& key) override;
-  absl::Status PutTombstone(const Tombstone& tombstone) override;
-  absl::Status DeleteTombstone(const SourceKey& key) override;
 
   absl::StatusOr<std::vector<Change>> ReadChanges(
       const GlobSet& exclude, GlobCnt after,
@@ -83,7 +72,12 @@ class SqliteStore final : public Store {
   absl::StatusOr<StoreCounts> Count() override;
 
  private:
-  enum Kind : int { kFolderKind = 0, kItemKind = 1, kTombstoneKind = 2 };
+  // The `kind` column holds RecordKind's values.
+  enum Kind : int {
+    kFolderKind = static_cast<int>(RecordKind::kFolder),
+    kItemKind = static_cast<int>(RecordKind::kItem),
+    kTombstoneKind = static_cast<int>(RecordKind::kTombstone)
+  };
   struct Statements;
 
   SqliteStore(std::unique_ptr<Database> db, const StoreOptions& options);
@@ -91,27 +85,25 @@ class SqliteStore final : public Store {
   absl::Status Prepare();
   absl::Status LoadIdentity();
 
-  // The kind stored under `key`, or nullopt.
-  absl::StatusOr<std::optional<int>> KindOf(const SourceKey& key);
-  // The record stored under `key` if it is of `kind`.
-  absl::StatusOr<std::string> Record(const SourceKey& key, int kind,
-                                     const char* what);
-  absl::Status CheckFolderExists(const SourceKey& key, const char* what);
-  // Removes the object stored under `key` if it is of `kind` (a folder only
-  // when it has no children or items).
-  absl::Status DeleteOfKind(const SourceKey& key, int kind, const char* what,
-                            const char* operation);
-  absl::Status Write(bool insert, const SourceKey& key, int kind,
-                     const std::optional<SourceKey>& parent,
-                     const ChangeNumber& cn, size_t size,
-                     const std::string& record);
+  // RecordStore's primitives.
+  absl::StatusOr<std::optional<Stored>> Lookup(const SourceKey& key) override;
+  absl::StatusOr<bool> ReadRecord(
+      const SourceKey& key, RecordKind kind,
+      absl::FunctionRef<absl::Status(std::string_view)> use) override;
+  absl::StatusOr<bool> HasRoot() override;
+  absl::StatusOr<std::optional<RecordKind>> AnyChild(
+      const SourceKey& folder) override;
+  absl::Status WriteRecord(bool insert, const SourceKey& key, RecordKind kind,
+                           const std::optional<SourceKey>& parent,
+                           const ChangeNumber& cn, size_t size,
+                           const std::string& body) override;
+  absl::Status RemoveRecord(const SourceKey& key) override;
   // A non-negative 48-bit integer from the meta table.
   absl::StatusOr<int64_t> MetaInt(const char* key);
   // The local change number for the next write of this transaction.
   absl::StatusOr<GlobCnt> NextLocalCn();
 
   std::unique_ptr<Database> db_;
-  StoreOptions options_;
   std::unique_ptr<Statements> sql_;
   StoreIdentity identity_;
   bool in_transaction_ = false;
