@@ -20,7 +20,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
-#include "ioreplication/conflict.h"
+#include "ioreplication/prop_tags.h"
 #include "ioreplication/replica.h"
 #include "ioreplication/session.h"
 #include "ioreplication/store.h"

@@ -44,6 +44,7 @@
 #include "absl/status/statusor.h"
 #include "ioreplication/export.h"
 #include "ioreplication/item.h"
+#include "ioreplication/prop_tags.h"
 #include "ioreplication/property.h"
 #include "ioreplication/tombstone.h"
 
@@ -63,7 +64,7 @@ IOREPL_EXPORT std::string_view ConflictPolicyName(ConflictPolicy policy);
 inline constexpr PropTag kPropResolveMethod(0x3FE7, PropType::kInt32);
 inline constexpr PropTag kPropInConflict(0x666C, PropType::kBoolean);
 inline constexpr PropTag kPropConflictEntryId(0x3FF0, PropType::kBinary);
-inline constexpr PropTag kPropSubject(0x0037, PropType::kString);
+// (kPropSubject, which notices are titled by, is in prop_tags.h.)
 // PidTagResolveMethod values.
 inline constexpr int32_t kResolveDefault = 0;
 inline constexpr int32_t kResolveLastWriterWins = 1;

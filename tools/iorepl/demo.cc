@@ -10,6 +10,7 @@
 #include "absl/strings/str_format.h"
 #include "cli.h"
 #include "ioreplication/conflict.h"
+#include "ioreplication/prop_tags.h"
 #include "ioreplication/replica.h"
 #include "ioreplication/store.h"
 #include "service.h"
@@ -22,10 +23,7 @@ namespace {
 namespace fs = std::filesystem;
 
 // MAPI properties the demo's items carry (MS-OXPROPS).
-constexpr PropTag kStartDate(0x0060, PropType::kTime);
-constexpr PropTag kEndDate(0x0061, PropType::kTime);
-constexpr PropTag kDisplayName(0x3001, PropType::kString);
-constexpr PropTag kSmtpAddress(0x39FE, PropType::kString);
+// (The shared ones are in ioreplication/prop_tags.h.)
 constexpr PropTag kCompanyName(0x3A16, PropType::kString);
 constexpr PropTag kBusinessPhone(0x3A08, PropType::kString);
 
@@ -97,8 +95,8 @@ ItemContent Appointment(const std::string& subject, int day, int hour,
   c.message_class = "IPM.Appointment";
   const absl::Time start = kBase + absl::Hours(24 * day + hour);
   (void)c.properties.Set(kPropSubject, subject);
-  (void)c.properties.Set(kStartDate, FileTime::FromAbslTime(start));
-  (void)c.properties.Set(kEndDate,
+  (void)c.properties.Set(kPropStartDate, FileTime::FromAbslTime(start));
+  (void)c.properties.Set(kPropEndDate,
                          FileTime::FromAbslTime(start + absl::Hours(hours)));
   c.body = absl::StrCat("Agenda for ", subject, ".\n");
   return c;
@@ -111,9 +109,9 @@ ItemContent Contact(const std::string& name, const std::string& company,
   std::string address = absl::AsciiStrToLower(name);
   std::replace(address.begin(), address.end(), ' ', '.');
   (void)c.properties.Set(kPropSubject, name);
-  (void)c.properties.Set(kDisplayName, name);
+  (void)c.properties.Set(kPropDisplayName, name);
   (void)c.properties.Set(
-      kSmtpAddress,
+      kPropSmtpAddress,
       absl::StrCat(address, "@", absl::AsciiStrToLower(company), ".com"));
   (void)c.properties.Set(kCompanyName, company);
   (void)c.properties.Set(kBusinessPhone,

@@ -13,14 +13,12 @@
 #include "absl/time/civil_time.h"
 #include "absl/time/time.h"
 #include "ioreplication/calendar.h"
+#include "ioreplication/prop_tags.h"
 
 namespace ioreplication {
 namespace {
 
 using Frequency = RecurrenceRule::Frequency;
-
-constexpr PropTag kStartDate(0x0060, PropType::kTime);
-constexpr PropTag kEndDate(0x0061, PropType::kTime);
 
 const FileTime* TimeProp(const Item& item, PropTag primary, PropTag fallback) {
   const PropValue* v = item.properties.Get(primary);
@@ -187,8 +185,8 @@ void AddClipped(absl::Time start, absl::Time end, FreeBusyInterval window,
 
 absl::StatusOr<CalendarEvent> ReadCalendarEvent(const Item& item) {
   CalendarEvent event;
-  const FileTime* start = TimeProp(item, kPropAppointmentStart, kStartDate);
-  const FileTime* end = TimeProp(item, kPropAppointmentEnd, kEndDate);
+  const FileTime* start = TimeProp(item, kPropAppointmentStart, kPropStartDate);
+  const FileTime* end = TimeProp(item, kPropAppointmentEnd, kPropEndDate);
   if (start == nullptr || end == nullptr) {
     return absl::InvalidArgumentError(
         "appointment: no start or end (PidLidAppointmentStartWhole / "

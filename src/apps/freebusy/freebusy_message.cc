@@ -11,6 +11,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "ioreplication/freebusy.h"
+#include "ioreplication/prop_tags.h"
 
 namespace ioreplication {
 namespace {
@@ -22,10 +23,6 @@ constexpr PropTag kEmailAddress(0x6849, PropType::kString);
 constexpr PropTag kRangeTimestamp(0x6868, PropType::kTime);
 constexpr PropTag kCountMonths(0x6869, PropType::kInt32);
 constexpr PropTag kObsoleteFreeBusy(0x686C, PropType::kBinary);
-constexpr PropTag kSubject(0x0037, PropType::kString);
-constexpr PropTag kNormalizedSubject(0x0E1D, PropType::kString);
-constexpr PropTag kDisplayName(0x3001, PropType::kString);
-constexpr PropTag kSmtpAddress(0x39FE, PropType::kString);
 
 // A kind's pair of properties.
 struct KindTags {
@@ -141,11 +138,11 @@ absl::Status WriteFreeBusyProperties(const FreeBusyMessage& message,
   }
   const std::string subject = FreeBusySubject(message);
   for (const auto& [tag, value] : {
-           std::pair{kSubject, PropValue(subject)},
-           std::pair{kNormalizedSubject, PropValue(subject)},
+           std::pair{kPropSubject, PropValue(subject)},
+           std::pair{kPropNormalizedSubject, PropValue(subject)},
            std::pair{kEmailAddress, PropValue(message.legacy_dn)},
-           std::pair{kSmtpAddress, PropValue(message.smtp_address)},
-           std::pair{kDisplayName, PropValue(message.display_name)},
+           std::pair{kPropSmtpAddress, PropValue(message.smtp_address)},
+           std::pair{kPropDisplayName, PropValue(message.display_name)},
            std::pair{kPublishStart,
                      PropValue(static_cast<int32_t>(message.publish_start))},
            std::pair{kPublishEnd,
@@ -188,10 +185,10 @@ absl::StatusOr<FreeBusyMessage> ReadFreeBusyProperties(const PropertyBag& bag) {
   if (const PropValue* v = bag.Get(kEmailAddress)) {
     m.legacy_dn = std::get<std::string>(*v);
   }
-  if (const PropValue* v = bag.Get(kSmtpAddress)) {
+  if (const PropValue* v = bag.Get(kPropSmtpAddress)) {
     m.smtp_address = std::get<std::string>(*v);
   }
-  if (const PropValue* v = bag.Get(kDisplayName)) {
+  if (const PropValue* v = bag.Get(kPropDisplayName)) {
     m.display_name = std::get<std::string>(*v);
   }
   for (const auto& [tags, field] :
