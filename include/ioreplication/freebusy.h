@@ -56,7 +56,8 @@ struct FreeBusyInterval {
 
 // Minutes since 1601-01-01 00:00 UTC, rounded down (an event that starts at
 // 9:00:30 is busy from 9:00); FreeBusyMinutesCeil rounds up (one that ends
-// then is busy until 9:01).
+// then is busy until 9:01). Times before 1601 give 0, as FileTime does;
+// FromFreeBusyMinutes takes minutes >= 0 (less gives 1601).
 IOREPL_EXPORT int64_t FreeBusyMinutes(absl::Time t);
 IOREPL_EXPORT int64_t FreeBusyMinutesCeil(absl::Time t);
 IOREPL_EXPORT absl::Time FromFreeBusyMinutes(int64_t minutes);

@@ -96,15 +96,33 @@ bool MonthDayAllowed(const RecurrenceRule& rule, absl::CivilDay d) {
       [&](int md) { return (md > 0 ? md : length + 1 + md) == d.day(); });
 }
 
+// The first day of period `n` of the rule: the day, the week's Monday
+// (WKST=MO), the month's 1st or the year's January 1st.
+absl::CivilDay PeriodStart(const RecurrenceRule& rule, absl::CivilDay first,
+                           int64_t n) {
+  const int64_t step = n * rule.interval;
+  switch (rule.frequency) {
+    case Frequency::kDaily:
+      return first + step;
+    case Frequency::kWeekly:
+      return absl::PrevWeekday(first + 1, absl::Weekday::monday) + 7 * step;
+    case Frequency::kMonthly:
+      return absl::CivilDay(absl::CivilMonth(first) + step);
+    case Frequency::kYearly:
+      return absl::CivilDay(absl::CivilYear(first) + step);
+  }
+  return first;
+}
+
 // The days period `n` of the rule covers, ascending (before filtering by
 // DTSTART, COUNT and UNTIL).
 std::vector<absl::CivilDay> PeriodDays(const RecurrenceRule& rule,
                                        absl::CivilDay first, int64_t n) {
   std::vector<absl::CivilDay> out;
-  const int64_t step = n * rule.interval;
+  const absl::CivilDay start = PeriodStart(rule, first, n);
   switch (rule.frequency) {
     case Frequency::kDaily: {
-      const absl::CivilDay d = first + step;
+      const absl::CivilDay d = start;
       if (MonthAllowed(rule, d.month()) &&
           WeekdayAllowed(rule, absl::GetWeekday(d)) &&
           MonthDayAllowed(rule, d)) {
@@ -113,11 +131,8 @@ std::vector<absl::CivilDay> PeriodDays(const RecurrenceRule& rule,
       break;
     }
     case Frequency::kWeekly: {
-      // Weeks start on Monday (WKST=MO); a week's days in order.
-      const absl::CivilDay monday =
-          absl::PrevWeekday(first + 1, absl::Weekday::monday) + 7 * step;
       for (int i = 0; i < 7; ++i) {
-        const absl::CivilDay d = monday + i;
+        const absl::CivilDay d = start + i;
         const bool chosen = rule.by_day.empty()
                                 ? absl::GetWeekday(d) == absl::GetWeekday(first)
                                 : WeekdayAllowed(rule, absl::GetWeekday(d));
@@ -126,13 +141,13 @@ std::vector<absl::CivilDay> PeriodDays(const RecurrenceRule& rule,
       break;
     }
     case Frequency::kMonthly: {
-      const absl::CivilMonth m = absl::CivilMonth(first) + step;
+      const absl::CivilMonth m(start);
       if (MonthAllowed(rule, m.month()))
         out = DaysInMonthFor(rule, m, first.day());
       break;
     }
     case Frequency::kYearly: {
-      const absl::CivilYear y = absl::CivilYear(first) + step;
+      const absl::CivilYear y(start);
       for (int month = 1; month <= 12; ++month) {
         const bool chosen = rule.by_month.empty() ? month == first.month()
                                                   : MonthAllowed(rule, month);
@@ -327,24 +342,10 @@ absl::StatusOr<std::vector<FreeBusyInterval>> ExpandCalendarEvent(
     }
     if (past_window) return out;
     // Once a period starts after the window, later ones do too.
-    absl::CivilDay period_start = first_day;
-    switch (rule.frequency) {
-      case Frequency::kDaily:
-        period_start = first_day + n * rule.interval;
-        break;
-      case Frequency::kWeekly:
-        period_start = first_day + 7 * n * rule.interval;
-        break;
-      case Frequency::kMonthly:
-        period_start =
-            absl::CivilDay(absl::CivilMonth(first_day) + n * rule.interval);
-        break;
-      case Frequency::kYearly:
-        period_start =
-            absl::CivilDay(absl::CivilYear(first_day) + n * rule.interval);
-        break;
+    if (absl::FromCivil(PeriodStart(rule, first_day, n + 1), zone) >=
+        window_end) {
+      return out;
     }
-    if (absl::FromCivil(period_start, zone) >= window_end) return out;
   }
 }
 

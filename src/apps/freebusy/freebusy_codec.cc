@@ -21,8 +21,7 @@ namespace {
 
 // 1601-01-01 00:00, the origin of free/busy minutes.
 constexpr absl::CivilMinute kOrigin(1601, 1, 1, 0, 0);
-// 1601-01-01 to 1970-01-01 in minutes (11644473600 s / 60).
-constexpr int64_t kUnixEpochMinutes = 194074560;
+constexpr uint64_t kTicksPerMinute = 60 * FileTime::kTicksPerSecond;
 
 // The last year a month key may name: the year of kFreeBusyMaxMinute.
 constexpr int kMaxYear = 5684;
@@ -49,11 +48,10 @@ uint16_t ReadUint16(const std::string& s, size_t at) {
 
 }  // namespace
 
+// FILETIME already counts from 1601 and rounds down.
 int64_t FreeBusyMinutes(absl::Time t) {
-  // ToUnixSeconds rounds toward the past; so does this division.
-  const int64_t seconds = absl::ToUnixSeconds(t);
-  const int64_t minutes = seconds / 60 - (seconds % 60 < 0 ? 1 : 0);
-  return minutes + kUnixEpochMinutes;
+  return static_cast<int64_t>(FileTime::FromAbslTime(t).ticks() /
+                              kTicksPerMinute);
 }
 
 int64_t FreeBusyMinutesCeil(absl::Time t) {
@@ -62,7 +60,10 @@ int64_t FreeBusyMinutesCeil(absl::Time t) {
 }
 
 absl::Time FromFreeBusyMinutes(int64_t minutes) {
-  return absl::UnixEpoch() + absl::Minutes(minutes - kUnixEpochMinutes);
+  return FileTime::FromTicks(
+             static_cast<uint64_t>(std::max<int64_t>(minutes, 0)) *
+             kTicksPerMinute)
+      .ToAbslTime();
 }
 
 std::vector<FreeBusyInterval> NormalizeFreeBusyIntervals(
@@ -130,10 +131,6 @@ absl::StatusOr<std::vector<FreeBusyInterval>> DecodeFreeBusyMonths(
         " months but ", blocks.size(), " block values (they go in pairs)"));
   }
   std::vector<FreeBusyInterval> out;
-  // Whether the last block read ended its month, so that a block at minute
-  // 0 of the next month continues the same interval.
-  bool last_ended_month = false;
-  int64_t last_month_end = -1;
   for (size_t m = 0; m < months.size(); ++m) {
     const int32_t key = months[m];
     const int year = key / 16;
@@ -187,14 +184,13 @@ absl::StatusOr<std::vector<FreeBusyInterval>> DecodeFreeBusyMonths(
             "can name",
             where(), block, kFreeBusyMaxMinute));
       }
-      if (block == 0 && start == 0 && last_ended_month &&
-          last_month_end == month_start) {
-        out.back().end = abs_end;  // an interval that crossed into this month
+      if (!out.empty() && out.back().end == abs_start) {
+        // Only a block at minute 0 can meet the previous one: an interval
+        // that crossed from the month before.
+        out.back().end = abs_end;
       } else {
         out.push_back({abs_start, abs_end});
       }
-      last_ended_month = end == month_length;
-      last_month_end = month_start + month_length;
     }
   }
   return out;
