@@ -4,9 +4,11 @@
 // host's record table (iorepl/host_store.h).
 //
 // The host keeps records and named values and runs transactions; this class
-// does everything else a store must, the way SqliteStore does it over SQL:
-// validation, key uniqueness and parent checks, local change numbers (kept
-// in the value "local_cn", read at a transaction's first write and written at
+// does everything else a store must. The object rules (validation, key
+// uniqueness, parents, empty-folder deletes) are RecordStore's
+// (src/stores/record_store.h), shared with SqliteStore; this class gives it
+// the record primitives over the vtable and keeps local change numbers (the
+// value "local_cn", read at a transaction's first write and written at
 // commit), the identity ("identity"), counter reservations ("counter/GUID"),
 // the tombstone horizon, and sync states ("sync/NAME").
 //
