@@ -163,7 +163,7 @@ int iorepl_store_find_folder(iorepl_folder** out, iorepl_store* store,
                   absl::StrCat("path: \"", path, "\" must start with '/'"));
     }
     absl::StatusOr<std::optional<Folder>> folder =
-        sync_internal::FindFolderByPath(*store->state->store, path);
+        FindFolderByPath(*store->state->store, path);
     if (!folder.ok()) return FromStatus(folder.status());
     if (!folder->has_value()) {
       return Fail(IOREPL_ENOTFOUND,

@@ -17,8 +17,8 @@
  *   IOREPL_ESTATE     a missing parent or target folder, a move of the root
  *   IOREPL_EEXISTS    a sibling folder of that name exists (names compare
  *                     ignoring case, as public folder names do)
- *   IOREPL_EINVAL     a bad name (empty, '/', control characters, over 256
- *                     characters), a move into the folder's own subtree
+ *   IOREPL_EINVAL     a bad name (empty, invalid UTF-8, control characters,
+ *                     over 256 characters), a move into the folder's own subtree
  *   IOREPL_ETOOBIG    an item above the store's size limit
  *
  * Threads: as for the store: one thread at a time.

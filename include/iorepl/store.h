@@ -99,7 +99,9 @@ IOREPL_API int iorepl_store_get_folder(iorepl_folder** out, iorepl_store* store,
                                        const iorepl_key* key);
 
 /* The folder at `path`: "/" is the root, "/Sales/EMEA" two levels down;
- * names compare ignoring case. IOREPL_ENOTFOUND when there is none. */
+ * names compare ignoring case. A '/' inside a name is written "%2F" (and a
+ * '%' that would read as an escape "%25"; see ioreplication/folder_path.h).
+ * IOREPL_ENOTFOUND when there is none. */
 IOREPL_API int iorepl_store_find_folder(iorepl_folder** out,
                                         iorepl_store* store, const char* path);
 

@@ -15,8 +15,8 @@
 // What a session writes: only under the subscriber (and, for bidirectional
 // mappings, publisher) folders its mappings name. A missing subscriber
 // mapping folder is created; a missing publisher folder is a Folder Error.
-// Folder names arriving from the other side are validated ("." and ".."
-// and names with '/' are refused).
+// Folder names arriving from the other side are validated (ValidateFolderName;
+// "." and ".." are refused too).
 //
 // Example:
 //   absl::StatusOr<SessionConfig> config = ParseSessionConfig(R"(
@@ -61,7 +61,8 @@ enum class MappingDirection : uint8_t {
 
 struct FolderMapping {
   // Absolute folder paths from each store's root: "/" is the root,
-  // "/Sales/EMEA" a folder two levels down (names compared ignoring case).
+  // "/Sales/EMEA" a folder two levels down (names compared ignoring case;
+  // a '/' inside a name is written "%2F", see ioreplication/folder_path.h).
   std::string publisher_path;
   std::string subscriber_path;
   MappingDirection direction = MappingDirection::kOneWay;

@@ -80,7 +80,7 @@ absl::StatusOr<ExchangeExportResult> ExportExchangeFile(
   std::vector<SourceKey> roots;
   for (const FolderMapping& m : config.mappings) {
     absl::StatusOr<std::optional<Folder>> root =
-        sync_internal::FindFolderByPath(publisher, m.publisher_path);
+        FindFolderByPath(publisher, m.publisher_path);
     if (!root.ok()) return root.status();
     if (!root->has_value()) {
       return absl::FailedPreconditionError(

@@ -15,10 +15,6 @@ absl::Status ValidateFolderName(std::string_view name) {
   }
   for (size_t i = 0; i < name.size(); ++i) {
     const unsigned char c = static_cast<unsigned char>(name[i]);
-    if (c == '/') {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "folder name: byte ", i, ": '/' separates folders in paths"));
-    }
     if (c < 0x20 || c == 0x7F) {
       return absl::InvalidArgumentError(
           absl::StrCat("folder name: byte ", i, ": control character"));

@@ -179,9 +179,9 @@ absl::Status ValidateSessionConfig(const SessionConfig& c) {
     const FolderMapping& m = c.mappings[i];
     const std::string where = absl::StrCat(who, ": mapping ", i + 1);
     absl::StatusOr<std::vector<std::string>> pub =
-        sync_internal::SplitFolderPath(m.publisher_path);
+        SplitFolderPath(m.publisher_path);
     absl::StatusOr<std::vector<std::string>> sub =
-        sync_internal::SplitFolderPath(m.subscriber_path);
+        SplitFolderPath(m.subscriber_path);
     if (!pub.ok()) {
       problems.push_back(absl::StrCat(where, ": ", pub.status().message()));
     }

@@ -151,14 +151,14 @@ absl::StatusOr<std::vector<Session::Pending>> Session::CountPending() {
   std::vector<Pending> pending;
   for (const FolderMapping& mapping : config_.mappings) {
     absl::StatusOr<std::optional<Folder>> pub_root =
-        sync_internal::FindFolderByPath(*publisher_, mapping.publisher_path);
+        FindFolderByPath(*publisher_, mapping.publisher_path);
     if (!pub_root.ok()) return pub_root.status();
     if (!pub_root->has_value()) continue;
     const std::string label =
         absl::StrCat(mapping.publisher_path, " -> ", mapping.subscriber_path);
     for (size_t i = 0; i < subscribers_.size(); ++i) {
       absl::StatusOr<std::optional<Folder>> sub_root =
-          sync_internal::FindFolderByPath(*subscribers_[i],
+          FindFolderByPath(*subscribers_[i],
                                           mapping.subscriber_path);
       if (!sub_root.ok()) return sub_root.status();
       // A subscriber folder not made yet: everything is pending down, and
@@ -196,7 +196,7 @@ absl::Status Session::RunMapping(const FolderMapping& mapping,
     }
   };
   absl::StatusOr<std::optional<Folder>> pub_root =
-      sync_internal::FindFolderByPath(pub, mapping.publisher_path);
+      FindFolderByPath(pub, mapping.publisher_path);
   if (!pub_root.ok()) return pub_root.status();
   if (!pub_root->has_value()) {
     ++stats.folder_errors;

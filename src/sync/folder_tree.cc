@@ -4,66 +4,12 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_split.h"
 #include "ioreplication/replica.h"
 
 namespace ioreplication::sync_internal {
 
 bool IsReservedFolderName(std::string_view name) {
   return name == "." || name == "..";
-}
-
-absl::StatusOr<std::vector<std::string>> SplitFolderPath(
-    std::string_view path) {
-  const absl::string_view p(path.data(), path.size());
-  if (!absl::StartsWith(p, "/")) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "folder path \"", p, "\" must start with '/' (\"/\" is the root)"));
-  }
-  std::vector<std::string> names;
-  if (p == "/") return names;
-  for (absl::string_view part : absl::StrSplit(p.substr(1), '/')) {
-    const std::string_view name(part.data(), part.size());
-    if (name.empty()) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("folder path \"", p, "\" has an empty component"));
-    }
-    if (IsReservedFolderName(name)) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "folder path \"", p, "\" has a \"", part, "\" component"));
-    }
-    if (absl::Status s = ValidateFolderName(name); !s.ok()) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("folder path \"", p, "\": ", s.message()));
-    }
-    names.emplace_back(name);
-  }
-  return names;
-}
-
-absl::StatusOr<std::optional<Folder>> FindFolderByPath(Store& store,
-                                                       std::string_view path) {
-  absl::StatusOr<std::vector<std::string>> names = SplitFolderPath(path);
-  if (!names.ok()) return names.status();
-  absl::StatusOr<std::vector<Folder>> level =
-      store.ListChildFolders(std::nullopt);
-  if (!level.ok()) return level.status();
-  if (level->empty()) return std::nullopt;
-  Folder at = level->front();
-  for (const std::string& name : *names) {
-    level = store.ListChildFolders(at.source_key);
-    if (!level.ok()) return level.status();
-    bool found = false;
-    for (Folder& child : *level) {
-      if (absl::EqualsIgnoreCase(child.display_name, name)) {
-        at = std::move(child);
-        found = true;
-        break;
-      }
-    }
-    if (!found) return std::nullopt;
-  }
-  return at;
 }
 
 absl::StatusOr<absl::flat_hash_map<SourceKey, int>> SubtreeDepths(
@@ -150,3 +96,32 @@ absl::StatusOr<Folder> EnsureFolderPath(Store& store, std::string_view path) {
 }
 
 }  // namespace ioreplication::sync_internal
+
+namespace ioreplication {
+
+absl::StatusOr<std::optional<Folder>> FindFolderByPath(Store& store,
+                                                       std::string_view path) {
+  absl::StatusOr<std::vector<std::string>> names = SplitFolderPath(path);
+  if (!names.ok()) return names.status();
+  absl::StatusOr<std::vector<Folder>> level =
+      store.ListChildFolders(std::nullopt);
+  if (!level.ok()) return level.status();
+  if (level->empty()) return std::nullopt;
+  Folder at = level->front();
+  for (const std::string& name : *names) {
+    level = store.ListChildFolders(at.source_key);
+    if (!level.ok()) return level.status();
+    bool found = false;
+    for (Folder& child : *level) {
+      if (absl::EqualsIgnoreCase(child.display_name, name)) {
+        at = std::move(child);
+        found = true;
+        break;
+      }
+    }
+    if (!found) return std::nullopt;
+  }
+  return at;
+}
+
+}  // namespace ioreplication

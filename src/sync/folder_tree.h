@@ -1,6 +1,6 @@
 // Copyright 2026 The ioreplication Authors. SPDX-License-Identifier: Apache-2.0
 //
-// Folder paths and mapped subtrees.
+// Mapped subtrees (paths themselves: ioreplication/folder_path.h).
 
 #ifndef IOREPLICATION_SRC_SYNC_FOLDER_TREE_H_
 #define IOREPLICATION_SRC_SYNC_FOLDER_TREE_H_
@@ -12,25 +12,14 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/status/statusor.h"
+#include "ioreplication/folder_path.h"
 #include "ioreplication/store.h"
 
 namespace ioreplication::sync_internal {
 
-// Splits a mapping path ("/", "/Sales", "/Sales/EMEA") into folder names.
-// InvalidArgumentError for a path without the leading '/', an empty
-// component ("//", a trailing '/'), "." or "..", or a name
-// ValidateFolderName rejects.
-absl::StatusOr<std::vector<std::string>> SplitFolderPath(std::string_view path);
-
 // True for names a folder replicated from another organization may not have
 // even though they are valid locally: "." and "..".
 bool IsReservedFolderName(std::string_view name);
-
-// The folder at `path` from the store's root (names compared
-// case-insensitively, as public folder names are), or nullopt when some
-// component does not exist (or the store has no root).
-absl::StatusOr<std::optional<Folder>> FindFolderByPath(Store& store,
-                                                       std::string_view path);
 
 // The folders of the subtree rooted at `root` (included, depth 0) with their
 // depth below it. Cost: one ListChildFolders per folder in the subtree.

@@ -111,7 +111,7 @@ TEST_F(ReplicaTest, NamesAreUniqueUnderOneParentIgnoringCase) {
   EXPECT_EQ(
       replica_->MoveFolder(emea.source_key, root_.source_key).status().code(),
       absl::StatusCode::kAlreadyExists);
-  EXPECT_EQ(replica_->CreateFolder(root_.source_key, "a/b").status().code(),
+  EXPECT_EQ(replica_->CreateFolder(root_.source_key, "a\x01b").status().code(),
             absl::StatusCode::kInvalidArgument);
 }
 

@@ -55,17 +55,17 @@ struct Org {
 
   // The folder at `path`, which must exist.
   Folder At(std::string_view path) {
-    auto f = sync_internal::FindFolderByPath(*store, path);
+    auto f = FindFolderByPath(*store, path);
     EXPECT_TRUE(f.ok() && f->has_value()) << path;
     return f.ok() && f->has_value() ? **f : Folder();
   }
   // Creates the folder path below the root as needed.
   Folder MakePath(std::string_view path) {
-    auto names = sync_internal::SplitFolderPath(path).value();
+    auto names = SplitFolderPath(path).value();
     Folder at = root;
     for (const std::string& name : names) {
-      auto existing = sync_internal::FindFolderByPath(
-          *store, absl::StrCat(FolderPathOf(at), "/", name));
+      auto existing =
+          FindFolderByPath(*store, ChildFolderPath(FolderPathOf(at), name));
       if (existing.ok() && existing->has_value()) {
         at = **existing;
       } else {
@@ -84,9 +84,7 @@ struct Org {
       at = cur.parent;
     }
     std::reverse(names.begin(), names.end());
-    std::string out;
-    for (const std::string& n : names) absl::StrAppend(&out, "/", n);
-    return out;
+    return names.empty() ? std::string() : JoinFolderPath(names);
   }
   Item Post(std::string_view folder_path, std::string subject,
             std::string body = "") {

@@ -127,7 +127,7 @@ class IoreplServiceTest : public ::testing::Test {
       Folder at = root;
       // Named: a range-for over `...value()` of a temporary StatusOr dangles.
       const std::vector<std::string> names =
-          sync_internal::SplitFolderPath(path).value();
+          SplitFolderPath(path).value();
       for (const std::string& n : names) {
         auto children = store->ListChildFolders(at.source_key).value();
         bool found = false;
@@ -152,7 +152,7 @@ class IoreplServiceTest : public ::testing::Test {
   void AddPost(const std::string& name, const std::string& path) {
     auto store = OpenStore("sqlite:" + P(name)).value();
     auto replica = Replica::Open(store.get()).value();
-    auto folder = sync_internal::FindFolderByPath(*store, path).value();
+    auto folder = FindFolderByPath(*store, path).value();
     ASSERT_TRUE(folder.has_value());
     ItemContent c;
     c.body = "one more";
@@ -161,7 +161,7 @@ class IoreplServiceTest : public ::testing::Test {
 
   size_t ItemsAt(const std::string& name, const std::string& path) {
     auto store = OpenStore("sqlite:" + P(name)).value();
-    auto folder = sync_internal::FindFolderByPath(*store, path).value();
+    auto folder = FindFolderByPath(*store, path).value();
     if (!folder.has_value()) return 0;
     return store->ListItems(folder->source_key).value().size();
   }

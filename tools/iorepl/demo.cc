@@ -249,7 +249,7 @@ absl::Status BuildFabrikam(Org& org) {
 // The folder at `path` in `store`.
 absl::StatusOr<SourceKey> At(Store& store, const std::string& path) {
   absl::StatusOr<std::optional<Folder>> f =
-      sync_internal::FindFolderByPath(store, path);
+      FindFolderByPath(store, path);
   if (!f.ok()) return f.status();
   if (!f->has_value())
     return absl::NotFoundError(absl::StrCat("no folder ", path));

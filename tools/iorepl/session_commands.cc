@@ -346,7 +346,7 @@ int ListCommand(const std::string& uri, const std::string& path,
     return kExitUsage;
   }
   absl::StatusOr<std::optional<Folder>> folder =
-      sync_internal::FindFolderByPath(**store, path);
+      FindFolderByPath(**store, path);
   if (!folder.ok() || !folder->has_value()) {
     err << "iorepl: " << uri << ": "
         << (folder.ok() ? absl::StrCat("no folder ", path)
@@ -365,7 +365,7 @@ int ListCommand(const std::string& uri, const std::string& path,
     return kExitFailure;
   }
   for (const Folder& child : *children) {
-    out << "folder  " << child.display_name << "/\n";
+    out << "folder  " << EscapeFolderName(child.display_name) << "/\n";
   }
   for (const SourceKey& key : *items) {
     absl::StatusOr<Item> item = (*store)->GetItem(key);

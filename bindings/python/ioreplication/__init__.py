@@ -67,6 +67,7 @@ from ioreplication._objects import (
     PropValue,
     prop_type,
 )
+from ioreplication._paths import escape_folder_name, join_folder_path, split_folder_path
 from ioreplication._store import Store, StoreCounts
 from ioreplication._session import (
     Config,
@@ -103,6 +104,7 @@ __all__ = [
     "PR_SENDER_NAME", "PR_SUBJECT", "Attachment", "Content", "Folder", "Item",
     "PropValue", "prop_type",
     "Store", "StoreCounts",
+    "escape_folder_name", "join_folder_path", "split_folder_path",
     "Config", "LogHandler", "Progress", "Session", "SessionOptions",
     "Statistics", "set_log",
     "IdSet", "pcl_compare", "pcl_merge",

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 from ioreplication._errors import NotFoundError, StateError, check
 from ioreplication._native import ffi, lib
+from ioreplication._paths import escape_folder_name, split_folder_path
 from ioreplication._objects import Content, Folder, Item, PropValue, new_props
 from ioreplication._types import Key, KeyLike, c_key, guid_from_c, _utf8
 
@@ -216,7 +217,7 @@ class Store:
             children = list(self.subfolders(folder.key))
             for child in reversed(children):
                 base = "" if path == "/" else path
-                stack.append((f"{base}/{child.name}", child))
+                stack.append((f"{base}/{escape_folder_name(child.name)}", child))
 
     def _keys(self, list_fn, arg) -> list[Key]:
         out = ffi.new("iorepl_key_list**")
@@ -246,8 +247,8 @@ class Store:
         under the existing root (StateError when there is no root)."""
         folder = self.root
         walked = ""
-        for name in [p for p in path.split("/") if p]:
-            walked += "/" + name
+        for name in split_folder_path(path):
+            walked += "/" + escape_folder_name(name)
             try:
                 folder = self.find_folder(walked)
             except NotFoundError:

@@ -51,6 +51,24 @@ def test_folder_changes(store):
         store.folder(a)
 
 
+def test_folder_names_with_slashes(store):
+    # MS-OXOPFFB names free/busy site folders "EX:/o=Org/ou=Site".
+    site = store.make_folders("/SCHEDULE+ FREE BUSY/EX:%2Fo=Contoso%2Fou=Site")
+    assert site.name == "EX:/o=Contoso/ou=Site"
+    path = ior.join_folder_path("SCHEDULE+ FREE BUSY", "EX:/o=Contoso/ou=Site")
+    assert path == "/SCHEDULE+ FREE BUSY/EX:%2Fo=Contoso%2Fou=Site"
+    assert store.find_folder(path).key == site.key
+    assert dict(store.walk())[path].key == site.key
+    assert ior.split_folder_path(path) == ["SCHEDULE+ FREE BUSY",
+                                          "EX:/o=Contoso/ou=Site"]
+    assert ior.escape_folder_name("100% done") == "100% done"
+    assert ior.split_folder_path("/" + ior.escape_folder_name("a%2Fb")) == ["a%2Fb"]
+    with pytest.raises(ior.InvalidArgumentError, match="empty component"):
+        ior.split_folder_path("/a//b")
+    with pytest.raises(ior.InvalidArgumentError, match="must start"):
+        store.make_folders("Sales")
+
+
 def test_folder_properties_and_acl(store):
     f = store.create_folder(store.root, "F")
     f = store.set_folder_property(f, ior.PR_DISPLAY_NAME, "Shown")
