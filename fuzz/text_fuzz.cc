@@ -1,14 +1,17 @@
 // Copyright 2026 The ioreplication Authors. SPDX-License-Identifier: Apache-2.0
 //
 // The text forms iorepl accepts on its command line: hex, GUIDs, GLOBSET and
-// IDSET text; and UTF-8 validation of names and strings. No crash; whatever
-// parses prints back to text that parses to the same value.
+// IDSET text; folder paths; SMTP addresses; and UTF-8 validation of names
+// and strings. No crash; whatever parses prints back to text that parses to
+// the same value.
 
 #include "core/text.h"
 #include "core/utf8.h"
 #include "fuzz_util.h"
+#include "ioreplication/folder_path.h"
 #include "ioreplication/guid.h"
 #include "ioreplication/idset.h"
+#include "ioreplication/recipient.h"
 
 using namespace ioreplication;
 
@@ -34,6 +37,13 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   }
   if (absl::StatusOr<ReplIdSet> set = ReplIdSet::Parse(text); set.ok()) {
     FUZZ_CHECK(ReplIdSet::Parse(set->ToString()).value() == *set);
+  }
+  if (absl::StatusOr<std::vector<std::string>> names = SplitFolderPath(text);
+      names.ok()) {
+    FUZZ_CHECK(SplitFolderPath(JoinFolderPath(*names)).value() == *names);
+  }
+  if (ValidateSmtpAddress(text).ok()) {
+    FUZZ_CHECK(ValidateSmtpAddress(SmtpAddressKey(text)).ok());
   }
   return 0;
 }

@@ -3,6 +3,15 @@
 // Session: replicates the folders its mappings name from a publisher store
 // to subscriber stores (and back, for bidirectional mappings).
 //
+// A free/busy session (SessionType::kFreeBusy) is strictly one way, and
+// writes a message at a subscriber only when the subscriber's recipient list
+// (ioreplication/recipient.h) has the message's SMTP address
+// (PidTagSmtpAddress, compared ignoring case). Other messages are Message
+// Ignores (reason no_recipient, naming the address at LogLevel::kDetail)
+// and are sent again on each pass, so a contact added later gets the
+// message on the next one; a subscriber copy of a message whose contact has
+// gone is removed when the message next changes.
+//
 // A session is what the InterOrg Replication tool's configuration program
 // defined: a name, a publisher, subscribers, folder mappings, options.
 // Run() performs one pass: for every mapping and subscriber it moves what
@@ -83,7 +92,18 @@ struct SessionOptions {
   // a Folder Error naming the member and both rights.
   std::string replication_account;
   bool require_matching_rights = false;
+  // Free/busy sessions: the folder of each subscriber's recipient list
+  // (ioreplication/recipient.h); empty means kDefaultRecipientsPath.
+  std::string recipients_path;
 };
+
+// Where MS-OXOPFFB keeps free/busy messages: the "SCHEDULE+ FREE BUSY"
+// folder of the non-IPM subtree, with one subfolder per site
+// ("EX:/o=Org/ou=Site", written EX:%2Fo=Org%2Fou=Site in a path). A
+// free/busy session without mappings maps this folder to the same path at
+// each subscriber.
+inline constexpr std::string_view kFreeBusyRootPath =
+    "/NON_IPM_SUBTREE/SCHEDULE+ FREE BUSY";
 
 // How much a session logs (SessionHooks::log).
 enum class LogLevel : uint8_t {

@@ -50,9 +50,11 @@ enum class Reason : uint8_t {
   kNameClash,           // a different folder of that name exists at the parent
   kParentMissing,       // the destination parent folder does not exist
   kFolderNotEmpty,      // deletion of a folder that still holds other objects
+  // Ignores (added later; sent again on the next run).
+  kNoRecipient,  // free/busy: the subscriber has no contact with the address
 };
 inline constexpr size_t kReasonCount =
-    static_cast<size_t>(Reason::kFolderNotEmpty) + 1;
+    static_cast<size_t>(Reason::kNoRecipient) + 1;
 
 // "already_present", "older_version", ...
 IOREPL_EXPORT std::string_view ReasonName(Reason reason);

@@ -15,6 +15,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "ioreplication/recipient.h"
 #include "ioreplication/session.h"
 #include "ioreplication/v1/config.pb.h"
 #include "session/schedule.h"
@@ -96,6 +97,11 @@ SessionConfig FromProto(const v1::SessionConfig& p) {
   if (o.max_item_size() != 0) c.options.max_item_size = o.max_item_size();
   c.options.replication_account = o.replication_account();
   c.options.require_matching_rights = o.require_matching_rights();
+  c.options.recipients_path = o.recipients_path();
+  if (c.type == SessionType::kFreeBusy && c.mappings.empty()) {
+    const std::string root(kFreeBusyRootPath);
+    c.mappings.push_back({root, root, MappingDirection::kOneWay});
+  }
   c.logging.file = p.logging().file();
   c.logging.level = p.logging().level() == v1::Logging::DETAIL
                         ? LogLevel::kDetail
@@ -140,6 +146,46 @@ std::string_view ConflictPolicyName(ConflictPolicy policy) {
       return "callback";
   }
   return "unknown";
+}
+
+// The rules of free/busy sessions (and that other sessions have no
+// free/busy options).
+void ValidateFreeBusy(const SessionConfig& c, const std::string& who,
+                      std::vector<std::string>& problems) {
+  if (c.type != SessionType::kFreeBusy) {
+    if (!c.options.recipients_path.empty()) {
+      problems.push_back(absl::StrCat(
+          who, ": recipients_path applies only to FREE_BUSY sessions"));
+    }
+    return;
+  }
+  for (size_t i = 0; i < c.mappings.size(); ++i) {
+    if (c.mappings[i].direction == MappingDirection::kBidirectional) {
+      problems.push_back(absl::StrCat(
+          who, ": mapping ", i + 1,
+          ": free/busy sessions are one way (publisher -> subscriber); a "
+          "second session with the roles swapped gives the other direction"));
+    }
+  }
+  const std::string recipients = c.options.recipients_path.empty()
+                                     ? std::string(kDefaultRecipientsPath)
+                                     : c.options.recipients_path;
+  absl::StatusOr<std::vector<std::string>> names = SplitFolderPath(recipients);
+  if (!names.ok()) {
+    problems.push_back(
+        absl::StrCat(who, ": recipients_path: ", names.status().message()));
+    return;
+  }
+  for (size_t i = 0; i < c.mappings.size(); ++i) {
+    absl::StatusOr<std::vector<std::string>> sub =
+        SplitFolderPath(c.mappings[i].subscriber_path);
+    if (sub.ok() && Nested(*names, *sub)) {
+      problems.push_back(absl::StrCat(
+          who, ": recipients_path \"", recipients, "\" overlaps mapping ",
+          i + 1, "'s subscriber path \"", c.mappings[i].subscriber_path,
+          "\" (the session would replicate into the recipient list)"));
+    }
+  }
 }
 
 absl::Status ValidateSessionConfig(const SessionConfig& c) {
@@ -206,6 +252,7 @@ absl::Status ValidateSessionConfig(const SessionConfig& c) {
     pub_paths.push_back(*pub);
     sub_paths.push_back(*sub);
   }
+  ValidateFreeBusy(c, who, problems);
   if (c.options.batch_size == 0) {
     problems.push_back(absl::StrCat(who, ": batch_size must be at least 1"));
   }

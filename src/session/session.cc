@@ -6,6 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "core/text.h"
 #include "ioreplication/replica.h"
+#include "session/freebusy_filter.h"
 #include "sync/direction.h"
 #include "sync/folder_tree.h"
 
@@ -158,8 +159,7 @@ absl::StatusOr<std::vector<Session::Pending>> Session::CountPending() {
         absl::StrCat(mapping.publisher_path, " -> ", mapping.subscriber_path);
     for (size_t i = 0; i < subscribers_.size(); ++i) {
       absl::StatusOr<std::optional<Folder>> sub_root =
-          FindFolderByPath(*subscribers_[i],
-                                          mapping.subscriber_path);
+          FindFolderByPath(*subscribers_[i], mapping.subscriber_path);
       if (!sub_root.ok()) return sub_root.status();
       // A subscriber folder not made yet: everything is pending down, and
       // nothing can be pending up.
@@ -246,12 +246,27 @@ absl::Status Session::RunMapping(const FolderMapping& mapping,
     }
   }
 
+  // Free/busy: the subscriber's recipient list decides what it gets.
+  session_internal::ItemFilter filter;
+  if (config_.type == SessionType::kFreeBusy) {
+    absl::StatusOr<session_internal::ItemFilter> made =
+        session_internal::FreeBusyFilter(
+            sub, config_.options, subscriber, [&](std::string_view line) {
+              log(LogLevel::kSummary,
+                  absl::StrCat("session '", config_.name, "', mapping ", label,
+                               ": ", core_internal::Sv(line)));
+            });
+    if (!made.ok()) return made.status();
+    filter = *std::move(made);
+  }
+
   const bool both = mapping.direction == MappingDirection::kBidirectional;
   auto make = [&](bool down) {
     DirectionSpec spec =
         BaseSpec(config_, mapping, subscriber, down, pub, sub,
                  (*pub_root)->source_key, sub_root->source_key);
     spec.import.callback = hooks_.conflict_callback;
+    if (down) spec.import.item_filter = filter;
     spec.import.log = [log, label](std::string_view line) {
       log(LogLevel::kDetail,
           absl::StrCat("mapping ", label, ": ", core_internal::Sv(line)));

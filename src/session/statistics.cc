@@ -31,6 +31,8 @@ std::string_view ReasonName(Reason reason) {
       return "parent_missing";
     case Reason::kFolderNotEmpty:
       return "folder_not_empty";
+    case Reason::kNoRecipient:
+      return "no_recipient";
   }
   return "unknown";
 }

@@ -416,6 +416,11 @@ absl::Status Importer::ApplyItem(Outgoing& entry, BatchOutcome& out) {
           /*retry=*/false);
     return absl::OkStatus();
   }
+  if (options_.item_filter) {
+    if (std::optional<ImportOptions::Withhold> no = options_.item_filter(in)) {
+      return WithholdItem(change, *no, out);
+    }
+  }
   // Placed at the destination in place: no copy of the content.
   in.folder = MapFolder(in.folder);
   const Item& mapped = in;
@@ -467,6 +472,20 @@ absl::Status Importer::ApplyItem(Outgoing& entry, BatchOutcome& out) {
   Replicated(false, change, "replicated");
   Hold(key, out);
   return Echo(key, out);
+}
+
+absl::Status Importer::WithholdItem(const Change& change,
+                                    const ImportOptions::Withhold& withhold,
+                                    BatchOutcome& out) {
+  const SourceKey& key = change.source_key();
+  Ignore(false, withhold.reason, key, withhold.why, out);
+  if (change.local_cn != GlobCnt()) {
+    out.retry.Insert(change.local_cn);
+  } else {
+    out.retry_pulled.push_back(key);
+  }
+  // A copy written while the filter let it through goes now.
+  return ExitItem(key, out);
 }
 
 absl::Status Importer::ExitItem(const SourceKey& key, BatchOutcome& out) {

@@ -17,6 +17,7 @@
 #define IOREPLICATION_SRC_SYNC_IMPORTER_H_
 
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -50,6 +51,16 @@ struct ImportOptions {
   // When set, called for every folder (folder = true) and message written
   // or deleted as received, with a line naming it.
   std::function<void(bool folder, std::string_view)> replicated_log;
+  // When set, asked about every incoming message version before it is
+  // written; an answer withholds it. A withheld message is a Message Ignore
+  // with the answer's reason, the destination's copy of it (if any) is
+  // removed as a Message Deletion, and the change is sent again on the next
+  // pass, so a later answer can let it through.
+  struct Withhold {
+    Reason reason;
+    std::string why;
+  };
+  std::function<std::optional<Withhold>(const Item&)> item_filter;
 };
 
 // The importer options a session's options give, for a direction whose
@@ -135,6 +146,10 @@ class Importer {
   absl::Status ApplyTombstone(Outgoing& entry, BatchOutcome& out);
   absl::Status ExitFolder(const SourceKey& key, BatchOutcome& out);
   absl::Status ExitItem(const SourceKey& key, BatchOutcome& out);
+  // ImportOptions::item_filter said no.
+  absl::Status WithholdItem(const Change& change,
+                            const ImportOptions::Withhold& withhold,
+                            BatchOutcome& out);
 
   // The destination folder a source folder key maps to.
   SourceKey MapFolder(const SourceKey& source_folder) const;
