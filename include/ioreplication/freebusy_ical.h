@@ -34,7 +34,8 @@ IOREPL_EXPORT std::string RenderVFreeBusy(const FreeBusyMessage& message);
 // Lines may end in CRLF or LF and are unfolded first.
 //   - The user is the ORGANIZER (or else the only ATTENDEE), a mailto: URI
 //     with a valid SMTP address; CN becomes the display name.
-//   - DTSTART and DTEND, UTC date-times or dates, give the published range;
+//   - DTSTART and DTEND, UTC date-times or dates, give the published range
+//     (a TZID beside a UTC time is ignored);
 //     without them the range spans the periods. DTSTAMP (UTC) becomes the
 //     range timestamp.
 //   - FREEBUSY periods are UTC start/end or start/duration; FBTYPE FREE is

@@ -114,7 +114,7 @@ TEST(FreeBusyIcalTest, RefusesBadCalendarsNamingTheLine) {
       {head + "FREEBUSY:20261202T090000/PT1H\r\n" + tail,
        "line 5: FREEBUSY: \"20261202T090000\" is a local time"},
       {head + "DTSTART;TZID=Europe/Berlin:20261202T090000\r\n" + tail,
-       "line 5: DTSTART has a TZID"},
+       "line 5: DTSTART: \"20261202T090000\" is a local time"},
       {head + "FREEBUSY:20261202T090000Z/20261202T080000Z\r\n" + tail,
        "does not end after it starts"},
       {head + "FREEBUSY:20261202T090000Z/-PT1H\r\n" + tail, "is negative"},

@@ -10,7 +10,10 @@
 #include "absl/strings/str_join.h"
 #include "command_line.h"
 #include "demo.h"
+#include "freebusy_commands.h"
 #include "inspect_commands.h"
+#include "ioreplication/recipient.h"
+#include "ioreplication/session.h"
 #include "ioreplication/version.h"
 #include "service.h"
 #include "session_commands.h"
@@ -44,6 +47,23 @@ Replication:
   iorepl list STORE_URI [PATH]      a folder's subfolders and items (default /)
   iorepl demo DIR                   build two sample organizations in DIR,
                                     replicate, edit both, replicate again
+
+Free/busy (docs/freebusy.md):
+  iorepl recipients import CSV      add the contacts of a CSV file (columns
+        --store URI [--replace]     smtp_address, display_name) to the store's
+        [--folder PATH]             recipient list; --replace drops the others
+  iorepl recipients list            the recipient list, one "ADDRESS<TAB>NAME"
+        --store URI [--folder PATH] per line
+        [--json]
+  iorepl freebusy status            users whose free/busy is stale or whose
+        --store URI [--json]        range ends soon (exit 1 if any)
+        [--older-than 24h] [--ends-within 7d] [--folder ROOT]
+  iorepl freebusy export            print a user's free/busy as an iCalendar
+        --user ADDRESS --store URI  VFREEBUSY
+        [--folder ROOT]
+  iorepl freebusy import ICS        write a VFREEBUSY as its user's free/busy
+        --store URI                 message in the site folder PATH or that
+        (--folder PATH | --legacy-dn DN)  of the legacy DN
 
 Inspect wire blobs (HEX may start with 0x):
   iorepl inspect xid HEX            print {GUID}:<local id>
@@ -98,6 +118,11 @@ Verb Inspect(
             out << result.str();
             return kExitOk;
           }};
+}
+
+int NeedsStore(const char* verb, std::ostream& err) {
+  err << "iorepl: " << verb << " needs --store URI (see 'iorepl --help')\n";
+  return kExitUsage;
 }
 
 const std::vector<Verb>& Verbs() {
@@ -177,6 +202,81 @@ const std::vector<Verb>& Verbs() {
           std::ostream& err) {
          return ListCommand(a[0], a.size() > 1 ? a[1] : "/", out, err);
        }},
+      {{"recipients", "import"},
+       1,
+       1,
+       [](const CommandLine& c, const auto& a, std::ostream& out,
+          std::ostream& err) {
+         if (!c.Has("store")) return NeedsStore("recipients import", err);
+         return RecipientsImportCommand(
+             a[0], c.Value("store"),
+             c.Value("folder", std::string(kDefaultRecipientsPath)),
+             c.Has("replace"), out, err);
+       }},
+      {{"recipients", "list"},
+       0,
+       0,
+       [](const CommandLine& c, const auto&, std::ostream& out,
+          std::ostream& err) {
+         if (!c.Has("store")) return NeedsStore("recipients list", err);
+         return RecipientsListCommand(
+             c.Value("store"),
+             c.Value("folder", std::string(kDefaultRecipientsPath)),
+             c.Has("json"), out, err);
+       }},
+      {{"freebusy", "status"},
+       0,
+       0,
+       [](const CommandLine& c, const auto&, std::ostream& out,
+          std::ostream& err) {
+         if (!c.Has("store")) return NeedsStore("freebusy status", err);
+         FreeBusyStatusOptions options;
+         options.uri = c.Value("store");
+         options.root = c.Value("folder", std::string(kFreeBusyRootPath));
+         options.json = c.Has("json");
+         for (const auto& [name, slot] :
+              {std::pair{"older-than", &options.older_than},
+               std::pair{"ends-within", &options.ends_within}}) {
+           if (!c.Has(name)) continue;
+           absl::StatusOr<absl::Duration> d = ParseDays(c.Value(name));
+           if (!d.ok()) {
+             err << "iorepl: --" << name << ": " << d.status().message()
+                 << "\n";
+             return kExitUsage;
+           }
+           *slot = *d;
+         }
+         return FreeBusyStatusCommand(options, out, err);
+       }},
+      {{"freebusy", "export"},
+       0,
+       0,
+       [](const CommandLine& c, const auto&, std::ostream& out,
+          std::ostream& err) {
+         if (!c.Has("store")) return NeedsStore("freebusy export", err);
+         if (!c.Has("user")) {
+           err << "iorepl: freebusy export needs --user ADDRESS\n";
+           return kExitUsage;
+         }
+         return FreeBusyExportCommand(
+             c.Value("store"),
+             c.Value("folder", std::string(kFreeBusyRootPath)), c.Value("user"),
+             out, err);
+       }},
+      {{"freebusy", "import"},
+       1,
+       1,
+       [](const CommandLine& c, const auto& a, std::ostream& out,
+          std::ostream& err) {
+         if (!c.Has("store")) return NeedsStore("freebusy import", err);
+         if (c.Has("folder") == c.Has("legacy-dn")) {
+           err << "iorepl: freebusy import needs one of --folder PATH (the "
+                  "site folder) and --legacy-dn DN\n";
+           return kExitUsage;
+         }
+         return FreeBusyImportCommand(a[0], c.Value("store"), c.Value("folder"),
+                                      c.Value("legacy-dn"), out, err);
+       }},
       {{"demo"},
        1,
        1,
@@ -201,8 +301,10 @@ std::string Plural(size_t n) { return n == 1 ? "" : "s"; }
 int RunCli(const std::vector<std::string>& args, std::ostream& out,
            std::ostream& err, bool terminal) {
   absl::StatusOr<CommandLine> line = ParseCommandLine(
-      args, {"help", "version", "replid", "once", "json", "full", "force"},
-      {"session", "out"});
+      args,
+      {"help", "version", "replid", "once", "json", "full", "force", "replace"},
+      {"session", "out", "store", "folder", "user", "older-than", "ends-within",
+       "legacy-dn"});
   if (!line.ok()) {
     err << "iorepl: " << line.status().message() << " (see 'iorepl --help')\n";
     return kExitUsage;

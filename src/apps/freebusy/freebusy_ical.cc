@@ -419,11 +419,8 @@ absl::StatusOr<FreeBusyMessage> ParseVFreeBusy(std::string_view text) {
           line.name == "DTSTART" ? p.start
                                  : (line.name == "DTEND" ? p.end : p.stamp);
       if (absl::Status s = Once(line, slot.has_value()); !s.ok()) return s;
-      if (line.Param("TZID") != nullptr) {
-        return LineError(line.number, absl::StrCat(line.name,
-                                                   " has a TZID; free/busy "
-                                                   "times must be UTC"));
-      }
+      // A TZID beside a time ending in Z (python-icalendar writes TZID=UTC
+      // so) changes nothing; a local time is refused by ParseUtc.
       absl::StatusOr<absl::Time> t = ParseUtc(line, line.value);
       if (!t.ok()) return t.status();
       slot = *t;
