@@ -126,8 +126,7 @@ class IoreplServiceTest : public ::testing::Test {
     for (const std::string& path : folders) {
       Folder at = root;
       // Named: a range-for over `...value()` of a temporary StatusOr dangles.
-      const std::vector<std::string> names =
-          SplitFolderPath(path).value();
+      const std::vector<std::string> names = SplitFolderPath(path).value();
       for (const std::string& n : names) {
         auto children = store->ListChildFolders(at.source_key).value();
         bool found = false;
@@ -500,6 +499,12 @@ TEST_F(IoreplServiceTest, DemoRunsEndToEnd) {
   EXPECT_THAT(r.out, HasSubstr("session 'Joint project' [140 Message "
                                "Changes"));
   EXPECT_THAT(r.out, HasSubstr("Session 'Joint project' resolved 1 conflict"));
+  // Free/busy: 12 users published, Fabrikam has contacts for 9: 9 messages
+  // and their site folder arrive, 3 are ignored (on every pass).
+  EXPECT_THAT(r.out, HasSubstr("Statistics for Free/Busy replication session "
+                               "'Contoso free/busy' [9 Message Changes, 0 "
+                               "Message Deletions, 3 Message Ignores, 0 "
+                               "Message Errors, 1 Folder Changes"));
   EXPECT_EQ(r.err, "");
   r = Iorepl("list sqlite:demo/fabrikam.db /Joint/Meetings");
   ASSERT_EQ(r.status, 0) << r.err;
@@ -508,6 +513,14 @@ TEST_F(IoreplServiceTest, DemoRunsEndToEnd) {
   r = Iorepl("run demo/iorepl.conf --once");
   EXPECT_EQ(r.status, 0) << r.err;
   EXPECT_THAT(r.out, Not(HasSubstr("[1")));  // nothing left to do
+  r = Iorepl(
+      "freebusy export --user Ana.Alvarez@contoso.com --store "
+      "sqlite:demo/fabrikam.db");
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_THAT(r.out, HasSubstr("FREEBUSY;FBTYPE=BUSY-UNAVAILABLE:"));
+  EXPECT_THAT(r.out, HasSubstr("ORGANIZER;CN=Ana Alvarez:mailto:"));
+  EXPECT_EQ(Iorepl("freebusy status --store sqlite:demo/fabrikam.db").status,
+            0);
   // Run again from scratch in the same directory: the same result.
   EXPECT_EQ(Iorepl("demo demo").status, 0);
 }

@@ -9,8 +9,12 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "cli.h"
+#include "ioreplication/calendar.h"
 #include "ioreplication/conflict.h"
+#include "ioreplication/freebusy_publish.h"
+#include "ioreplication/freebusy_store.h"
 #include "ioreplication/prop_tags.h"
+#include "ioreplication/recipient.h"
 #include "ioreplication/replica.h"
 #include "ioreplication/store.h"
 #include "service.h"
@@ -246,10 +250,79 @@ absl::Status BuildFabrikam(Org& org) {
   return absl::OkStatus();
 }
 
+// Free/busy: Contoso publishes kFreeBusyUsers users' calendars (from now,
+// so that the data is current) into its site folder; Fabrikam's recipient
+// list knows kFreeBusyContacts of them.
+constexpr int kFreeBusyUsers = 12;
+constexpr int kFreeBusyContacts = 9;
+
+ItemContent CalendarEntry(absl::Time start, absl::Duration length,
+                          BusyStatus status, const char* rrule = nullptr) {
+  ItemContent c;
+  c.message_class = "IPM.Appointment";
+  (void)c.properties.Set(kPropAppointmentStart, FileTime::FromAbslTime(start));
+  (void)c.properties.Set(kPropAppointmentEnd,
+                         FileTime::FromAbslTime(start + length));
+  (void)c.properties.Set(kPropBusyStatus, static_cast<int32_t>(status));
+  if (rrule != nullptr) {
+    (void)c.properties.Set(kPropRecurrenceRule, std::string(rrule));
+  }
+  return c;
+}
+
+absl::Status BuildFreeBusy(Org& contoso, Org& fabrikam) {
+  const absl::Time today = absl::FromCivil(
+      absl::ToCivilDay(absl::Now(), absl::UTCTimeZone()), absl::UTCTimeZone());
+  absl::StatusOr<std::unique_ptr<FreeBusyFolder>> site = FreeBusyFolder::Open(
+      &contoso.store(), FreeBusySiteFolderPath("EX:/o=Contoso/ou=First Site"));
+  if (!site.ok()) return site.status();
+  std::vector<Recipient> contacts;
+  for (int i = 0; i < kFreeBusyUsers; ++i) {
+    const std::string first = absl::AsciiStrToLower(kFirst[i % 10]);
+    const std::string last = absl::AsciiStrToLower(kLast[(i + i / 10) % 8]);
+    FreeBusyUser user;
+    user.smtp_address = absl::StrCat(first, ".", last, "@contoso.com");
+    user.display_name =
+        absl::StrCat(kFirst[i % 10], " ", kLast[(i + i / 10) % 8]);
+    user.legacy_dn =
+        absl::StrCat("/o=Contoso/ou=First Site/cn=Recipients/cn=", first, last);
+    // A daily stand-up, a busy meeting, a tentative one and a day out.
+    std::vector<Item> calendar(4);
+    const ItemContent entries[] = {
+        CalendarEntry(today + absl::Hours(8), absl::Minutes(15),
+                      BusyStatus::kBusy, "FREQ=DAILY;BYDAY=MO,TU,WE,TH,FR"),
+        CalendarEntry(today + absl::Hours(24 * (1 + i % 5) + 13),
+                      absl::Hours(1), BusyStatus::kBusy),
+        CalendarEntry(today + absl::Hours(24 * (2 + i % 3) + 10),
+                      absl::Minutes(30), BusyStatus::kTentative),
+        CalendarEntry(today + absl::Hours(24 * (8 + i)), absl::Hours(24),
+                      BusyStatus::kOutOfOffice),
+    };
+    for (size_t e = 0; e < calendar.size(); ++e) {
+      calendar[e].message_class = entries[e].message_class;
+      calendar[e].properties = entries[e].properties;
+    }
+    PublishOptions options;
+    options.now = absl::Now();
+    absl::StatusOr<PublishedFreeBusy> published =
+        PublishFreeBusy(user, calendar, options);
+    if (!published.ok()) return published.status();
+    if (absl::StatusOr<Item> put = (*site)->Put(published->message);
+        !put.ok()) {
+      return put.status();
+    }
+    if (i < kFreeBusyContacts) {
+      contacts.push_back({user.smtp_address, user.display_name});
+    }
+  }
+  return ImportRecipients(fabrikam.store(), kDefaultRecipientsPath, contacts,
+                          {})
+      .status();
+}
+
 // The folder at `path` in `store`.
 absl::StatusOr<SourceKey> At(Store& store, const std::string& path) {
-  absl::StatusOr<std::optional<Folder>> f =
-      FindFolderByPath(store, path);
+  absl::StatusOr<std::optional<Folder>> f = FindFolderByPath(store, path);
   if (!f.ok()) return f.status();
   if (!f->has_value())
     return absl::NotFoundError(absl::StrCat("no folder ", path));
@@ -374,6 +447,7 @@ int DemoCommand(const std::string& dir, std::ostream& out, std::ostream& err) {
     absl::StatusOr<Org> f = Org::Create(fabrikam, "Fabrikam Public Folders");
     if (!f.ok()) return fail(f.status());
     if (absl::Status s = BuildFabrikam(*f); !s.ok()) return fail(s);
+    if (absl::Status s = BuildFreeBusy(*c, *f); !s.ok()) return fail(s);
     contoso_folders = c->folders();
     contoso_items = c->items();
     fabrikam_folders = f->folders();
@@ -404,6 +478,14 @@ session {
   schedule { interval_seconds: 300 days: "mon" days: "tue" days: "wed"
              days: "thu" days: "fri" window_start: "07:00" window_end: "20:00" }
 }
+session {
+  name: "Contoso free/busy"
+  type: FREE_BUSY      # one way; only users Fabrikam has a contact for
+  publisher: "sqlite:%1$s"
+  subscriber: "sqlite:%2$s"
+  logging { file: "%3$s" }  # level: DETAIL names each address without a contact
+  schedule { interval_seconds: 900 }
+}
 )",
       contoso, fabrikam, log);
 
@@ -416,7 +498,10 @@ session {
       << "  iorepl.conf   'Contoso to Fabrikam' (one way: announcements and "
          "contacts)\n"
       << "                'Joint project' (both ways: /Projects/Joint <-> "
-         "/Joint)\n\n"
+         "/Joint)\n"
+      << "                'Contoso free/busy' (one way: " << kFreeBusyUsers
+      << " users' free/busy; Fabrikam has contacts for " << kFreeBusyContacts
+      << " of them)\n\n"
       << "First pass (iorepl run " << config << " --once):\n"
       << std::flush;
   RunOptions run{config, {}, /*once=*/true, /*json=*/false, false};
@@ -454,6 +539,12 @@ session {
       << "      both versions of \"Project kickoff\" and the conflict notice\n"
       << "  iorepl list sqlite:" << fabrikam << " /Contoso/Announcements\n"
       << "      Contoso's announcements at Fabrikam\n"
+      << "  iorepl freebusy export --user ana.alvarez@contoso.com --store "
+         "sqlite:"
+      << fabrikam << "\n"
+      << "      a Contoso user's free/busy at Fabrikam, as iCalendar\n"
+      << "  iorepl recipients list --store sqlite:" << fabrikam << "\n"
+      << "      the contacts that decide whose free/busy Fabrikam gets\n"
       << "  iorepl run " << config << " --once\n"
       << "      another pass: nothing left to do\n";
   return kExitOk;
