@@ -43,6 +43,18 @@ absl::Status ValidateUtf8(std::string_view text, std::string_view what) {
   return absl::OkStatus();
 }
 
+absl::Status ValidateText(std::string_view text, std::string_view what) {
+  if (absl::Status s = ValidateUtf8(text, what); !s.ok()) return s;
+  for (size_t i = 0; i < text.size(); ++i) {
+    const unsigned char c = static_cast<unsigned char>(text[i]);
+    if (c < 0x20 || c == 0x7F) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(std::string(what), ": byte ", i, ": control character"));
+    }
+  }
+  return absl::OkStatus();
+}
+
 size_t CodePointCount(std::string_view text) {
   size_t count = 0;
   for (unsigned char c : text) count += (c & 0xC0) != 0x80;

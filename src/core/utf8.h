@@ -18,6 +18,11 @@ namespace ioreplication::core_internal {
 // "<what>: byte N: invalid UTF-8".
 absl::Status ValidateUtf8(std::string_view text, std::string_view what);
 
+// OK when `text` is well-formed UTF-8 without control characters (C0 and
+// DEL): names and labels people read. Otherwise InvalidArgumentError
+// "<what>: byte N: invalid UTF-8" or "<what>: byte N: control character".
+absl::Status ValidateText(std::string_view text, std::string_view what);
+
 // The number of code points in valid UTF-8 `text`.
 size_t CodePointCount(std::string_view text);
 

@@ -25,16 +25,9 @@ absl::Status Acl::Set(std::string_view member, uint32_t granted) {
         absl::StrCat("ACL member name is ", member.size(),
                      " bytes; the limit is ", kMaxMemberSize));
   }
-  if (absl::Status s = core_internal::ValidateUtf8(member, "ACL member name");
+  if (absl::Status s = core_internal::ValidateText(member, "ACL member name");
       !s.ok()) {
     return s;
-  }
-  for (size_t i = 0; i < member.size(); ++i) {
-    const unsigned char c = static_cast<unsigned char>(member[i]);
-    if (c < 0x20 || c == 0x7F) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("ACL member name: byte ", i, ": control character"));
-    }
   }
   if ((granted & ~rights::kAll) != 0) {
     return absl::InvalidArgumentError(

@@ -9,16 +9,9 @@ namespace ioreplication {
 
 absl::Status ValidateFolderName(std::string_view name) {
   if (name.empty()) return absl::InvalidArgumentError("folder name is empty");
-  if (absl::Status s = core_internal::ValidateUtf8(name, "folder name");
+  if (absl::Status s = core_internal::ValidateText(name, "folder name");
       !s.ok()) {
     return s;
-  }
-  for (size_t i = 0; i < name.size(); ++i) {
-    const unsigned char c = static_cast<unsigned char>(name[i]);
-    if (c < 0x20 || c == 0x7F) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("folder name: byte ", i, ": control character"));
-    }
   }
   const size_t length = core_internal::CodePointCount(name);
   if (length > kMaxFolderNameLength) {

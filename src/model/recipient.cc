@@ -104,18 +104,7 @@ absl::Status ValidateRecipientName(std::string_view name) {
         absl::StrCat("display name of ", name.size(), " bytes; the limit is ",
                      kMaxRecipientNameLength));
   }
-  if (absl::Status s = core_internal::ValidateUtf8(name, "display name");
-      !s.ok()) {
-    return s;
-  }
-  for (size_t i = 0; i < name.size(); ++i) {
-    const unsigned char c = static_cast<unsigned char>(name[i]);
-    if (c < 0x20 || c == 0x7F) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("display name: byte ", i, ": control character"));
-    }
-  }
-  return absl::OkStatus();
+  return core_internal::ValidateText(name, "display name");
 }
 
 }  // namespace model_internal

@@ -45,6 +45,18 @@ TEST(Utf8Test, RejectsMalformedTextNamingTheByte) {
   }
 }
 
+TEST(Utf8Test, TextIsUtf8WithoutControlCharacters) {
+  EXPECT_TRUE(ValidateText("", "name").ok());
+  EXPECT_TRUE(ValidateText("Grüße, Zoë (€)", "name").ok());
+  EXPECT_EQ(ValidateText("a\tb", "name").message(),
+            "name: byte 1: control character");
+  EXPECT_EQ(ValidateText("ab\x7F", "name").message(),
+            "name: byte 2: control character");
+  // Invalid UTF-8 is reported before a later control character.
+  EXPECT_EQ(ValidateText("\xC3x\n", "name").message(),
+            "name: byte 0: invalid UTF-8");
+}
+
 TEST(Utf8Test, CountsCodePoints) {
   EXPECT_EQ(CodePointCount(""), 0u);
   EXPECT_EQ(CodePointCount("abc"), 3u);
