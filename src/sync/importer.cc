@@ -102,6 +102,14 @@ void Importer::Replicated(bool folder, const Change& change, const char* what) {
   options_.replicated_log(folder, line);
 }
 
+void Importer::Retry(const Change& change, BatchOutcome& out) {
+  if (change.local_cn != GlobCnt()) {
+    out.retry.Insert(change.local_cn);
+  } else {
+    out.retry_pulled.push_back(change.source_key());
+  }
+}
+
 void Importer::Error(bool folder, Reason reason, const Change& change,
                      absl::string_view why, BatchOutcome& out, bool retry) {
   if (folder) {
@@ -111,13 +119,7 @@ void Importer::Error(bool folder, Reason reason, const Change& change,
     ++out.stats.message_errors;
     out.stats.message_error_reasons.Add(reason);
   }
-  if (retry) {
-    if (change.local_cn != GlobCnt()) {
-      out.retry.Insert(change.local_cn);
-    } else {
-      out.retry_pulled.push_back(change.source_key());
-    }
-  }
+  if (retry) Retry(change, out);
   const auto& log = options_.error_log ? options_.error_log : options_.log;
   if (log) {
     const Item* item = std::get_if<Item>(&change.object);
@@ -479,11 +481,7 @@ absl::Status Importer::WithholdItem(const Change& change,
                                     BatchOutcome& out) {
   const SourceKey& key = change.source_key();
   Ignore(false, withhold.reason, key, withhold.why, out);
-  if (change.local_cn != GlobCnt()) {
-    out.retry.Insert(change.local_cn);
-  } else {
-    out.retry_pulled.push_back(key);
-  }
+  Retry(change, out);
   // A copy written while the filter let it through goes now.
   return ExitItem(key, out);
 }

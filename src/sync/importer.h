@@ -157,6 +157,8 @@ class Importer {
   // Counts an ignore / error with its reason and logs why.
   void Ignore(bool folder, Reason reason, const SourceKey& key,
               absl::string_view why, BatchOutcome& out);
+  // Sends `change` again next pass.
+  void Retry(const Change& change, BatchOutcome& out);
   // `retry`: send the change again next pass (it may succeed then).
   void Error(bool folder, Reason reason, const Change& change,
              absl::string_view why, BatchOutcome& out, bool retry = true);
