@@ -87,8 +87,8 @@ IOREPL_EXPORT absl::StatusOr<std::vector<Recipient>> ParseRecipientsCsv(
 IOREPL_EXPORT absl::StatusOr<std::vector<Recipient>> ReadRecipients(
     Store& store, std::string_view path = kDefaultRecipientsPath);
 
-// The SmtpAddressKey of every recipient at `path`; an empty set when there
-// is no such folder.
+// The SmtpAddressKey of every recipient at `path`, for matching (unordered).
+// NotFoundError naming the path when there is no such folder.
 IOREPL_EXPORT absl::StatusOr<absl::flat_hash_set<std::string>>
 ReadRecipientKeys(Store& store, std::string_view path = kDefaultRecipientsPath);
 

@@ -23,8 +23,9 @@ using ItemFilter =
         const Item&)>;
 
 // The filter for subscriber `subscriber` (0-based) of a free/busy session,
-// from the recipient list in `store` at options.recipients_path (read now:
-// one read per pass). `log` gets a summary line when the store has no list.
+// from the recipient list in `store` at options.recipients_path, read now
+// (once per mapping and pass). `log` gets a summary line when the store has
+// no list. The filter holds a buffer: one session thread at a time calls it.
 absl::StatusOr<ItemFilter> FreeBusyFilter(
     Store& store, const SessionOptions& options, size_t subscriber,
     const std::function<void(std::string_view)>& log);

@@ -75,10 +75,9 @@ absl::StatusOr<std::vector<Listed>> ListContacts(Store& store,
   return listed;
 }
 
-}  // namespace
-
-absl::StatusOr<std::vector<Recipient>> ReadRecipients(Store& store,
-                                                      std::string_view path) {
+// The contacts of the folder at `path`; NotFoundError when there is none.
+absl::StatusOr<std::vector<Listed>> ContactsAt(Store& store,
+                                               std::string_view path) {
   absl::StatusOr<std::optional<Folder>> folder = FindFolderByPath(store, path);
   if (!folder.ok()) return folder.status();
   if (!folder->has_value()) {
@@ -86,32 +85,38 @@ absl::StatusOr<std::vector<Recipient>> ReadRecipients(Store& store,
         absl::StrCat("no recipient list: the store has no folder ",
                      core_internal::Sv(path)));
   }
-  absl::StatusOr<std::vector<Listed>> listed =
-      ListContacts(store, (*folder)->source_key);
+  return ListContacts(store, (*folder)->source_key);
+}
+
+}  // namespace
+
+absl::StatusOr<std::vector<Recipient>> ReadRecipients(Store& store,
+                                                      std::string_view path) {
+  absl::StatusOr<std::vector<Listed>> listed = ContactsAt(store, path);
   if (!listed.ok()) return listed.status();
+  // Sorted by key, each key computed once.
+  std::vector<std::pair<std::string, Recipient>> keyed;
+  keyed.reserve(listed->size());
+  for (Listed& l : *listed) {
+    std::string key = SmtpAddressKey(l.recipient.smtp_address);
+    keyed.emplace_back(std::move(key), std::move(l.recipient));
+  }
+  std::sort(keyed.begin(), keyed.end(),
+            [](const auto& a, const auto& b) { return a.first < b.first; });
   std::vector<Recipient> recipients;
-  recipients.reserve(listed->size());
-  for (Listed& l : *listed) recipients.push_back(std::move(l.recipient));
-  std::sort(recipients.begin(), recipients.end(),
-            [](const Recipient& a, const Recipient& b) {
-              return SmtpAddressKey(a.smtp_address) <
-                     SmtpAddressKey(b.smtp_address);
-            });
+  recipients.reserve(keyed.size());
+  for (auto& [key, r] : keyed) recipients.push_back(std::move(r));
   return recipients;
 }
 
 absl::StatusOr<absl::flat_hash_set<std::string>> ReadRecipientKeys(
     Store& store, std::string_view path) {
-  absl::StatusOr<std::vector<Recipient>> recipients =
-      ReadRecipients(store, path);
-  if (absl::IsNotFound(recipients.status())) {
-    return absl::flat_hash_set<std::string>();
-  }
-  if (!recipients.ok()) return recipients.status();
+  absl::StatusOr<std::vector<Listed>> listed = ContactsAt(store, path);
+  if (!listed.ok()) return listed.status();
   absl::flat_hash_set<std::string> keys;
-  keys.reserve(recipients->size());
-  for (const Recipient& r : *recipients) {
-    keys.insert(SmtpAddressKey(r.smtp_address));
+  keys.reserve(listed->size());
+  for (const Listed& l : *listed) {
+    keys.insert(SmtpAddressKey(l.recipient.smtp_address));
   }
   return keys;
 }

@@ -109,7 +109,8 @@ TEST(RecipientListTest, ImportAddsUpdatesAndReplaces) {
   std::unique_ptr<Store> store = OpenStore("memory:").value();
   EXPECT_EQ(ReadRecipients(*store).status().code(),
             absl::StatusCode::kNotFound);
-  EXPECT_TRUE(ReadRecipientKeys(*store).value().empty());
+  EXPECT_EQ(ReadRecipientKeys(*store).status().code(),
+            absl::StatusCode::kNotFound);
 
   RecipientImport r =
       ImportRecipients(*store, kDefaultRecipientsPath,
