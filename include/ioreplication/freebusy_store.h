@@ -84,6 +84,9 @@ class IOREPL_EXPORT FreeBusyFolder {
 struct StoredFreeBusy {
   std::string folder_path;  // the site folder's path
   SourceKey key;
+  // PidTagSmtpAddress as stored (empty when absent), known even when the
+  // message does not decode.
+  std::string smtp_address;
   // The decoded message, or why it could not be read (DataLossError).
   absl::StatusOr<FreeBusyMessage> message;
 };
@@ -94,9 +97,10 @@ struct StoredFreeBusy {
 IOREPL_EXPORT absl::StatusOr<std::vector<StoredFreeBusy>> ListFreeBusyMessages(
     Store& store, std::string_view root_path = kFreeBusyRootPath);
 
-// The message of `smtp_address` (ignoring case) in the tree at `root_path`.
-// NotFoundError when there is none; the first one when several sites hold
-// one.
+// The message whose PidTagSmtpAddress is `smtp_address` (ignoring case) in
+// the tree at `root_path`; only that message is decoded, and its `message`
+// holds the DataLossError when it does not decode. NotFoundError when there
+// is none; the first one when several sites hold one.
 IOREPL_EXPORT absl::StatusOr<StoredFreeBusy> FindFreeBusyMessage(
     Store& store, std::string_view smtp_address,
     std::string_view root_path = kFreeBusyRootPath);

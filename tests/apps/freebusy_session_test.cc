@@ -309,5 +309,36 @@ TEST(FreeBusyStoreTest, PutReplacesTheUsersMessageAndRefusesBadOnes) {
             absl::StatusCode::kNotFound);
 }
 
+TEST(FreeBusyStoreTest, ADamagedMessageIsFoundByAddressWithTheReason) {
+  Org org = MakeOrg(false, "fb_damaged");
+  auto site =
+      FreeBusyFolder::Open(org.store.get(), FreeBusySiteFolderPath(kSite))
+          .value();
+  ASSERT_TRUE(site->Put(Message("ann", 222'000'600)).ok());
+  ItemContent damaged;  // an address, but no published range
+  damaged.message_class = "IPM.Post.FreeBusy";
+  ASSERT_TRUE(
+      damaged.properties.Set(kPropSmtpAddress, std::string("bob@contoso.com"))
+          .ok());
+  ASSERT_TRUE(
+      org.replica->CreateItem(site->folder().source_key, std::move(damaged))
+          .ok());
+  const StoredFreeBusy bob =
+      FindFreeBusyMessage(*org.store, "BOB@contoso.com").value();
+  EXPECT_EQ(bob.smtp_address, "bob@contoso.com");
+  EXPECT_EQ(bob.folder_path, FreeBusySiteFolderPath(kSite));
+  EXPECT_EQ(bob.message.status().code(), absl::StatusCode::kDataLoss);
+  EXPECT_TRUE(
+      FindFreeBusyMessage(*org.store, "ann@contoso.com").value().message.ok());
+  const std::vector<StoredFreeBusy> all =
+      ListFreeBusyMessages(*org.store).value();
+  std::vector<std::string> listed;
+  for (const StoredFreeBusy& m : all) listed.push_back(m.smtp_address);
+  EXPECT_THAT(listed, ::testing::UnorderedElementsAre("ann@contoso.com",
+                                                      "bob@contoso.com"));
+  EXPECT_EQ(FindFreeBusyMessage(*org.store, "cyd@contoso.com").status().code(),
+            absl::StatusCode::kNotFound);
+}
+
 }  // namespace
 }  // namespace ioreplication

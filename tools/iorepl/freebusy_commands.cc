@@ -138,13 +138,13 @@ int FreeBusyStatusCommand(const FreeBusyStatusOptions& o, std::ostream& out,
   if (o.json) out << "[";
   for (const StoredFreeBusy& s : *all) {
     std::vector<std::string> problems;
-    std::string user = s.key.ToString();
+    const std::string user =
+        s.smtp_address.empty() ? s.key.ToString() : s.smtp_address;
     if (!s.message.ok()) {
       ++unreadable;
       problems.push_back(
           absl::StrCat("unreadable: ", s.message.status().message()));
     } else {
-      user = s.message->smtp_address;
       const absl::Time published = s.message->range_timestamp.ToAbslTime();
       const absl::Time end = FromFreeBusyMinutes(s.message->publish_end);
       if (o.now - published > o.older_than) {
@@ -194,6 +194,12 @@ int FreeBusyExportCommand(const std::string& uri, const std::string& root,
   absl::StatusOr<StoredFreeBusy> found =
       FindFreeBusyMessage(**store, user, root);
   if (!found.ok()) return Fail(err, found.status(), kExitFailure);
+  if (!found->message.ok()) {
+    err << "iorepl: the free/busy message of " << user << " ("
+        << found->key.ToString() << " in " << found->folder_path
+        << ") cannot be read: " << found->message.status().message() << "\n";
+    return kExitFailure;
+  }
   out << RenderVFreeBusy(*found->message);
   return kExitOk;
 }

@@ -1,5 +1,7 @@
 // Copyright 2026 The ioreplication Authors. SPDX-License-Identifier: Apache-2.0
 
+#include <functional>
+
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
@@ -100,8 +102,13 @@ absl::Status FreeBusyFolder::Remove(std::string_view smtp_address) {
   return s;
 }
 
-absl::StatusOr<std::vector<StoredFreeBusy>> ListFreeBusyMessages(
-    Store& store, std::string_view root_path) {
+namespace {
+
+// Calls `visit` with each free/busy item of the tree at `root_path` and its
+// folder's path, depth first; stops at the first error `visit` returns.
+absl::Status ForEachFreeBusyItem(
+    Store& store, std::string_view root_path,
+    const std::function<absl::Status(const std::string&, Item&)>& visit) {
   absl::StatusOr<std::optional<Folder>> root =
       FindFolderByPath(store, root_path);
   if (!root.ok()) return root.status();
@@ -109,47 +116,73 @@ absl::StatusOr<std::vector<StoredFreeBusy>> ListFreeBusyMessages(
     return absl::NotFoundError(absl::StrCat(
         "the store has no free/busy folder ", core_internal::Sv(root_path)));
   }
-  std::vector<StoredFreeBusy> found;
-  // Depth first, each folder with its path.
-  std::vector<std::pair<Folder, std::string>> stack = {
-      {**std::move(root), std::string(root_path)}};
+  std::vector<std::pair<SourceKey, std::string>> stack = {
+      {(*root)->source_key, std::string(root_path)}};
   while (!stack.empty()) {
     auto [folder, path] = std::move(stack.back());
     stack.pop_back();
-    absl::StatusOr<std::vector<SourceKey>> keys =
-        store.ListItems(folder.source_key);
+    absl::StatusOr<std::vector<SourceKey>> keys = store.ListItems(folder);
     if (!keys.ok()) return keys.status();
     for (const SourceKey& key : *keys) {
       absl::StatusOr<Item> item = store.GetItem(key);
       if (!item.ok()) return item.status();
       if (!IsFreeBusyMessage(*item)) continue;
-      found.push_back({path, key, ReadFreeBusyProperties(item->properties)});
+      if (absl::Status s = visit(path, *item); !s.ok()) return s;
     }
     absl::StatusOr<std::vector<Folder>> children =
-        store.ListChildFolders(folder.source_key);
+        store.ListChildFolders(folder);
     if (!children.ok()) return children.status();
     for (auto it = children->rbegin(); it != children->rend(); ++it) {
-      std::string child_path = ChildFolderPath(path, it->display_name);
-      stack.emplace_back(std::move(*it), std::move(child_path));
+      stack.emplace_back(it->source_key,
+                         ChildFolderPath(path, it->display_name));
     }
   }
+  return absl::OkStatus();
+}
+
+StoredFreeBusy Stored(const std::string& path, const Item& item) {
+  const std::string* smtp = SmtpOf(item);
+  return {path, item.source_key, smtp != nullptr ? *smtp : std::string(),
+          ReadFreeBusyProperties(item.properties)};
+}
+
+}  // namespace
+
+absl::StatusOr<std::vector<StoredFreeBusy>> ListFreeBusyMessages(
+    Store& store, std::string_view root_path) {
+  std::vector<StoredFreeBusy> found;
+  absl::Status s = ForEachFreeBusyItem(
+      store, root_path, [&](const std::string& path, Item& item) {
+        found.push_back(Stored(path, item));
+        return absl::OkStatus();
+      });
+  if (!s.ok()) return s;
   return found;
 }
 
 absl::StatusOr<StoredFreeBusy> FindFreeBusyMessage(
     Store& store, std::string_view smtp_address, std::string_view root_path) {
-  absl::StatusOr<std::vector<StoredFreeBusy>> all =
-      ListFreeBusyMessages(store, root_path);
-  if (!all.ok()) return all.status();
   const std::string wanted = SmtpAddressKey(smtp_address);
-  for (StoredFreeBusy& s : *all) {
-    if (s.message.ok() && SmtpAddressKey(s.message->smtp_address) == wanted) {
-      return std::move(s);
-    }
+  std::optional<StoredFreeBusy> match;
+  // Matched on the address property first: only the user's message is
+  // decoded.
+  absl::Status s = ForEachFreeBusyItem(
+      store, root_path, [&](const std::string& path, Item& item) {
+        const std::string* smtp = SmtpOf(item);
+        if (match.has_value() || smtp == nullptr ||
+            SmtpAddressKey(*smtp) != wanted) {
+          return absl::OkStatus();
+        }
+        match = Stored(path, item);
+        return absl::OkStatus();
+      });
+  if (!s.ok()) return s;
+  if (!match.has_value()) {
+    return absl::NotFoundError(absl::StrCat(
+        "no free/busy message for ", core_internal::Sv(smtp_address), " under ",
+        core_internal::Sv(root_path)));
   }
-  return absl::NotFoundError(
-      absl::StrCat("no free/busy message for ", core_internal::Sv(smtp_address),
-                   " under ", core_internal::Sv(root_path)));
+  return *std::move(match);
 }
 
 }  // namespace ioreplication
