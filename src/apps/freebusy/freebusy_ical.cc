@@ -349,7 +349,9 @@ absl::StatusOr<std::string> MailtoAddress(const ContentLine& line) {
 }
 
 struct Parsed {
-  std::optional<absl::Time> start, end, stamp;
+  // DTSTART and DTEND in minutes (start rounded down, end up); DTSTAMP.
+  std::optional<int64_t> start, end;
+  std::optional<absl::Time> stamp;
   const ContentLine* organizer = nullptr;
   std::vector<const ContentLine*> attendees;
   std::vector<const ContentLine*> periods;
@@ -415,15 +417,24 @@ absl::StatusOr<FreeBusyMessage> ParseVFreeBusy(std::string_view text) {
     if (stack.empty() || stack.back() != "VFREEBUSY") continue;
     if (line.name == "DTSTART" || line.name == "DTEND" ||
         line.name == "DTSTAMP") {
-      std::optional<absl::Time>& slot =
-          line.name == "DTSTART" ? p.start
-                                 : (line.name == "DTEND" ? p.end : p.stamp);
-      if (absl::Status s = Once(line, slot.has_value()); !s.ok()) return s;
+      const bool stamp = line.name == "DTSTAMP";
+      std::optional<int64_t>& minute = line.name == "DTSTART" ? p.start : p.end;
+      if (absl::Status s =
+              Once(line, stamp ? p.stamp.has_value() : minute.has_value());
+          !s.ok()) {
+        return s;
+      }
       // A TZID beside a time ending in Z (python-icalendar writes TZID=UTC
       // so) changes nothing; a local time is refused by ParseUtc.
       absl::StatusOr<absl::Time> t = ParseUtc(line, line.value);
       if (!t.ok()) return t.status();
-      slot = *t;
+      if (stamp) {
+        p.stamp = *t;
+        continue;
+      }
+      absl::StatusOr<int64_t> m = Minutes(line, *t, line.name == "DTEND");
+      if (!m.ok()) return m.status();
+      minute = *m;
     } else if (line.name == "ORGANIZER") {
       if (absl::Status s = Once(line, p.organizer != nullptr); !s.ok()) {
         return s;
@@ -518,17 +529,12 @@ absl::StatusOr<FreeBusyMessage> ParseVFreeBusy(std::string_view text) {
         "VFREEBUSY: DTSTART and DTEND come together or not at all");
   }
   if (p.start) {
-    const ContentLine range_line{0, "DTEND", {}, {}};
-    absl::StatusOr<int64_t> a = Minutes(range_line, *p.start, false);
-    absl::StatusOr<int64_t> b = Minutes(range_line, *p.end, true);
-    if (!a.ok()) return a.status();
-    if (!b.ok()) return b.status();
-    if (*b <= *a) {
+    if (*p.end <= *p.start) {
       return absl::InvalidArgumentError(
           "VFREEBUSY: DTEND is not after DTSTART");
     }
-    m.publish_start = *a;
-    m.publish_end = *b;
+    m.publish_start = *p.start;
+    m.publish_end = *p.end;
   } else {
     bool any = false;
     for (const auto* list : {&busy, &tentative, &away}) {
