@@ -3,12 +3,11 @@
 #include "config_file.h"
 
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "local_files.h"
 
 namespace ioreplication::iorepl {
 namespace {
@@ -28,14 +27,9 @@ std::string RelativeUri(const std::filesystem::path& dir,
 }  // namespace
 
 absl::StatusOr<LoadedConfig> LoadConfigFile(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) {
-    return absl::NotFoundError(
-        absl::StrCat("cannot read configuration file ", path));
-  }
-  std::ostringstream text;
-  text << in.rdbuf();
-  absl::StatusOr<ConfigFile> file = ParseConfigFile(text.str());
+  absl::StatusOr<std::string> text = ReadWholeFile(path, "configuration file");
+  if (!text.ok()) return text.status();
+  absl::StatusOr<ConfigFile> file = ParseConfigFile(*text);
   if (!file.ok()) return file.status();
   const std::filesystem::path dir =
       std::filesystem::absolute(path).parent_path();

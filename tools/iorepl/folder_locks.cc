@@ -25,8 +25,7 @@ std::string NormalizeStore(const std::string& uri) {
 
 FolderTree Tree(const std::string& uri, const std::string& path) {
   FolderTree tree{NormalizeStore(uri), {}};
-  absl::StatusOr<std::vector<std::string>> names =
-      SplitFolderPath(path);
+  absl::StatusOr<std::vector<std::string>> names = SplitFolderPath(path);
   if (names.ok()) {
     for (std::string& name : *names) {
       tree.names.push_back(absl::AsciiStrToLower(name));

@@ -2,10 +2,6 @@
 
 #include "freebusy_commands.h"
 
-#include <filesystem>
-#include <fstream>
-#include <sstream>
-
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
@@ -14,31 +10,11 @@
 #include "ioreplication/freebusy_ical.h"
 #include "ioreplication/freebusy_store.h"
 #include "ioreplication/recipient.h"
+#include "local_files.h"
 #include "logger.h"
 
 namespace ioreplication::iorepl {
 namespace {
-
-// Reads a whole file; a message naming it otherwise.
-absl::StatusOr<std::string> ReadFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return absl::NotFoundError(absl::StrCat(path, ": cannot be read"));
-  std::ostringstream text;
-  text << in.rdbuf();
-  if (in.bad()) return absl::DataLossError(absl::StrCat(path, ": read failed"));
-  return text.str();
-}
-
-// Opens an existing store (a sqlite: URI whose file is missing is refused
-// rather than created).
-absl::StatusOr<std::unique_ptr<Store>> OpenExisting(const std::string& uri) {
-  constexpr std::string_view kSqlite = "sqlite:";
-  if (uri.rfind(kSqlite, 0) == 0 &&
-      !std::filesystem::exists(uri.substr(kSqlite.size()))) {
-    return absl::NotFoundError(absl::StrCat(uri, ": no such store"));
-  }
-  return OpenStore(uri);
-}
 
 std::string Utc(absl::Time t) {
   return absl::FormatTime("%Y-%m-%dT%H:%MZ", t, absl::UTCTimeZone());
@@ -88,7 +64,7 @@ absl::StatusOr<absl::Duration> ParseDays(const std::string& text) {
 int RecipientsImportCommand(const std::string& file, const std::string& uri,
                             const std::string& folder, bool replace,
                             std::ostream& out, std::ostream& err) {
-  absl::StatusOr<std::string> text = ReadFile(file);
+  absl::StatusOr<std::string> text = ReadWholeFile(file, "file");
   if (!text.ok()) return Fail(err, text.status(), kExitUsage);
   absl::StatusOr<std::vector<Recipient>> list = ParseRecipientsCsv(*text);
   if (!list.ok()) {
@@ -108,7 +84,7 @@ int RecipientsImportCommand(const std::string& file, const std::string& uri,
 
 int RecipientsListCommand(const std::string& uri, const std::string& folder,
                           bool json, std::ostream& out, std::ostream& err) {
-  absl::StatusOr<std::unique_ptr<Store>> store = OpenExisting(uri);
+  absl::StatusOr<std::unique_ptr<Store>> store = OpenExistingStore(uri);
   if (!store.ok()) return Fail(err, store.status(), kExitUsage);
   absl::StatusOr<std::vector<Recipient>> list = ReadRecipients(**store, folder);
   if (!list.ok()) return Fail(err, list.status(), kExitFailure);
@@ -129,7 +105,7 @@ int RecipientsListCommand(const std::string& uri, const std::string& folder,
 
 int FreeBusyStatusCommand(const FreeBusyStatusOptions& o, std::ostream& out,
                           std::ostream& err) {
-  absl::StatusOr<std::unique_ptr<Store>> store = OpenExisting(o.uri);
+  absl::StatusOr<std::unique_ptr<Store>> store = OpenExistingStore(o.uri);
   if (!store.ok()) return Fail(err, store.status(), kExitUsage);
   absl::StatusOr<std::vector<StoredFreeBusy>> all =
       ListFreeBusyMessages(**store, o.root);
@@ -189,7 +165,7 @@ int FreeBusyStatusCommand(const FreeBusyStatusOptions& o, std::ostream& out,
 int FreeBusyExportCommand(const std::string& uri, const std::string& root,
                           const std::string& user, std::ostream& out,
                           std::ostream& err) {
-  absl::StatusOr<std::unique_ptr<Store>> store = OpenExisting(uri);
+  absl::StatusOr<std::unique_ptr<Store>> store = OpenExistingStore(uri);
   if (!store.ok()) return Fail(err, store.status(), kExitUsage);
   absl::StatusOr<StoredFreeBusy> found =
       FindFreeBusyMessage(**store, user, root);
@@ -208,7 +184,7 @@ int FreeBusyImportCommand(const std::string& file, const std::string& uri,
                           const std::string& folder,
                           const std::string& legacy_dn, std::ostream& out,
                           std::ostream& err) {
-  absl::StatusOr<std::string> text = ReadFile(file);
+  absl::StatusOr<std::string> text = ReadWholeFile(file, "file");
   if (!text.ok()) return Fail(err, text.status(), kExitUsage);
   absl::StatusOr<FreeBusyMessage> message = ParseVFreeBusy(*text);
   if (!message.ok()) {

@@ -14,6 +14,7 @@
 #include "config_file.h"
 #include "ioreplication/conflict.h"
 #include "ioreplication/exchange.h"
+#include "local_files.h"
 #include "logger.h"
 #include "runner.h"
 #include "status_file.h"
@@ -23,11 +24,6 @@ namespace ioreplication::iorepl {
 namespace {
 
 // A store that `status` would create by opening it: not there yet.
-bool NotCreatedYet(const std::string& uri) {
-  constexpr std::string_view kSqlite = "sqlite:";
-  return uri.rfind(kSqlite, 0) == 0 &&
-         !std::filesystem::exists(uri.substr(kSqlite.size()));
-}
 
 absl::StatusOr<std::string> ExchangeKey(const SessionConfig& config) {
   if (config.exchange_key.empty()) return std::string();
@@ -169,9 +165,9 @@ int StatusCommand(const std::string& path,
     uint64_t waiting = 0;
     std::vector<std::string> parts;
     std::string unknown;
-    bool missing_store = NotCreatedYet(session.publisher);
+    bool missing_store = StoreNotCreated(session.publisher);
     for (const std::string& s : session.subscribers) {
-      missing_store |= NotCreatedYet(s);
+      missing_store |= StoreNotCreated(s);
     }
     if (missing_store) {
       unknown = "a store does not exist yet (no pass has run)";
@@ -336,11 +332,7 @@ int ImportCommand(const std::string& path, const std::string& name,
 
 int ListCommand(const std::string& uri, const std::string& path,
                 std::ostream& out, std::ostream& err) {
-  if (NotCreatedYet(uri)) {
-    err << "iorepl: " << uri << ": no such store\n";
-    return kExitUsage;
-  }
-  absl::StatusOr<std::unique_ptr<Store>> store = OpenStore(uri);
+  absl::StatusOr<std::unique_ptr<Store>> store = OpenExistingStore(uri);
   if (!store.ok()) {
     err << "iorepl: " << store.status().message() << "\n";
     return kExitUsage;
