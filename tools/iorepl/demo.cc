@@ -256,9 +256,10 @@ absl::Status BuildFabrikam(Org& org) {
 constexpr int kFreeBusyUsers = 12;
 constexpr int kFreeBusyContacts = 9;
 
-ItemContent CalendarEntry(absl::Time start, absl::Duration length,
-                          BusyStatus status, const char* rrule = nullptr) {
-  ItemContent c;
+// A calendar item as PublishFreeBusy reads it (never stored).
+Item CalendarEntry(absl::Time start, absl::Duration length, BusyStatus status,
+                   const char* rrule = nullptr) {
+  Item c;
   c.message_class = "IPM.Appointment";
   (void)c.properties.Set(kPropAppointmentStart, FileTime::FromAbslTime(start));
   (void)c.properties.Set(kPropAppointmentEnd,
@@ -278,17 +279,17 @@ absl::Status BuildFreeBusy(Org& contoso, Org& fabrikam) {
   if (!site.ok()) return site.status();
   std::vector<Recipient> contacts;
   for (int i = 0; i < kFreeBusyUsers; ++i) {
-    const std::string first = absl::AsciiStrToLower(kFirst[i % 10]);
-    const std::string last = absl::AsciiStrToLower(kLast[(i + i / 10) % 8]);
+    const std::string first_name = kFirst[i % 10];
+    const std::string last_name = kLast[(i + i / 10) % 8];
+    const std::string first = absl::AsciiStrToLower(first_name);
+    const std::string last = absl::AsciiStrToLower(last_name);
     FreeBusyUser user;
     user.smtp_address = absl::StrCat(first, ".", last, "@contoso.com");
-    user.display_name =
-        absl::StrCat(kFirst[i % 10], " ", kLast[(i + i / 10) % 8]);
+    user.display_name = absl::StrCat(first_name, " ", last_name);
     user.legacy_dn =
         absl::StrCat("/o=Contoso/ou=First Site/cn=Recipients/cn=", first, last);
     // A daily stand-up, a busy meeting, a tentative one and a day out.
-    std::vector<Item> calendar(4);
-    const ItemContent entries[] = {
+    const std::vector<Item> calendar = {
         CalendarEntry(today + absl::Hours(8), absl::Minutes(15),
                       BusyStatus::kBusy, "FREQ=DAILY;BYDAY=MO,TU,WE,TH,FR"),
         CalendarEntry(today + absl::Hours(24 * (1 + i % 5) + 13),
@@ -298,10 +299,6 @@ absl::Status BuildFreeBusy(Org& contoso, Org& fabrikam) {
         CalendarEntry(today + absl::Hours(24 * (8 + i)), absl::Hours(24),
                       BusyStatus::kOutOfOffice),
     };
-    for (size_t e = 0; e < calendar.size(); ++e) {
-      calendar[e].message_class = entries[e].message_class;
-      calendar[e].properties = entries[e].properties;
-    }
     PublishOptions options;
     options.now = absl::Now();
     absl::StatusOr<PublishedFreeBusy> published =
