@@ -105,7 +105,8 @@ struct RecipientImport {
 };
 
 // Adds `recipients` to the list at `path` (creating the folder and its
-// missing ancestors), updating the contact of an address already there.
+// missing ancestors), updating the contact of an address already there; a
+// second contact of one address is removed (counted in `removed`).
 // The whole input is checked first (ValidateSmtpAddress, names up to
 // kMaxRecipientNameLength bytes of UTF-8 without control characters, no
 // address twice): InvalidArgumentError naming the first bad entry, and the
