@@ -194,5 +194,26 @@ TEST(RecipientListTest, OnlyContactsWithValidAddressesCount) {
               ElementsAre(Recipient{"ann@x.com", "Ann"}));
 }
 
+TEST(RecipientListTest, ASecondContactOfOneAddressIsRemoved) {
+  std::unique_ptr<Store> store = OpenStore("memory:").value();
+  ASSERT_TRUE(
+      ImportRecipients(*store, "/People", {{"ann@x.com", "Ann"}}, {}).ok());
+  std::unique_ptr<Replica> replica = Replica::Open(store.get()).value();
+  const Folder people = FindFolderByPath(*store, "/People").value().value();
+  ItemContent twin;  // written by someone else, with other case
+  twin.message_class = "IPM.Contact";
+  ASSERT_TRUE(
+      twin.properties
+          .Set(PropTag(0x39FE, PropType::kString), std::string("ANN@x.com"))
+          .ok());
+  ASSERT_TRUE(replica->CreateItem(people.source_key, twin).ok());
+  ASSERT_EQ(ReadRecipients(*store, "/People").value().size(), 2u);
+  const RecipientImport r =
+      ImportRecipients(*store, "/People", {{"ann@x.com", "Ann"}}, {}).value();
+  EXPECT_EQ(r.removed, 1u);
+  EXPECT_EQ(r.unchanged + r.updated, 1u);
+  EXPECT_EQ(ReadRecipients(*store, "/People").value().size(), 1u);
+}
+
 }  // namespace
 }  // namespace ioreplication
