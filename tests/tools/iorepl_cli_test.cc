@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "cli.h"
+#include "freebusy_commands.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 
@@ -42,6 +43,19 @@ void ExpectRejected(const Result& r, const std::string& what) {
 }
 
 constexpr char kG1Xid[] = "33221100554477668899aabbccddeeff000000000123";
+
+TEST(ParseDaysTest, DaysAndAbseilUnits) {
+  EXPECT_EQ(ParseDays("7d").value(), absl::Hours(168));
+  EXPECT_EQ(ParseDays("2d12h").value(), absl::Hours(60));
+  EXPECT_EQ(ParseDays("36h").value(), absl::Hours(36));
+  EXPECT_EQ(ParseDays("90m").value(), absl::Minutes(90));
+  for (const char* bad : {"", "d", "soon", "1.5d", "-1d", "-3h", "inf", "7dx",
+                          "99999999999999999d"}) {
+    EXPECT_THAT(std::string(ParseDays(bad).status().message()),
+                HasSubstr("is not a duration"))
+        << bad;
+  }
+}
 
 TEST(InspectXidTest, PrintsGuidAndDecimalLocalId) {
   const Result r = Iorepl({"inspect", "xid", kG1Xid});

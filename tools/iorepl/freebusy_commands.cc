@@ -36,27 +36,30 @@ int Fail(std::ostream& err, const absl::Status& status, int code) {
 }  // namespace
 
 absl::StatusOr<absl::Duration> ParseDays(const std::string& text) {
+  const absl::Status bad = absl::InvalidArgumentError(absl::StrCat(
+      "\"", text, "\" is not a duration (e.g. 36h, 7d, 2d12h, 90m)"));
   std::string rest = text;
   absl::Duration total;
   if (const size_t d = rest.find('d'); d != std::string::npos) {
     int64_t days = 0;
-    if (!absl::SimpleAtoi(rest.substr(0, d), &days) || days < 0) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("\"", text, "\" is not a duration (e.g. 36h, 7d, 90m)"));
+    // Up to about 270 years: far beyond any useful threshold, far from
+    // overflowing.
+    if (!absl::SimpleAtoi(rest.substr(0, d), &days) || days < 0 ||
+        days > 100'000) {
+      return bad;
     }
     total += absl::Hours(24 * days);
     rest = rest.substr(d + 1);
+  } else if (rest.empty()) {
+    return bad;
   }
   if (!rest.empty()) {
     absl::Duration more;
-    if (!absl::ParseDuration(rest, &more) || more < absl::ZeroDuration()) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("\"", text, "\" is not a duration (e.g. 36h, 7d, 90m)"));
+    if (!absl::ParseDuration(rest, &more) || more < absl::ZeroDuration() ||
+        more == absl::InfiniteDuration()) {
+      return bad;
     }
     total += more;
-  }
-  if (text.empty()) {
-    return absl::InvalidArgumentError("an empty duration");
   }
   return total;
 }
