@@ -43,8 +43,11 @@ struct Folder {
 // Longest folder name, in code points.
 inline constexpr size_t kMaxFolderNameLength = 256;
 
-// OK when `name` can name a folder: 1..256 code points of valid UTF-8 and
-// no control characters. A '/' is allowed (MS-OXOPFFB's free/busy site
+// OK when `name` can name a folder: 1..256 code points of valid UTF-8, no
+// control characters (C0, DEL or C1), and neither "." nor "..". This one
+// check serves every way a folder gets a name: the local API (Replica), the
+// C ABI and Python (which call it), import from another organization, and
+// stores reading their records. A '/' is allowed (MS-OXOPFFB's free/busy site
 // folders have them); paths escape it (ioreplication/folder_path.h).
 // Otherwise InvalidArgumentError saying which rule failed and where.
 IOREPL_EXPORT absl::Status ValidateFolderName(std::string_view name);

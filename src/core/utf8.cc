@@ -47,7 +47,11 @@ absl::Status ValidateText(std::string_view text, std::string_view what) {
   if (absl::Status s = ValidateUtf8(text, what); !s.ok()) return s;
   for (size_t i = 0; i < text.size(); ++i) {
     const unsigned char c = static_cast<unsigned char>(text[i]);
-    if (c < 0x20 || c == 0x7F) {
+    // C0 and DEL, and C1 (U+0080..U+009F, encoded C2 80..C2 9F): the input
+    // is valid UTF-8 here, so a C2 byte always has a continuation byte.
+    const bool c1 = c == 0xC2 && (static_cast<unsigned char>(text[i + 1]) &
+                                  0xE0) == 0x80;
+    if (c < 0x20 || c == 0x7F || c1) {
       return absl::InvalidArgumentError(
           absl::StrCat(std::string(what), ": byte ", i, ": control character"));
     }

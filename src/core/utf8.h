@@ -18,8 +18,8 @@ namespace ioreplication::core_internal {
 // "<what>: byte N: invalid UTF-8".
 absl::Status ValidateUtf8(std::string_view text, std::string_view what);
 
-// OK when `text` is well-formed UTF-8 without control characters (C0 and
-// DEL): names and labels people read. Otherwise InvalidArgumentError
+// OK when `text` is well-formed UTF-8 without control characters (C0, DEL
+// and C1, U+0080..U+009F): names and labels people read. Otherwise InvalidArgumentError
 // "<what>: byte N: invalid UTF-8" or "<what>: byte N: control character".
 absl::Status ValidateText(std::string_view text, std::string_view what);
 

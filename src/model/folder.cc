@@ -9,6 +9,10 @@ namespace ioreplication {
 
 absl::Status ValidateFolderName(std::string_view name) {
   if (name.empty()) return absl::InvalidArgumentError("folder name is empty");
+  if (name == "." || name == "..") {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "folder name \"", std::string(name), "\" is reserved (paths use it)"));
+  }
   if (absl::Status s = core_internal::ValidateText(name, "folder name");
       !s.ok()) {
     return s;

@@ -8,10 +8,6 @@
 
 namespace ioreplication::sync_internal {
 
-bool IsReservedFolderName(std::string_view name) {
-  return name == "." || name == "..";
-}
-
 absl::StatusOr<absl::flat_hash_map<SourceKey, int>> SubtreeDepths(
     Store& store, const SourceKey& root) {
   absl::flat_hash_map<SourceKey, int> depths = {{root, 0}};

@@ -17,10 +17,6 @@
 
 namespace ioreplication::sync_internal {
 
-// True for names a folder replicated from another organization may not have
-// even though they are valid locally: "." and "..".
-bool IsReservedFolderName(std::string_view name);
-
 // The folders of the subtree rooted at `root` (included, depth 0) with their
 // depth below it. Cost: one ListChildFolders per folder in the subtree.
 absl::StatusOr<absl::flat_hash_map<SourceKey, int>> SubtreeDepths(

@@ -259,12 +259,10 @@ absl::Status Importer::ApplyFolder(Outgoing& entry, BatchOutcome& out) {
           out, /*retry=*/false);
     return absl::OkStatus();
   }
-  if (absl::Status v = ValidateFolderName(in.display_name);
-      !v.ok() || IsReservedFolderName(in.display_name)) {
+  if (absl::Status v = ValidateFolderName(in.display_name); !v.ok()) {
     Error(true, Reason::kInvalidObject, change,
-          absl::StrCat("folder name rejected: ",
-                       v.ok() ? "\".\" and \"..\" are reserved" : v.message()),
-          out, /*retry=*/false);
+          absl::StrCat("folder name rejected: ", v.message()), out,
+          /*retry=*/false);
     return absl::OkStatus();
   }
   Folder result = in;

@@ -52,6 +52,12 @@ TEST(Utf8Test, TextIsUtf8WithoutControlCharacters) {
             "name: byte 1: control character");
   EXPECT_EQ(ValidateText("ab\x7F", "name").message(),
             "name: byte 2: control character");
+  // C1 controls (U+0080..U+009F) are control characters too; U+00A0 is not.
+  EXPECT_EQ(ValidateText("ab\xC2\x80", "name").message(),
+            "name: byte 2: control character");
+  EXPECT_EQ(ValidateText("\xC2\x9F", "name").message(),
+            "name: byte 0: control character");
+  EXPECT_TRUE(ValidateText("\xC2\xA0\xC3\x80", "name").ok());
   // Invalid UTF-8 is reported before a later control character.
   EXPECT_EQ(ValidateText("\xC3x\n", "name").message(),
             "name: byte 0: invalid UTF-8");

@@ -13,7 +13,8 @@ using ::testing::HasSubstr;
 TEST(FolderNameTest, AcceptsOrdinaryNames) {
   // '/' included: MS-OXOPFFB names free/busy site folders "EX:/o=Org/ou=Site".
   for (const char* ok : {"Sales", "Projekte 2026", "Ventes — Québec", "日本",
-                         "a.b-c_d (e)", "x", "EX:/o=Contoso/ou=Site", "/"}) {
+                         "a.b-c_d (e)", "x", "EX:/o=Contoso/ou=Site", "/", "...",
+                         ".hidden", "nb\xC2\xA0sp"}) {
     EXPECT_TRUE(ValidateFolderName(ok).ok()) << ok;
   }
   // The limit counts characters, not bytes.
@@ -34,6 +35,10 @@ TEST(FolderNameTest, RejectsWithAReason) {
       {"del\x7F", "control character"},
       {"bad\xE2\x82", "byte 3: invalid UTF-8"},
       {std::string(257, 'a'), "257 characters; the limit is 256"},
+      {".", "is reserved"},
+      {"..", "is reserved"},
+      {"next\xC2\x85line", "byte 4: control character"},
+      {"\xC2\x9F", "byte 0: control character"},
   };
   for (const Case& c : cases) {
     const absl::Status s = ValidateFolderName(c.name);
