@@ -8,6 +8,15 @@
 // recognized as older and not resurrected, and an edit made concurrently
 // elsewhere is recognized as a conflict (DESIGN.md invariant 5).
 //
+// A scope exit is a tombstone too: the object left a mapped tree through
+// replication (moved out of it at another organization, or gone from the
+// source altogether) rather than being deleted. It travels onward like a
+// deletion, so that every replica downstream drops its copy as well
+// (DESIGN.md invariant 10), and it differs in two rules: a version arriving
+// that conflicts with it brings the object back (it may be the object moving
+// in again), and it removes a folder's whole subtree even when things were
+// added there.
+//
 // Thread safety: a value.
 
 #ifndef IOREPLICATION_TOMBSTONE_H_
@@ -29,6 +38,8 @@ struct Tombstone {
   ChangeNumber deletion_cn;
   Pcl pcl;
   FileTime deleted_at;
+  // True for a scope exit (see above), false for a deletion.
+  bool scope_exit = false;
 
   friend bool operator==(const Tombstone& a, const Tombstone& b) = default;
 };

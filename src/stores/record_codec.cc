@@ -183,6 +183,7 @@ std::string EncodeTombstone(const Tombstone& t) {
   r.set_deletion_cn(t.deletion_cn.Encode());
   r.set_pcl(t.pcl.Encode());
   r.set_deleted_at(t.deleted_at.ticks());
+  r.set_scope_exit(t.scope_exit);
   return r.SerializeAsString();
 }
 
@@ -246,6 +247,7 @@ absl::StatusOr<Tombstone> DecodeTombstone(std::string_view bytes) {
   if (s.ok()) s = DecodeId(r.deletion_cn(), "deletion_cn", &t.deletion_cn);
   if (s.ok()) s = DecodePcl(r.pcl(), &t.pcl);
   t.deleted_at = FileTime::FromTicks(r.deleted_at());
+  t.scope_exit = r.scope_exit();
   if (!s.ok()) return InRecord("tombstone", s);
   return t;
 }

@@ -31,6 +31,29 @@ bool IsPerObject(const absl::Status& status) {
 
 }  // namespace
 
+Tombstone ExitOf(const Change& change) {
+  Tombstone exit;
+  if (const Folder* f = std::get_if<Folder>(&change.object)) {
+    exit.source_key = f->source_key;
+    exit.kind = ObjectKind::kFolder;
+    exit.parent = f->parent.value_or(SourceKey());
+    exit.deletion_cn = f->change_key;
+    exit.pcl = f->pcl;
+    exit.deleted_at = f->last_modified;
+  } else if (const Item* i = std::get_if<Item>(&change.object)) {
+    exit.source_key = i->source_key;
+    exit.kind = ObjectKind::kItem;
+    exit.parent = i->folder;
+    exit.deletion_cn = i->change_key;
+    exit.pcl = i->pcl;
+    exit.deleted_at = i->last_modified;
+  } else {
+    exit = std::get<Tombstone>(change.object);
+  }
+  exit.scope_exit = true;
+  return exit;
+}
+
 absl::Status NeedCounters() {
   return absl::AbortedError("the importer needs change numbers");
 }
@@ -229,6 +252,12 @@ absl::StatusOr<bool> Importer::WouldCycle(const SourceKey& key,
 
 absl::Status Importer::Apply(ExportBatch& batch, BatchOutcome& out) {
   for (Outgoing& entry : batch.entries) {
+    if (entry.kind == Outgoing::Kind::kScopeExit) {
+      // Applied as the tombstone it leaves here, so that it replicates
+      // onward (in place: applying the batch again is the same).
+      entry.change.object = ExitOf(entry.change);
+      entry.kind = Outgoing::Kind::kChange;
+    }
     const Change& change = entry.change;
     absl::Status s;
     if (std::holds_alternative<Folder>(change.object)) {
@@ -249,7 +278,6 @@ absl::Status Importer::ApplyFolder(Outgoing& entry, BatchOutcome& out) {
   const Change& change = entry.change;
   const Folder& in = std::get<Folder>(change.object);
   const SourceKey& key = in.source_key;
-  if (entry.kind == Outgoing::Kind::kScopeExit) return ExitFolder(key, out);
   if (key == options_.dest_root || key == options_.source_root) {
     Ignore(true, Reason::kMappingRoot, key, "a mapped root folder", out);
     return absl::OkStatus();
@@ -367,9 +395,7 @@ absl::Status Importer::ApplyFolder(Outgoing& entry, BatchOutcome& out) {
   return plain ? Echo(key, out) : absl::OkStatus();
 }
 
-absl::Status Importer::ExitFolder(const SourceKey& key, BatchOutcome& out) {
-  if (key == options_.dest_root || !tree_.contains(key))
-    return absl::OkStatus();
+absl::Status Importer::RemoveSubtree(const SourceKey& key, BatchOutcome& out) {
   // Items first, then folders deepest first.
   std::vector<SourceKey> folders = {key};
   std::vector<SourceKey> items;
@@ -396,13 +422,51 @@ absl::Status Importer::ExitFolder(const SourceKey& key, BatchOutcome& out) {
   return absl::OkStatus();
 }
 
+absl::Status Importer::ApplyExit(const Change& change, Tombstone exit,
+                                 const Pcl& local_pcl,
+                                 const SourceKey& local_parent,
+                                 BatchOutcome& out) {
+  const bool is_folder = exit.kind == ObjectKind::kFolder;
+  const SourceKey key = exit.source_key;
+  const PclOrder order = exit.pcl.Compare(local_pcl);
+  if (order == PclOrder::kOlder) {
+    // The object came back since (moved in again): this exit is stale.
+    Ignore(is_folder, Reason::kOlderVersion, key,
+           "the destination's version is newer than its scope exit", out);
+    return absl::OkStatus();
+  }
+  // A version made concurrently here goes with the object: the exit
+  // dominates both, so every replica drops it alike.
+  const bool plain = order != PclOrder::kConflict;
+  if (!plain) {
+    if (absl::Status s = exit.pcl.MergeFrom(local_pcl); !s.ok()) {
+      Error(is_folder, Reason::kInvalidObject, change, s.message(), out,
+            /*retry=*/false);
+      return absl::OkStatus();
+    }
+    ++out.stats.conflicts;
+  }
+  exit.parent = local_parent;
+  if (is_folder) {
+    if (absl::Status s = RemoveSubtree(key, out); !s.ok()) return s;
+  } else {
+    if (absl::Status s = dest_->DeleteItem(key); !s.ok()) {
+      return WriteFailed(false, change, s, out);
+    }
+    ++out.stats.message_deletions;
+    Release(key, out);
+  }
+  if (absl::Status s = dest_->PutTombstone(exit); !s.ok()) return s;
+  Replicated(is_folder, change, "left the mapped tree");
+  return plain ? Echo(key, out) : absl::OkStatus();
+}
+
 // ---- Items ----
 
 absl::Status Importer::ApplyItem(Outgoing& entry, BatchOutcome& out) {
   const Change& change = entry.change;
   Item& in = std::get<Item>(entry.change.object);
   const SourceKey& key = in.source_key;
-  if (entry.kind == Outgoing::Kind::kScopeExit) return ExitItem(key, out);
   if (in.ByteSize() > options_.max_item_size) {
     Ignore(
         false, Reason::kTooLarge, key,
@@ -434,6 +498,7 @@ absl::Status Importer::ApplyItem(Outgoing& entry, BatchOutcome& out) {
   absl::StatusOr<Item> local = dest_->GetItem(key);
   if (!local.ok() && !absl::IsNotFound(local.status())) return local.status();
   absl::Status written;
+  bool plain = true;  // written exactly as received
   if (local.ok()) {
     if (!tree_.contains(local->folder)) {
       Ignore(false, Reason::kOutOfScope, key,
@@ -455,9 +520,20 @@ absl::Status Importer::ApplyItem(Outgoing& entry, BatchOutcome& out) {
       if (IgnoreUnlessNewerThanDeletion(false, order, key, out)) {
         return absl::OkStatus();
       }
-      if (order == PclOrder::kConflict) {
+      if (order == PclOrder::kConflict && !tomb->scope_exit) {
         return ResolveItem(change, ConflictSide{nullptr, &*tomb, false},
                            ConflictSide{&mapped, nullptr, false}, out);
+      }
+      if (order == PclOrder::kConflict) {
+        // Against a scope exit the version wins: it may be the item moving
+        // in again. It now succeeds the exit, so it travels onward.
+        if (absl::Status s = in.pcl.MergeFrom(tomb->pcl); !s.ok()) {
+          Error(false, Reason::kInvalidObject, change, s.message(), out,
+                /*retry=*/false);
+          return absl::OkStatus();
+        }
+        plain = false;
+        ++out.stats.conflicts;
       }
       if (absl::Status s = dest_->DeleteTombstone(key); !s.ok()) {
         return WriteFailed(false, change, s, out);
@@ -471,7 +547,7 @@ absl::Status Importer::ApplyItem(Outgoing& entry, BatchOutcome& out) {
   out.stats.bytes += mapped.ByteSize();
   Replicated(false, change, "replicated");
   Hold(key, out);
-  return Echo(key, out);
+  return plain ? Echo(key, out) : absl::OkStatus();
 }
 
 absl::Status Importer::WithholdItem(const Change& change,
@@ -481,10 +557,10 @@ absl::Status Importer::WithholdItem(const Change& change,
   Ignore(false, withhold.reason, key, withhold.why, out);
   Retry(change, out);
   // A copy written while the filter let it through goes now.
-  return ExitItem(key, out);
+  return DropItem(key, out);
 }
 
-absl::Status Importer::ExitItem(const SourceKey& key, BatchOutcome& out) {
+absl::Status Importer::DropItem(const SourceKey& key, BatchOutcome& out) {
   absl::StatusOr<Item> local = dest_->GetItem(key);
   if (absl::IsNotFound(local.status())) return absl::OkStatus();
   if (!local.ok()) return local.status();
@@ -565,9 +641,9 @@ absl::Status Importer::ResolveItem(const Change& change, ConflictSide local,
 // ---- Deletions ----
 
 absl::Status Importer::ApplyTombstone(Outgoing& entry, BatchOutcome& out) {
-  if (!options_.replicate_deletions) return absl::OkStatus();
   const Change& change = entry.change;
   const Tombstone& in = std::get<Tombstone>(change.object);
+  if (!options_.replicate_deletions && !in.scope_exit) return absl::OkStatus();
   const SourceKey& key = in.source_key;
   const bool is_folder = in.kind == ObjectKind::kFolder;
   Tombstone mapped = in;
@@ -587,6 +663,10 @@ absl::Status Importer::ApplyTombstone(Outgoing& entry, BatchOutcome& out) {
                "the destination holds this folder outside the mapped tree",
                out);
         return absl::OkStatus();
+      }
+      if (in.scope_exit) {
+        return ApplyExit(change, mapped, local->pcl,
+                         local->parent.value_or(mapped.parent), out);
       }
       switch (in.pcl.Compare(local->pcl)) {
         case PclOrder::kEqual:
@@ -670,6 +750,9 @@ absl::Status Importer::ApplyTombstone(Outgoing& entry, BatchOutcome& out) {
         Ignore(false, Reason::kOutOfScope, key,
                "the destination holds this item outside the mapped tree", out);
         return absl::OkStatus();
+      }
+      if (in.scope_exit) {
+        return ApplyExit(change, mapped, local->pcl, local->folder, out);
       }
       switch (in.pcl.Compare(local->pcl)) {
         case PclOrder::kEqual:

@@ -121,6 +121,10 @@ class CounterPool {
 // (CounterPool::Refill with Store::ReserveCounters) and applies the batch
 // again.
 absl::Status NeedCounters();
+
+// The tombstone a scope exit entry (a folder or an item that left the
+// source's mapped tree, as its version there) leaves at the destination.
+Tombstone ExitOf(const Change& change);
 bool IsNeedCounters(const absl::Status& status);
 
 class Importer {
@@ -144,8 +148,17 @@ class Importer {
   absl::Status ApplyFolder(Outgoing& entry, BatchOutcome& out);
   absl::Status ApplyItem(Outgoing& entry, BatchOutcome& out);
   absl::Status ApplyTombstone(Outgoing& entry, BatchOutcome& out);
-  absl::Status ExitFolder(const SourceKey& key, BatchOutcome& out);
-  absl::Status ExitItem(const SourceKey& key, BatchOutcome& out);
+  // A scope exit (or a relayed one) of an object the destination holds in
+  // its mapped tree, whose version there has `local_pcl`: removes it (a
+  // folder with its subtree) and keeps the exit as its tombstone, unless the
+  // object came back since (the exit is older).
+  absl::Status ApplyExit(const Change& change, Tombstone exit,
+                         const Pcl& local_pcl, const SourceKey& local_parent,
+                         BatchOutcome& out);
+  // Removes a folder with everything under it, without tombstones.
+  absl::Status RemoveSubtree(const SourceKey& key, BatchOutcome& out);
+  // Removes the destination's copy of an item, without a tombstone.
+  absl::Status DropItem(const SourceKey& key, BatchOutcome& out);
   // ImportOptions::item_filter said no.
   absl::Status WithholdItem(const Change& change,
                             const ImportOptions::Withhold& withhold,

@@ -1,0 +1,185 @@
+// Copyright 2026 The ioreplication Authors. SPDX-License-Identifier: Apache-2.0
+//
+// Replication across more than two organizations: chains (A <-> B <-> C),
+// one-way relays (A -> B -> C) and rings. What one organization does must
+// reach every other one, whatever the path, and after settling every replica
+// of the shared tree must be the same (DESIGN.md invariant 10).
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "gtest/gtest.h"
+#include "sync_test_util.h"
+
+namespace ioreplication {
+namespace {
+
+using testing_util::MakeConfig;
+using testing_util::MakeOrg;
+using testing_util::MakeSession;
+using testing_util::Org;
+using testing_util::Snapshot;
+
+struct Link {
+  int publisher;
+  int subscriber;
+  MappingDirection direction = MappingDirection::kBidirectional;
+};
+
+class Topology {
+ public:
+  Topology(int orgs, const std::vector<Link>& links, bool sqlite = false) {
+    testing_util::ResetTestClock();
+    for (int i = 0; i < orgs; ++i) {
+      orgs_.push_back(MakeOrg(sqlite, std::string(1, static_cast<char>('a' + i))));
+      orgs_.back().MakePath("/Shared");
+      orgs_.back().MakePath("/Private");
+    }
+    for (const Link& link : links) {
+      SessionConfig config = MakeConfig(
+          absl::StrCat("link ", link.publisher, link.subscriber),
+          orgs_[link.publisher], {&orgs_[link.subscriber]},
+          {{"/Shared", "/Shared", link.direction}});
+      sessions_.push_back(
+          MakeSession(config, orgs_[link.publisher], {&orgs_[link.subscriber]}));
+    }
+  }
+
+  Org& operator[](int i) { return orgs_[i]; }
+
+  // Runs every session, round after round, until a round moves nothing.
+  // Returns the statistics of all rounds added up.
+  SessionStatistics Settle() {
+    SessionStatistics total;
+    for (int round = 0; round < 12; ++round) {
+      bool quiet = true;
+      for (auto& s : sessions_) {
+        absl::StatusOr<SessionStatistics> stats = s->Run();
+        EXPECT_TRUE(stats.ok()) << stats.status();
+        if (!stats.ok()) return total;
+        quiet &= stats->Quiescent();
+        total.Merge(*stats);
+      }
+      if (quiet) return total;
+    }
+    ADD_FAILURE() << "never quiescent";
+    return total;
+  }
+
+  // Every organization holds the same shared tree.
+  void ExpectSame() {
+    const std::vector<std::string> first = Snapshot(orgs_[0], "/Shared");
+    for (size_t i = 1; i < orgs_.size(); ++i) {
+      EXPECT_EQ(first, Snapshot(orgs_[i], "/Shared")) << "organization " << i;
+    }
+  }
+
+  bool Has(int org, std::string_view path) {
+    auto f = FindFolderByPath(*orgs_[org].store, path);
+    return f.ok() && f->has_value();
+  }
+
+ private:
+  std::vector<Org> orgs_;
+  std::vector<std::unique_ptr<Session>> sessions_;
+};
+
+// A folder with a subfolder and items, made at organization 0.
+void MakeProject(Topology& t) {
+  t[0].MakePath("/Shared/Project/Drafts");
+  t[0].Post("/Shared/Project", "plan");
+  t[0].Post("/Shared/Project/Drafts", "draft");
+}
+
+void MoveFolderOutAndBack(Topology& t, int last) {
+  MakeProject(t);
+  t.Settle();
+  ASSERT_TRUE(t.Has(last, "/Shared/Project/Drafts"));
+
+  // Out of the shared tree at the first organization: gone everywhere else.
+  ASSERT_TRUE(t[0]
+                  .replica
+                  ->MoveFolder(t[0].At("/Shared/Project").source_key,
+                               t[0].At("/Private").source_key)
+                  .ok());
+  const SessionStatistics out = t.Settle();
+  EXPECT_GE(out.folder_deletions, 2u);
+  EXPECT_FALSE(t.Has(last, "/Shared/Project"));
+  EXPECT_EQ(testing_util::CountItems(t[last], "/Shared"), 0u);
+  t.ExpectSame();
+  EXPECT_TRUE(t.Has(0, "/Private/Project/Drafts"));
+
+  // Back in: it heals everywhere, items and all.
+  ASSERT_TRUE(t[0]
+                  .replica
+                  ->MoveFolder(t[0].At("/Private/Project").source_key,
+                               t[0].At("/Shared").source_key)
+                  .ok());
+  t.Settle();
+  EXPECT_TRUE(t.Has(last, "/Shared/Project/Drafts"));
+  EXPECT_EQ(testing_util::CountItems(t[last], "/Shared"), 2u);
+  t.ExpectSame();
+  EXPECT_TRUE(t.Settle().Quiescent());
+}
+
+TEST(TopologyTest, ChainRelaysAFolderMovedOutOfScopeAndBack) {
+  Topology t(3, {{0, 1}, {1, 2}});
+  MoveFolderOutAndBack(t, 2);
+}
+
+TEST(TopologyTest, OneWayRelayRelaysAFolderMovedOutOfScopeAndBack) {
+  Topology t(3, {{0, 1, MappingDirection::kOneWay},
+                 {1, 2, MappingDirection::kOneWay}});
+  MoveFolderOutAndBack(t, 2);
+}
+
+TEST(TopologyTest, FourRingRelaysAFolderMovedOutOfScopeAndBack) {
+  Topology t(4, {{0, 1}, {1, 2}, {2, 3}, {3, 0}});
+  MoveFolderOutAndBack(t, 2);
+}
+
+TEST(TopologyTest, ChainOnSqliteRelaysAFolderMovedOutOfScopeAndBack) {
+  Topology t(3, {{0, 1}, {1, 2}}, /*sqlite=*/true);
+  MoveFolderOutAndBack(t, 2);
+}
+
+TEST(TopologyTest, ChainRelaysAnItemMovedOutOfScopeAndBack) {
+  Topology t(3, {{0, 1}, {1, 2}});
+  t[0].MakePath("/Shared/Inbox");
+  const Item item = t[0].Post("/Shared/Inbox", "memo");
+  t.Settle();
+  ASSERT_EQ(testing_util::CountItems(t[2], "/Shared"), 1u);
+  ASSERT_TRUE(t[0]
+                  .replica->MoveItem(item.source_key,
+                                     t[0].At("/Private").source_key)
+                  .ok());
+  t.Settle();
+  EXPECT_EQ(testing_util::CountItems(t[2], "/Shared"), 0u);
+  t.ExpectSame();
+  ASSERT_TRUE(t[0]
+                  .replica->MoveItem(item.source_key,
+                                     t[0].At("/Shared/Inbox").source_key)
+                  .ok());
+  t.Settle();
+  EXPECT_EQ(testing_util::CountItems(t[2], "/Shared"), 1u);
+  t.ExpectSame();
+}
+
+TEST(TopologyTest, AMiddleOrganizationMovingOutRelaysBothWays) {
+  Topology t(3, {{0, 1}, {1, 2}});
+  MakeProject(t);
+  t.Settle();
+  ASSERT_TRUE(t[1]
+                  .replica
+                  ->MoveFolder(t[1].At("/Shared/Project").source_key,
+                               t[1].At("/Private").source_key)
+                  .ok());
+  t.Settle();
+  EXPECT_FALSE(t.Has(0, "/Shared/Project"));
+  EXPECT_FALSE(t.Has(2, "/Shared/Project"));
+  t.ExpectSame();
+}
+
+}  // namespace
+}  // namespace ioreplication
