@@ -21,6 +21,18 @@ Guid Derive(const Guid& guid, uint8_t tag) {
 
 constexpr uint8_t kConflictItemTag = 0xC1;
 constexpr uint8_t kNoticeTag = 0xC2;
+constexpr uint8_t kRelocatedTag = 0xC3;
+constexpr uint8_t kRenamedTag = 0xC4;
+
+// The loser's new version for a tree conflict (see RelocatedFolder).
+Folder SuccessorOf(const Folder& loser, uint8_t tag) {
+  Folder next = loser;
+  next.change_key = ChangeNumber(Derive(loser.change_key.replica(), tag),
+                                 loser.change_key.counter());
+  (void)next.pcl.Raise(next.change_key);
+  next.last_modified = FileTime::FromTicks(loser.last_modified.ticks() + 1);
+  return next;
+}
 
 FileTime TimeOf(const ConflictSide& side) {
   return side.item ? side.item->last_modified : side.tombstone->deleted_at;
@@ -182,6 +194,32 @@ absl::StatusOr<Resolution> ResolveItemConflict(
     r.notice = MakeNotice(loser, linked);
   }
   return r;
+}
+
+Folder RelocatedFolder(const Folder& loser, const SourceKey& parent) {
+  Folder next = SuccessorOf(loser, kRelocatedTag);
+  next.parent = parent;
+  return next;
+}
+
+Folder RenamedFolder(const Folder& loser) {
+  Folder next = SuccessorOf(loser, kRenamedTag);
+  const std::string suffix =
+      absl::StrCat(" (", loser.source_key.replica().ToString().substr(1, 8),
+                   "-", loser.source_key.counter().value(), ")");
+  // Whole code points of the name, as many as fit beside the suffix.
+  const size_t room = kMaxFolderNameLength - suffix.size();
+  size_t end = 0;
+  for (size_t points = 0; end < next.display_name.size(); ++points) {
+    if (points == room) break;
+    ++end;
+    while (end < next.display_name.size() &&
+           (static_cast<unsigned char>(next.display_name[end]) & 0xC0) == 0x80) {
+      ++end;
+    }
+  }
+  next.display_name = next.display_name.substr(0, end) + suffix;
+  return next;
 }
 
 absl::StatusOr<Folder> ResolveFolderConflict(const Folder& local,

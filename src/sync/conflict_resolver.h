@@ -12,6 +12,7 @@
 #include "absl/status/statusor.h"
 #include "ioreplication/conflict.h"
 #include "ioreplication/folder.h"
+#include "ioreplication/ids.h"
 
 namespace ioreplication::sync_internal {
 
@@ -53,6 +54,20 @@ SourceKey ConflictNoticeKey(const ChangeNumber& loser);
 absl::StatusOr<Folder> ResolveFolderConflict(const Folder& local,
                                              const Folder& incoming,
                                              bool* incoming_wins);
+
+// Tree conflicts: two moves made at different replicas that together form a
+// cycle, or two folders of one name made under the same parent at different
+// replicas. The losing folder gets a new version that depends on its losing
+// version alone, so every replica that meets the conflict writes the same
+// one: the change number is derived from the loser's change key (a GUID no
+// replica has), the PCL is the loser's raised with it, the time is the
+// loser's plus one tick.
+//
+// `loser` placed under `parent` (the mapped root: a place every replica has).
+Folder RelocatedFolder(const Folder& loser, const SourceKey& parent);
+// `loser` renamed "<name> (<first 8 hex digits of its source key's GUID>-<
+// counter>)", shortened to stay within kMaxFolderNameLength.
+Folder RenamedFolder(const Folder& loser);
 
 }  // namespace ioreplication::sync_internal
 

@@ -220,6 +220,7 @@ absl::StatusOr<DirectionResult> RunDirection(const DirectionSpec& spec) {
   Exporter exporter = MakeExporter(spec, *start);
   if (absl::Status s = exporter.Start(); !s.ok()) return s;
   Importer importer(&dest, spec.import);
+  importer.set_source_given(&exporter.given());
   if (absl::Status s = importer.Start(); !s.ok()) return s;
 
   // Writes the state (and the echo back) inside the open transaction.

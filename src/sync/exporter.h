@@ -85,6 +85,8 @@ class Exporter {
 
   // The source's local change number high-water mark when Start() ran.
   GlobCnt start_high_water() const { return start_high_; }
+  // The source keys the destination holds, as given to the constructor.
+  const IdSet& given() const { return given_; }
   // Local change numbers held back (in blocked folders).
   const GlobSet& deferred() const { return deferred_; }
 

@@ -212,18 +212,17 @@ void Importer::Release(const SourceKey& key, BatchOutcome& out) {
   out.given_removed.Insert(key.replica(), key.counter());
 }
 
-absl::StatusOr<bool> Importer::NameTaken(const SourceKey& parent,
-                                         const std::string& name,
-                                         const SourceKey& self) {
+absl::StatusOr<std::optional<Folder>> Importer::SiblingNamed(
+    const SourceKey& parent, const std::string& name, const SourceKey& self) {
   absl::StatusOr<std::vector<Folder>> siblings =
       dest_->ListChildFolders(parent);
   if (!siblings.ok()) return siblings.status();
-  for (const Folder& f : *siblings) {
+  for (Folder& f : *siblings) {
     if (f.source_key != self && absl::EqualsIgnoreCase(f.display_name, name)) {
-      return true;
+      return std::move(f);
     }
   }
-  return false;
+  return std::nullopt;
 }
 
 absl::StatusOr<bool> Importer::KeyUsed(const SourceKey& key) {
@@ -236,18 +235,105 @@ absl::StatusOr<bool> Importer::KeyUsed(const SourceKey& key) {
   return false;
 }
 
-absl::StatusOr<bool> Importer::WouldCycle(const SourceKey& key,
-                                          const SourceKey& parent) {
+absl::StatusOr<std::vector<Folder>> Importer::CyclePath(
+    const SourceKey& key, const SourceKey& parent) {
+  std::vector<Folder> path;
   std::optional<SourceKey> at = parent;
   // The tree is finite; a damaged store could still loop, so bound the walk.
   for (size_t steps = 0; at.has_value() && steps <= tree_.size() + 1; ++steps) {
-    if (*at == key) return true;
-    if (*at == options_.dest_root) return false;
+    if (*at == key) return path;
+    if (*at == options_.dest_root) return std::vector<Folder>();
     absl::StatusOr<Folder> up = dest_->GetFolder(*at);
     if (!up.ok()) return up.status();
     at = up->parent;
+    path.push_back(*std::move(up));
   }
-  return at.has_value();
+  return absl::DataLossError(
+      "the destination's folder tree has a cycle above the mapped root");
+}
+
+absl::Status Importer::BreakCycle(Folder& incoming, std::vector<Folder> path,
+                                  bool& plain, BatchOutcome& out) {
+  // The latest write among the folders of the cycle stands; the one written
+  // before it (the other of two concurrent moves, as a rule) goes to the
+  // mapped root. Every replica that meets the cycle sees the same versions
+  // and so moves the same folder the same way.
+  auto later = [](const Folder& a, const Folder& b) {
+    return LaterWriter(a.last_modified, a.change_key, b.last_modified,
+                       b.change_key);
+  };
+  const Folder* latest = &incoming;
+  const Folder* loser = nullptr;
+  for (const Folder& f : path) {
+    if (later(f, *latest)) {
+      loser = latest;
+      latest = &f;
+    } else if (loser == nullptr || later(f, *loser)) {
+      loser = &f;
+    }
+  }
+  ++out.stats.conflicts;
+  if (options_.log) {
+    options_.log(absl::StrCat(
+        "folder ", incoming.source_key.ToString(),
+        ": concurrent moves made a cycle; folder ",
+        loser->source_key.ToString(), " (\"", loser->display_name,
+        "\") moved to the mapped root"));
+  }
+  if (loser == &incoming) {
+    incoming = RelocatedFolder(incoming, options_.dest_root);
+    plain = false;
+    return absl::OkStatus();
+  }
+  Folder moved = RelocatedFolder(*loser, options_.dest_root);
+  return WriteResolved(moved, out);
+}
+
+absl::Status Importer::WriteResolved(Folder& folder, BatchOutcome& out) {
+  absl::StatusOr<std::optional<Folder>> clash =
+      SiblingNamed(*folder.parent, folder.display_name, folder.source_key);
+  if (!clash.ok()) return clash.status();
+  if (clash->has_value()) folder = RenamedFolder(folder);
+  if (absl::Status s = dest_->UpdateFolder(folder); !s.ok()) return s;
+  ++out.stats.folder_changes;
+  Hold(folder.source_key, out);
+  return absl::OkStatus();
+}
+
+absl::Status Importer::SettleNameClash(Folder& incoming, bool& plain,
+                                       BatchOutcome& out) {
+  absl::StatusOr<std::optional<Folder>> sibling = SiblingNamed(
+      *incoming.parent, incoming.display_name, incoming.source_key);
+  if (!sibling.ok()) return sibling.status();
+  if (!sibling->has_value()) return absl::OkStatus();
+  Folder& other = **sibling;
+  // A sibling the source holds as well gets its fate from the source, later
+  // in this pass or the next (renamed or moved there before this folder
+  // took the name): meanwhile the clash is an error, retried.
+  if (source_given_ == nullptr ||
+      source_given_->Contains(other.source_key.replica(),
+                              other.source_key.counter())) {
+    return absl::OkStatus();
+  }
+  // Two folders made at different replicas: the one with the greater source
+  // key takes a name derived from its key, the same at every replica.
+  ++out.stats.conflicts;
+  const bool incoming_loses = incoming.source_key > other.source_key;
+  if (options_.log) {
+    options_.log(absl::StrCat(
+        "folders ", incoming.source_key.ToString(), " and ",
+        other.source_key.ToString(), " are both named \"",
+        incoming.display_name, "\" under one parent; ",
+        (incoming_loses ? incoming : other).source_key.ToString(),
+        " is renamed"));
+  }
+  if (!incoming_loses) {
+    Folder renamed = RenamedFolder(other);
+    return WriteResolved(renamed, out);
+  }
+  incoming = RenamedFolder(incoming);
+  plain = false;
+  return absl::OkStatus();
 }
 
 absl::Status Importer::Apply(ExportBatch& batch, BatchOutcome& out) {
@@ -335,13 +421,14 @@ absl::Status Importer::ApplyFolder(Outgoing& entry, BatchOutcome& out) {
     }
     if (!options_.replicate_permissions) result.acl = local->acl;
     if (result.parent != local->parent) {
-      absl::StatusOr<bool> cycle = WouldCycle(key, *result.parent);
+      absl::StatusOr<std::vector<Folder>> cycle =
+          CyclePath(key, *result.parent);
       if (!cycle.ok()) return cycle.status();
-      if (*cycle) {
-        Error(true, Reason::kInvalidObject, change,
-              "the move would put the folder inside itself", out,
-              /*retry=*/false);
-        return absl::OkStatus();
+      if (!cycle->empty()) {
+        if (absl::Status s = BreakCycle(result, *std::move(cycle), plain, out);
+            !s.ok()) {
+          return s;
+        }
       }
     }
   } else {
@@ -349,7 +436,10 @@ absl::Status Importer::ApplyFolder(Outgoing& entry, BatchOutcome& out) {
     if (!tomb.ok() && !absl::IsNotFound(tomb.status())) return tomb.status();
     if (tomb.ok()) {
       const PclOrder order = in.pcl.Compare(tomb->pcl);
-      if (IgnoreUnlessNewerThanDeletion(true, order, key, out)) {
+      // A version equal to a scope exit's is the object coming back (its
+      // subtree moved in again): only a deletion holds it off.
+      const bool back = tomb->scope_exit && order == PclOrder::kEqual;
+      if (!back && IgnoreUnlessNewerThanDeletion(true, order, key, out)) {
         return absl::OkStatus();
       }
       if (order == PclOrder::kConflict) {
@@ -366,10 +456,11 @@ absl::Status Importer::ApplyFolder(Outgoing& entry, BatchOutcome& out) {
     // An item holding the key makes the insert fail with AlreadyExists.
     if (!options_.replicate_permissions) result.acl = Acl();
   }
-  absl::StatusOr<bool> taken =
-      NameTaken(*result.parent, result.display_name, key);
+  if (absl::Status s = SettleNameClash(result, plain, out); !s.ok()) return s;
+  absl::StatusOr<std::optional<Folder>> taken =
+      SiblingNamed(*result.parent, result.display_name, key);
   if (!taken.ok()) return taken.status();
-  if (*taken) {
+  if (taken->has_value()) {
     Error(true, Reason::kNameClash, change,
           absl::StrCat("another folder named \"", result.display_name,
                        "\" exists under the same parent at the destination"),
@@ -396,28 +487,50 @@ absl::Status Importer::ApplyFolder(Outgoing& entry, BatchOutcome& out) {
 }
 
 absl::Status Importer::RemoveSubtree(const SourceKey& key, BatchOutcome& out) {
-  // Items first, then folders deepest first.
-  std::vector<SourceKey> folders = {key};
-  std::vector<SourceKey> items;
+  // Items first, then folders deepest first. Each leaves a scope exit of the
+  // version it had here, so that a replica whose tree had another shape
+  // (the folder moved in there, not yet here) drops it as well.
+  std::vector<Folder> folders;
+  absl::StatusOr<Folder> top = dest_->GetFolder(key);
+  if (!top.ok()) return top.status();
+  folders.push_back(*std::move(top));
+  std::vector<Item> items;
   for (size_t i = 0; i < folders.size(); ++i) {
-    absl::StatusOr<std::vector<Folder>> children =
-        dest_->ListChildFolders(folders[i]);
+    const SourceKey at = folders[i].source_key;
+    absl::StatusOr<std::vector<Folder>> children = dest_->ListChildFolders(at);
     if (!children.ok()) return children.status();
-    for (const Folder& f : *children) folders.push_back(f.source_key);
-    absl::StatusOr<std::vector<SourceKey>> keys = dest_->ListItems(folders[i]);
+    for (Folder& f : *children) folders.push_back(std::move(f));
+    absl::StatusOr<std::vector<SourceKey>> keys = dest_->ListItems(at);
     if (!keys.ok()) return keys.status();
-    items.insert(items.end(), keys->begin(), keys->end());
+    for (const SourceKey& k : *keys) {
+      absl::StatusOr<Item> item = dest_->GetItem(k);
+      if (!item.ok()) return item.status();
+      items.push_back(*std::move(item));
+    }
   }
-  for (const SourceKey& item : items) {
-    if (absl::Status s = dest_->DeleteItem(item); !s.ok()) return s;
+  for (const Item& item : items) {
+    if (absl::Status s = dest_->DeleteItem(item.source_key); !s.ok()) return s;
+    if (absl::Status s = dest_->PutTombstone(ExitOf(Change{item, GlobCnt()}));
+        !s.ok()) {
+      return s;
+    }
     ++out.stats.message_deletions;
-    Release(item, out);
+    Release(item.source_key, out);
+    if (absl::Status s = Echo(item.source_key, out); !s.ok()) return s;
   }
-  for (auto it = folders.rbegin(); it != folders.rend(); ++it) {
-    if (absl::Status s = dest_->DeleteFolder(*it); !s.ok()) return s;
+  // The top folder's own exit is its caller's.
+  for (size_t i = folders.size(); i-- > 0;) {
+    const Folder& f = folders[i];
+    if (absl::Status s = dest_->DeleteFolder(f.source_key); !s.ok()) return s;
     ++out.stats.folder_deletions;
-    tree_.erase(*it);
-    Release(*it, out);
+    tree_.erase(f.source_key);
+    Release(f.source_key, out);
+    if (i == 0) break;
+    if (absl::Status s = dest_->PutTombstone(ExitOf(Change{f, GlobCnt()}));
+        !s.ok()) {
+      return s;
+    }
+    if (absl::Status s = Echo(f.source_key, out); !s.ok()) return s;
   }
   return absl::OkStatus();
 }
@@ -517,7 +630,10 @@ absl::Status Importer::ApplyItem(Outgoing& entry, BatchOutcome& out) {
     if (!tomb.ok() && !absl::IsNotFound(tomb.status())) return tomb.status();
     if (tomb.ok()) {
       const PclOrder order = in.pcl.Compare(tomb->pcl);
-      if (IgnoreUnlessNewerThanDeletion(false, order, key, out)) {
+      // A version equal to a scope exit's is the object coming back (its
+      // subtree moved in again): only a deletion holds it off.
+      const bool back = tomb->scope_exit && order == PclOrder::kEqual;
+      if (!back && IgnoreUnlessNewerThanDeletion(false, order, key, out)) {
         return absl::OkStatus();
       }
       if (order == PclOrder::kConflict && !tomb->scope_exit) {

@@ -144,6 +144,13 @@ class Importer {
 
   CounterPool& counters() { return counters_; }
 
+  // The source keys the source holds of what the destination has (IDSET
+  // given), which must outlive the importer. With it, two same-named
+  // sibling folders of which the source does not hold the destination's are
+  // told apart by a rename (a clash made at two replicas at once); without
+  // it, every clash is an error retried next pass.
+  void set_source_given(const IdSet* given) { source_given_ = given; }
+
  private:
   absl::Status ApplyFolder(Outgoing& entry, BatchOutcome& out);
   absl::Status ApplyItem(Outgoing& entry, BatchOutcome& out);
@@ -195,14 +202,29 @@ class Importer {
   void Hold(const SourceKey& key, BatchOutcome& out);
   void Release(const SourceKey& key, BatchOutcome& out);
 
-  // The folder's siblings at the destination include another of that name.
-  absl::StatusOr<bool> NameTaken(const SourceKey& parent,
-                                 const std::string& name,
-                                 const SourceKey& self);
+  // A folder under `parent` at the destination named `name` (ignoring
+  // case), other than `self`.
+  absl::StatusOr<std::optional<Folder>> SiblingNamed(const SourceKey& parent,
+                                                     const std::string& name,
+                                                     const SourceKey& self);
   absl::StatusOr<bool> KeyUsed(const SourceKey& key);
-  // Moving `key` under `parent` would put it inside its own subtree.
-  absl::StatusOr<bool> WouldCycle(const SourceKey& key,
-                                  const SourceKey& parent);
+  // The destination's folders from `parent` up to (not including) `key`
+  // when moving `key` under `parent` would put it inside its own subtree;
+  // empty otherwise.
+  absl::StatusOr<std::vector<Folder>> CyclePath(const SourceKey& key,
+                                                const SourceKey& parent);
+  // Breaks the cycle `incoming` would close with `path` (CyclePath): the
+  // loser moves to the mapped root, `incoming` itself (then not `plain`) or
+  // a folder of the path (written here).
+  absl::Status BreakCycle(Folder& incoming, std::vector<Folder> path,
+                          bool& plain, BatchOutcome& out);
+  // Two same-named siblings: `incoming` (then not `plain`) or the other is
+  // renamed (RenamedFolder).
+  absl::Status SettleNameClash(Folder& incoming, bool& plain,
+                               BatchOutcome& out);
+  // Writes a folder of the destination's changed by a tree conflict's
+  // resolution, renamed as well if its name is taken where it now is.
+  absl::Status WriteResolved(Folder& folder, BatchOutcome& out);
 
   // Resolves a conflict on change's source key between the local side and
   // the incoming one (both placed at the destination) and writes the result.
@@ -213,6 +235,7 @@ class Importer {
   ImportOptions options_;
   absl::flat_hash_set<SourceKey> tree_;  // the destination's mapped tree
   CounterPool counters_;
+  const IdSet* source_given_ = nullptr;
 };
 
 }  // namespace ioreplication::sync_internal

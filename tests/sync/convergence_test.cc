@@ -1,14 +1,17 @@
 // Copyright 2026 The ioreplication Authors. SPDX-License-Identifier: Apache-2.0
 //
-// Randomized convergence: three organizations share a folder tree through
-// three bidirectional sessions (a triangle). Random local edits (create,
-// edit, delete and move items; create, rename and delete folders) and random
-// session passes interleave; then every session runs until a whole round
-// moves nothing. All three trees must then be identical, conflict items and
-// notices included.
+// Randomized convergence: organizations share a folder tree through
+// sessions in one of several topologies (a triangle, a chain A <-> B <-> C,
+// a one-way relay A -> B -> C, a ring of four). Random local edits (create,
+// edit, delete and move items; create, rename, move and delete folders; move
+// folders and items out of the shared tree and back in; folders of one name
+// made at several organizations) and random session passes interleave; then
+// every session runs until a whole round moves nothing. All trees must then
+// be identical, conflict items and notices included, and one more round
+// must be quiescent.
 //
-// Every seed is reproducible: IOREPL_SEED=N runs seed N alone;
-// IOREPL_SEEDS=K runs seeds 0..K-1 (default 500).
+// Every seed is reproducible: IOREPL_SEED=N runs seed N alone (in every
+// topology); IOREPL_SEEDS=K runs seeds 0..K-1 per topology (default 500).
 
 #include <cstdlib>
 #include <random>
@@ -26,21 +29,57 @@ using testing_util::MakeSession;
 using testing_util::Org;
 using testing_util::Snapshot;
 
+enum class Shape { kTriangle, kChain, kOneWayRelay, kRing4 };
+
+const char* ShapeName(Shape shape) {
+  switch (shape) {
+    case Shape::kTriangle:
+      return "triangle";
+    case Shape::kChain:
+      return "chain";
+    case Shape::kOneWayRelay:
+      return "one-way relay";
+    case Shape::kRing4:
+      return "ring of four";
+  }
+  return "?";
+}
+
 class World {
  public:
-  World(uint64_t seed, bool sqlite) : rng_(seed) {
+  World(uint64_t seed, bool sqlite, Shape shape = Shape::kTriangle,
+        bool scope_moves = false)
+      : rng_(seed), shape_(shape), scope_moves_(scope_moves) {
     testing_util::ResetTestClock();
-    for (const char* tag : {"a", "b", "c"}) {
-      orgs_.push_back(MakeOrg(sqlite, tag));
+    const int orgs = shape == Shape::kRing4 ? 4 : 3;
+    for (int i = 0; i < orgs; ++i) {
+      orgs_.push_back(
+          MakeOrg(sqlite, std::string(1, static_cast<char>('a' + i))));
       orgs_.back().MakePath("/Shared");
+      orgs_.back().MakePath("/Private");
     }
     policy_ = rng_() % 2 ? ConflictPolicy::kKeepBoth
                          : ConflictPolicy::kLastWriterWins;
-    const std::pair<int, int> links[] = {{0, 1}, {1, 2}, {0, 2}};
+    std::vector<std::pair<int, int>> links;
+    switch (shape) {
+      case Shape::kTriangle:
+        links = {{0, 1}, {1, 2}, {0, 2}};
+        break;
+      case Shape::kChain:
+      case Shape::kOneWayRelay:
+        links = {{0, 1}, {1, 2}};
+        break;
+      case Shape::kRing4:
+        links = {{0, 1}, {1, 2}, {2, 3}, {3, 0}};
+        break;
+    }
+    const MappingDirection direction = shape == Shape::kOneWayRelay
+                                           ? MappingDirection::kOneWay
+                                           : MappingDirection::kBidirectional;
     for (auto [p, s] : links) {
-      SessionConfig config = MakeConfig(
-          absl::StrCat("link ", p, s), orgs_[p], {&orgs_[s]},
-          {{"/Shared", "/Shared", MappingDirection::kBidirectional}});
+      SessionConfig config =
+          MakeConfig(absl::StrCat("link ", p, s), orgs_[p], {&orgs_[s]},
+                     {{"/Shared", "/Shared", direction}});
       config.options.conflict_policy = policy_;
       config.options.batch_size = 1 + rng_() % 8;  // many small batches
       sessions_.push_back(MakeSession(config, orgs_[p], {&orgs_[s]}));
@@ -50,7 +89,11 @@ class World {
   // One random step: a local edit (most of the time) or a session pass.
   void Step() {
     if (rng_() % 10 < 7) {
-      Edit(orgs_[rng_() % orgs_.size()]);
+      // Downstream of a one-way relay nothing flows back: only the first
+      // organization edits.
+      const size_t org =
+          shape_ == Shape::kOneWayRelay ? 0 : rng_() % orgs_.size();
+      Edit(orgs_[org]);
     } else {
       RunSession(sessions_[rng_() % sessions_.size()].get());
     }
@@ -70,6 +113,7 @@ class World {
   std::vector<std::string> SnapshotOf(int i) {
     return Snapshot(orgs_[i], "/Shared");
   }
+  int size() const { return static_cast<int>(orgs_.size()); }
   std::string errors() const { return errors_; }
 
  private:
@@ -105,8 +149,10 @@ class World {
     auto pick = [&](const std::vector<SourceKey>& v) {
       return v[rng_() % v.size()];
     };
-    const std::string name = absl::StrCat("n", ++names_);
-    const int op = static_cast<int>(rng_() % 8);
+    std::string name = absl::StrCat("n", ++names_);
+    int op = static_cast<int>(rng_() % 14);
+    const bool scope_move = op == 9 || op == 10 || op == 12 || op == 13;
+    if (scope_move && !scope_moves_) op = 0;
     if (std::getenv("IOREPL_TRACE")) {
       fprintf(stderr, "edit %s op %d name %s\n", org.uri.c_str(), op,
               name.c_str());
@@ -154,10 +200,64 @@ class World {
           }
         }
         break;
+      case 8:  // a move inside the tree (may close a cycle across replicas)
+        if (folders.size() > 2) {
+          const SourceKey f = pick(folders);
+          if (f != shared.source_key && !tree.contains(f)) break;
+          const absl::flat_hash_map<SourceKey, int> below =
+              sync_internal::SubtreeDepths(*org.store, f).value();
+          const SourceKey to = pick(folders);
+          if (f == shared.source_key || below.contains(to)) break;
+          // Refused locally when the name is taken there: that is fine.
+          (void)org.replica->MoveFolder(f, to);
+        }
+        break;
+      case 9:  // out of the shared tree
+        if (folders.size() > 1) {
+          const SourceKey f = pick(folders);
+          if (f != shared.source_key) {
+            (void)org.replica->MoveFolder(f, org.At("/Private").source_key);
+          }
+        }
+        break;
+      case 10: {  // back into it
+        std::vector<Folder> away =
+            org.store->ListChildFolders(org.At("/Private").source_key).value();
+        if (!away.empty()) {
+          (void)org.replica->MoveFolder(
+              away[rng_() % away.size()].source_key, pick(folders));
+        }
+        break;
+      }
+      case 11:  // names several organizations may pick at once
+        if (folders.size() < 8) {
+          name = rng_() % 2 ? "Reports" : "Team";
+          (void)org.replica->CreateFolder(pick(folders), name);
+        }
+        break;
+      case 12:
+        if (!items.empty()) {
+          ASSERT_TRUE(org.replica
+                          ->MoveItem(pick(items), org.At("/Private").source_key)
+                          .ok());
+        }
+        break;
+      case 13: {
+        std::vector<SourceKey> away =
+            org.store->ListItems(org.At("/Private").source_key).value();
+        if (!away.empty()) {
+          ASSERT_TRUE(org.replica
+                          ->MoveItem(away[rng_() % away.size()], pick(folders))
+                          .ok());
+        }
+        break;
+      }
     }
   }
 
   std::mt19937_64 rng_;
+  Shape shape_;
+  bool scope_moves_;  // moves out of the shared tree and back in
   std::vector<Org> orgs_;
   std::vector<std::unique_ptr<Session>> sessions_;
   ConflictPolicy policy_;
@@ -166,15 +266,17 @@ class World {
 };
 
 // Checks one seed; returns false (after reporting) when it fails.
-bool CheckSeed(uint64_t seed, bool sqlite, int steps) {
-  World world(seed, sqlite);
+bool CheckSeed(uint64_t seed, bool sqlite, int steps,
+               Shape shape = Shape::kTriangle, bool scope_moves = false) {
+  World world(seed, sqlite, shape, scope_moves);
   for (int i = 0; i < steps; ++i) world.Step();
   const int rounds = world.Settle();
-  EXPECT_GT(rounds, 0) << "seed " << seed << " never became quiescent\n"
+  EXPECT_GT(rounds, 0) << ShapeName(shape) << " seed " << seed
+                       << " never became quiescent\n"
                        << world.errors();
   const std::vector<std::string> a = world.SnapshotOf(0);
   bool same = true;
-  for (int other : {1, 2}) {
+  for (int other = 1; other < world.size(); ++other) {
     const std::vector<std::string> b = world.SnapshotOf(other);
     if (a == b) continue;
     same = false;
@@ -189,7 +291,8 @@ bool CheckSeed(uint64_t seed, bool sqlite, int steps) {
         absl::StrAppend(&diff, "  only in ", other, ": ", line, "\n");
       }
     }
-    ADD_FAILURE() << "seed " << seed << ": organizations 0 and " << other
+    ADD_FAILURE() << ShapeName(shape) << " seed " << seed
+                  << ": organizations 0 and " << other
                   << " differ:\n"
                   << diff;
   }
@@ -201,15 +304,45 @@ uint64_t EnvOr(const char* name, uint64_t fallback) {
   return v == nullptr ? fallback : std::strtoull(v, nullptr, 10);
 }
 
-TEST(ConvergenceTest, ThreeOrganizationsConvergeOnMemoryStores) {
+void CheckShape(Shape shape, bool scope_moves, uint64_t default_seeds) {
   if (const char* one = std::getenv("IOREPL_SEED")) {
-    CheckSeed(std::strtoull(one, nullptr, 10), false, 60);
+    CheckSeed(std::strtoull(one, nullptr, 10), false, 60, shape, scope_moves);
     return;
   }
-  const uint64_t seeds = EnvOr("IOREPL_SEEDS", 500);
+  const uint64_t seeds = EnvOr("IOREPL_SEEDS", default_seeds);
   int failures = 0;
   for (uint64_t seed = 0; seed < seeds && failures < 3; ++seed) {
-    failures += !CheckSeed(seed, false, 60);
+    failures += !CheckSeed(seed, false, 60, shape, scope_moves);
+  }
+}
+
+// In-tree edits, folder moves that close cycles across replicas, folders of
+// one name made at several organizations.
+TEST(ConvergenceTest, TriangleConvergesOnMemoryStores) {
+  CheckShape(Shape::kTriangle, /*scope_moves=*/false, 1000);
+}
+
+TEST(ConvergenceTest, RingOfFourConvergesOnMemoryStores) {
+  CheckShape(Shape::kRing4, /*scope_moves=*/false, 1000);
+}
+
+// Known to fail (issue 15 is open on them): a chain diverges in about 3 of
+// 1,000 seeds (a name clash both sides wait on: each holds the other's
+// sibling); moves out of the shared tree and back diverge in bidirectional
+// shapes (a version edited elsewhere of an object its owner holds outside
+// the tree: the owner ignores it instead of answering with a scope exit);
+// the one-way relay diverges in about 2 of 300 seeds (a folder deleted at
+// the source is kept at a one-way destination that holds things in it,
+// with a change number of its own that never flows back). Run with
+// --gtest_also_run_disabled_tests.
+TEST(ConvergenceTest, DISABLED_ChainConvergesOnMemoryStores) {
+  CheckShape(Shape::kChain, /*scope_moves=*/false, 1000);
+}
+
+TEST(ConvergenceTest, DISABLED_ScopeMovesConvergeInEveryShape) {
+  for (Shape shape : {Shape::kOneWayRelay, Shape::kChain, Shape::kTriangle,
+                      Shape::kRing4}) {
+    CheckShape(shape, /*scope_moves=*/true, 200);
   }
 }
 
