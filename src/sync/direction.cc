@@ -2,6 +2,7 @@
 
 #include "sync/direction.h"
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "sync/sync_state.h"
 
@@ -95,6 +96,39 @@ absl::Status ReconcileGiven(const DirectionSpec& spec, const IdSet& given,
   return importer.Apply(vanished, out);
 }
 
+// True when the source holds a newer version of the object `key` than the
+// destination's (`dest_pcl`, under `dest_parent` and, for a folder with
+// `name` non-empty, so named) that places it otherwise: under another
+// parent or name, or deleted.
+absl::StatusOr<bool> SourceSettles(const DirectionSpec& spec,
+                                   const SourceKey& key,
+                                   const SourceKey& dest_parent,
+                                   std::string_view name, const Pcl& dest_pcl) {
+  auto placed = [&](const SourceKey& parent) {
+    return parent == spec.import.source_root ? spec.import.dest_root : parent;
+  };
+  absl::StatusOr<Folder> folder = spec.source->GetFolder(key);
+  if (folder.ok()) {
+    return folder->pcl.Compare(dest_pcl) == PclOrder::kNewer &&
+           (placed(folder->parent.value_or(SourceKey())) != dest_parent ||
+            (!name.empty() &&
+             !absl::EqualsIgnoreCase(
+                 folder->display_name,
+                 absl::string_view(name.data(), name.size()))));
+  }
+  if (!absl::IsNotFound(folder.status())) return folder.status();
+  absl::StatusOr<Item> item = spec.source->GetItem(key);
+  if (item.ok()) {
+    return item->pcl.Compare(dest_pcl) == PclOrder::kNewer &&
+           placed(item->folder) != dest_parent;
+  }
+  if (!absl::IsNotFound(item.status())) return item.status();
+  absl::StatusOr<Tombstone> gone = spec.source->GetTombstone(key);
+  if (gone.ok()) return gone->pcl.Compare(dest_pcl) == PclOrder::kNewer;
+  if (!absl::IsNotFound(gone.status())) return gone.status();
+  return false;
+}
+
 // What a direction starts from: the destination's state and the source's
 // echo, both emptied of what they saw when the source is not the one they
 // were recorded against (Distrust), and the source's identity now.
@@ -138,8 +172,10 @@ Exporter MakeExporter(const DirectionSpec& spec, const DirectionStart& start) {
   exclude.UnionWith(start.own_echo.seen);
   IdSet given = start.state.given;
   given.UnionWith(start.own_echo.given);
+  ExportOptions options = spec.export_options;
+  options.answers = start.own_echo.exits;
   return Exporter(spec.source, spec.import.source_root, std::move(exclude),
-                  std::move(given), spec.export_options);
+                  std::move(given), std::move(options));
 }
 
 }  // namespace
@@ -220,7 +256,11 @@ absl::StatusOr<DirectionResult> RunDirection(const DirectionSpec& spec) {
   Exporter exporter = MakeExporter(spec, *start);
   if (absl::Status s = exporter.Start(); !s.ok()) return s;
   Importer importer(&dest, spec.import);
-  importer.set_source_given(&exporter.given());
+  importer.set_source_settles(
+      [&](const SourceKey& key, const SourceKey& dest_parent,
+          std::string_view name, const Pcl& dest_pcl) -> absl::StatusOr<bool> {
+        return SourceSettles(spec, key, dest_parent, name, dest_pcl);
+      });
   if (absl::Status s = importer.Start(); !s.ok()) return s;
 
   // Writes the state (and the echo back) inside the open transaction.
@@ -235,6 +275,7 @@ absl::StatusOr<DirectionResult> RunDirection(const DirectionSpec& spec) {
     if (!bidirectional || outcome.echo.empty()) return absl::OkStatus();
     back_echo.seen.UnionWith(outcome.echo.seen);
     back_echo.given.UnionWith(outcome.echo.given);
+    for (const Tombstone& exit : outcome.echo.exits) back_echo.AddExit(exit);
     return dest.PutSyncState(spec.back_echo_name, EncodeEchoState(back_echo));
   };
 
@@ -305,6 +346,7 @@ absl::StatusOr<DirectionResult> RunDirection(const DirectionSpec& spec) {
       if (!current.ok()) return current.status();
       current->seen.Subtract(UpTo(exporter.start_high_water()));
       current->given.Subtract(own_echo.given);
+      current->RemoveExits(own_echo.exits);
       return source.PutSyncState(spec.own_echo_name, EncodeEchoState(*current));
     });
     if (!status.ok()) return status;

@@ -100,6 +100,9 @@ absl::Status Exporter::CollectHierarchy() {
   // Scope exits last: folders moved out from under a leaving folder have
   // been moved at the destination by then.
   for (Outgoing& exit : exits) hierarchy_.push_back(std::move(exit));
+  for (const Tombstone& answer : options_.answers) {
+    hierarchy_.push_back({Outgoing::Kind::kChange, Change{answer, GlobCnt()}});
+  }
   return absl::OkStatus();
 }
 

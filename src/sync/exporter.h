@@ -63,6 +63,9 @@ struct ExportOptions {
   // Source folders whose changes and items must not be sent this pass
   // (e.g. the replication account's rights differ). They are not consumed.
   absl::flat_hash_set<SourceKey> blocked_folders;
+  // Scope exits the source answers the destination with (EchoState::exits),
+  // sent with the hierarchy's exits.
+  std::vector<Tombstone> answers;
 };
 
 class Exporter {
@@ -85,8 +88,6 @@ class Exporter {
 
   // The source's local change number high-water mark when Start() ran.
   GlobCnt start_high_water() const { return start_high_; }
-  // The source keys the destination holds, as given to the constructor.
-  const IdSet& given() const { return given_; }
   // Local change numbers held back (in blocked folders).
   const GlobSet& deferred() const { return deferred_; }
 

@@ -31,25 +31,22 @@ bool IsPerObject(const absl::Status& status) {
 
 }  // namespace
 
+Tombstone ExitOf(const Folder& f) {
+  return Tombstone{f.source_key, ObjectKind::kFolder, f.parent.value_or(SourceKey()),
+                   f.change_key,  f.pcl,           f.last_modified,
+                   /*scope_exit=*/true};
+}
+
+Tombstone ExitOf(const Item& i) {
+  return Tombstone{i.source_key, ObjectKind::kItem, i.folder,
+                   i.change_key,  i.pcl,            i.last_modified,
+                   /*scope_exit=*/true};
+}
+
 Tombstone ExitOf(const Change& change) {
-  Tombstone exit;
-  if (const Folder* f = std::get_if<Folder>(&change.object)) {
-    exit.source_key = f->source_key;
-    exit.kind = ObjectKind::kFolder;
-    exit.parent = f->parent.value_or(SourceKey());
-    exit.deletion_cn = f->change_key;
-    exit.pcl = f->pcl;
-    exit.deleted_at = f->last_modified;
-  } else if (const Item* i = std::get_if<Item>(&change.object)) {
-    exit.source_key = i->source_key;
-    exit.kind = ObjectKind::kItem;
-    exit.parent = i->folder;
-    exit.deletion_cn = i->change_key;
-    exit.pcl = i->pcl;
-    exit.deleted_at = i->last_modified;
-  } else {
-    exit = std::get<Tombstone>(change.object);
-  }
+  if (const Folder* f = std::get_if<Folder>(&change.object)) return ExitOf(*f);
+  if (const Item* i = std::get_if<Item>(&change.object)) return ExitOf(*i);
+  Tombstone exit = std::get<Tombstone>(change.object);
   exit.scope_exit = true;
   return exit;
 }
@@ -180,6 +177,27 @@ absl::Status Importer::Echo(const SourceKey& key, BatchOutcome& out) {
   return absl::OkStatus();
 }
 
+void Importer::Answer(Tombstone exit, BatchOutcome& out) {
+  out.echo.exits.push_back(std::move(exit));
+}
+
+absl::StatusOr<bool> Importer::AllSettled(const SourceKey& parent,
+                                          const std::vector<Folder>& folders,
+                                          const std::vector<SourceKey>& items) {
+  for (const Folder& f : folders) {
+    absl::StatusOr<bool> settled =
+        source_settles_(f.source_key, parent, "", f.pcl);
+    if (!settled.ok() || !*settled) return settled;
+  }
+  for (const SourceKey& key : items) {
+    absl::StatusOr<Item> item = dest_->GetItem(key);
+    if (!item.ok()) return item.status();
+    absl::StatusOr<bool> settled = source_settles_(key, parent, "", item->pcl);
+    if (!settled.ok() || !*settled) return settled;
+  }
+  return true;
+}
+
 bool Importer::IgnoreUnlessNewer(bool folder, PclOrder order,
                                  const SourceKey& key, BatchOutcome& out) {
   if (order != PclOrder::kEqual && order != PclOrder::kOlder) return false;
@@ -300,21 +318,22 @@ absl::Status Importer::WriteResolved(Folder& folder, BatchOutcome& out) {
   return absl::OkStatus();
 }
 
-absl::Status Importer::SettleNameClash(Folder& incoming, bool& plain,
-                                       BatchOutcome& out) {
+absl::StatusOr<bool> Importer::SettleNameClash(Folder& incoming, bool& plain,
+                                               BatchOutcome& out) {
   absl::StatusOr<std::optional<Folder>> sibling = SiblingNamed(
       *incoming.parent, incoming.display_name, incoming.source_key);
   if (!sibling.ok()) return sibling.status();
-  if (!sibling->has_value()) return absl::OkStatus();
+  if (!sibling->has_value()) return false;
+  if (!source_settles_) return true;
   Folder& other = **sibling;
-  // A sibling the source holds as well gets its fate from the source, later
-  // in this pass or the next (renamed or moved there before this folder
-  // took the name): meanwhile the clash is an error, retried.
-  if (source_given_ == nullptr ||
-      source_given_->Contains(other.source_key.replica(),
-                              other.source_key.counter())) {
-    return absl::OkStatus();
-  }
+  // A sibling the source holds otherwise (renamed, moved or deleted there
+  // before this folder took the name) follows in this pass or the next:
+  // the clash is passing, and waiting for it could deadlock (two folders
+  // that swapped names or places), so the folder is written now.
+  absl::StatusOr<bool> settles = source_settles_(
+      other.source_key, *other.parent, other.display_name, other.pcl);
+  if (!settles.ok()) return settles.status();
+  if (*settles) return false;
   // Two folders made at different replicas: the one with the greater source
   // key takes a name derived from its key, the same at every replica.
   ++out.stats.conflicts;
@@ -329,11 +348,15 @@ absl::Status Importer::SettleNameClash(Folder& incoming, bool& plain,
   }
   if (!incoming_loses) {
     Folder renamed = RenamedFolder(other);
-    return WriteResolved(renamed, out);
+    if (absl::Status s = WriteResolved(renamed, out); !s.ok()) return s;
+    return false;
   }
   incoming = RenamedFolder(incoming);
   plain = false;
-  return absl::OkStatus();
+  absl::StatusOr<std::optional<Folder>> still = SiblingNamed(
+      *incoming.parent, incoming.display_name, incoming.source_key);
+  if (!still.ok()) return still.status();
+  return still->has_value();
 }
 
 absl::Status Importer::Apply(ExportBatch& batch, BatchOutcome& out) {
@@ -395,6 +418,7 @@ absl::Status Importer::ApplyFolder(Outgoing& entry, BatchOutcome& out) {
     if (!tree_.contains(key)) {
       Ignore(true, Reason::kOutOfScope, key,
              "the destination holds this folder outside the mapped tree", out);
+      Answer(ExitOf(result), out);
       return absl::OkStatus();
     }
     const PclOrder order = in.pcl.Compare(local->pcl);
@@ -443,7 +467,8 @@ absl::Status Importer::ApplyFolder(Outgoing& entry, BatchOutcome& out) {
         return absl::OkStatus();
       }
       if (order == PclOrder::kConflict) {
-        // A folder edited at one end and deleted at the other survives.
+        // Edited at one end and deleted or moved out at the other: the
+        // folder survives, a successor of both, so it travels onward.
         if (absl::Status s = result.pcl.MergeFrom(tomb->pcl); !s.ok()) {
           Error(true, Reason::kInvalidObject, change, s.message(), out,
                 /*retry=*/false);
@@ -456,11 +481,9 @@ absl::Status Importer::ApplyFolder(Outgoing& entry, BatchOutcome& out) {
     // An item holding the key makes the insert fail with AlreadyExists.
     if (!options_.replicate_permissions) result.acl = Acl();
   }
-  if (absl::Status s = SettleNameClash(result, plain, out); !s.ok()) return s;
-  absl::StatusOr<std::optional<Folder>> taken =
-      SiblingNamed(*result.parent, result.display_name, key);
-  if (!taken.ok()) return taken.status();
-  if (taken->has_value()) {
+  absl::StatusOr<bool> clash = SettleNameClash(result, plain, out);
+  if (!clash.ok()) return clash.status();
+  if (*clash) {
     Error(true, Reason::kNameClash, change,
           absl::StrCat("another folder named \"", result.display_name,
                        "\" exists under the same parent at the destination"),
@@ -489,7 +512,8 @@ absl::Status Importer::ApplyFolder(Outgoing& entry, BatchOutcome& out) {
 absl::Status Importer::RemoveSubtree(const SourceKey& key, BatchOutcome& out) {
   // Items first, then folders deepest first. Each leaves a scope exit of the
   // version it had here, so that a replica whose tree had another shape
-  // (the folder moved in there, not yet here) drops it as well.
+  // (the folder moved in there, not yet here) drops it as well. They are
+  // not echo-marked: the source's tree may have had another shape too.
   std::vector<Folder> folders;
   absl::StatusOr<Folder> top = dest_->GetFolder(key);
   if (!top.ok()) return top.status();
@@ -510,13 +534,12 @@ absl::Status Importer::RemoveSubtree(const SourceKey& key, BatchOutcome& out) {
   }
   for (const Item& item : items) {
     if (absl::Status s = dest_->DeleteItem(item.source_key); !s.ok()) return s;
-    if (absl::Status s = dest_->PutTombstone(ExitOf(Change{item, GlobCnt()}));
+    if (absl::Status s = dest_->PutTombstone(ExitOf(item));
         !s.ok()) {
       return s;
     }
     ++out.stats.message_deletions;
     Release(item.source_key, out);
-    if (absl::Status s = Echo(item.source_key, out); !s.ok()) return s;
   }
   // The top folder's own exit is its caller's.
   for (size_t i = folders.size(); i-- > 0;) {
@@ -526,11 +549,7 @@ absl::Status Importer::RemoveSubtree(const SourceKey& key, BatchOutcome& out) {
     tree_.erase(f.source_key);
     Release(f.source_key, out);
     if (i == 0) break;
-    if (absl::Status s = dest_->PutTombstone(ExitOf(Change{f, GlobCnt()}));
-        !s.ok()) {
-      return s;
-    }
-    if (absl::Status s = Echo(f.source_key, out); !s.ok()) return s;
+    if (absl::Status s = dest_->PutTombstone(ExitOf(f)); !s.ok()) return s;
   }
   return absl::OkStatus();
 }
@@ -616,6 +635,7 @@ absl::Status Importer::ApplyItem(Outgoing& entry, BatchOutcome& out) {
     if (!tree_.contains(local->folder)) {
       Ignore(false, Reason::kOutOfScope, key,
              "the destination holds this item outside the mapped tree", out);
+      Answer(ExitOf(mapped), out);
       return absl::OkStatus();
     }
     const PclOrder order = in.pcl.Compare(local->pcl);
@@ -815,6 +835,17 @@ absl::Status Importer::ApplyTombstone(Outgoing& entry, BatchOutcome& out) {
       absl::StatusOr<std::vector<SourceKey>> items = dest_->ListItems(key);
       if (!items.ok()) return items.status();
       if (!children->empty() || !items->empty()) {
+        absl::StatusOr<bool> settled =
+            source_settles_ ? AllSettled(key, *children, *items) : false;
+        if (!settled.ok()) return settled.status();
+        if (*settled) {
+          // Everything left in the folder is the source's too: their moves
+          // or deletions (later in its stream than the folder's, which
+          // superseded their moves) come in this pass; the deletion is
+          // applied next pass, once they have.
+          Retry(change, out);
+          return absl::OkStatus();
+        }
         // The destination put things in the folder the deletion did not
         // know of: the folder stays, as a new version that supersedes the
         // deletion, so the other side brings it back and the things in it

@@ -80,8 +80,8 @@ struct BatchOutcome {
   IdSet given_added;
   IdSet given_removed;
   // For the direction back: the destination's local change numbers of
-  // versions written exactly as received, and the source keys the source
-  // holds.
+  // versions written exactly as received, the source keys the source
+  // holds, and scope exits to answer with (Importer::Answer).
   EchoState echo;
 };
 
@@ -125,6 +125,8 @@ absl::Status NeedCounters();
 // The tombstone a scope exit entry (a folder or an item that left the
 // source's mapped tree, as its version there) leaves at the destination.
 Tombstone ExitOf(const Change& change);
+Tombstone ExitOf(const Folder& folder);
+Tombstone ExitOf(const Item& item);
 bool IsNeedCounters(const absl::Status& status);
 
 class Importer {
@@ -144,12 +146,22 @@ class Importer {
 
   CounterPool& counters() { return counters_; }
 
-  // The source keys the source holds of what the destination has (IDSET
-  // given), which must outlive the importer. With it, two same-named
-  // sibling folders of which the source does not hold the destination's are
-  // told apart by a rename (a clash made at two replicas at once); without
-  // it, every clash is an error retried next pass.
-  void set_source_given(const IdSet* given) { source_given_ = given; }
+  // Says whether the source holds a newer version of object `key` than the
+  // destination's (`dest_pcl`, under `dest_parent` and, when `name` is not
+  // empty, so named) that places it otherwise: under another parent or
+  // name, or deleted. That change then follows, in this pass or the next. With it,
+  // a name clash the source will not settle (two folders of one name made
+  // at two replicas) is settled by a rename, one it will settle passes
+  // (the folder is written meanwhile), and a folder deletion that finds
+  // only objects the source will move or delete left in it waits a pass
+  // for them instead of keeping the folder. Without it, every name clash is
+  // an error retried next pass, and such a folder is kept.
+  using SourceSettles = std::function<absl::StatusOr<bool>(
+      const SourceKey& key, const SourceKey& dest_parent,
+      std::string_view name, const Pcl& dest_pcl)>;
+  void set_source_settles(SourceSettles settles) {
+    source_settles_ = std::move(settles);
+  }
 
  private:
   absl::Status ApplyFolder(Outgoing& entry, BatchOutcome& out);
@@ -194,9 +206,22 @@ class Importer {
   bool IgnoreUnlessNewerThanDeletion(bool folder, PclOrder order,
                                      const SourceKey& key, BatchOutcome& out);
 
+  // Every one of them, in `parent` here, the source will move or delete
+  // (SourceSettles).
+  absl::StatusOr<bool> AllSettled(const SourceKey& parent,
+                                  const std::vector<Folder>& folders,
+                                  const std::vector<SourceKey>& items);
+
   // Reports a write to replicated_log, when set.
   void Replicated(bool folder, const Change& change, const char* what);
 
+  // The destination holds the object of an incoming version outside its
+  // mapped tree: answers the source, on the direction back, with `exit`
+  // (the incoming version as a scope exit), so that the object leaves the
+  // other replicas' trees as well. The exit has the incoming version's PCL,
+  // not one merged with the destination's: this replica's own version must
+  // still be able to come back (its folder moved in again).
+  void Answer(Tombstone exit, BatchOutcome& out);
   // Marks the version just written as received unchanged (no echo back).
   absl::Status Echo(const SourceKey& key, BatchOutcome& out);
   void Hold(const SourceKey& key, BatchOutcome& out);
@@ -219,9 +244,10 @@ class Importer {
   absl::Status BreakCycle(Folder& incoming, std::vector<Folder> path,
                           bool& plain, BatchOutcome& out);
   // Two same-named siblings: `incoming` (then not `plain`) or the other is
-  // renamed (RenamedFolder).
-  absl::Status SettleNameClash(Folder& incoming, bool& plain,
-                               BatchOutcome& out);
+  // renamed (RenamedFolder), or the clash passes (SourceSettles). True when
+  // a clash remains (an error, retried).
+  absl::StatusOr<bool> SettleNameClash(Folder& incoming, bool& plain,
+                                       BatchOutcome& out);
   // Writes a folder of the destination's changed by a tree conflict's
   // resolution, renamed as well if its name is taken where it now is.
   absl::Status WriteResolved(Folder& folder, BatchOutcome& out);
@@ -235,7 +261,7 @@ class Importer {
   ImportOptions options_;
   absl::flat_hash_set<SourceKey> tree_;  // the destination's mapped tree
   CounterPool counters_;
-  const IdSet* source_given_ = nullptr;
+  SourceSettles source_settles_;
 };
 
 }  // namespace ioreplication::sync_internal

@@ -2,9 +2,12 @@
 
 #include "sync/sync_state.h"
 
+#include <algorithm>
+
 #include "absl/strings/str_cat.h"
 #include "core/byte_reader.h"
 #include "ioreplication/v1/sync_state.pb.h"
+#include "stores/record_codec.h"
 
 namespace ioreplication::sync_internal {
 namespace {
@@ -76,10 +79,29 @@ absl::StatusOr<SyncState> DecodeSyncState(std::string_view blob) {
   return state;
 }
 
+void EchoState::AddExit(const Tombstone& exit) {
+  for (Tombstone& t : exits) {
+    if (t.source_key == exit.source_key) {
+      t = exit;
+      return;
+    }
+  }
+  exits.push_back(exit);
+}
+
+void EchoState::RemoveExits(const std::vector<Tombstone>& sent) {
+  std::erase_if(exits, [&](const Tombstone& t) {
+    return std::find(sent.begin(), sent.end(), t) != sent.end();
+  });
+}
+
 std::string EncodeEchoState(const EchoState& state) {
   v1::EchoRecord r;
   r.set_seen(state.seen.Encode());
   r.set_given(state.given.Encode());
+  for (const Tombstone& t : state.exits) {
+    r.add_exits(stores_internal::EncodeTombstone(t));
+  }
   return r.SerializeAsString();
 }
 
@@ -97,6 +119,14 @@ absl::StatusOr<EchoState> DecodeEchoState(std::string_view blob) {
       IdSet::Decode(core_internal::AsBytes(r.given()));
   if (!given.ok()) return Damaged("echo given", given.status());
   state.given = *std::move(given);
+  for (const std::string& bytes : r.exits()) {
+    absl::StatusOr<Tombstone> exit = stores_internal::DecodeTombstone(bytes);
+    if (!exit.ok()) return Damaged("echo exits", exit.status());
+    if (!exit->scope_exit) {
+      return absl::DataLossError("echo state: an answer that is no scope exit");
+    }
+    state.exits.push_back(*std::move(exit));
+  }
   return state;
 }
 

@@ -9,12 +9,14 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "ioreplication/clock.h"
 #include "ioreplication/globset.h"
 #include "ioreplication/idset.h"
 #include "ioreplication/store.h"
+#include "ioreplication/tombstone.h"
 
 namespace ioreplication::sync_internal {
 
@@ -40,8 +42,17 @@ struct SyncState {
 struct EchoState {
   GlobSet seen;  // this store's local change numbers
   IdSet given;   // source keys the peer holds
+  // Answers for the peer: objects this store holds outside the mapped tree
+  // that the peer sent versions of, as scope exits that supersede them.
+  std::vector<Tombstone> exits;
 
-  bool empty() const { return seen.empty() && given.empty(); }
+  bool empty() const {
+    return seen.empty() && given.empty() && exits.empty();
+  }
+  // Adds `exit`, replacing an earlier answer for the same source key.
+  void AddExit(const Tombstone& exit);
+  // Removes the answers equal to one in `sent`.
+  void RemoveExits(const std::vector<Tombstone>& sent);
   friend bool operator==(const EchoState& a, const EchoState& b) = default;
 };
 

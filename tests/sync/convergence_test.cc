@@ -13,6 +13,7 @@
 // Every seed is reproducible: IOREPL_SEED=N runs seed N alone (in every
 // topology); IOREPL_SEEDS=K runs seeds 0..K-1 per topology (default 500).
 
+#include <array>
 #include <cstdlib>
 #include <random>
 
@@ -53,8 +54,13 @@ class World {
     testing_util::ResetTestClock();
     const int orgs = shape == Shape::kRing4 ? 4 : 3;
     for (int i = 0; i < orgs; ++i) {
-      orgs_.push_back(
-          MakeOrg(sqlite, std::string(1, static_cast<char>('a' + i))));
+      // GUIDs from the seed: source keys order by GUID, so a seed repeats
+      // exactly.
+      std::array<uint8_t, Guid::kSize> guid;
+      for (uint8_t& b : guid) b = static_cast<uint8_t>(rng_());
+      guid[7] = (guid[7] & 0x0F) | 0x40;  // a version 4 GUID
+      orgs_.push_back(MakeOrg(sqlite, std::string(1, static_cast<char>('a' + i)),
+                              Guid::FromBytes(guid)));
       orgs_.back().MakePath("/Shared");
       orgs_.back().MakePath("/Private");
     }
@@ -82,7 +88,20 @@ class World {
                      {{"/Shared", "/Shared", direction}});
       config.options.conflict_policy = policy_;
       config.options.batch_size = 1 + rng_() % 8;  // many small batches
+      if (std::getenv("IOREPL_TRACE")) {
+        config.logging.level = LogLevel::kDetail;
+        config.logging.log_each_message = true;
+        config.logging.log_each_folder = true;
+      }
       sessions_.push_back(MakeSession(config, orgs_[p], {&orgs_[s]}));
+      if (std::getenv("IOREPL_TRACE")) {
+        const std::string label = absl::StrCat("link ", p, s, ": ");
+        sessions_.back()->set_hooks(
+            {.log = [label](LogLevel, std::string_view line) {
+              fprintf(stderr, "  %s%.*s\n", label.c_str(),
+                      static_cast<int>(line.size()), line.data());
+            }});
+      }
     }
   }
 
@@ -326,24 +345,30 @@ TEST(ConvergenceTest, RingOfFourConvergesOnMemoryStores) {
   CheckShape(Shape::kRing4, /*scope_moves=*/false, 1000);
 }
 
-// Known to fail (issue 15 is open on them): a chain diverges in about 3 of
-// 1,000 seeds (a name clash both sides wait on: each holds the other's
-// sibling); moves out of the shared tree and back diverge in bidirectional
-// shapes (a version edited elsewhere of an object its owner holds outside
-// the tree: the owner ignores it instead of answering with a scope exit);
-// the one-way relay diverges in about 2 of 300 seeds (a folder deleted at
-// the source is kept at a one-way destination that holds things in it,
-// with a change number of its own that never flows back). Run with
-// --gtest_also_run_disabled_tests.
-TEST(ConvergenceTest, DISABLED_ChainConvergesOnMemoryStores) {
+TEST(ConvergenceTest, ChainConvergesOnMemoryStores) {
   CheckShape(Shape::kChain, /*scope_moves=*/false, 1000);
 }
 
-TEST(ConvergenceTest, DISABLED_ScopeMovesConvergeInEveryShape) {
-  for (Shape shape : {Shape::kOneWayRelay, Shape::kChain, Shape::kTriangle,
-                      Shape::kRing4}) {
-    CheckShape(shape, /*scope_moves=*/true, 200);
-  }
+// Moves out of the shared tree and back in. The one-way relay converges;
+// the bidirectional shapes still diverge in about 1 seed in 200 (issue 15
+// is open on them): an object that left through its folder and came back
+// with it unchanged can meet a scope exit that merged a concurrent edit
+// made elsewhere, and stays away there. Run with
+// --gtest_also_run_disabled_tests.
+TEST(ConvergenceTest, OneWayRelayWithScopeMovesConverges) {
+  CheckShape(Shape::kOneWayRelay, /*scope_moves=*/true, 500);
+}
+
+TEST(ConvergenceTest, DISABLED_ChainWithScopeMovesConverges) {
+  CheckShape(Shape::kChain, /*scope_moves=*/true, 500);
+}
+
+TEST(ConvergenceTest, DISABLED_TriangleWithScopeMovesConverges) {
+  CheckShape(Shape::kTriangle, /*scope_moves=*/true, 500);
+}
+
+TEST(ConvergenceTest, DISABLED_RingOfFourWithScopeMovesConverges) {
+  CheckShape(Shape::kRing4, /*scope_moves=*/true, 500);
 }
 
 TEST(ConvergenceTest, ThreeOrganizationsConvergeOnSqliteStores) {

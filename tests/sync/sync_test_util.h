@@ -105,10 +105,18 @@ struct Org {
   }
 };
 
-inline Org MakeOrg(bool sqlite, const std::string& tag) {
+// `replica`, when given, is the store's GUID instead of a random one (runs
+// that must repeat exactly, since source keys order by GUID).
+inline Org MakeOrg(bool sqlite, const std::string& tag,
+                   std::optional<Guid> replica = std::nullopt) {
   Org org;
   org.uri = sqlite ? "sqlite:" + FreshDbPath(tag) : "memory:" + tag;
   org.store = OpenStore(sqlite ? org.uri : std::string("memory:")).value();
+  if (replica.has_value()) {
+    EXPECT_TRUE(org.store->Begin().ok());
+    EXPECT_TRUE(org.store->SetIdentity({*replica, 0}).ok());
+    EXPECT_TRUE(org.store->Commit().ok());
+  }
   ReplicaOptions options;
   options.time_source = TestNow;
   options.counter_block = 16;
