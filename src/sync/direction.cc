@@ -173,7 +173,7 @@ Exporter MakeExporter(const DirectionSpec& spec, const DirectionStart& start) {
   IdSet given = start.state.given;
   given.UnionWith(start.own_echo.given);
   ExportOptions options = spec.export_options;
-  options.answers = start.own_echo.exits;
+  options.answers = start.own_echo.answers;
   return Exporter(spec.source, spec.import.source_root, std::move(exclude),
                   std::move(given), std::move(options));
 }
@@ -275,7 +275,7 @@ absl::StatusOr<DirectionResult> RunDirection(const DirectionSpec& spec) {
     if (!bidirectional || outcome.echo.empty()) return absl::OkStatus();
     back_echo.seen.UnionWith(outcome.echo.seen);
     back_echo.given.UnionWith(outcome.echo.given);
-    for (const Tombstone& exit : outcome.echo.exits) back_echo.AddExit(exit);
+    for (const Tombstone& t : outcome.echo.answers) back_echo.AddAnswer(t);
     return dest.PutSyncState(spec.back_echo_name, EncodeEchoState(back_echo));
   };
 
@@ -302,6 +302,9 @@ absl::StatusOr<DirectionResult> RunDirection(const DirectionSpec& spec) {
         });
     if (!status.ok()) return status;
     for (const SourceKey& key : outcome.retry_pulled) exporter.Retry(key);
+    for (const SourceKey& key : outcome.pull_folders) {
+      if (absl::Status s = exporter.Pull(key); !s.ok()) return s;
+    }
     retry.UnionWith(outcome.retry);
     result.stats.Merge(outcome.stats);
     done += batch->entries.size();
@@ -346,7 +349,7 @@ absl::StatusOr<DirectionResult> RunDirection(const DirectionSpec& spec) {
       if (!current.ok()) return current.status();
       current->seen.Subtract(UpTo(exporter.start_high_water()));
       current->given.Subtract(own_echo.given);
-      current->RemoveExits(own_echo.exits);
+      current->RemoveAnswers(own_echo.answers);
       return source.PutSyncState(spec.own_echo_name, EncodeEchoState(*current));
     });
     if (!status.ok()) return status;

@@ -95,6 +95,7 @@ absl::Status Exporter::CollectHierarchy() {
               return a.source_key() < b.source_key();
             });
   for (Change& c : ordered) {
+    queued_.insert(c.source_key());
     hierarchy_.push_back({Outgoing::Kind::kChange, std::move(c)});
   }
   // Scope exits last: folders moved out from under a leaving folder have
@@ -112,6 +113,31 @@ bool Exporter::Full(const ExportBatch& batch) const {
 }
 
 void Exporter::Retry(const SourceKey& key) { retry_keys_.insert(key); }
+
+absl::Status Exporter::Pull(const SourceKey& folder) {
+  // A first sync streams everything; past the hierarchy no folder arrives.
+  if (exclude_.empty() || phase_ != Phase::kHierarchy) return absl::OkStatus();
+  std::vector<SourceKey> frontier = {folder};
+  while (!frontier.empty()) {
+    const SourceKey key = frontier.back();
+    frontier.pop_back();
+    if (!pulled_folders_.insert(key).second) continue;
+    pull_queue_.push_back(key);
+    absl::StatusOr<std::vector<Folder>> children =
+        source_->ListChildFolders(key);
+    if (!children.ok()) return children.status();
+    for (Folder& child : *children) {
+      if (options_.blocked_folders.contains(child.source_key)) continue;
+      frontier.push_back(child.source_key);
+      // After its parent, which is already sent: parents stay first.
+      if (queued_.insert(child.source_key).second) {
+        hierarchy_.push_back(
+            {Outgoing::Kind::kChange, Change{std::move(child), GlobCnt()}});
+      }
+    }
+  }
+  return absl::OkStatus();
+}
 
 absl::Status Exporter::FillPulledItems(ExportBatch& batch) {
   while (!Full(batch)) {
@@ -202,6 +228,10 @@ absl::StatusOr<ExportBatch> Exporter::Next() {
           batch.entries.push_back(std::move(next));
           hierarchy_.pop_front();
         }
+        // An incremental pass ends the phase in the call after its last
+        // entries went out, so that what their import asked to pull (Pull)
+        // is in by then. A first sync pulls nothing.
+        if (!batch.entries.empty() && !exclude_.empty()) return batch;
         if (hierarchy_.empty()) {
           batch.consumed.UnionWith(hierarchy_consumed_);
           hierarchy_consumed_.clear();

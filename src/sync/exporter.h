@@ -63,8 +63,8 @@ struct ExportOptions {
   // Source folders whose changes and items must not be sent this pass
   // (e.g. the replication account's rights differ). They are not consumed.
   absl::flat_hash_set<SourceKey> blocked_folders;
-  // Scope exits the source answers the destination with (EchoState::exits),
-  // sent with the hierarchy's exits.
+  // Tombstones the source answers the destination with
+  // (EchoState::answers), sent with the hierarchy's exits.
   std::vector<Tombstone> answers;
 };
 
@@ -85,6 +85,13 @@ class Exporter {
   // The importer could not apply the pulled item `key`: its stream entry is
   // not consumed, so the next pass sends it again.
   void Retry(const SourceKey& key);
+
+  // The destination did not hold `folder` (sent in this pass's hierarchy)
+  // although this direction's state said so: it lost it through another
+  // session or direction (a scope exit relayed there). Its subtree is sent
+  // too, folders and items, as for a folder that entered the tree. Only
+  // during the hierarchy (before the batch that follows its last entries).
+  absl::Status Pull(const SourceKey& folder);
 
   // The source's local change number high-water mark when Start() ran.
   GlobCnt start_high_water() const { return start_high_; }
@@ -115,6 +122,7 @@ class Exporter {
   absl::flat_hash_map<SourceKey, int> tree_;
   // Folders that entered the tree (their items are pulled, not streamed).
   absl::flat_hash_set<SourceKey> pulled_folders_;
+  absl::flat_hash_set<SourceKey> queued_;  // folders in the hierarchy
   std::vector<SourceKey> pull_queue_;  // folders whose items to pull
   std::deque<SourceKey> pull_items_;   // item keys of the folder being pulled
   std::deque<Outgoing> hierarchy_;

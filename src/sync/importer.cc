@@ -178,7 +178,7 @@ absl::Status Importer::Echo(const SourceKey& key, BatchOutcome& out) {
 }
 
 void Importer::Answer(Tombstone exit, BatchOutcome& out) {
-  out.echo.exits.push_back(std::move(exit));
+  out.echo.answers.push_back(std::move(exit));
 }
 
 absl::StatusOr<bool> Importer::AllSettled(const SourceKey& parent,
@@ -198,6 +198,14 @@ absl::StatusOr<bool> Importer::AllSettled(const SourceKey& parent,
   return true;
 }
 
+bool Importer::ComesBack(const Change& change, const ChangeNumber& in,
+                         PclOrder order, const Tombstone& exit) {
+  // Pulled entries have no local change number: their folder entered the
+  // source's tree, so the object is back whatever exits its versions left.
+  return order == PclOrder::kEqual || change.local_cn == GlobCnt() ||
+         in == exit.deletion_cn;
+}
+
 bool Importer::IgnoreUnlessNewer(bool folder, PclOrder order,
                                  const SourceKey& key, BatchOutcome& out) {
   if (order != PclOrder::kEqual && order != PclOrder::kOlder) return false;
@@ -213,11 +221,12 @@ bool Importer::IgnoreUnlessNewer(bool folder, PclOrder order,
 }
 
 bool Importer::IgnoreUnlessNewerThanDeletion(bool folder, PclOrder order,
-                                             const SourceKey& key,
+                                             const Tombstone& tombstone,
                                              BatchOutcome& out) {
   if (order != PclOrder::kEqual && order != PclOrder::kOlder) return false;
-  Ignore(folder, Reason::kOlderVersion, key,
+  Ignore(folder, Reason::kOlderVersion, tombstone.source_key,
          "the destination deleted a newer version", out);
+  if (order == PclOrder::kOlder) Answer(tombstone, out);
   return true;
 }
 
@@ -460,11 +469,19 @@ absl::Status Importer::ApplyFolder(Outgoing& entry, BatchOutcome& out) {
     if (!tomb.ok() && !absl::IsNotFound(tomb.status())) return tomb.status();
     if (tomb.ok()) {
       const PclOrder order = in.pcl.Compare(tomb->pcl);
-      // A version equal to a scope exit's is the object coming back (its
-      // subtree moved in again): only a deletion holds it off.
-      const bool back = tomb->scope_exit && order == PclOrder::kEqual;
-      if (!back && IgnoreUnlessNewerThanDeletion(true, order, key, out)) {
+      const bool back = tomb->scope_exit && ComesBack(change, result.change_key, order, *tomb);
+      if (!back && IgnoreUnlessNewerThanDeletion(true, order, *tomb, out)) {
         return absl::OkStatus();
+      }
+      if (back && order == PclOrder::kOlder) {
+        // Back, after the exit took in versions made elsewhere meanwhile:
+        // it succeeds the exit now, so it travels onward.
+        if (absl::Status s = result.pcl.MergeFrom(tomb->pcl); !s.ok()) {
+          Error(true, Reason::kInvalidObject, change, s.message(), out,
+                /*retry=*/false);
+          return absl::OkStatus();
+        }
+        plain = false;
       }
       if (order == PclOrder::kConflict) {
         // Edited at one end and deleted or moved out at the other: the
@@ -497,6 +514,11 @@ absl::Status Importer::ApplyFolder(Outgoing& entry, BatchOutcome& out) {
     if (absl::StatusOr<Tombstone> t = dest_->GetTombstone(key); t.ok()) {
       if (absl::Status s = dest_->DeleteTombstone(key); !s.ok()) {
         return WriteFailed(true, change, s, out);
+      }
+      // Back after a scope exit, as a change: this direction's state still
+      // counted what was in it as held (it left through another one).
+      if (t->scope_exit && change.local_cn != GlobCnt()) {
+        out.pull_folders.push_back(key);
       }
     }
     written = dest_->InsertFolder(result);
@@ -650,11 +672,19 @@ absl::Status Importer::ApplyItem(Outgoing& entry, BatchOutcome& out) {
     if (!tomb.ok() && !absl::IsNotFound(tomb.status())) return tomb.status();
     if (tomb.ok()) {
       const PclOrder order = in.pcl.Compare(tomb->pcl);
-      // A version equal to a scope exit's is the object coming back (its
-      // subtree moved in again): only a deletion holds it off.
-      const bool back = tomb->scope_exit && order == PclOrder::kEqual;
-      if (!back && IgnoreUnlessNewerThanDeletion(false, order, key, out)) {
+      const bool back = tomb->scope_exit && ComesBack(change, in.change_key, order, *tomb);
+      if (!back && IgnoreUnlessNewerThanDeletion(false, order, *tomb, out)) {
         return absl::OkStatus();
+      }
+      if (back && order == PclOrder::kOlder) {
+        // Back, after the exit took in versions made elsewhere meanwhile:
+        // it succeeds the exit now, so it travels onward.
+        if (absl::Status s = in.pcl.MergeFrom(tomb->pcl); !s.ok()) {
+          Error(false, Reason::kInvalidObject, change, s.message(), out,
+                /*retry=*/false);
+          return absl::OkStatus();
+        }
+        plain = false;
       }
       if (order == PclOrder::kConflict && !tomb->scope_exit) {
         return ResolveItem(change, ConflictSide{nullptr, &*tomb, false},

@@ -76,12 +76,16 @@ struct BatchOutcome {
   GlobSet retry;
   // Pulled entries (no local change number) to send again.
   std::vector<SourceKey> retry_pulled;
+  // Folders written over their scope exits that came as changes, not
+  // pulled: the direction's state still counts their subtrees as held
+  // (Exporter::Pull sends them).
+  std::vector<SourceKey> pull_folders;
   // Source keys the destination now holds / no longer holds.
   IdSet given_added;
   IdSet given_removed;
   // For the direction back: the destination's local change numbers of
   // versions written exactly as received, the source keys the source
-  // holds, and scope exits to answer with (Importer::Answer).
+  // holds, and tombstones to answer with (Importer::Answer).
   EchoState echo;
 };
 
@@ -202,9 +206,21 @@ class Importer {
   // ignored (and the key held): returns true when `order` says so.
   bool IgnoreUnlessNewer(bool folder, PclOrder order, const SourceKey& key,
                          BatchOutcome& out);
-  // Likewise against the destination's tombstone of the key.
+  // True when an incoming version (change key `in`, in `order` against the
+  // destination's scope exit of its key) is the object coming back: the
+  // version the exit recorded, an equal one, or one of a subtree that
+  // entered the source's tree (pulled: its folder moved in again), even if
+  // the exit took in versions made elsewhere meanwhile. A newer version is
+  // applied anyway; an older copy streamed is a stale one.
+  static bool ComesBack(const Change& change, const ChangeNumber& in,
+                        PclOrder order, const Tombstone& exit);
+  // Likewise against the destination's tombstone of the key. An older
+  // version means the source missed that deletion or exit (it held the
+  // object outside its tree when it came): the tombstone is an answer for
+  // the direction back.
   bool IgnoreUnlessNewerThanDeletion(bool folder, PclOrder order,
-                                     const SourceKey& key, BatchOutcome& out);
+                                     const Tombstone& tombstone,
+                                     BatchOutcome& out);
 
   // Every one of them, in `parent` here, the source will move or delete
   // (SourceSettles).

@@ -79,18 +79,18 @@ absl::StatusOr<SyncState> DecodeSyncState(std::string_view blob) {
   return state;
 }
 
-void EchoState::AddExit(const Tombstone& exit) {
-  for (Tombstone& t : exits) {
-    if (t.source_key == exit.source_key) {
-      t = exit;
+void EchoState::AddAnswer(const Tombstone& answer) {
+  for (Tombstone& t : answers) {
+    if (t.source_key == answer.source_key) {
+      t = answer;
       return;
     }
   }
-  exits.push_back(exit);
+  answers.push_back(answer);
 }
 
-void EchoState::RemoveExits(const std::vector<Tombstone>& sent) {
-  std::erase_if(exits, [&](const Tombstone& t) {
+void EchoState::RemoveAnswers(const std::vector<Tombstone>& sent) {
+  std::erase_if(answers, [&](const Tombstone& t) {
     return std::find(sent.begin(), sent.end(), t) != sent.end();
   });
 }
@@ -99,8 +99,8 @@ std::string EncodeEchoState(const EchoState& state) {
   v1::EchoRecord r;
   r.set_seen(state.seen.Encode());
   r.set_given(state.given.Encode());
-  for (const Tombstone& t : state.exits) {
-    r.add_exits(stores_internal::EncodeTombstone(t));
+  for (const Tombstone& t : state.answers) {
+    r.add_answers(stores_internal::EncodeTombstone(t));
   }
   return r.SerializeAsString();
 }
@@ -119,13 +119,10 @@ absl::StatusOr<EchoState> DecodeEchoState(std::string_view blob) {
       IdSet::Decode(core_internal::AsBytes(r.given()));
   if (!given.ok()) return Damaged("echo given", given.status());
   state.given = *std::move(given);
-  for (const std::string& bytes : r.exits()) {
-    absl::StatusOr<Tombstone> exit = stores_internal::DecodeTombstone(bytes);
-    if (!exit.ok()) return Damaged("echo exits", exit.status());
-    if (!exit->scope_exit) {
-      return absl::DataLossError("echo state: an answer that is no scope exit");
-    }
-    state.exits.push_back(*std::move(exit));
+  for (const std::string& bytes : r.answers()) {
+    absl::StatusOr<Tombstone> answer = stores_internal::DecodeTombstone(bytes);
+    if (!answer.ok()) return Damaged("echo answers", answer.status());
+    state.answers.push_back(*std::move(answer));
   }
   return state;
 }

@@ -42,17 +42,18 @@ struct SyncState {
 struct EchoState {
   GlobSet seen;  // this store's local change numbers
   IdSet given;   // source keys the peer holds
-  // Answers for the peer: objects this store holds outside the mapped tree
-  // that the peer sent versions of, as scope exits that supersede them.
-  std::vector<Tombstone> exits;
+  // Answers for the peer, tombstones that supersede versions it sent: scope
+  // exits of objects this store holds outside the mapped tree, and this
+  // store's tombstones of what the peer sent older versions of.
+  std::vector<Tombstone> answers;
 
   bool empty() const {
-    return seen.empty() && given.empty() && exits.empty();
+    return seen.empty() && given.empty() && answers.empty();
   }
-  // Adds `exit`, replacing an earlier answer for the same source key.
-  void AddExit(const Tombstone& exit);
+  // Adds `answer`, replacing an earlier one for the same source key.
+  void AddAnswer(const Tombstone& answer);
   // Removes the answers equal to one in `sent`.
-  void RemoveExits(const std::vector<Tombstone>& sent);
+  void RemoveAnswers(const std::vector<Tombstone>& sent);
   friend bool operator==(const EchoState& a, const EchoState& b) = default;
 };
 
