@@ -1,8 +1,8 @@
 // Copyright 2026 The ioreplication Authors. SPDX-License-Identifier: Apache-2.0
 //
-// The text forms iorepl accepts on its command line: hex, GUIDs, GLOBSET and
-// IDSET text; folder paths; SMTP addresses; and UTF-8 validation of names
-// and strings. No crash; whatever parses prints back to text that parses to
+// The text forms iorepl accepts on its command line: hex, GUIDs, source
+// keys, GLOBSET and IDSET text; folder paths; SMTP addresses; and UTF-8
+// validation of names and strings. No crash; whatever parses prints back to text that parses to
 // the same value.
 
 #include "core/text.h"
@@ -10,6 +10,7 @@
 #include "fuzz_util.h"
 #include "ioreplication/folder_path.h"
 #include "ioreplication/guid.h"
+#include "ioreplication/ids.h"
 #include "ioreplication/idset.h"
 #include "ioreplication/recipient.h"
 
@@ -28,6 +29,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   }
   if (absl::StatusOr<Guid> guid = Guid::Parse(text); guid.ok()) {
     FUZZ_CHECK(Guid::Parse(guid->ToString()).value() == *guid);
+  }
+  if (absl::StatusOr<SourceKey> key = SourceKey::Parse(text); key.ok()) {
+    FUZZ_CHECK(SourceKey::Parse(key->ToString()).value() == *key);
   }
   if (absl::StatusOr<GlobSet> set = GlobSet::Parse(text); set.ok()) {
     FUZZ_CHECK(GlobSet::Parse(set->ToString()).value() == *set);

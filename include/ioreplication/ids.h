@@ -45,6 +45,8 @@ IOREPL_EXPORT absl::StatusOr<std::pair<Guid, GlobCnt>> DecodeGid(
 IOREPL_EXPORT absl::StatusOr<std::pair<Guid, GlobCnt>> GidFromXid(
     const Xid& xid, const char* what);
 IOREPL_EXPORT std::string GidToString(const Guid& guid, GlobCnt counter);
+IOREPL_EXPORT absl::StatusOr<std::pair<Guid, GlobCnt>> ParseGid(
+    std::string_view text, const char* what);
 }  // namespace ids_internal
 
 // A GID with a role. `Tag` only distinguishes the types.
@@ -86,6 +88,14 @@ class GlobalId {
   // "{GUID}:<counter in decimal>".
   std::string ToString() const {
     return ids_internal::GidToString(replica_, counter_);
+  }
+
+  // Parses ToString()'s form (what logs and `iorepl status` print).
+  // Returns InvalidArgumentError saying what is wrong otherwise.
+  [[nodiscard]] static absl::StatusOr<GlobalId> Parse(std::string_view text) {
+    auto gid = ids_internal::ParseGid(text, Tag::kName);
+    if (!gid.ok()) return gid.status();
+    return GlobalId(gid->first, gid->second);
   }
 
   const Guid& replica() const { return replica_; }

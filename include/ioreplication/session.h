@@ -250,6 +250,31 @@ class IOREPL_EXPORT Session {
   };
   absl::StatusOr<std::vector<Pending>> CountPending();
 
+  // An object a destination refused: an error (the destination refused the
+  // write, a parent is missing, a name clash that waits) or an item above
+  // max_item_size. A refusal is never forgotten: the object is sent again,
+  // and counted again, on every pass until it is taken (say, once the size
+  // limit is raised or the destination's problem is fixed), it changes at
+  // its source, or the operator skips it (SkipRefused).
+  struct Refused {
+    std::string mapping;    // "publisher_path -> subscriber_path"
+    std::string direction;  // as in Pending
+    SourceKey source_key;
+    bool folder = false;
+    Reason reason = Reason::kInvalidObject;
+    std::string why;          // the sentence the log has
+    ChangeNumber change_key;  // the version refused
+    bool skipped = false;     // SkipRefused was called; the next pass takes it
+  };
+  // What the last complete pass of each direction refused, read from the
+  // sync states. Writes nothing.
+  absl::StatusOr<std::vector<Refused>> ListRefused();
+  // Skips the refused version of `key` in every direction that refused it:
+  // the next pass takes it as seen, without counting it, and it leaves the
+  // list. Another version of the object (an edit at its source) is
+  // imported as usual. NotFoundError when no direction refused `key`.
+  absl::Status SkipRefused(const SourceKey& key);
+
   // The classic statistics line for `stats` under this session's name.
   std::string StatisticsLine(const SessionStatistics& stats) const {
     return RenderStatisticsLine(config_.type, config_.name, stats);

@@ -5,6 +5,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "core/byte_reader.h"
+#include "core/text.h"
 
 namespace ioreplication {
 
@@ -40,6 +41,28 @@ absl::StatusOr<std::pair<Guid, GlobCnt>> GidFromXid(const Xid& xid,
 
 std::string GidToString(const Guid& guid, GlobCnt counter) {
   return absl::StrCat(guid.ToString(), ":", counter.value());
+}
+
+absl::StatusOr<std::pair<Guid, GlobCnt>> ParseGid(std::string_view text,
+                                                  const char* what) {
+  const size_t colon = text.rfind(':');
+  if (colon == std::string_view::npos) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        what, " \"", core_internal::Sv(text),
+        "\": expected {GUID}:<counter>"));
+  }
+  absl::StatusOr<Guid> guid = Guid::Parse(text.substr(0, colon));
+  if (!guid.ok()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(what, ": ", guid.status().message()));
+  }
+  absl::StatusOr<uint64_t> counter =
+      core_internal::ParseGlobCntText(text.substr(colon + 1));
+  if (!counter.ok()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(what, " counter: ", counter.status().message()));
+  }
+  return std::pair(*guid, *GlobCnt::FromValue(*counter));
 }
 
 }  // namespace ids_internal

@@ -2,12 +2,16 @@
 
 #include "ioreplication/session.h"
 
+#include <algorithm>
+#include <functional>
+
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "core/text.h"
 #include "ioreplication/replica.h"
 #include "session/freebusy_filter.h"
 #include "sync/direction.h"
+#include "sync/sync_state.h"
 #include "sync/folder_tree.h"
 
 namespace ioreplication {
@@ -43,6 +47,34 @@ DirectionSpec BaseSpec(const SessionConfig& config,
   spec.export_options.max_count = config.options.batch_size;
   spec.export_options.max_bytes = config.options.batch_bytes;
   return spec;
+}
+
+// Calls `fn(mapping label, direction label, destination, state name)` for
+// every direction of every mapping and subscriber.
+absl::Status ForEachDirection(
+    const SessionConfig& config, Store& pub, const std::vector<Store*>& subs,
+    const std::function<absl::Status(const std::string&, const std::string&,
+                                     Store&, const std::string&)>& fn) {
+  for (const FolderMapping& mapping : config.mappings) {
+    const std::string label =
+        absl::StrCat(mapping.publisher_path, " -> ", mapping.subscriber_path);
+    for (size_t i = 0; i < subs.size(); ++i) {
+      for (bool down : {true, false}) {
+        if (!down && mapping.direction != MappingDirection::kBidirectional) {
+          break;
+        }
+        const DirectionSpec spec =
+            BaseSpec(config, mapping, i, down, pub, *subs[i], SourceKey(),
+                     SourceKey());
+        if (absl::Status s = fn(label, DirectionLabel(down, i), *spec.dest,
+                                spec.state_name);
+            !s.ok()) {
+          return s;
+        }
+      }
+    }
+  }
+  return absl::OkStatus();
 }
 
 std::string RightsText(std::optional<uint32_t> rights) {
@@ -180,6 +212,63 @@ absl::StatusOr<std::vector<Session::Pending>> Session::CountPending() {
     }
   }
   return pending;
+}
+
+absl::StatusOr<std::vector<Session::Refused>> Session::ListRefused() {
+  std::vector<Refused> refused;
+  absl::Status status = ForEachDirection(
+      config_, *publisher_, subscribers_,
+      [&](const std::string& mapping, const std::string& direction,
+          Store& dest, const std::string& state_name) -> absl::Status {
+        absl::StatusOr<sync_internal::SyncState> state =
+            sync_internal::LoadSyncState(dest, state_name);
+        if (!state.ok()) return state.status();
+        for (const sync_internal::Refusal& r : state->refused) {
+          const bool skipped =
+              std::find(state->skipped.begin(), state->skipped.end(),
+                        std::pair(r.source_key, r.change_key)) !=
+              state->skipped.end();
+          refused.push_back({mapping, direction, r.source_key, r.folder,
+                             r.reason, r.why, r.change_key, skipped});
+        }
+        return absl::OkStatus();
+      });
+  if (!status.ok()) return status;
+  return refused;
+}
+
+absl::Status Session::SkipRefused(const SourceKey& key) {
+  bool found = false;
+  absl::Status status = ForEachDirection(
+      config_, *publisher_, subscribers_,
+      [&](const std::string&, const std::string&, Store& dest,
+          const std::string& state_name) -> absl::Status {
+        return sync_internal::Transact(dest, [&]() -> absl::Status {
+          absl::StatusOr<sync_internal::SyncState> state =
+              sync_internal::LoadSyncState(dest, state_name);
+          if (!state.ok()) return state.status();
+          bool changed = false;
+          for (const sync_internal::Refusal& r : state->refused) {
+            if (r.source_key != key) continue;
+            const std::pair skip(r.source_key, r.change_key);
+            if (std::find(state->skipped.begin(), state->skipped.end(),
+                          skip) == state->skipped.end()) {
+              state->skipped.push_back(skip);
+            }
+            changed = found = true;
+          }
+          if (!changed) return absl::OkStatus();
+          return dest.PutSyncState(state_name,
+                                   sync_internal::EncodeSyncState(*state));
+        });
+      });
+  if (!status.ok()) return status;
+  if (!found) {
+    return absl::NotFoundError(absl::StrCat("session '", config_.name,
+                                            "' refused nothing of source key ",
+                                            key.ToString()));
+  }
+  return absl::OkStatus();
 }
 
 absl::Status Session::RunMapping(const FolderMapping& mapping,

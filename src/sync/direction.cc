@@ -255,7 +255,11 @@ absl::StatusOr<DirectionResult> RunDirection(const DirectionSpec& spec) {
 
   Exporter exporter = MakeExporter(spec, *start);
   if (absl::Status s = exporter.Start(); !s.ok()) return s;
-  Importer importer(&dest, spec.import);
+  ImportOptions import = spec.import;
+  for (const auto& [key, change_key] : state.skipped) {
+    import.skipped.emplace(key, change_key);
+  }
+  Importer importer(&dest, std::move(import));
   importer.set_source_settles(
       [&](const SourceKey& key, const SourceKey& dest_parent,
           std::string_view name, const Pcl& dest_pcl) -> absl::StatusOr<bool> {
@@ -280,6 +284,7 @@ absl::StatusOr<DirectionResult> RunDirection(const DirectionSpec& spec) {
   };
 
   GlobSet retry;
+  absl::flat_hash_map<SourceKey, Refusal> refused;
   uint64_t done = 0;
   while (true) {
     absl::StatusOr<ExportBatch> batch = exporter.Next();
@@ -306,6 +311,9 @@ absl::StatusOr<DirectionResult> RunDirection(const DirectionSpec& spec) {
       if (absl::Status s = exporter.Pull(key); !s.ok()) return s;
     }
     retry.UnionWith(outcome.retry);
+    for (Refusal& r : outcome.refusals) {
+      refused.insert_or_assign(r.source_key, std::move(r));
+    }
     result.stats.Merge(outcome.stats);
     done += batch->entries.size();
     if (spec.progress && !spec.progress(done)) {
@@ -335,6 +343,18 @@ absl::StatusOr<DirectionResult> RunDirection(const DirectionSpec& spec) {
     state.seen.UnionWith(fill);
     state.source_high = exporter.start_high_water();
     state.given.UnionWith(own_echo.given);
+    for (Refusal& r : final_outcome.refusals) {
+      refused.insert_or_assign(r.source_key, std::move(r));
+    }
+    // The pass saw every refused version again (they are not consumed):
+    // the list is what it refused, and the skips are spent.
+    state.refused.clear();
+    for (auto& [key, r] : refused) state.refused.push_back(std::move(r));
+    std::sort(state.refused.begin(), state.refused.end(),
+              [](const Refusal& a, const Refusal& b) {
+                return a.source_key < b.source_key;
+              });
+    state.skipped.clear();
     if (spec.now) state.last_pass = spec.now();
     return record(final_outcome);
   });

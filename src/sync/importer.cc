@@ -122,6 +122,15 @@ void Importer::Replicated(bool folder, const Change& change, const char* what) {
   options_.replicated_log(folder, line);
 }
 
+bool Importer::Skipped(const Change& change) const {
+  if (options_.skipped.empty() ||
+      std::holds_alternative<Tombstone>(change.object)) {
+    return false;
+  }
+  const auto it = options_.skipped.find(change.source_key());
+  return it != options_.skipped.end() && it->second == change.cn();
+}
+
 void Importer::Retry(const Change& change, BatchOutcome& out) {
   if (change.local_cn != GlobCnt()) {
     out.retry.Insert(change.local_cn);
@@ -130,8 +139,15 @@ void Importer::Retry(const Change& change, BatchOutcome& out) {
   }
 }
 
+void Importer::Refuse(bool folder, Reason reason, const Change& change,
+                      absl::string_view why, BatchOutcome& out) {
+  Retry(change, out);
+  out.refusals.push_back(
+      {change.source_key(), folder, reason, std::string(why), change.cn()});
+}
+
 void Importer::Error(bool folder, Reason reason, const Change& change,
-                     absl::string_view why, BatchOutcome& out, bool retry) {
+                     absl::string_view why, BatchOutcome& out) {
   if (folder) {
     ++out.stats.folder_errors;
     out.stats.folder_error_reasons.Add(reason);
@@ -139,7 +155,7 @@ void Importer::Error(bool folder, Reason reason, const Change& change,
     ++out.stats.message_errors;
     out.stats.message_error_reasons.Add(reason);
   }
-  if (retry) Retry(change, out);
+  Refuse(folder, reason, change, why, out);
   const auto& log = options_.error_log ? options_.error_log : options_.log;
   if (log) {
     const Item* item = std::get_if<Item>(&change.object);
@@ -156,11 +172,11 @@ absl::Status Importer::WriteFailed(bool folder, const Change& change,
                                    BatchOutcome& out) {
   if (!IsPerObject(status)) return status;
   if (absl::IsAlreadyExists(status)) {
-    // The source key names another object here: no retry can fix that.
+    // The source key names another object here: an error every pass until
+    // one of the two goes.
     Error(folder, Reason::kInvalidObject, change,
           absl::StrCat("the source key is taken at the destination: ",
-                       status.message()),
-          out, /*retry=*/false);
+                       status.message()), out);
     return absl::OkStatus();
   }
   Error(folder, Reason::kWriteFailed, change,
@@ -370,6 +386,7 @@ absl::StatusOr<bool> Importer::SettleNameClash(Folder& incoming, bool& plain,
 
 absl::Status Importer::Apply(ExportBatch& batch, BatchOutcome& out) {
   for (Outgoing& entry : batch.entries) {
+    if (Skipped(entry.change)) continue;
     if (entry.kind == Outgoing::Kind::kScopeExit) {
       // Applied as the tombstone it leaves here, so that it replicates
       // onward (in place: applying the batch again is the same).
@@ -401,14 +418,12 @@ absl::Status Importer::ApplyFolder(Outgoing& entry, BatchOutcome& out) {
     return absl::OkStatus();
   }
   if (!in.parent.has_value()) {
-    Error(true, Reason::kInvalidObject, change, "a folder without a parent",
-          out, /*retry=*/false);
+    Error(true, Reason::kInvalidObject, change, "a folder without a parent", out);
     return absl::OkStatus();
   }
   if (absl::Status v = ValidateFolderName(in.display_name); !v.ok()) {
     Error(true, Reason::kInvalidObject, change,
-          absl::StrCat("folder name rejected: ", v.message()), out,
-          /*retry=*/false);
+          absl::StrCat("folder name rejected: ", v.message()), out);
     return absl::OkStatus();
   }
   Folder result = in;
@@ -443,7 +458,7 @@ absl::Status Importer::ApplyFolder(Outgoing& entry, BatchOutcome& out) {
             ResolveFolderConflict(*local, result, &incoming_wins);
         if (!resolved.ok()) {
           Error(true, Reason::kInvalidObject, change,
-                resolved.status().message(), out, /*retry=*/false);
+                resolved.status().message(), out);
           return absl::OkStatus();
         }
         result = *std::move(resolved);
@@ -477,8 +492,7 @@ absl::Status Importer::ApplyFolder(Outgoing& entry, BatchOutcome& out) {
         // Back, after the exit took in versions made elsewhere meanwhile:
         // it succeeds the exit now, so it travels onward.
         if (absl::Status s = result.pcl.MergeFrom(tomb->pcl); !s.ok()) {
-          Error(true, Reason::kInvalidObject, change, s.message(), out,
-                /*retry=*/false);
+          Error(true, Reason::kInvalidObject, change, s.message(), out);
           return absl::OkStatus();
         }
         plain = false;
@@ -487,8 +501,7 @@ absl::Status Importer::ApplyFolder(Outgoing& entry, BatchOutcome& out) {
         // Edited at one end and deleted or moved out at the other: the
         // folder survives, a successor of both, so it travels onward.
         if (absl::Status s = result.pcl.MergeFrom(tomb->pcl); !s.ok()) {
-          Error(true, Reason::kInvalidObject, change, s.message(), out,
-                /*retry=*/false);
+          Error(true, Reason::kInvalidObject, change, s.message(), out);
           return absl::OkStatus();
         }
         plain = false;
@@ -594,8 +607,7 @@ absl::Status Importer::ApplyExit(const Change& change, Tombstone exit,
   const bool plain = order != PclOrder::kConflict;
   if (!plain) {
     if (absl::Status s = exit.pcl.MergeFrom(local_pcl); !s.ok()) {
-      Error(is_folder, Reason::kInvalidObject, change, s.message(), out,
-            /*retry=*/false);
+      Error(is_folder, Reason::kInvalidObject, change, s.message(), out);
       return absl::OkStatus();
     }
     ++out.stats.conflicts;
@@ -622,16 +634,16 @@ absl::Status Importer::ApplyItem(Outgoing& entry, BatchOutcome& out) {
   Item& in = std::get<Item>(entry.change.object);
   const SourceKey& key = in.source_key;
   if (in.ByteSize() > options_.max_item_size) {
-    Ignore(
-        false, Reason::kTooLarge, key,
+    const std::string why =
         absl::StrCat(in.ByteSize(), " bytes, above the session's maximum of ",
-                     options_.max_item_size),
-        out);
+                     options_.max_item_size);
+    Ignore(false, Reason::kTooLarge, key, why, out);
+    // Sent again every pass, so that it arrives once the limit is raised.
+    Refuse(false, Reason::kTooLarge, change, why, out);
     return absl::OkStatus();
   }
   if (absl::Status v = ValidateItem(in); !v.ok()) {
-    Error(false, Reason::kInvalidObject, change, v.message(), out,
-          /*retry=*/false);
+    Error(false, Reason::kInvalidObject, change, v.message(), out);
     return absl::OkStatus();
   }
   if (options_.item_filter) {
@@ -680,8 +692,7 @@ absl::Status Importer::ApplyItem(Outgoing& entry, BatchOutcome& out) {
         // Back, after the exit took in versions made elsewhere meanwhile:
         // it succeeds the exit now, so it travels onward.
         if (absl::Status s = in.pcl.MergeFrom(tomb->pcl); !s.ok()) {
-          Error(false, Reason::kInvalidObject, change, s.message(), out,
-                /*retry=*/false);
+          Error(false, Reason::kInvalidObject, change, s.message(), out);
           return absl::OkStatus();
         }
         plain = false;
@@ -694,8 +705,7 @@ absl::Status Importer::ApplyItem(Outgoing& entry, BatchOutcome& out) {
         // Against a scope exit the version wins: it may be the item moving
         // in again. It now succeeds the exit, so it travels onward.
         if (absl::Status s = in.pcl.MergeFrom(tomb->pcl); !s.ok()) {
-          Error(false, Reason::kInvalidObject, change, s.message(), out,
-                /*retry=*/false);
+          Error(false, Reason::kInvalidObject, change, s.message(), out);
           return absl::OkStatus();
         }
         plain = false;
@@ -758,8 +768,7 @@ absl::Status Importer::ResolveItem(const Change& change, ConflictSide local,
       ConflictContext{local, incoming},
       EffectivePolicy(*dest_folder, options_.policy), options_.callback);
   if (!r.ok()) {
-    Error(false, Reason::kInvalidObject, change, r.status().message(), out,
-          /*retry=*/!absl::IsInvalidArgument(r.status()));
+    Error(false, Reason::kInvalidObject, change, r.status().message(), out);
     return absl::OkStatus();
   }
   ++out.stats.conflicts;
@@ -845,8 +854,7 @@ absl::Status Importer::ApplyTombstone(Outgoing& entry, BatchOutcome& out) {
           // successor of the deletion so the other side brings it back.
           Folder kept = *local;
           if (absl::Status s = kept.pcl.MergeFrom(in.pcl); !s.ok()) {
-            Error(true, Reason::kInvalidObject, change, s.message(), out,
-                  /*retry=*/false);
+            Error(true, Reason::kInvalidObject, change, s.message(), out);
             return absl::OkStatus();
           }
           ++out.stats.conflicts;
@@ -882,8 +890,7 @@ absl::Status Importer::ApplyTombstone(Outgoing& entry, BatchOutcome& out) {
         // can follow. That needs a change number of the destination's own.
         Folder kept = *local;
         if (absl::Status s = kept.pcl.MergeFrom(in.pcl); !s.ok()) {
-          Error(true, Reason::kInvalidObject, change, s.message(), out,
-                /*retry=*/false);
+          Error(true, Reason::kInvalidObject, change, s.message(), out);
           return absl::OkStatus();
         }
         if (!counters_.Available(kept.pcl)) return NeedCounters();
@@ -969,8 +976,7 @@ absl::Status Importer::ApplyTombstone(Outgoing& entry, BatchOutcome& out) {
       if (absl::Status s =
               merged.pcl.MergeFrom(incoming_later ? existing->pcl : in.pcl);
           !s.ok()) {
-        Error(is_folder, Reason::kInvalidObject, change, s.message(), out,
-              /*retry=*/false);
+        Error(is_folder, Reason::kInvalidObject, change, s.message(), out);
         return absl::OkStatus();
       }
       if (absl::Status s = dest_->PutTombstone(merged); !s.ok()) {

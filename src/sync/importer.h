@@ -21,6 +21,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
@@ -61,6 +62,10 @@ struct ImportOptions {
     std::string why;
   };
   std::function<std::optional<Withhold>(const Item&)> item_filter;
+  // Refused versions the operator skipped (source key -> change key): taken
+  // as seen without a word, so they are not sent again. Another version of
+  // the object is imported as usual.
+  absl::flat_hash_map<SourceKey, ChangeNumber> skipped;
 };
 
 // The importer options a session's options give, for a direction whose
@@ -80,6 +85,8 @@ struct BatchOutcome {
   // pulled: the direction's state still counts their subtrees as held
   // (Exporter::Pull sends them).
   std::vector<SourceKey> pull_folders;
+  // What was refused (errors, items too large), to list and send again.
+  std::vector<Refusal> refusals;
   // Source keys the destination now holds / no longer holds.
   IdSet given_added;
   IdSet given_removed;
@@ -195,9 +202,16 @@ class Importer {
               absl::string_view why, BatchOutcome& out);
   // Sends `change` again next pass.
   void Retry(const Change& change, BatchOutcome& out);
-  // `retry`: send the change again next pass (it may succeed then).
+  // Counts an error with its reason, logs why, and refuses the change.
   void Error(bool folder, Reason reason, const Change& change,
-             absl::string_view why, BatchOutcome& out, bool retry = true);
+             absl::string_view why, BatchOutcome& out);
+  // Records `change` as refused (BatchOutcome::refusals) and sends it again
+  // next pass: a refusal stays visible until the object is taken, changed
+  // at the source, or skipped (ImportOptions::skipped).
+  void Refuse(bool folder, Reason reason, const Change& change,
+              absl::string_view why, BatchOutcome& out);
+  // The change is a version ImportOptions::skipped names.
+  bool Skipped(const Change& change) const;
   // A store error: per-object (counted, the batch goes on) or fatal.
   absl::Status WriteFailed(bool folder, const Change& change,
                            const absl::Status& status, BatchOutcome& out);

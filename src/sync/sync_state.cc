@@ -41,6 +41,19 @@ std::string EncodeSyncState(const SyncState& state) {
   if (state.source_root) r.set_source_root(state.source_root->Encode());
   if (state.dest_root) r.set_dest_root(state.dest_root->Encode());
   r.set_last_pass(state.last_pass.ticks());
+  for (const Refusal& refusal : state.refused) {
+    v1::RefusalRecord* out = r.add_refused();
+    out->set_source_key(refusal.source_key.Encode());
+    out->set_is_folder(refusal.folder);
+    out->set_reason(static_cast<uint32_t>(refusal.reason));
+    out->set_why(refusal.why);
+    out->set_change_key(refusal.change_key.Encode());
+  }
+  for (const auto& [key, change_key] : state.skipped) {
+    v1::SkippedRecord* out = r.add_skipped();
+    out->set_source_key(key.Encode());
+    out->set_change_key(change_key.Encode());
+  }
   return r.SerializeAsString();
 }
 
@@ -76,6 +89,38 @@ absl::StatusOr<SyncState> DecodeSyncState(std::string_view blob) {
   if (!dest_root.ok()) return dest_root.status();
   state.dest_root = *dest_root;
   state.last_pass = FileTime::FromTicks(r.last_pass());
+  for (const v1::RefusalRecord& in : r.refused()) {
+    Refusal refusal;
+    absl::StatusOr<SourceKey> key =
+        SourceKey::Decode(core_internal::AsBytes(in.source_key()));
+    if (!key.ok()) return Damaged("refused source key", key.status());
+    absl::StatusOr<ChangeNumber> change_key =
+        ChangeNumber::Decode(core_internal::AsBytes(in.change_key()));
+    if (!change_key.ok()) {
+      return Damaged("refused change key", change_key.status());
+    }
+    if (in.reason() >= kReasonCount) {
+      return absl::DataLossError(absl::StrCat(
+          "sync state: refused reason ", in.reason(), " is unknown"));
+    }
+    refusal.source_key = *key;
+    refusal.folder = in.is_folder();
+    refusal.reason = static_cast<Reason>(in.reason());
+    refusal.why = in.why();
+    refusal.change_key = *change_key;
+    state.refused.push_back(std::move(refusal));
+  }
+  for (const v1::SkippedRecord& in : r.skipped()) {
+    absl::StatusOr<SourceKey> key =
+        SourceKey::Decode(core_internal::AsBytes(in.source_key()));
+    if (!key.ok()) return Damaged("skipped source key", key.status());
+    absl::StatusOr<ChangeNumber> change_key =
+        ChangeNumber::Decode(core_internal::AsBytes(in.change_key()));
+    if (!change_key.ok()) {
+      return Damaged("skipped change key", change_key.status());
+    }
+    state.skipped.emplace_back(*key, *change_key);
+  }
   return state;
 }
 

@@ -9,16 +9,30 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "absl/status/statusor.h"
 #include "ioreplication/clock.h"
 #include "ioreplication/globset.h"
 #include "ioreplication/idset.h"
+#include "ioreplication/statistics.h"
 #include "ioreplication/store.h"
 #include "ioreplication/tombstone.h"
 
 namespace ioreplication::sync_internal {
+
+// An object the destination refused (an error, or an item too large). It is
+// sent again every pass until it is taken, changed at the source, or skipped.
+struct Refusal {
+  SourceKey source_key;
+  bool folder = false;
+  Reason reason = Reason::kInvalidObject;
+  std::string why;
+  ChangeNumber change_key;  // the version refused
+
+  friend bool operator==(const Refusal& a, const Refusal& b) = default;
+};
 
 // What a destination has of one source for one mapping direction.
 struct SyncState {
@@ -34,6 +48,11 @@ struct SyncState {
   std::optional<SourceKey> source_root;
   std::optional<SourceKey> dest_root;
   FileTime last_pass;
+  // What the last complete pass refused, one entry per source key.
+  std::vector<Refusal> refused;
+  // Refused versions the operator skipped (source key, change key): the
+  // next pass takes them as seen.
+  std::vector<std::pair<SourceKey, ChangeNumber>> skipped;
 
   friend bool operator==(const SyncState& a, const SyncState& b) = default;
 };

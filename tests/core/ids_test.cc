@@ -29,6 +29,23 @@ TEST(ChangeNumberTest, IsAGidShapedXid) {
   EXPECT_EQ(cn.ToString(), "{00112233-4455-6677-8899-AABBCCDDEEFF}:291");
 }
 
+TEST(SourceKeyTest, ParsesItsText) {
+  const SourceKey key(kG1, GC(291));
+  EXPECT_EQ(SourceKey::Parse(key.ToString()).value(), key);
+  EXPECT_EQ(SourceKey::Parse("{00112233-4455-6677-8899-aabbccddeeff}:7")
+                .value(),
+            SourceKey(kG1, GC(7)));
+  for (const char* bad :
+       {"", "{00112233-4455-6677-8899-AABBCCDDEEFF}", "x:1",
+        "{00112233-4455-6677-8899-AABBCCDDEEFF}:",
+        "{00112233-4455-6677-8899-AABBCCDDEEFF}:-1",
+        "{00112233-4455-6677-8899-AABBCCDDEEFF}:281474976710656"}) {
+    absl::StatusOr<SourceKey> parsed = SourceKey::Parse(bad);
+    EXPECT_EQ(parsed.status().code(), absl::StatusCode::kInvalidArgument)
+        << bad;
+  }
+}
+
 TEST(ChangeNumberTest, RejectsOtherShapes) {
   absl::StatusOr<ChangeNumber> from_xid = ChangeNumber::FromXid(X(kG1, 7, 8));
   ASSERT_FALSE(from_xid.ok());

@@ -414,15 +414,78 @@ TEST_P(SessionTest, ReservedAndControlCharacterNamesAreRefusedLocally) {
   EXPECT_TRUE(a_.replica->CreateFolder(sales, "no\xC2\xA0" "break").ok());
 }
 
-TEST_P(SessionTest, LargeItemsAreIgnored) {
+TEST_P(SessionTest, ATooLargeItemStaysVisibleAndArrivesOnceTheLimitIsRaised) {
+  ItemContent big;
+  big.body = std::string(5000, 'x');
+  const Item item =
+      a_.replica->CreateItem(a_.At("/Sales").source_key, big).value();
+  std::unique_ptr<Session> s =
+      Pair(MappingDirection::kOneWay, {.max_item_size = 4000});
+  // Counted on every pass, not just the first.
+  for (int pass = 0; pass < 2; ++pass) {
+    const SessionStatistics stats = RunOk(*s);
+    EXPECT_EQ(stats.message_ignores, 1u);
+    EXPECT_EQ(stats.message_ignore_reasons[Reason::kTooLarge], 1u);
+  }
+  const std::vector<Session::Refused> refused = s->ListRefused().value();
+  ASSERT_EQ(refused.size(), 1u);
+  EXPECT_EQ(refused[0].mapping, "/Sales -> /Partner/Sales");
+  EXPECT_EQ(refused[0].direction, "publisher -> subscriber 1");
+  EXPECT_EQ(refused[0].source_key, item.source_key);
+  EXPECT_EQ(refused[0].change_key, item.change_key);
+  EXPECT_FALSE(refused[0].folder);
+  EXPECT_EQ(refused[0].reason, Reason::kTooLarge);
+  EXPECT_THAT(refused[0].why, HasSubstr("above the session's maximum of 4000"));
+  // The limit raised: it arrives without waiting for an edit.
+  std::unique_ptr<Session> raised =
+      Pair(MappingDirection::kOneWay, {.max_item_size = 6000});
+  EXPECT_EQ(RunOk(*raised).message_changes, 1u);
+  EXPECT_TRUE(raised->ListRefused().value().empty());
+  EXPECT_TRUE(RunOk(*raised).Quiescent());
+  ExpectSame();
+}
+
+TEST_P(SessionTest, ASkippedRefusalIsTakenAsSeenUntilTheObjectChanges) {
+  ItemContent big;
+  big.body = std::string(5000, 'x');
+  const Item item =
+      a_.replica->CreateItem(a_.At("/Sales").source_key, big).value();
+  std::unique_ptr<Session> s =
+      Pair(MappingDirection::kOneWay, {.max_item_size = 4000});
+  EXPECT_EQ(RunOk(*s).message_ignores, 1u);
+  EXPECT_TRUE(absl::IsNotFound(s->SkipRefused(a_.root.source_key)));
+  ASSERT_TRUE(s->SkipRefused(item.source_key).ok());
+  ASSERT_TRUE(s->SkipRefused(item.source_key).ok());  // twice is once
+  const std::vector<Session::Refused> refused = s->ListRefused().value();
+  ASSERT_EQ(refused.size(), 1u);
+  EXPECT_TRUE(refused[0].skipped);
+  EXPECT_TRUE(RunOk(*s).Quiescent());
+  EXPECT_TRUE(s->ListRefused().value().empty());
+  EXPECT_TRUE(RunOk(*s).Quiescent());
+  // A new version is judged on its own.
+  a_.Edit(item.source_key, std::string(6000, 'y'));
+  EXPECT_EQ(RunOk(*s).message_ignores, 1u);
+  EXPECT_EQ(s->ListRefused().value().size(), 1u);
+}
+
+TEST_P(SessionTest, AWriteTheDestinationRefusesIsAnErrorEveryPass) {
+  // The subscriber store takes smaller items than the session allows.
+  b_.store = OpenStore("memory:", {.max_item_size = 3000}).value();
+  b_.replica = Replica::Open(b_.store.get()).value();
+  b_.root = b_.replica->CreateRootFolder("Public Folders").value();
   ItemContent big;
   big.body = std::string(5000, 'x');
   ASSERT_TRUE(a_.replica->CreateItem(a_.At("/Sales").source_key, big).ok());
-  std::unique_ptr<Session> s =
-      Pair(MappingDirection::kOneWay, {.max_item_size = 4000});
-  const SessionStatistics stats = RunOk(*s);
-  EXPECT_EQ(stats.message_ignores, 1u);
-  EXPECT_EQ(stats.message_ignore_reasons[Reason::kTooLarge], 1u);
+  std::unique_ptr<Session> s = Pair(MappingDirection::kOneWay);
+  for (int pass = 0; pass < 3; ++pass) {
+    const SessionStatistics stats = RunOk(*s);
+    EXPECT_EQ(stats.message_errors, 1u) << "pass " << pass;
+    EXPECT_EQ(stats.message_error_reasons[Reason::kWriteFailed], 1u);
+  }
+  const std::vector<Session::Refused> refused = s->ListRefused().value();
+  ASSERT_EQ(refused.size(), 1u);
+  EXPECT_EQ(refused[0].reason, Reason::kWriteFailed);
+  EXPECT_THAT(refused[0].why, HasSubstr("this store's limit is 3000"));
 }
 
 TEST_P(SessionTest, RestoredSourceFallsBackToFullReconciliation) {

@@ -281,13 +281,66 @@ TEST_F(IoreplServiceTest, RunOnceReplicatesRecordsAndStatusComputesWhatWaits) {
   EXPECT_EQ(r.status, 0) << r.err;
   EXPECT_THAT(r.out, HasSubstr("\"session\":\"Sales\""));
   EXPECT_THAT(r.out, HasSubstr("\"result\":\"ok\""));
-  EXPECT_THAT(r.out, HasSubstr("\"waiting\":2}"));
+  EXPECT_THAT(r.out, HasSubstr("\"waiting\":2,\"refused\":[]}"));
 
   r = Iorepl("run iorepl.conf --once --json --session Sales");
   ASSERT_EQ(r.status, 0) << r.err;
   EXPECT_THAT(r.out, HasSubstr("\"session\":\"Sales\",\"type\":\"public_folder"
                                "\",\"result\":\"ok\",\"message_changes\":2,"));
   EXPECT_EQ(Iorepl("run iorepl.conf --once --session Nope").status, 2);
+}
+
+TEST_F(IoreplServiceTest, StatusListsRefusedObjectsUntilTheyAreSkipped) {
+  MakeStore("pub.db", {"/Sales"}, 1);
+  {
+    auto store = OpenStore("sqlite:" + P("pub.db")).value();
+    auto replica = Replica::Open(store.get()).value();
+    ItemContent big;
+    big.body = std::string(2000, 'x');
+    ASSERT_TRUE(replica
+                    ->CreateItem(FindFolderByPath(*store, "/Sales")
+                                     .value()
+                                     ->source_key,
+                                 std::move(big))
+                    .ok());
+  }
+  std::string config = kOneSession;
+  config.insert(config.rfind('}'), "  options { max_item_size: 1000 }\n");
+  WriteConfig("iorepl.conf", config);
+  for (int pass = 0; pass < 2; ++pass) {  // every pass, not only the first
+    Result r = Iorepl("run iorepl.conf --once");
+    ASSERT_EQ(r.status, 0) << r.err;
+    EXPECT_THAT(r.out, HasSubstr(" 0 Message Deletions, 1 Message Ignores"));
+  }
+  Result r = Iorepl("status iorepl.conf");
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_THAT(r.out, HasSubstr("  refused:    1\n    /Sales -> /Contoso/Sales, "
+                               "publisher -> subscriber 1: message {"));
+  EXPECT_THAT(r.out, HasSubstr("(too_large): 2"));
+  const size_t open = r.out.find("message {") + 8;
+  const std::string key = r.out.substr(open, r.out.find(' ', open) - open);
+  r = Iorepl("status iorepl.conf --json");
+  EXPECT_THAT(r.out, HasSubstr(absl::StrCat(
+                         "\"refused\":[{\"mapping\":\"/Sales -> /Contoso/Sales\","
+                         "\"direction\":\"publisher -> subscriber 1\","
+                         "\"kind\":\"message\",\"source_key\":\"",
+                         key, "\"")));
+  EXPECT_THAT(r.out, HasSubstr("\"reason\":\"too_large\""));
+
+  EXPECT_EQ(Iorepl("skip iorepl.conf not-a-key").status, 2);
+  r = Iorepl("skip iorepl.conf {00000000-0000-4000-8000-000000000000}:1");
+  EXPECT_EQ(r.status, 1);
+  EXPECT_THAT(r.err, HasSubstr("no selected session refused"));
+  r = Iorepl(absl::StrCat("skip iorepl.conf '", key, "' --session Sales"));
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_THAT(r.out, HasSubstr("session 'Sales': " + key + " skipped"));
+  EXPECT_THAT(Iorepl("status iorepl.conf").out,
+              HasSubstr("[skipped: taken as seen next pass]"));
+  r = Iorepl("run iorepl.conf --once");
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_THAT(r.out, HasSubstr("[0 Message Changes, 0 Message Deletions, 0 "
+                               "Message Ignores"));
+  EXPECT_THAT(Iorepl("status iorepl.conf").out, HasSubstr("  refused:    0\n"));
 }
 
 TEST_F(IoreplServiceTest, AFailedPassExitsOneAndNamesTheFolder) {

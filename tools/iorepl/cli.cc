@@ -38,8 +38,11 @@ Replication:
         --once                      one pass of each session, then exit
         --session NAME              only this session (repeatable)
         --json                      statistics as JSON lines
-  iorepl status FILE                each session's last pass and the changes
-        [--session NAME] [--json]   waiting at the publisher
+  iorepl status FILE                each session's last pass, the changes
+        [--session NAME] [--json]   waiting, and the objects refused (sent
+                                    again and counted every pass)
+  iorepl skip FILE KEY              take the refused version of source key
+        [--session NAME]            KEY ({GUID}:N) as seen next pass
   iorepl export FILE --out PATH     write the session's changes not exported
         [--session NAME] [--full]   before to an exchange file (--full: all)
   iorepl import FILE PATH           apply an exchange file at the session's
@@ -166,6 +169,13 @@ const std::vector<Verb>& Verbs() {
        [](const CommandLine& c, const auto& a, std::ostream& out,
           std::ostream& err) {
          return StatusCommand(a[0], c.All("session"), c.Has("json"), out, err);
+       }},
+      {{"skip"},
+       2,
+       2,
+       [](const CommandLine& c, const auto& a, std::ostream& out,
+          std::ostream& err) {
+         return SkipCommand(a[0], c.All("session"), a[1], out, err);
        }},
       {{"export"},
        1,

@@ -164,6 +164,7 @@ int StatusCommand(const std::string& path,
     // What waits: computed from the stores, per mapping and direction.
     uint64_t waiting = 0;
     std::vector<std::string> parts;
+    std::vector<Session::Refused> refused;
     std::string unknown;
     bool missing_store = StoreNotCreated(session.publisher);
     for (const std::string& s : session.subscribers) {
@@ -185,6 +186,14 @@ int StatusCommand(const std::string& path,
           waiting += p.changes;
           parts.push_back(
               absl::StrCat(p.mapping, ", ", p.direction, ": ", p.changes));
+        }
+        absl::StatusOr<std::vector<Session::Refused>> listed =
+            (*opened)->ListRefused();
+        if (!listed.ok()) {
+          unknown = std::string(listed.status().message());
+          exit = kExitFailure;
+        } else {
+          refused = *std::move(listed);
         }
       }
     }
@@ -211,7 +220,20 @@ int StatusCommand(const std::string& path,
         absl::StrAppend(&line, ",\"last_start\":null");
       }
       if (unknown.empty()) {
-        absl::StrAppend(&line, ",\"waiting\":", waiting);
+        absl::StrAppend(&line, ",\"waiting\":", waiting, ",\"refused\":[");
+        for (size_t i = 0; i < refused.size(); ++i) {
+          const Session::Refused& r = refused[i];
+          absl::StrAppend(
+              &line, i ? "," : "", "{\"mapping\":", JsonString(r.mapping),
+              ",\"direction\":", JsonString(r.direction),
+              ",\"kind\":", r.folder ? "\"folder\"" : "\"message\"",
+              ",\"source_key\":", JsonString(r.source_key.ToString()),
+              ",\"change_key\":", JsonString(r.change_key.ToString()),
+              ",\"reason\":", JsonString(std::string(ReasonName(r.reason))),
+              ",\"why\":", JsonString(r.why),
+              ",\"skipped\":", r.skipped ? "true" : "false", "}");
+        }
+        absl::StrAppend(&line, "]");
       } else {
         absl::StrAppend(&line, ",\"waiting\":null,\"waiting_unknown\":",
                         JsonString(unknown));
@@ -240,9 +262,64 @@ int StatusCommand(const std::string& path,
           << (waiting == 1 ? "" : "s") << " to send";
       if (!parts.empty()) out << " (" << absl::StrJoin(parts, "; ") << ")";
       out << "\n";
+      // Refused objects stay listed (and counted every pass) until they
+      // are taken, changed at their source, or skipped (iorepl skip).
+      out << "  refused:    " << refused.size() << "\n";
+      for (const Session::Refused& r : refused) {
+        out << "    " << r.mapping << ", " << r.direction << ": "
+            << (r.folder ? "folder " : "message ") << r.source_key.ToString()
+            << " (" << ReasonName(r.reason) << "): " << r.why
+            << (r.skipped ? " [skipped: taken as seen next pass]" : "")
+            << "\n";
+      }
     }
   }
   return exit;
+}
+
+int SkipCommand(const std::string& path,
+                const std::vector<std::string>& sessions,
+                const std::string& key_text, std::ostream& out,
+                std::ostream& err) {
+  absl::StatusOr<SourceKey> key = SourceKey::Parse(key_text);
+  if (!key.ok()) {
+    err << "iorepl: " << key.status().message() << "\n";
+    return kExitUsage;
+  }
+  absl::StatusOr<LoadedConfig> config = LoadConfigFile(path);
+  if (!config.ok()) {
+    err << ProblemsIn(path, config.status()) << "\n";
+    return kExitUsage;
+  }
+  absl::StatusOr<std::vector<SessionConfig>> selected =
+      SelectSessions(*config, sessions);
+  if (!selected.ok()) {
+    err << "iorepl: " << selected.status().message() << "\n";
+    return kExitUsage;
+  }
+  bool found = false;
+  for (const SessionConfig& session : *selected) {
+    absl::StatusOr<std::unique_ptr<Session>> opened = Session::Open(session);
+    if (!opened.ok()) {
+      err << "iorepl: " << opened.status().message() << "\n";
+      return kExitFailure;
+    }
+    absl::Status skipped = (*opened)->SkipRefused(*key);
+    if (absl::IsNotFound(skipped)) continue;
+    if (!skipped.ok()) {
+      err << "iorepl: " << skipped.message() << "\n";
+      return kExitFailure;
+    }
+    found = true;
+    out << "session '" << session.name << "': " << key->ToString()
+        << " skipped; the next pass takes the refused version as seen\n";
+  }
+  if (!found) {
+    err << "iorepl: no selected session refused " << key->ToString()
+        << " (see 'iorepl status')\n";
+    return kExitFailure;
+  }
+  return kExitOk;
 }
 
 int ExportCommand(const std::string& path, const std::string& name,

@@ -27,6 +27,13 @@ int StatusCommand(const std::string& path,
                   const std::vector<std::string>& sessions, bool json,
                   std::ostream& out, std::ostream& err);
 
+// `iorepl skip FILE KEY`: the refused version of source key KEY is taken
+// as seen by the next pass of every selected session that refused it.
+int SkipCommand(const std::string& path,
+                const std::vector<std::string>& sessions,
+                const std::string& key_text, std::ostream& out,
+                std::ostream& err);
+
 int ExportCommand(const std::string& path, const std::string& session,
                   const std::string& file, bool full, std::ostream& out,
                   std::ostream& err);
