@@ -275,6 +275,40 @@ class IOREPL_EXPORT Session {
   // imported as usual. NotFoundError when no direction refused `key`.
   absl::Status SkipRefused(const SourceKey& key);
 
+  // Anti-entropy (DESIGN.md invariant 10): compares each mapping's two
+  // trees at every subscriber, folder by folder. For each folder it reads
+  // the (source key, change key) of its items from the stores' indexes
+  // (Store::ListItemVersions: no item content) and compares a digest of
+  // them (SHA-256 over the count and the sorted pairs); only the folders
+  // whose digests differ are compared item by item. Subfolders are compared
+  // by key, change key and name. Cost: one listing per folder and side, plus
+  // a merge of the items of differing folders. Writes nothing unless
+  // `repair`: then the next pass of each direction sends exactly the
+  // differing objects again (as a reconciliation of those only), and the
+  // PCLs decide as on any pass.
+  struct Difference {
+    enum class Kind : uint8_t {
+      kMissingAtSubscriber,  // the publisher has it, the subscriber not
+      kMissingAtPublisher,   // the subscriber has it, the publisher not
+      kDifferentVersion,     // both, with other change keys (or names)
+      kDifferentPlace,       // both, in other folders
+    };
+    std::string mapping;     // "publisher_path -> subscriber_path"
+    size_t subscriber = 0;   // index in config().subscribers
+    std::string path;        // the folder, below the mapped folder ("" for it)
+    bool folder = false;     // the object is a folder (else an item in `path`)
+    SourceKey source_key;
+    Kind kind = Kind::kDifferentVersion;
+    std::string detail;      // the change keys seen
+  };
+  struct VerifyReport {
+    uint64_t folders = 0;            // folders compared
+    uint64_t items = 0;              // item versions read, both sides
+    uint64_t differing_folders = 0;  // folders compared item by item
+    std::vector<Difference> differences;
+  };
+  absl::StatusOr<VerifyReport> Verify(bool repair = false);
+
   // The classic statistics line for `stats` under this session's name.
   std::string StatisticsLine(const SessionStatistics& stats) const {
     return RenderStatisticsLine(config_.type, config_.name, stats);

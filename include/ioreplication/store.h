@@ -120,6 +120,14 @@ struct ChangeStreamOptions {
   uint32_t kinds = kAllChanges;
 };
 
+// An item's identity and version, without its content.
+struct ItemVersion {
+  SourceKey source_key;
+  ChangeNumber change_key;
+
+  friend bool operator==(const ItemVersion& a, const ItemVersion& b) = default;
+};
+
 struct StoreCounts {
   uint64_t folders = 0;
   uint64_t items = 0;
@@ -201,6 +209,12 @@ class IOREPL_EXPORT Store {
   // The source keys of the items in `folder`, ordered.
   virtual absl::StatusOr<std::vector<SourceKey>> ListItems(
       const SourceKey& folder) = 0;
+  // The source key and change key of each item in `folder`, ordered by
+  // source key: what comparing two replicas needs (Session::Verify), without
+  // item content. The default reads each item (ListItems, GetItem); stores
+  // that index change keys answer from the index.
+  virtual absl::StatusOr<std::vector<ItemVersion>> ListItemVersions(
+      const SourceKey& folder);
 
   // ---- Tombstones ----
 

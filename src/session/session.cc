@@ -10,6 +10,7 @@
 #include "core/text.h"
 #include "ioreplication/replica.h"
 #include "session/freebusy_filter.h"
+#include "session/verify.h"
 #include "sync/direction.h"
 #include "sync/sync_state.h"
 #include "sync/folder_tree.h"
@@ -269,6 +270,67 @@ absl::Status Session::SkipRefused(const SourceKey& key) {
                                             key.ToString()));
   }
   return absl::OkStatus();
+}
+
+absl::StatusOr<Session::VerifyReport> Session::Verify(bool repair) {
+  VerifyReport report;
+  for (const FolderMapping& mapping : config_.mappings) {
+    const std::string label =
+        absl::StrCat(mapping.publisher_path, " -> ", mapping.subscriber_path);
+    absl::StatusOr<std::optional<Folder>> pub_root =
+        FindFolderByPath(*publisher_, mapping.publisher_path);
+    if (!pub_root.ok()) return pub_root.status();
+    if (!pub_root->has_value()) continue;  // a Folder Error of every pass
+    for (size_t i = 0; i < subscribers_.size(); ++i) {
+      Store& sub = *subscribers_[i];
+      absl::StatusOr<std::optional<Folder>> sub_root =
+          FindFolderByPath(sub, mapping.subscriber_path);
+      if (!sub_root.ok()) return sub_root.status();
+      if (!sub_root->has_value()) {
+        report.differences.push_back(
+            {label, i, "", true, (*pub_root)->source_key,
+             Difference::Kind::kMissingAtSubscriber,
+             absl::StrCat("the subscriber has no folder ",
+                          mapping.subscriber_path, " (no pass has run)")});
+        continue;
+      }
+      session_internal::Resend resend;
+      if (absl::Status s = session_internal::CompareTrees(
+              *publisher_, (*pub_root)->source_key, sub,
+              (*sub_root)->source_key, label, i, report, resend);
+          !s.ok()) {
+        return s;
+      }
+      if (!repair) continue;
+      for (bool down : {true, false}) {
+        if (!down && mapping.direction != MappingDirection::kBidirectional) {
+          break;
+        }
+        const std::vector<SourceKey>& keys =
+            down ? resend.from_publisher : resend.from_subscriber;
+        if (keys.empty()) continue;
+        const DirectionSpec spec =
+            BaseSpec(config_, mapping, i, down, *publisher_, sub, SourceKey(),
+                     SourceKey());
+        absl::Status s = sync_internal::Transact(
+            *spec.dest, [&]() -> absl::Status {
+              absl::StatusOr<sync_internal::SyncState> state =
+                  sync_internal::LoadSyncState(*spec.dest, spec.state_name);
+              if (!state.ok()) return state.status();
+              for (const SourceKey& key : keys) {
+                if (std::find(state->resend.begin(), state->resend.end(),
+                              key) == state->resend.end()) {
+                  state->resend.push_back(key);
+                }
+              }
+              return spec.dest->PutSyncState(
+                  spec.state_name, sync_internal::EncodeSyncState(*state));
+            });
+        if (!s.ok()) return s;
+      }
+    }
+  }
+  return report;
 }
 
 absl::Status Session::RunMapping(const FolderMapping& mapping,

@@ -4,6 +4,20 @@
 
 namespace ioreplication {
 
+absl::StatusOr<std::vector<ItemVersion>> Store::ListItemVersions(
+    const SourceKey& folder) {
+  absl::StatusOr<std::vector<SourceKey>> keys = ListItems(folder);
+  if (!keys.ok()) return keys.status();
+  std::vector<ItemVersion> out;
+  out.reserve(keys->size());
+  for (const SourceKey& key : *keys) {
+    absl::StatusOr<Item> item = GetItem(key);
+    if (!item.ok()) return item.status();
+    out.push_back({key, item->change_key});
+  }
+  return out;
+}
+
 ChangeNumber Change::cn() const {
   if (const auto* f = std::get_if<Folder>(&object)) return f->change_key;
   if (const auto* i = std::get_if<Item>(&object)) return i->change_key;

@@ -2,6 +2,8 @@
 
 #include "stores/memory_store.h"
 
+#include <algorithm>
+
 #include "absl/strings/str_cat.h"
 #include "stores/store_checks.h"
 
@@ -310,6 +312,19 @@ absl::StatusOr<std::vector<SourceKey>> MemoryStore::ListItems(
   for (const auto& [key, i] : items_) {
     if (i.folder == folder) out.push_back(key);
   }
+  return out;
+}
+
+absl::StatusOr<std::vector<ItemVersion>> MemoryStore::ListItemVersions(
+    const SourceKey& folder) {
+  std::vector<ItemVersion> out;
+  for (const auto& [key, i] : items_) {
+    if (i.folder == folder) out.push_back({key, i.change_key});
+  }
+  std::sort(out.begin(), out.end(),
+            [](const ItemVersion& a, const ItemVersion& b) {
+              return a.source_key < b.source_key;
+            });
   return out;
 }
 

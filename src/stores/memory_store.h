@@ -44,6 +44,8 @@ class MemoryStore final : public Store {
   absl::Status DeleteItem(const SourceKey& key) override;
   absl::StatusOr<std::vector<SourceKey>> ListItems(
       const SourceKey& folder) override;
+  absl::StatusOr<std::vector<ItemVersion>> ListItemVersions(
+      const SourceKey& folder) override;
 
   absl::StatusOr<Tombstone> GetTombstone(const SourceKey& key) override;
   absl::Status PutTombstone(const Tombstone& tombstone) override;

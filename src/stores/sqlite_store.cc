@@ -72,6 +72,7 @@ struct SqliteStore::Statements {
   Statement begin, commit, rollback;
   Statement kind_of, record_of, insert_object, update_object, delete_object;
   Statement root_folder, has_children, child_folders, root_folders, items_in;
+  Statement item_versions_in;
   Statement changes, max_cn, max_key, counts, tombstones;
   Statement get_counter, set_counter, get_meta, set_meta;
   Statement get_sync, set_sync;
@@ -218,6 +219,10 @@ absl::Status SqliteStore::Prepare() {
       {&sql_->items_in,
        "SELECT source_key FROM objects WHERE parent = ? AND kind = 1 "
        "ORDER BY source_key"},
+      // Change keys are columns: no record is read.
+      {&sql_->item_versions_in,
+       "SELECT source_key, cn_replica, cn_counter FROM objects "
+       "WHERE parent = ? AND kind = 1 ORDER BY source_key"},
       // The kind test sits in WHERE so that rows of other kinds are passed
       // over without their records being read.
       {&sql_->changes,
@@ -554,6 +559,29 @@ absl::StatusOr<std::vector<SourceKey>> SqliteStore::ListItems(
     absl::StatusOr<SourceKey> key = KeyFromColumn(q.ColumnBlob(0));
     if (!key.ok()) return key.status();
     out.push_back(*key);
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+  return out;
+}
+
+absl::StatusOr<std::vector<ItemVersion>> SqliteStore::ListItemVersions(
+    const SourceKey& folder) {
+  Statement& q = sql_->item_versions_in;
+  q.Bind(1, folder.Encode());
+  std::vector<ItemVersion> out;
+  absl::Status status = q.ForEachRow([&]() -> absl::Status {
+    absl::StatusOr<SourceKey> key = KeyFromColumn(q.ColumnBlob(0));
+    if (!key.ok()) return key.status();
+    absl::StatusOr<Guid> replica =
+        Guid::Decode(core_internal::AsBytes(std::string(q.ColumnBlob(1))));
+    absl::StatusOr<GlobCnt> counter =
+        GlobCnt::FromValue(static_cast<uint64_t>(q.ColumnInt(2)));
+    if (!replica.ok() || !counter.ok()) {
+      return absl::DataLossError(absl::StrCat(
+          "corrupt change key column of item ", key->ToString()));
+    }
+    out.push_back({*key, ChangeNumber(*replica, *counter)});
     return absl::OkStatus();
   });
   if (!status.ok()) return status;

@@ -55,6 +55,8 @@ class SqliteStore final : public RecordStore {
       const std::optional<SourceKey>& parent) override;
   absl::StatusOr<std::vector<SourceKey>> ListItems(
       const SourceKey& folder) override;
+  absl::StatusOr<std::vector<ItemVersion>> ListItemVersions(
+      const SourceKey& folder) override;
 
   absl::StatusOr<std::vector<Change>> ReadChanges(
       const GlobSet& exclude, GlobCnt after,

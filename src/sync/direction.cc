@@ -174,6 +174,7 @@ Exporter MakeExporter(const DirectionSpec& spec, const DirectionStart& start) {
   given.UnionWith(start.own_echo.given);
   ExportOptions options = spec.export_options;
   options.answers = start.own_echo.answers;
+  options.resend = start.state.resend;
   return Exporter(spec.source, spec.import.source_root, std::move(exclude),
                   std::move(given), std::move(options));
 }
@@ -355,6 +356,7 @@ absl::StatusOr<DirectionResult> RunDirection(const DirectionSpec& spec) {
                 return a.source_key < b.source_key;
               });
     state.skipped.clear();
+    state.resend.clear();
     if (spec.now) state.last_pass = spec.now();
     return record(final_outcome);
   });

@@ -63,6 +63,21 @@ absl::Status Exporter::CollectHierarchy() {
       }
     }
   }
+  // A repair's keys: folders enter again, items are pulled.
+  for (const SourceKey& key : options_.resend) {
+    absl::StatusOr<Folder> folder = source_->GetFolder(key);
+    if (folder.ok()) {
+      if (key == root_ || !InTree(key)) continue;
+      entering.push_back(key);
+      changed.try_emplace(key, Change{*std::move(folder), GlobCnt()});
+      continue;
+    }
+    if (!absl::IsNotFound(folder.status())) return folder.status();
+    absl::StatusOr<Item> item = source_->GetItem(key);
+    if (absl::IsNotFound(item.status())) continue;
+    if (!item.ok()) return item.status();
+    if (InTree(item->folder)) pull_items_.push_back(key);
+  }
   // Entering folders bring their subtrees (descendants are in the tree).
   std::vector<SourceKey> frontier = entering;
   while (!frontier.empty()) {

@@ -66,6 +66,10 @@ struct ExportOptions {
   // Tombstones the source answers the destination with
   // (EchoState::answers), sent with the hierarchy's exits.
   std::vector<Tombstone> answers;
+  // Source keys to send again whatever the state says (a verify repair):
+  // folders as if they entered the tree (with their subtrees), items as
+  // pulled ones.
+  std::vector<SourceKey> resend;
 };
 
 class Exporter {

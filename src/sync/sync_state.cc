@@ -54,6 +54,7 @@ std::string EncodeSyncState(const SyncState& state) {
     out->set_source_key(key.Encode());
     out->set_change_key(change_key.Encode());
   }
+  for (const SourceKey& key : state.resend) r.add_resend(key.Encode());
   return r.SerializeAsString();
 }
 
@@ -120,6 +121,12 @@ absl::StatusOr<SyncState> DecodeSyncState(std::string_view blob) {
       return Damaged("skipped change key", change_key.status());
     }
     state.skipped.emplace_back(*key, *change_key);
+  }
+  for (const std::string& bytes : r.resend()) {
+    absl::StatusOr<SourceKey> key =
+        SourceKey::Decode(core_internal::AsBytes(bytes));
+    if (!key.ok()) return Damaged("resend source key", key.status());
+    state.resend.push_back(*key);
   }
   return state;
 }

@@ -53,6 +53,9 @@ struct SyncState {
   // Refused versions the operator skipped (source key, change key): the
   // next pass takes them as seen.
   std::vector<std::pair<SourceKey, ChangeNumber>> skipped;
+  // Source keys a verify repair asked to send again (Session::Verify): the
+  // next complete pass sends the source's current version of each.
+  std::vector<SourceKey> resend;
 
   friend bool operator==(const SyncState& a, const SyncState& b) = default;
 };

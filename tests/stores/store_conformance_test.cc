@@ -263,6 +263,24 @@ TEST_P(StoreConformanceTest, ItemCrudWithLargeValues) {
   EXPECT_EQ(store_->Count().value().items, 2u);
 }
 
+TEST_P(StoreConformanceTest, ItemVersionsFollowWrites) {
+  Populate();
+  const SourceKey folder(kA, GC(2));
+  auto versions = [&] { return store_->ListItemVersions(folder).value(); };
+  EXPECT_THAT(versions(),
+              ElementsAre(ItemVersion{SourceKey(kA, GC(10)),
+                                      MakeItem(10, 2, 4).change_key},
+                          ItemVersion{SourceKey(kA, GC(11)),
+                                      MakeItem(11, 2, 5).change_key}));
+  const Item edited = MakeItem(11, 2, 9);
+  InTx([&] { ASSERT_TRUE(store_->UpdateItem(edited).ok()); });
+  EXPECT_EQ(versions()[1].change_key, edited.change_key);
+  InTx([&] { ASSERT_TRUE(store_->UpdateItem(MakeItem(10, 3, 8)).ok()); });
+  EXPECT_THAT(versions(), ElementsAre(ItemVersion{edited.source_key,
+                                                  edited.change_key}));
+  EXPECT_TRUE(store_->ListItemVersions(SourceKey(kA, GC(99))).value().empty());
+}
+
 TEST_P(StoreConformanceTest, Tombstones) {
   Populate();
   InTx([&] {

@@ -133,6 +133,25 @@ class World {
     return Snapshot(orgs_[i], "/Shared");
   }
   int size() const { return static_cast<int>(orgs_.size()); }
+
+  // Session::Verify of every session: the differences it reports.
+  std::string Differences() {
+    std::string out;
+    for (auto& s : sessions_) {
+      absl::StatusOr<Session::VerifyReport> report = s->Verify();
+      if (!report.ok()) {
+        absl::StrAppend(&out, "  verify failed: ", report.status().ToString(),
+                        "\n");
+        continue;
+      }
+      for (const Session::Difference& d : report->differences) {
+        absl::StrAppend(&out, "  ", s->config().name, ": ", d.path, " ",
+                        d.source_key.ToString(), " kind ",
+                        static_cast<int>(d.kind), " ", d.detail, "\n");
+      }
+    }
+    return out;
+  }
   std::string errors() const { return errors_; }
 
  private:
@@ -293,8 +312,11 @@ bool CheckSeed(uint64_t seed, bool sqlite, int steps,
   EXPECT_GT(rounds, 0) << ShapeName(shape) << " seed " << seed
                        << " never became quiescent\n"
                        << world.errors();
+  // The anti-entropy check agrees: no differences on any pair.
+  const std::string differences = world.Differences();
+  EXPECT_EQ(differences, "") << ShapeName(shape) << " seed " << seed;
   const std::vector<std::string> a = world.SnapshotOf(0);
-  bool same = true;
+  bool same = differences.empty();
   for (int other = 1; other < world.size(); ++other) {
     const std::vector<std::string> b = world.SnapshotOf(other);
     if (a == b) continue;

@@ -343,6 +343,53 @@ TEST_F(IoreplServiceTest, StatusListsRefusedObjectsUntilTheyAreSkipped) {
   EXPECT_THAT(Iorepl("status iorepl.conf").out, HasSubstr("  refused:    0\n"));
 }
 
+TEST_F(IoreplServiceTest, VerifyFindsADifferenceAndRepairsIt) {
+  MakeStore("pub.db", {"/Sales", "/Sales/EMEA"}, 3);
+  WriteConfig("iorepl.conf", kOneSession);
+  ASSERT_EQ(Iorepl("run iorepl.conf --once").status, 0);
+  Result r = Iorepl("verify iorepl.conf");
+  EXPECT_EQ(r.status, 0) << r.err;
+  EXPECT_EQ(r.out,
+            "session 'Sales': 2 folders and 12 item versions compared, 0 "
+            "differences\n");
+  // Lost at the subscriber, without a trace any pass would see.
+  SourceKey lost;
+  {
+    auto store = OpenStore("sqlite:" + P("sub.db")).value();
+    auto folder = FindFolderByPath(*store, "/Contoso/Sales/EMEA").value();
+    lost = store->ListItems(folder->source_key).value().front();
+    ASSERT_TRUE(store->Begin().ok());
+    ASSERT_TRUE(store->DeleteItem(lost).ok());
+    ASSERT_TRUE(store->Commit().ok());
+  }
+  EXPECT_THAT(Iorepl("run iorepl.conf --once").out,
+              HasSubstr("[0 Message Changes"));
+  // Stores are named as the configuration resolves them.
+  const std::string sub_uri =
+      "sqlite:" + fs::path(P("sub.db")).lexically_normal().string();
+  r = Iorepl("verify iorepl.conf --json");
+  EXPECT_EQ(r.status, 1);
+  EXPECT_THAT(r.out, HasSubstr(absl::StrCat(
+                         "\"differences\":[{\"mapping\":\"/Sales -> "
+                         "/Contoso/Sales\",\"subscriber\":\"", sub_uri,
+                         "\",\"path\":\"/EMEA\",\"kind\":\"message\","
+                         "\"source_key\":\"",
+                         lost.ToString(),
+                         "\",\"reason\":\"missing_at_subscriber\"")));
+  r = Iorepl("verify iorepl.conf --repair");
+  EXPECT_EQ(r.status, 0) << r.err;
+  EXPECT_THAT(r.out,
+              HasSubstr(absl::StrCat(
+                  "1 difference (the next pass sends them again)\n"
+                  "  /Sales -> /Contoso/Sales, ", sub_uri, ": message ",
+                  lost.ToString(),
+                  " in /EMEA: missing_at_subscriber")));
+  EXPECT_THAT(Iorepl("run iorepl.conf --once").out,
+              HasSubstr("[1 Message Changes"));
+  EXPECT_EQ(ItemsAt("sub.db", "/Contoso/Sales/EMEA"), 3u);
+  EXPECT_EQ(Iorepl("verify iorepl.conf").status, 0);
+}
+
 TEST_F(IoreplServiceTest, AFailedPassExitsOneAndNamesTheFolder) {
   MakeStore("pub.db", {"/Other"}, 1);
   WriteConfig("iorepl.conf", kOneSession);

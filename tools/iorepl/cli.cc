@@ -41,6 +41,10 @@ Replication:
   iorepl status FILE                each session's last pass, the changes
         [--session NAME] [--json]   waiting, and the objects refused (sent
                                     again and counted every pass)
+  iorepl verify FILE                compare each mapping's replicas by folder
+        [--session NAME] [--json]   digests and list every difference (exit 1
+        [--repair]                  if any); --repair: the next pass sends
+                                    the differing objects again
   iorepl skip FILE KEY              take the refused version of source key
         [--session NAME]            KEY ({GUID}:N) as seen next pass
   iorepl export FILE --out PATH     write the session's changes not exported
@@ -169,6 +173,14 @@ const std::vector<Verb>& Verbs() {
        [](const CommandLine& c, const auto& a, std::ostream& out,
           std::ostream& err) {
          return StatusCommand(a[0], c.All("session"), c.Has("json"), out, err);
+       }},
+      {{"verify"},
+       1,
+       1,
+       [](const CommandLine& c, const auto& a, std::ostream& out,
+          std::ostream& err) {
+         return VerifyCommand(a[0], c.All("session"), c.Has("repair"),
+                              c.Has("json"), out, err);
        }},
       {{"skip"},
        2,
@@ -312,7 +324,8 @@ int RunCli(const std::vector<std::string>& args, std::ostream& out,
            std::ostream& err, bool terminal) {
   absl::StatusOr<CommandLine> line = ParseCommandLine(
       args,
-      {"help", "version", "replid", "once", "json", "full", "force", "replace"},
+      {"help", "version", "replid", "once", "json", "full", "force", "replace",
+       "repair"},
       {"session", "out", "store", "folder", "user", "older-than", "ends-within",
        "legacy-dn"});
   if (!line.ok()) {

@@ -277,6 +277,93 @@ int StatusCommand(const std::string& path,
   return exit;
 }
 
+namespace {
+
+std::string_view DifferenceName(Session::Difference::Kind kind) {
+  switch (kind) {
+    case Session::Difference::Kind::kMissingAtSubscriber:
+      return "missing_at_subscriber";
+    case Session::Difference::Kind::kMissingAtPublisher:
+      return "missing_at_publisher";
+    case Session::Difference::Kind::kDifferentVersion:
+      return "different_version";
+    case Session::Difference::Kind::kDifferentPlace:
+      return "different_place";
+  }
+  return "?";
+}
+
+}  // namespace
+
+int VerifyCommand(const std::string& path,
+                  const std::vector<std::string>& sessions, bool repair,
+                  bool json, std::ostream& out, std::ostream& err) {
+  absl::StatusOr<LoadedConfig> config = LoadConfigFile(path);
+  if (!config.ok()) {
+    err << ProblemsIn(path, config.status()) << "\n";
+    return kExitUsage;
+  }
+  absl::StatusOr<std::vector<SessionConfig>> selected =
+      SelectSessions(*config, sessions);
+  if (!selected.ok()) {
+    err << "iorepl: " << selected.status().message() << "\n";
+    return kExitUsage;
+  }
+  bool differ = false;
+  for (const SessionConfig& session : *selected) {
+    if (StoreNotCreated(session.publisher)) {
+      err << "iorepl: session '" << session.name << "': store \""
+          << session.publisher << "\" does not exist (no pass has run)\n";
+      return kExitFailure;
+    }
+    absl::StatusOr<std::unique_ptr<Session>> opened = Session::Open(session);
+    absl::StatusOr<Session::VerifyReport> report =
+        opened.ok() ? (*opened)->Verify(repair)
+                    : absl::StatusOr<Session::VerifyReport>(opened.status());
+    if (!report.ok()) {
+      err << "iorepl: session '" << session.name
+          << "': " << report.status().message() << "\n";
+      return kExitFailure;
+    }
+    differ |= !report->differences.empty();
+    if (json) {
+      std::string line = absl::StrCat(
+          "{\"session\":", JsonString(session.name),
+          ",\"folders\":", report->folders, ",\"items\":", report->items,
+          ",\"differing_folders\":", report->differing_folders,
+          ",\"repair\":", repair ? "true" : "false", ",\"differences\":[");
+      for (size_t i = 0; i < report->differences.size(); ++i) {
+        const Session::Difference& d = report->differences[i];
+        absl::StrAppend(
+            &line, i ? "," : "", "{\"mapping\":", JsonString(d.mapping),
+            ",\"subscriber\":", JsonString(session.subscribers[d.subscriber]),
+            ",\"path\":", JsonString(d.path.empty() ? "/" : d.path),
+            ",\"kind\":", d.folder ? "\"folder\"" : "\"message\"",
+            ",\"source_key\":", JsonString(d.source_key.ToString()),
+            ",\"reason\":", JsonString(std::string(DifferenceName(d.kind))),
+            ",\"detail\":", JsonString(d.detail), "}");
+      }
+      out << line << "]}\n";
+      continue;
+    }
+    out << "session '" << session.name << "': " << report->folders
+        << " folders and " << report->items << " item versions compared, "
+        << report->differences.size() << " difference"
+        << (report->differences.size() == 1 ? "" : "s")
+        << (repair && !report->differences.empty()
+                ? " (the next pass sends them again)"
+                : "")
+        << "\n";
+    for (const Session::Difference& d : report->differences) {
+      out << "  " << d.mapping << ", " << session.subscribers[d.subscriber]
+          << ": " << (d.folder ? "folder " : "message ")
+          << d.source_key.ToString() << " in " << (d.path.empty() ? "/" : d.path)
+          << ": " << DifferenceName(d.kind) << " (" << d.detail << ")\n";
+    }
+  }
+  return differ && !repair ? kExitFailure : kExitOk;
+}
+
 int SkipCommand(const std::string& path,
                 const std::vector<std::string>& sessions,
                 const std::string& key_text, std::ostream& out,

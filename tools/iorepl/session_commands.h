@@ -27,6 +27,12 @@ int StatusCommand(const std::string& path,
                   const std::vector<std::string>& sessions, bool json,
                   std::ostream& out, std::ostream& err);
 
+// `iorepl verify FILE`: Session::Verify of each selected session; exit 1
+// when replicas differ (and --repair was not given).
+int VerifyCommand(const std::string& path,
+                  const std::vector<std::string>& sessions, bool repair,
+                  bool json, std::ostream& out, std::ostream& err);
+
 // `iorepl skip FILE KEY`: the refused version of source key KEY is taken
 // as seen by the next pass of every selected session that refused it.
 int SkipCommand(const std::string& path,
