@@ -13,6 +13,7 @@
 #include <cstdint>
 #include <span>
 #include <string>
+#include <string_view>
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
@@ -72,7 +73,7 @@ inline void AppendBigEndian(uint64_t v, size_t n, std::string* out) {
   }
 }
 
-inline std::span<const uint8_t> AsBytes(const std::string& s) {
+inline std::span<const uint8_t> AsBytes(std::string_view s) {
   return {reinterpret_cast<const uint8_t*>(s.data()), s.size()};
 }
 

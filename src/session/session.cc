@@ -167,6 +167,15 @@ absl::StatusOr<std::unique_ptr<Session>> Session::WithStores(
 }
 
 absl::StatusOr<SessionStatistics> Session::Run() {
+  if (config_.options.conflict_policy == ConflictPolicy::kCallback &&
+      !hooks_.conflict_callback) {
+    // Refused before anything is read or written: every conflict would
+    // otherwise be an error on every pass.
+    return absl::FailedPreconditionError(absl::StrCat(
+        "session '", config_.name,
+        "': conflict_policy is CALLBACK but no conflict callback is set "
+        "(SessionHooks::conflict_callback)"));
+  }
   const absl::Time start = absl::Now();
   SessionStatistics stats;
   bool cancelled = false;
@@ -426,6 +435,7 @@ absl::Status Session::RunMapping(const FolderMapping& mapping,
       log(LogLevel::kSummary,
           absl::StrCat("mapping ", label, ": ", core_internal::Sv(line)));
     };
+    spec.import.conflict_log = spec.import.error_log;
     if (config_.logging.log_each_message || config_.logging.log_each_folder) {
       spec.import.replicated_log = [this, log, label](bool folder,
                                                       std::string_view line) {

@@ -573,8 +573,9 @@ absl::StatusOr<std::vector<ItemVersion>> SqliteStore::ListItemVersions(
   absl::Status status = q.ForEachRow([&]() -> absl::Status {
     absl::StatusOr<SourceKey> key = KeyFromColumn(q.ColumnBlob(0));
     if (!key.ok()) return key.status();
+    // Views of the row: nothing is copied per item.
     absl::StatusOr<Guid> replica =
-        Guid::Decode(core_internal::AsBytes(std::string(q.ColumnBlob(1))));
+        Guid::Decode(core_internal::AsBytes(q.ColumnBlob(1)));
     absl::StatusOr<GlobCnt> counter =
         GlobCnt::FromValue(static_cast<uint64_t>(q.ColumnInt(2)));
     if (!replica.ok() || !counter.ok()) {

@@ -764,14 +764,36 @@ absl::Status Importer::ResolveItem(const Change& change, ConflictSide local,
       incoming_later ? incoming.item->folder : local.item->folder;
   absl::StatusOr<Folder> dest_folder = dest_->GetFolder(policy_folder);
   if (!dest_folder.ok()) return dest_folder.status();
+  const ConflictPolicy policy = EffectivePolicy(*dest_folder, options_.policy);
   absl::StatusOr<Resolution> r = ResolveItemConflict(
-      ConflictContext{local, incoming},
-      EffectivePolicy(*dest_folder, options_.policy), options_.callback);
+      ConflictContext{local, incoming}, policy, options_.callback);
   if (!r.ok()) {
     Error(false, Reason::kInvalidObject, change, r.status().message(), out);
     return absl::OkStatus();
   }
   ++out.stats.conflicts;
+  if (options_.conflict_log) {
+    auto version = [](const ConflictSide& side) {
+      return side.item != nullptr
+                 ? side.item->change_key.ToString()
+                 : absl::StrCat("deletion ",
+                                side.tombstone->deletion_cn.ToString());
+    };
+    const Item* any = incoming.item != nullptr ? incoming.item : local.item;
+    const PropValue* subject = any->properties.Get(kPropSubject);
+    const std::string* text =
+        subject != nullptr ? std::get_if<std::string>(subject) : nullptr;
+    options_.conflict_log(absl::StrCat(
+        "conflict on message ", key.ToString(), " \"",
+        text != nullptr ? *text : std::string("(no subject)"),
+        "\" in folder \"", dest_folder->display_name, "\" (",
+        dest_folder->source_key.ToString(), "): here ", version(local),
+        ", arriving ", version(incoming), "; policy ",
+        core_internal::Sv(ConflictPolicyName(policy)), ": the ",
+        r->incoming_wins ? "arriving" : "local", " version wins",
+        r->conflict_item.has_value() ? ", the other is kept as a conflict item"
+                                     : ""));
+  }
   absl::Status written;
   if (const Item* item = std::get_if<Item>(&r->result)) {
     if (local.item != nullptr) {

@@ -49,6 +49,9 @@ struct ImportOptions {
   // errors go to error_log instead when it is set.
   std::function<void(std::string_view)> log;
   std::function<void(std::string_view)> error_log;
+  // When set, called for every item conflict with a line naming the item,
+  // its folder, both versions, the policy and the winner.
+  std::function<void(std::string_view)> conflict_log;
   // When set, called for every folder (folder = true) and message written
   // or deleted as received, with a line naming it.
   std::function<void(bool folder, std::string_view)> replicated_log;

@@ -6,6 +6,7 @@
 
 #include "ioreplication/session.h"
 
+#include "absl/strings/str_join.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "sync/conflict_resolver.h"
@@ -140,9 +141,21 @@ TEST_P(SessionTest, ConflictKeepBothKeepsTheLoserAndPostsANotice) {
   RunOk(*s);
   const Item at_a = a_.Edit(item.source_key, "a's version");
   const Item at_b = b_.Edit(item.source_key, "b's version");  // later
+  log_.clear();
   const SessionStatistics stats = RunOk(*s);
   EXPECT_EQ(stats.conflicts, 1u);
   ExpectSame();
+  // Logged where it was met (at b, passing a's version down), naming the
+  // item, its folder, both versions, the policy and the outcome.
+  EXPECT_THAT(absl::StrJoin(log_, "\n"),
+              HasSubstr(absl::StrCat(
+                  "mapping /Sales -> /Partner/Sales: conflict on message ",
+                  item.source_key.ToString(), " \"plan\" in folder \"Sales\" (",
+                  b_.At("/Partner/Sales").source_key.ToString(), "): here ",
+                  at_b.change_key.ToString(), ", arriving ",
+                  at_a.change_key.ToString(),
+                  "; policy keep_both: the local version wins, the other is "
+                  "kept as a conflict item")));
   // The later writer stays the item; the other is a conflict item beside it.
   EXPECT_EQ(a_.store->GetItem(item.source_key).value().body, "b's version");
   const Item kept =
@@ -198,9 +211,13 @@ TEST_P(SessionTest, ConflictCallbackDecidesAndItsErrorsAreRetried) {
   std::unique_ptr<Session> s =
       Pair(MappingDirection::kOneWay,
            {.conflict_policy = ConflictPolicy::kCallback});
-  RunOk(*s);
-  a_.Edit(item.source_key, "a");
-  b_.Edit(item.source_key, "b-longer");
+  // Without a callback the session refuses to run, and writes nothing.
+  s->set_hooks({});
+  absl::StatusOr<SessionStatistics> refused = s->Run();
+  EXPECT_TRUE(absl::IsFailedPrecondition(refused.status()));
+  EXPECT_THAT(std::string(refused.status().message()),
+              HasSubstr("conflict_policy is CALLBACK but no conflict callback"));
+  EXPECT_FALSE(FindFolderByPath(*b_.store, "/Partner").value().has_value());
   bool fail = true;
   int calls = 0;
   s->set_hooks(
@@ -213,6 +230,9 @@ TEST_P(SessionTest, ConflictCallbackDecidesAndItsErrorsAreRetried) {
         return ConflictChoice{
             c.incoming.item->body.size() > c.local.item->body.size(), false};
       }});
+  RunOk(*s);
+  a_.Edit(item.source_key, "a");
+  b_.Edit(item.source_key, "b-longer");
   SessionStatistics stats = RunOk(*s);
   EXPECT_EQ(stats.message_errors, 1u);
   EXPECT_EQ(b_.store->GetItem(item.source_key).value().body, "b-longer");

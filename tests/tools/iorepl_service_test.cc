@@ -605,7 +605,12 @@ TEST_F(IoreplServiceTest, DemoRunsEndToEnd) {
                                "'Contoso free/busy' [9 Message Changes, 0 "
                                "Message Deletions, 3 Message Ignores, 0 "
                                "Message Errors, 1 Folder Changes"));
-  EXPECT_EQ(r.err, "");
+  // The one conflict is logged, and nothing else goes to stderr.
+  EXPECT_THAT(r.err, HasSubstr("session 'Joint project': mapping "
+                               "/Projects/Joint -> /Joint: conflict on message "));
+  EXPECT_THAT(r.err, HasSubstr("\"Project kickoff\" in folder \"Meetings\""));
+  EXPECT_THAT(r.err, HasSubstr("; policy keep_both: the "));
+  EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
   r = Iorepl("list sqlite:demo/fabrikam.db /Joint/Meetings");
   ASSERT_EQ(r.status, 0) << r.err;
   EXPECT_THAT(r.out, HasSubstr("IPM.Conflict.Message"));
