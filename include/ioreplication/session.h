@@ -95,6 +95,12 @@ struct SessionOptions {
   // Free/busy sessions: the folder of each subscriber's recipient list
   // (ioreplication/recipient.h); empty means kDefaultRecipientsPath.
   std::string recipients_path;
+  // When positive, a pass that ends at least this long after the last
+  // verify (recorded in the stores, so it holds across processes) runs
+  // Verify(/*repair=*/true) after it: differences are counted in the
+  // statistics (SessionStatistics::differences) and logged, and the next
+  // pass sends those objects again. Zero: never (iorepl verify by hand).
+  absl::Duration verify_interval = absl::ZeroDuration();
 };
 
 // Where MS-OXOPFFB keeps free/busy messages: the "SCHEDULE+ FREE BUSY"
@@ -320,6 +326,8 @@ class IOREPL_EXPORT Session {
           std::vector<std::unique_ptr<Store>> owned);
   absl::Status RunMapping(const FolderMapping& mapping, size_t subscriber,
                           SessionStatistics& stats, bool& cancelled);
+  // SessionOptions::verify_interval, after a complete pass.
+  absl::Status VerifyIfDue(SessionStatistics& stats);
 
   SessionConfig config_;
   Store* publisher_;

@@ -95,6 +95,9 @@ struct SessionStatistics {
   // Directions that fell back to a full reconciliation (a source restored
   // or re-created, or tombstones purged before this session saw them).
   uint64_t reconciliations = 0;
+  // Differences a periodic verify found (SessionOptions::verify_interval);
+  // the next pass sends those objects again.
+  uint64_t differences = 0;
   absl::Duration duration;
   ReasonCounts message_ignore_reasons;
   ReasonCounts message_error_reasons;

@@ -98,6 +98,7 @@ SessionConfig FromProto(const v1::SessionConfig& p) {
   c.options.replication_account = o.replication_account();
   c.options.require_matching_rights = o.require_matching_rights();
   c.options.recipients_path = o.recipients_path();
+  c.options.verify_interval = absl::Seconds(o.verify_interval_seconds());
   if (c.type == SessionType::kFreeBusy && c.mappings.empty()) {
     const std::string root(kFreeBusyRootPath);
     c.mappings.push_back({root, root, MappingDirection::kOneWay});

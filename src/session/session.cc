@@ -186,8 +186,65 @@ absl::StatusOr<SessionStatistics> Session::Run() {
       }
     }
   }
+  if (!cancelled && config_.options.verify_interval > absl::ZeroDuration()) {
+    if (absl::Status s = VerifyIfDue(stats); !s.ok()) return s;
+  }
   stats.duration = absl::Now() - start;
   return stats;
+}
+
+absl::Status Session::VerifyIfDue(SessionStatistics& stats) {
+  // Due when the oldest verify of any mapping and subscriber is that old.
+  const FileTime now = FileTime::FromAbslTime(absl::Now());
+  std::vector<std::pair<Store*, std::string>> states;
+  bool due = false;
+  absl::Status status = ForEachDirection(
+      config_, *publisher_, subscribers_,
+      [&](const std::string&, const std::string& direction, Store& dest,
+          const std::string& state_name) -> absl::Status {
+        if (!absl::StartsWith(direction, "publisher")) return absl::OkStatus();
+        absl::StatusOr<sync_internal::SyncState> state =
+            sync_internal::LoadSyncState(dest, state_name);
+        if (!state.ok()) return state.status();
+        due |= now.ToAbslTime() - state->last_verify.ToAbslTime() >=
+               config_.options.verify_interval;
+        states.emplace_back(&dest, state_name);
+        return absl::OkStatus();
+      });
+  if (!status.ok() || !due) return status;
+  absl::StatusOr<VerifyReport> report = Verify(/*repair=*/true);
+  if (!report.ok()) return report.status();
+  stats.differences += report->differences.size();
+  if (hooks_.log) {
+    hooks_.log(LogLevel::kSummary,
+               absl::StrCat("session '", config_.name, "': verify compared ",
+                            report->folders, " folders and ", report->items,
+                            " item versions: ", report->differences.size(),
+                            " differences",
+                            report->differences.empty()
+                                ? ""
+                                : " (the next pass sends them again)"));
+    for (const Difference& d : report->differences) {
+      hooks_.log(LogLevel::kSummary,
+                 absl::StrCat("session '", config_.name, "', mapping ",
+                              d.mapping, ", subscriber ", d.subscriber + 1,
+                              ": ", d.folder ? "folder " : "message ",
+                              d.source_key.ToString(), " in ",
+                              d.path.empty() ? "/" : d.path, " differs: ",
+                              d.detail));
+      }
+  }
+  for (const auto& [dest, name] : states) {
+    absl::Status s = sync_internal::Transact(*dest, [&]() -> absl::Status {
+      absl::StatusOr<sync_internal::SyncState> state =
+          sync_internal::LoadSyncState(*dest, name);
+      if (!state.ok()) return state.status();
+      state->last_verify = now;
+      return dest->PutSyncState(name, sync_internal::EncodeSyncState(*state));
+    });
+    if (!s.ok()) return s;
+  }
+  return absl::OkStatus();
 }
 
 absl::StatusOr<std::vector<Session::Pending>> Session::CountPending() {

@@ -70,6 +70,7 @@ void SessionStatistics::Merge(const SessionStatistics& other) {
   conflicts += other.conflicts;
   bytes += other.bytes;
   reconciliations += other.reconciliations;
+  differences += other.differences;
   duration += other.duration;
   message_ignore_reasons.Merge(other.message_ignore_reasons);
   message_error_reasons.Merge(other.message_error_reasons);

@@ -55,6 +55,7 @@ std::string EncodeSyncState(const SyncState& state) {
     out->set_change_key(change_key.Encode());
   }
   for (const SourceKey& key : state.resend) r.add_resend(key.Encode());
+  r.set_last_verify(state.last_verify.ticks());
   return r.SerializeAsString();
 }
 
@@ -128,6 +129,7 @@ absl::StatusOr<SyncState> DecodeSyncState(std::string_view blob) {
     if (!key.ok()) return Damaged("resend source key", key.status());
     state.resend.push_back(*key);
   }
+  state.last_verify = FileTime::FromTicks(r.last_verify());
   return state;
 }
 

@@ -56,6 +56,9 @@ struct SyncState {
   // Source keys a verify repair asked to send again (Session::Verify): the
   // next complete pass sends the source's current version of each.
   std::vector<SourceKey> resend;
+  // When the last periodic verify of this mapping and subscriber ran (kept
+  // in the publisher -> subscriber direction's state; 0: never).
+  FileTime last_verify;
 
   friend bool operator==(const SyncState& a, const SyncState& b) = default;
 };

@@ -129,6 +129,33 @@ TEST_P(VerifyTest, FindsEveryKindOfDifferenceAndRepairsIt) {
   EXPECT_TRUE(s->Run().value().Quiescent());
 }
 
+TEST_P(VerifyTest, APeriodicVerifyCountsAndRepairsWhatItFinds) {
+  SessionConfig config = session_->config();
+  config.options.verify_interval = absl::Hours(1);
+  std::unique_ptr<Session> hourly = MakeSession(config, a_, {&b_});
+  std::vector<std::string> log;
+  hourly->set_hooks({.log = [&](LogLevel, std::string_view line) {
+    log.emplace_back(line);
+  }});
+  EXPECT_EQ(hourly->Run().value().differences, 0u);  // the first one is due
+  ASSERT_EQ(log.size(), 1u);
+  EXPECT_THAT(log[0], HasSubstr("verify compared 3 folders and 8 item "
+                                "versions: 0 differences"));
+  Behind([&](Store& b) { ASSERT_TRUE(b.DeleteItem(items_[0].source_key).ok()); });
+  // Not due again within the hour (the time is kept in the stores).
+  EXPECT_EQ(hourly->Run().value().differences, 0u);
+  config.options.verify_interval = absl::Nanoseconds(1);
+  std::unique_ptr<Session> always = MakeSession(config, a_, {&b_});
+  const SessionStatistics found = always->Run().value();
+  EXPECT_EQ(found.differences, 1u);
+  EXPECT_EQ(found.message_changes, 0u);
+  // The next pass sends it again, and then nothing differs.
+  const SessionStatistics repaired = always->Run().value();
+  EXPECT_EQ(repaired.message_changes, 1u);
+  EXPECT_EQ(repaired.differences, 0u);
+  EXPECT_EQ(Snapshot(a_, "/Sales"), Snapshot(b_, "/Partner/Sales"));
+}
+
 TEST_P(VerifyTest, AnItemInAnotherFolderIsOneDifference) {
   Behind([&](Store& b) {
     Item moved = b.GetItem(items_[0].source_key).value();

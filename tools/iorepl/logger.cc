@@ -66,6 +66,7 @@ std::string PassJson(const SessionConfig& config, const PassOutcome& outcome) {
                   ",\"folder_errors\":", s.folder_errors,
                   ",\"conflicts\":", s.conflicts, ",\"bytes\":", s.bytes,
                   ",\"reconciliations\":", s.reconciliations,
+                  ",\"differences\":", s.differences,
                   ",\"duration_ms\":", absl::ToInt64Milliseconds(s.duration));
   if (!outcome.error.empty()) {
     absl::StrAppend(&json, ",\"error\":", JsonString(outcome.error));
