@@ -315,6 +315,29 @@ class IOREPL_EXPORT Session {
   };
   absl::StatusOr<VerifyReport> Verify(bool repair = false);
 
+  // The conflict items keep_both left in the session's mapped trees
+  // (ioreplication/conflict.h), in every store of the session: each with
+  // the item it lost to as that store holds it now.
+  struct Conflict {
+    std::string store;    // the store's URI, as in the configuration
+    std::string mapping;  // "publisher_path -> subscriber_path"
+    Item conflict_item;   // the losing version, marked in conflict
+    std::optional<Item> item;  // the winner it names (nullopt if gone)
+  };
+  absl::StatusOr<std::vector<Conflict>> ListConflicts();
+  // An owner's choice about the conflict item `conflict_item`, made as
+  // local changes in the first store of the session that holds it, so that
+  // it replicates like any edit:
+  //   kKeepMine   the item stays as it is; the conflict item goes
+  //   kKeepTheirs the item takes the conflict item's content (a new
+  //               version); the conflict item goes
+  //   kKeepBoth   the conflict item becomes an ordinary item of its own
+  // The conflict notice goes in every case. NotFoundError when no store
+  // holds the key, FailedPreconditionError when it is not a conflict item.
+  enum class ConflictResolution : uint8_t { kKeepMine, kKeepTheirs, kKeepBoth };
+  absl::Status ResolveConflict(const SourceKey& conflict_item,
+                               ConflictResolution how);
+
   // The classic statistics line for `stats` under this session's name.
   std::string StatisticsLine(const SessionStatistics& stats) const {
     return RenderStatisticsLine(config_.type, config_.name, stats);

@@ -96,6 +96,14 @@ SourceKey ConflictNoticeKey(const ChangeNumber& loser) {
   return SourceKey(Derive(loser.replica(), kNoticeTag), loser.counter());
 }
 
+SourceKey NoticeKeyOfConflictItem(const SourceKey& conflict_item) {
+  // Derive is an XOR: once more with the item's tag gives back the loser's
+  // GUID.
+  return SourceKey(
+      Derive(Derive(conflict_item.replica(), kConflictItemTag), kNoticeTag),
+      conflict_item.counter());
+}
+
 ConflictPolicy EffectivePolicy(const Folder& folder,
                                ConflictPolicy session_policy) {
   const PropValue* method = folder.properties.Get(kPropResolveMethod);

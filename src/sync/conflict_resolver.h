@@ -48,6 +48,8 @@ absl::StatusOr<Resolution> ResolveItemConflict(
 // The source keys keep_both derives from a losing version's change number.
 SourceKey ConflictItemKey(const ChangeNumber& loser);
 SourceKey ConflictNoticeKey(const ChangeNumber& loser);
+// The notice posted with the conflict item `conflict_item`.
+SourceKey NoticeKeyOfConflictItem(const SourceKey& conflict_item);
 
 // Later-writer resolution of a folder conflict: the winner's content with
 // both PCLs merged.

@@ -177,6 +177,62 @@ TEST_P(SessionTest, ConflictKeepBothKeepsTheLoserAndPostsANotice) {
   EXPECT_TRUE(RunOk(*s).Quiescent());
 }
 
+TEST_P(SessionTest, ConflictsAreListedAndAnOwnersChoiceReplicates) {
+  using How = Session::ConflictResolution;
+  for (How how : {How::kKeepMine, How::kKeepTheirs, How::kKeepBoth}) {
+    SCOPED_TRACE(static_cast<int>(how));
+    const Item item = a_.Post("/Sales", absl::StrCat("plan ", int(how)));
+    std::unique_ptr<Session> s = Pair(MappingDirection::kBidirectional);
+    RunOk(*s);
+    const Item at_a = a_.Edit(item.source_key, "a's version");
+    b_.Edit(item.source_key, "b's version");  // later: it stays the item
+    RunOk(*s);
+    const std::vector<Session::Conflict> listed = s->ListConflicts().value();
+    ASSERT_EQ(listed.size(), 2u);  // the conflict item is in both stores
+    EXPECT_EQ(listed[0].store, a_.uri);
+    EXPECT_EQ(listed[1].store, b_.uri);
+    const Item& loser = listed[0].conflict_item;
+    EXPECT_EQ(loser.body, "a's version");
+    ASSERT_TRUE(listed[0].item.has_value());
+    EXPECT_EQ(listed[0].item->body, "b's version");
+    EXPECT_EQ(listed[0].mapping, "/Sales -> /Partner/Sales");
+
+    ASSERT_TRUE(s->ResolveConflict(loser.source_key, how).ok());
+    EXPECT_TRUE(absl::IsFailedPrecondition(
+        s->ResolveConflict(item.source_key, how)));  // not a conflict item
+    RunOk(*s);
+    ExpectSame();
+    EXPECT_TRUE(s->ListConflicts().value().empty());
+    const SourceKey notice =
+        sync_internal::ConflictNoticeKey(at_a.change_key);
+    EXPECT_TRUE(absl::IsNotFound(b_.store->GetItem(notice).status()));
+    const std::string body = b_.store->GetItem(item.source_key).value().body;
+    const absl::StatusOr<Item> kept = b_.store->GetItem(loser.source_key);
+    switch (how) {
+      case How::kKeepMine:
+        EXPECT_EQ(body, "b's version");
+        EXPECT_TRUE(absl::IsNotFound(kept.status()));
+        break;
+      case How::kKeepTheirs:
+        EXPECT_EQ(body, "a's version");
+        EXPECT_TRUE(absl::IsNotFound(kept.status()));
+        break;
+      case How::kKeepBoth:
+        EXPECT_EQ(body, "b's version");
+        ASSERT_TRUE(kept.ok());
+        EXPECT_EQ(kept->body, "a's version");
+        EXPECT_EQ(kept->properties.Get(kPropInConflict), nullptr);
+        break;
+    }
+    EXPECT_TRUE(RunOk(*s).Quiescent());
+  }
+  EXPECT_TRUE(absl::IsNotFound(
+      Pair(MappingDirection::kOneWay)
+          ->ResolveConflict(SourceKey(a_.root.source_key.replica(),
+                                      *GlobCnt::FromValue(77777)),
+                            Session::ConflictResolution::kKeepMine)));
+}
+
 TEST_P(SessionTest, ConflictLastWriterWinsDropsTheLoser) {
   const Item item = a_.Post("/Sales", "plan");
   std::unique_ptr<Session> s =

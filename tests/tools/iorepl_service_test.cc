@@ -589,6 +589,31 @@ session { name: "Other" publisher: "sqlite:pub.db" subscriber: "sqlite:sub.db"
   EXPECT_EQ(ItemsAt("sub.db", "/Contoso/Sales"), 5u);
 }
 
+TEST_F(IoreplServiceTest, TheDemosConflictIsListedAndResolved) {
+  ASSERT_EQ(Iorepl("demo demo").status, 0);
+  Result r = Iorepl("conflicts demo/iorepl.conf --session 'Joint project'");
+  ASSERT_EQ(r.status, 0) << r.err;
+  // In both organizations: the conflict item replicated.
+  EXPECT_EQ(std::count(r.out.begin(), r.out.end(), '\n'), 2) << r.out;
+  EXPECT_THAT(r.out, HasSubstr("\"Project kickoff\": conflict item {"));
+  const size_t at = r.out.find("conflict item ") + 14;
+  const std::string key = r.out.substr(at, r.out.find(' ', at) - at);
+  r = Iorepl("conflicts demo/iorepl.conf --json");
+  EXPECT_THAT(r.out, HasSubstr("\"conflict_item\":\"" + key + "\""));
+
+  EXPECT_EQ(Iorepl("resolve demo/iorepl.conf '" + key + "'").status, 2);
+  EXPECT_EQ(Iorepl("resolve demo/iorepl.conf '" + key + "' --keep all").status,
+            2);
+  r = Iorepl("resolve demo/iorepl.conf '" + key + "' --keep theirs");
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_THAT(r.out, HasSubstr("resolved (keep theirs)"));
+  ASSERT_EQ(Iorepl("run demo/iorepl.conf --once").status, 0);
+  EXPECT_EQ(Iorepl("conflicts demo/iorepl.conf").out, "");
+  r = Iorepl("resolve demo/iorepl.conf '" + key + "' --keep theirs");
+  EXPECT_EQ(r.status, 1);
+  EXPECT_THAT(r.err, HasSubstr("no selected session holds"));
+}
+
 TEST_F(IoreplServiceTest, DemoRunsEndToEnd) {
   Result r = Iorepl("demo demo");
   ASSERT_EQ(r.status, 0) << r.err;

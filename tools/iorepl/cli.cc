@@ -45,6 +45,11 @@ Replication:
         [--session NAME] [--json]   digests and list every difference (exit 1
         [--repair]                  if any); --repair: the next pass sends
                                     the differing objects again
+  iorepl conflicts FILE             the conflict items keep_both left, each
+        [--session NAME] [--json]   with the item it lost to
+  iorepl resolve FILE KEY           an owner's choice about conflict item KEY:
+        --keep mine|theirs|both     keep the item, take the conflict item's
+        [--session NAME]            content, or keep both (replicates)
   iorepl skip FILE KEY              take the refused version of source key
         [--session NAME]            KEY ({GUID}:N) as seen next pass
   iorepl export FILE --out PATH     write the session's changes not exported
@@ -181,6 +186,26 @@ const std::vector<Verb>& Verbs() {
           std::ostream& err) {
          return VerifyCommand(a[0], c.All("session"), c.Has("repair"),
                               c.Has("json"), out, err);
+       }},
+      {{"conflicts"},
+       1,
+       1,
+       [](const CommandLine& c, const auto& a, std::ostream& out,
+          std::ostream& err) {
+         return ConflictsCommand(a[0], c.All("session"), c.Has("json"), out,
+                                 err);
+       }},
+      {{"resolve"},
+       2,
+       2,
+       [](const CommandLine& c, const auto& a, std::ostream& out,
+          std::ostream& err) {
+         if (!c.Has("keep")) {
+           err << "iorepl: resolve needs --keep mine|theirs|both\n";
+           return kExitUsage;
+         }
+         return ResolveCommand(a[0], c.All("session"), a[1], c.Value("keep"),
+                               out, err);
        }},
       {{"skip"},
        2,
@@ -327,7 +352,7 @@ int RunCli(const std::vector<std::string>& args, std::ostream& out,
       {"help", "version", "replid", "once", "json", "full", "force", "replace",
        "repair"},
       {"session", "out", "store", "folder", "user", "older-than", "ends-within",
-       "legacy-dn"});
+       "legacy-dn", "keep"});
   if (!line.ok()) {
     err << "iorepl: " << line.status().message() << " (see 'iorepl --help')\n";
     return kExitUsage;

@@ -364,6 +364,126 @@ int VerifyCommand(const std::string& path,
   return differ && !repair ? kExitFailure : kExitOk;
 }
 
+int ConflictsCommand(const std::string& path,
+                     const std::vector<std::string>& sessions, bool json,
+                     std::ostream& out, std::ostream& err) {
+  absl::StatusOr<LoadedConfig> config = LoadConfigFile(path);
+  if (!config.ok()) {
+    err << ProblemsIn(path, config.status()) << "\n";
+    return kExitUsage;
+  }
+  absl::StatusOr<std::vector<SessionConfig>> selected =
+      SelectSessions(*config, sessions);
+  if (!selected.ok()) {
+    err << "iorepl: " << selected.status().message() << "\n";
+    return kExitUsage;
+  }
+  auto subject = [](const Item& item) {
+    const PropValue* v = item.properties.Get(kPropSubject);
+    const std::string* s = v != nullptr ? std::get_if<std::string>(v) : nullptr;
+    return s != nullptr ? *s : std::string("(no subject)");
+  };
+  for (const SessionConfig& session : *selected) {
+    absl::StatusOr<std::unique_ptr<Session>> opened = Session::Open(session);
+    absl::StatusOr<std::vector<Session::Conflict>> listed =
+        opened.ok() ? (*opened)->ListConflicts()
+                    : absl::StatusOr<std::vector<Session::Conflict>>(
+                          opened.status());
+    if (!listed.ok()) {
+      err << "iorepl: session '" << session.name
+          << "': " << listed.status().message() << "\n";
+      return kExitFailure;
+    }
+    for (const Session::Conflict& c : *listed) {
+      const Item& loser = c.conflict_item;
+      if (json) {
+        std::string line = absl::StrCat(
+            "{\"session\":", JsonString(session.name),
+            ",\"store\":", JsonString(c.store),
+            ",\"mapping\":", JsonString(c.mapping),
+            ",\"conflict_item\":", JsonString(loser.source_key.ToString()),
+            ",\"subject\":", JsonString(subject(loser)),
+            ",\"losing_version\":", JsonString(loser.change_key.ToString()));
+        if (c.item.has_value()) {
+          absl::StrAppend(&line, ",\"item\":",
+                          JsonString(c.item->source_key.ToString()),
+                          ",\"winning_version\":",
+                          JsonString(c.item->change_key.ToString()));
+        } else {
+          absl::StrAppend(&line, ",\"item\":null");
+        }
+        out << line << "}\n";
+        continue;
+      }
+      out << "session '" << session.name << "', " << c.store << ": \""
+          << subject(loser) << "\": conflict item "
+          << loser.source_key.ToString() << " (version "
+          << loser.change_key.ToString() << ") lost to ";
+      if (c.item.has_value()) {
+        out << "item " << c.item->source_key.ToString() << " (version "
+            << c.item->change_key.ToString() << ")\n";
+      } else {
+        out << "an item that is gone\n";
+      }
+    }
+  }
+  return kExitOk;
+}
+
+int ResolveCommand(const std::string& path,
+                   const std::vector<std::string>& sessions,
+                   const std::string& key_text, const std::string& keep,
+                   std::ostream& out, std::ostream& err) {
+  absl::StatusOr<SourceKey> key = SourceKey::Parse(key_text);
+  if (!key.ok()) {
+    err << "iorepl: " << key.status().message() << "\n";
+    return kExitUsage;
+  }
+  Session::ConflictResolution how;
+  if (keep == "mine") {
+    how = Session::ConflictResolution::kKeepMine;
+  } else if (keep == "theirs") {
+    how = Session::ConflictResolution::kKeepTheirs;
+  } else if (keep == "both") {
+    how = Session::ConflictResolution::kKeepBoth;
+  } else {
+    err << "iorepl: --keep takes mine, theirs or both, not \"" << keep
+        << "\"\n";
+    return kExitUsage;
+  }
+  absl::StatusOr<LoadedConfig> config = LoadConfigFile(path);
+  if (!config.ok()) {
+    err << ProblemsIn(path, config.status()) << "\n";
+    return kExitUsage;
+  }
+  absl::StatusOr<std::vector<SessionConfig>> selected =
+      SelectSessions(*config, sessions);
+  if (!selected.ok()) {
+    err << "iorepl: " << selected.status().message() << "\n";
+    return kExitUsage;
+  }
+  for (const SessionConfig& session : *selected) {
+    absl::StatusOr<std::unique_ptr<Session>> opened = Session::Open(session);
+    if (!opened.ok()) {
+      err << "iorepl: " << opened.status().message() << "\n";
+      return kExitFailure;
+    }
+    absl::Status resolved = (*opened)->ResolveConflict(*key, how);
+    if (absl::IsNotFound(resolved)) continue;
+    if (!resolved.ok()) {
+      err << "iorepl: " << resolved.message() << "\n";
+      return kExitFailure;
+    }
+    out << "session '" << session.name << "': conflict item "
+        << key->ToString() << " resolved (keep " << keep
+        << "); the next pass replicates it\n";
+    return kExitOk;
+  }
+  err << "iorepl: no selected session holds " << key->ToString()
+      << " (see 'iorepl conflicts')\n";
+  return kExitFailure;
+}
+
 int SkipCommand(const std::string& path,
                 const std::vector<std::string>& sessions,
                 const std::string& key_text, std::ostream& out,

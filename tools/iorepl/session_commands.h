@@ -33,6 +33,16 @@ int VerifyCommand(const std::string& path,
                   const std::vector<std::string>& sessions, bool repair,
                   bool json, std::ostream& out, std::ostream& err);
 
+// `iorepl conflicts FILE`: the conflict items of each selected session.
+int ConflictsCommand(const std::string& path,
+                     const std::vector<std::string>& sessions, bool json,
+                     std::ostream& out, std::ostream& err);
+// `iorepl resolve FILE KEY --keep mine|theirs|both`.
+int ResolveCommand(const std::string& path,
+                   const std::vector<std::string>& sessions,
+                   const std::string& key_text, const std::string& keep,
+                   std::ostream& out, std::ostream& err);
+
 // `iorepl skip FILE KEY`: the refused version of source key KEY is taken
 // as seen by the next pass of every selected session that refused it.
 int SkipCommand(const std::string& path,
