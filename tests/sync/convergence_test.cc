@@ -272,6 +272,11 @@ class World {
           name = rng_() % 2 ? "Reports" : "Team";
           (void)org.replica->CreateFolder(pick(folders), name);
         }
+        // Names no import would take are refused where they are made.
+        for (const char* bad : {".", "..", "C1 \xC2\x85"}) {
+          EXPECT_TRUE(absl::IsInvalidArgument(
+              org.replica->CreateFolder(pick(folders), bad).status()));
+        }
         break;
       case 12:
         if (!items.empty()) {

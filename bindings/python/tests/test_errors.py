@@ -56,6 +56,13 @@ def test_bad_arguments_change_nothing(store):
         store.create_folder(store.root, "bad \udc80 surrogate")
     with pytest.raises(ior.InvalidArgumentError, match="name"):
         store.create_folder(store.root, "a\tb")
+    # One rule for every way a folder gets a name: what no import would
+    # take, the local API refuses too.
+    for reserved in (".", ".."):
+        with pytest.raises(ior.InvalidArgumentError, match="is reserved"):
+            store.create_folder(store.root, reserved)
+    with pytest.raises(ior.InvalidArgumentError, match="control character"):
+        store.create_folder(store.root, "C1 \u0085 next line")
     with pytest.raises(ior.InvalidArgumentError, match="22 bytes"):
         ior.Key(b"short")
     with pytest.raises(ior.InvalidArgumentError):
@@ -73,6 +80,7 @@ def test_bad_arguments_change_nothing(store):
     with pytest.raises(ior.InvalidArgumentError):
         store.create_item(store.root, ior.Content(message_class="has space"))
     assert store.counts() == before
+    store.create_folder(store.root, "no\u00a0break")  # U+00A0 is printable
 
 
 def test_closed_objects_raise_state_error():
