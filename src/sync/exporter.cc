@@ -79,23 +79,17 @@ absl::Status Exporter::CollectHierarchy() {
     if (InTree(item->folder)) pull_items_.push_back(key);
   }
   // Entering folders bring their subtrees (descendants are in the tree).
-  std::vector<SourceKey> frontier = entering;
-  while (!frontier.empty()) {
-    const SourceKey key = frontier.back();
-    frontier.pop_back();
-    if (!pulled_folders_.insert(key).second) continue;
-    pull_queue_.push_back(key);
-    absl::StatusOr<std::vector<Folder>> children =
-        source_->ListChildFolders(key);
-    if (!children.ok()) return children.status();
-    for (Folder& child : *children) {
-      if (options_.blocked_folders.contains(child.source_key)) continue;
-      frontier.push_back(child.source_key);
-      // A pulled folder has no local change number here (0): it is not
-      // consumed by this entry, its own stream entry (if any) is.
-      changed.try_emplace(child.source_key,
-                          Change{std::move(child), GlobCnt()});
-    }
+  // A pulled folder has no local change number here (0): it is not consumed
+  // by this entry, its own stream entry (if any) is.
+  if (absl::Status s = PullSubtrees(std::move(entering),
+                                    [&](Folder child) {
+                                      const SourceKey key = child.source_key;
+                                      changed.try_emplace(
+                                          key, Change{std::move(child),
+                                                      GlobCnt()});
+                                    });
+      !s.ok()) {
+    return s;
   }
   std::vector<Change> ordered;
   ordered.reserve(changed.size());
@@ -132,7 +126,18 @@ void Exporter::Retry(const SourceKey& key) { retry_keys_.insert(key); }
 absl::Status Exporter::Pull(const SourceKey& folder) {
   // A first sync streams everything; past the hierarchy no folder arrives.
   if (exclude_.empty() || phase_ != Phase::kHierarchy) return absl::OkStatus();
-  std::vector<SourceKey> frontier = {folder};
+  // Each child after its parent, which is already sent: parents stay first.
+  return PullSubtrees({folder}, [&](Folder child) {
+    if (queued_.insert(child.source_key).second) {
+      hierarchy_.push_back(
+          {Outgoing::Kind::kChange, Change{std::move(child), GlobCnt()}});
+    }
+  });
+}
+
+absl::Status Exporter::PullSubtrees(
+    std::vector<SourceKey> frontier,
+    const std::function<void(Folder)>& on_child) {
   while (!frontier.empty()) {
     const SourceKey key = frontier.back();
     frontier.pop_back();
@@ -144,11 +149,7 @@ absl::Status Exporter::Pull(const SourceKey& folder) {
     for (Folder& child : *children) {
       if (options_.blocked_folders.contains(child.source_key)) continue;
       frontier.push_back(child.source_key);
-      // After its parent, which is already sent: parents stay first.
-      if (queued_.insert(child.source_key).second) {
-        hierarchy_.push_back(
-            {Outgoing::Kind::kChange, Change{std::move(child), GlobCnt()}});
-      }
+      on_child(std::move(child));
     }
   }
   return absl::OkStatus();

@@ -28,6 +28,7 @@
 
 #include <cstddef>
 #include <deque>
+#include <functional>
 #include <optional>
 #include <vector>
 
@@ -106,6 +107,11 @@ class Exporter {
   enum class Phase { kHierarchy, kPulledItems, kItems, kDeletions, kDone };
 
   absl::Status CollectHierarchy();
+  // Marks the folders of `frontier` and everything under them pulled (their
+  // items go out in the pulled-items phase) and hands each subfolder found
+  // to `on_child`.
+  absl::Status PullSubtrees(std::vector<SourceKey> frontier,
+                            const std::function<void(Folder)>& on_child);
   // True once `batch` holds max_count entries or max_bytes of content.
   bool Full(const ExportBatch& batch) const;
   absl::Status FillFromStream(uint32_t kind, ExportBatch& batch);

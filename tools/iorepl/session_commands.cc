@@ -23,6 +23,26 @@
 namespace ioreplication::iorepl {
 namespace {
 
+// The sessions `names` selects in the configuration at `path` (all when
+// empty), or nullopt after saying why on `err`.
+std::optional<std::vector<SessionConfig>> LoadSessions(
+    const std::string& path, const std::vector<std::string>& names,
+    std::ostream& err) {
+  absl::StatusOr<LoadedConfig> config = LoadConfigFile(path);
+  if (!config.ok()) {
+    err << ProblemsIn(path, config.status()) << "\n";
+    return std::nullopt;
+  }
+  absl::StatusOr<std::vector<SessionConfig>> selected =
+      SelectSessions(*config, names);
+  if (!selected.ok()) {
+    err << "iorepl: " << selected.status().message() << "\n";
+    return std::nullopt;
+  }
+  return *std::move(selected);
+}
+
+
 // A store that `status` would create by opening it: not there yet.
 
 absl::StatusOr<std::string> ExchangeKey(const SessionConfig& config) {
@@ -298,17 +318,9 @@ std::string_view DifferenceName(Session::Difference::Kind kind) {
 int VerifyCommand(const std::string& path,
                   const std::vector<std::string>& sessions, bool repair,
                   bool json, std::ostream& out, std::ostream& err) {
-  absl::StatusOr<LoadedConfig> config = LoadConfigFile(path);
-  if (!config.ok()) {
-    err << ProblemsIn(path, config.status()) << "\n";
-    return kExitUsage;
-  }
-  absl::StatusOr<std::vector<SessionConfig>> selected =
-      SelectSessions(*config, sessions);
-  if (!selected.ok()) {
-    err << "iorepl: " << selected.status().message() << "\n";
-    return kExitUsage;
-  }
+  std::optional<std::vector<SessionConfig>> selected =
+      LoadSessions(path, sessions, err);
+  if (!selected.has_value()) return kExitUsage;
   bool differ = false;
   for (const SessionConfig& session : *selected) {
     if (StoreNotCreated(session.publisher)) {
@@ -367,17 +379,9 @@ int VerifyCommand(const std::string& path,
 int ConflictsCommand(const std::string& path,
                      const std::vector<std::string>& sessions, bool json,
                      std::ostream& out, std::ostream& err) {
-  absl::StatusOr<LoadedConfig> config = LoadConfigFile(path);
-  if (!config.ok()) {
-    err << ProblemsIn(path, config.status()) << "\n";
-    return kExitUsage;
-  }
-  absl::StatusOr<std::vector<SessionConfig>> selected =
-      SelectSessions(*config, sessions);
-  if (!selected.ok()) {
-    err << "iorepl: " << selected.status().message() << "\n";
-    return kExitUsage;
-  }
+  std::optional<std::vector<SessionConfig>> selected =
+      LoadSessions(path, sessions, err);
+  if (!selected.has_value()) return kExitUsage;
   auto subject = [](const Item& item) {
     const PropValue* v = item.properties.Get(kPropSubject);
     const std::string* s = v != nullptr ? std::get_if<std::string>(v) : nullptr;
@@ -451,17 +455,9 @@ int ResolveCommand(const std::string& path,
         << "\"\n";
     return kExitUsage;
   }
-  absl::StatusOr<LoadedConfig> config = LoadConfigFile(path);
-  if (!config.ok()) {
-    err << ProblemsIn(path, config.status()) << "\n";
-    return kExitUsage;
-  }
-  absl::StatusOr<std::vector<SessionConfig>> selected =
-      SelectSessions(*config, sessions);
-  if (!selected.ok()) {
-    err << "iorepl: " << selected.status().message() << "\n";
-    return kExitUsage;
-  }
+  std::optional<std::vector<SessionConfig>> selected =
+      LoadSessions(path, sessions, err);
+  if (!selected.has_value()) return kExitUsage;
   for (const SessionConfig& session : *selected) {
     absl::StatusOr<std::unique_ptr<Session>> opened = Session::Open(session);
     if (!opened.ok()) {
@@ -493,17 +489,9 @@ int SkipCommand(const std::string& path,
     err << "iorepl: " << key.status().message() << "\n";
     return kExitUsage;
   }
-  absl::StatusOr<LoadedConfig> config = LoadConfigFile(path);
-  if (!config.ok()) {
-    err << ProblemsIn(path, config.status()) << "\n";
-    return kExitUsage;
-  }
-  absl::StatusOr<std::vector<SessionConfig>> selected =
-      SelectSessions(*config, sessions);
-  if (!selected.ok()) {
-    err << "iorepl: " << selected.status().message() << "\n";
-    return kExitUsage;
-  }
+  std::optional<std::vector<SessionConfig>> selected =
+      LoadSessions(path, sessions, err);
+  if (!selected.has_value()) return kExitUsage;
   bool found = false;
   for (const SessionConfig& session : *selected) {
     absl::StatusOr<std::unique_ptr<Session>> opened = Session::Open(session);
