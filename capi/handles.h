@@ -134,6 +134,8 @@ struct iorepl_session : ioreplication::capi_internal::HandleBase {
   std::unique_ptr<ioreplication::Session> session;
   iorepl_progress_fn progress_fn = nullptr;
   void* progress_user = nullptr;
+  iorepl_conflict_fn conflict_fn = nullptr;
+  void* conflict_user = nullptr;
   std::optional<ioreplication::capi_internal::LogTarget> log;
 };
 

@@ -23,7 +23,7 @@ namespace ioreplication::capi_internal {
 namespace {
 
 constexpr int kPolicies[] = {IOREPL_KEEP_BOTH, IOREPL_LAST_WRITER_WINS,
-                             IOREPL_PUBLISHER_WINS};
+                             IOREPL_PUBLISHER_WINS, IOREPL_CALLBACK};
 
 iorepl_session_options OptionsOf(const SessionConfig& config) {
   iorepl_session_options o = IOREPL_SESSION_OPTIONS_INIT;
@@ -36,6 +36,9 @@ iorepl_session_options OptionsOf(const SessionConfig& config) {
       break;
     case ConflictPolicy::kPublisherWins:
       o.conflict_policy = IOREPL_PUBLISHER_WINS;
+      break;
+    case ConflictPolicy::kCallback:
+      o.conflict_policy = IOREPL_CALLBACK;
       break;
     default:
       o.conflict_policy = IOREPL_KEEP_BOTH;
@@ -117,6 +120,27 @@ SessionHooks HooksFor(iorepl_session* s, bool* cancelled) {
         return false;
       }
       return true;
+    };
+  }
+  if (s->conflict_fn != nullptr) {
+    hooks.conflict_callback =
+        [s](const ConflictContext& c) -> absl::StatusOr<ConflictChoice> {
+      // Handles for the call: copies, since a handle owns its item.
+      std::optional<iorepl_item> local, incoming;
+      if (c.local.item != nullptr) local.emplace(*c.local.item);
+      if (c.incoming.item != nullptr) incoming.emplace(*c.incoming.item);
+      const iorepl_conflict conflict{
+          sizeof(conflict), local ? &*local : nullptr,
+          incoming ? &*incoming : nullptr, c.local.from_publisher ? 1 : 0,
+          c.incoming.from_publisher ? 1 : 0};
+      int incoming_wins = 0, keep_loser = 0;
+      if (const int rc = s->conflict_fn(s->conflict_user, &conflict,
+                                        &incoming_wins, &keep_loser);
+          rc != 0) {
+        return absl::UnavailableError(
+            absl::StrCat("the host's conflict callback returned ", rc));
+      }
+      return ConflictChoice{incoming_wins != 0, keep_loser != 0};
     };
   }
   return hooks;
@@ -253,6 +277,8 @@ int iorepl_config_set_options(iorepl_config* config,
                                     ? ConflictPolicy::kLastWriterWins
                                 : o.conflict_policy == IOREPL_PUBLISHER_WINS
                                     ? ConflictPolicy::kPublisherWins
+                                : o.conflict_policy == IOREPL_CALLBACK
+                                    ? ConflictPolicy::kCallback
                                     : ConflictPolicy::kKeepBoth;
     c.options.batch_size = static_cast<size_t>(o.batch_size);
     c.options.batch_bytes = static_cast<size_t>(o.batch_bytes);
@@ -424,6 +450,16 @@ int iorepl_session_set_progress(iorepl_session* session, iorepl_progress_fn fn,
     if (int rc = CheckHandle(session, "session"); rc != IOREPL_OK) return rc;
     session->progress_fn = fn;
     session->progress_user = user;
+    return Succeed();
+  });
+}
+
+int iorepl_session_set_conflict_callback(iorepl_session* session,
+                                        iorepl_conflict_fn fn, void* user) {
+  return Guard([&] {
+    if (int rc = CheckHandle(session, "session"); rc != IOREPL_OK) return rc;
+    session->conflict_fn = fn;
+    session->conflict_user = user;
     return Succeed();
   });
 }

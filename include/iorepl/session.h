@@ -62,7 +62,10 @@ enum {
 enum {
   IOREPL_KEEP_BOTH = 0,        /* winner stays, loser kept, owners told */
   IOREPL_LAST_WRITER_WINS = 1, /* the later version wins */
-  IOREPL_PUBLISHER_WINS = 2    /* the publisher's version wins */
+  IOREPL_PUBLISHER_WINS = 2,   /* the publisher's version wins */
+  IOREPL_CALLBACK = 3          /* iorepl_session_set_conflict_callback's
+                                  function decides; a session without one
+                                  refuses to run (IOREPL_ESTATE) */
 };
 
 /* Session types (the classic statistics line names them). */
@@ -233,6 +236,30 @@ typedef int (*iorepl_progress_fn)(void* user, const iorepl_progress* progress);
 /* Sets (NULL `fn`: clears) the session's progress callback. */
 IOREPL_API int iorepl_session_set_progress(iorepl_session* session,
                                            iorepl_progress_fn fn, void* user);
+/* One item conflict, for the conflict callback; valid during the call
+ * only. A side is NULL when that version is a deletion. */
+typedef struct iorepl_conflict {
+  size_t struct_size;
+  const iorepl_item* local;    /* what the destination holds */
+  const iorepl_item* incoming; /* what arrived from the source */
+  int local_from_publisher;    /* 1 for the session publisher's version */
+  int incoming_from_publisher;
+} iorepl_conflict;
+
+/* Decides a conflict under IOREPL_CALLBACK: sets `*incoming_wins` (1: the
+ * incoming version wins) and `*keep_loser` (1: keep the losing version as a
+ * conflict item and post a notice) and returns 0. It must be a function of
+ * the two versions only, not of which one is local, or replicas will not
+ * converge. A non-zero return makes the item a Message Error, retried on
+ * the next pass. */
+typedef int (*iorepl_conflict_fn)(void* user, const iorepl_conflict* conflict,
+                                  int* incoming_wins, int* keep_loser);
+
+/* Sets (NULL `fn`: clears) the session's conflict callback. */
+IOREPL_API int iorepl_session_set_conflict_callback(iorepl_session* session,
+                                                    iorepl_conflict_fn fn,
+                                                    void* user);
+
 /* Sends this session's log lines to `fn` instead of the process-wide
  * callback (iorepl_set_log); NULL `fn` goes back to that one. */
 IOREPL_API int iorepl_session_set_log(iorepl_session* session, iorepl_log_fn fn,

@@ -477,6 +477,109 @@ static void add_posts(iorepl_store* store, const iorepl_key* folder, int n,
   iorepl_content_free(c);
 }
 
+/* The longer subject wins: a function of the two versions only. A negative
+ * `*user` makes the callback fail once. */
+static int longer_subject_wins(void* user, const iorepl_conflict* c,
+                               int* incoming_wins, int* keep_loser) {
+  int* calls = (int*)user;
+  const char *a = NULL, *b = NULL;
+  size_t la = 0, lb = 0;
+  if (*calls < 0) {
+    *calls = 0;
+    return 7;
+  }
+  ++*calls;
+  if (c->local == NULL || c->incoming == NULL) return 1;
+  CHECK(c->struct_size == sizeof(*c));
+  CHECK(c->incoming_from_publisher == 1 && c->local_from_publisher == 0);
+  OK(iorepl_props_get_string(&a, &la, iorepl_item_props(c->local), kSubject));
+  OK(iorepl_props_get_string(&b, &lb, iorepl_item_props(c->incoming),
+                             kSubject));
+  *incoming_wins = lb > la;
+  *keep_loser = 0;
+  return 0;
+}
+
+static void test_conflict_callback(void) {
+  char pub_path[512], sub_path[512], text[2048];
+  iorepl_store *pub = NULL, *sub = NULL;
+  iorepl_config* config = NULL;
+  iorepl_session* session = NULL;
+  iorepl_statistics stats = IOREPL_STATISTICS_INIT;
+  iorepl_session_options options;
+  iorepl_key folder, item_key;
+  iorepl_item* item = NULL;
+  iorepl_content* edit = NULL;
+  const char* subject = NULL;
+  size_t len = 0;
+  int calls = 0;
+
+  temp_path(pub_path, sizeof(pub_path), "capi_cb_pub.db");
+  temp_path(sub_path, sizeof(sub_path), "capi_cb_sub.db");
+  snprintf(text, sizeof(text),
+           "name: \"Callback\" publisher: \"sqlite:%s\" subscriber: "
+           "\"sqlite:%s\" mapping { publisher_path: \"/Sales\" "
+           "subscriber_path: \"/Sales\" } options { conflict_policy: CALLBACK }",
+           pub_path, sub_path);
+  OK(iorepl_config_parse(&config, text, strlen(text)));
+  /* The policy reads back as it is. */
+  OK(iorepl_session_options_init(&options, sizeof(options)));
+  OK(iorepl_config_get_options(&options, config));
+  CHECK(options.conflict_policy == IOREPL_CALLBACK);
+  {
+    char uri[600];
+    snprintf(uri, sizeof(uri), "sqlite:%s", pub_path);
+    OK(iorepl_store_open(&pub, uri, NULL));
+    folder = make_folder_path(pub, "Sales");
+    add_posts(pub, &folder, 1, "plan");
+    snprintf(uri, sizeof(uri), "sqlite:%s", sub_path);
+    OK(iorepl_store_open(&sub, uri, NULL));
+  }
+  OK(iorepl_session_new(&session, config, pub, &sub, 1));
+  /* CALLBACK without a callback: refused before anything is written. */
+  CHECK_RC(iorepl_session_run(&stats, session), IOREPL_ESTATE);
+  CHECK(message_has("no conflict callback"));
+  OK(iorepl_session_set_conflict_callback(session, longer_subject_wins,
+                                          &calls));
+  OK(iorepl_session_run(&stats, session));
+  CHECK(stats.message_changes == 1 && calls == 0);
+
+  {
+    iorepl_key_list* list = NULL;
+    OK(iorepl_store_list_items(&list, pub, &folder));
+    OK(iorepl_key_list_at(&item_key, list, 0));
+    iorepl_key_list_free(list);
+  }
+  OK(iorepl_store_get_item(&item, pub, &item_key));
+  OK(iorepl_content_from_item(&edit, item));
+  iorepl_item_free(item);
+  OK(iorepl_props_set_string(iorepl_content_props(edit), kSubject, "pub", 3));
+  OK(iorepl_item_modify(NULL, pub, &item_key, edit));
+  OK(iorepl_props_set_string(iorepl_content_props(edit), kSubject,
+                             "subscriber's", 12));
+  OK(iorepl_item_modify(NULL, sub, &item_key, edit));
+  iorepl_content_free(edit);
+
+  /* A failing callback: a Message Error, retried next pass. */
+  calls = -1;
+  OK(iorepl_session_run(&stats, session));
+  CHECK(stats.message_errors == 1 && stats.conflicts == 0);
+  OK(iorepl_session_run(&stats, session));
+  CHECK(stats.conflicts == 1 && stats.message_errors == 0 && calls == 1);
+  OK(iorepl_store_get_item(&item, sub, &item_key));
+  OK(iorepl_props_get_string(&subject, &len, iorepl_item_props(item),
+                             kSubject));
+  CHECK(len == 12 && memcmp(subject, "subscriber's", 12) == 0);
+  iorepl_item_free(item);
+
+  OK(iorepl_session_set_conflict_callback(session, NULL, NULL));
+  CHECK_RC(iorepl_session_run(&stats, session), IOREPL_ESTATE);
+  iorepl_session_free(session);
+  iorepl_config_free(config);
+  iorepl_store_free(pub);
+  iorepl_store_free(sub);
+}
+
 static void test_sessions(void) {
   char pub_path[512], sub_path[512], sub2_path[512];
   char pub_uri[600], sub_uri[600], sub2_uri[600];
@@ -850,6 +953,7 @@ int main(void) {
   test_stores();
   test_sessions();
   test_host_stores();
+  test_conflict_callback();
   test_idsets();
   if (failures != 0) {
     fprintf(stderr, "capi_test: %d checks failed\n", failures);
