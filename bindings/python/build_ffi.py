@@ -35,6 +35,7 @@ extern "Python" {
   void _iorepl_py_destroy(void*);
   void _iorepl_py_log(void*, int, const char*, const char*, size_t);
   int _iorepl_py_progress(void*, const iorepl_progress*);
+  int _iorepl_py_conflict(void*, const iorepl_conflict*, int*, int*);
 }
 """
 

@@ -71,6 +71,8 @@ from ioreplication._paths import escape_folder_name, join_folder_path, split_fol
 from ioreplication._store import Store, StoreCounts
 from ioreplication._session import (
     Config,
+    Conflict,
+    ConflictChoice,
     LogHandler,
     Progress,
     Session,
@@ -105,7 +107,8 @@ __all__ = [
     "PropValue", "prop_type",
     "Store", "StoreCounts",
     "escape_folder_name", "join_folder_path", "split_folder_path",
-    "Config", "LogHandler", "Progress", "Session", "SessionOptions",
+    "Config", "Conflict", "ConflictChoice", "LogHandler", "Progress",
+    "Session", "SessionOptions",
     "Statistics", "set_log",
     "IdSet", "pcl_compare", "pcl_merge",
     "HostStore", "Record",

@@ -18,6 +18,7 @@ from ioreplication._errors import (
     take_callback_exception,
 )
 from ioreplication._native import ffi, lib
+from ioreplication._objects import Item
 from ioreplication._store import Store
 from ioreplication._types import ConflictPolicy, Direction, LogLevel, _utf8
 
@@ -247,6 +248,61 @@ class Progress:
     done: int
 
 
+@dataclasses.dataclass(frozen=True)
+class Conflict:
+    """One item conflict, for a conflict callback: the destination's version
+    (``local``) and the one that arrived (``incoming``), either None when
+    that side deleted the item, and which of them is the publisher's."""
+
+    local: Item | None
+    incoming: Item | None
+    local_from_publisher: bool
+    incoming_from_publisher: bool
+
+
+@dataclasses.dataclass(frozen=True)
+class ConflictChoice:
+    """A conflict callback's answer: whether the incoming version wins, and
+    whether the losing one is kept as a conflict item (with a notice)."""
+
+    incoming_wins: bool
+    keep_loser: bool = False
+
+
+class _ConflictBox:
+    def __init__(self, fn: Callable[[Conflict], ConflictChoice]) -> None:
+        self.fn = fn
+        self.handle = ffi.new_handle(self)
+
+
+def _conflict_error(exc_type, exc_value, tb) -> int:
+    _report_unraisable(exc_value, "Exception in an ioreplication conflict callback")
+    return 1  # a Message Error; the item is retried on the next pass
+
+
+@ffi.def_extern(onerror=_conflict_error)
+def _iorepl_py_conflict(user, conflict, incoming_wins, keep_loser):
+    box = ffi.from_handle(user)
+    choice = box.fn(
+        Conflict(
+            local=None if conflict.local == ffi.NULL else Item._read(conflict.local),
+            incoming=(
+                None if conflict.incoming == ffi.NULL
+                else Item._read(conflict.incoming)
+            ),
+            local_from_publisher=bool(conflict.local_from_publisher),
+            incoming_from_publisher=bool(conflict.incoming_from_publisher),
+        )
+    )
+    if not isinstance(choice, ConflictChoice):
+        raise TypeError(
+            f"a conflict callback returns a ConflictChoice, not {type(choice).__name__}"
+        )
+    incoming_wins[0] = 1 if choice.incoming_wins else 0
+    keep_loser[0] = 1 if choice.keep_loser else 0
+    return 0
+
+
 # A log handler: called with (level, subsystem, message), or a
 # logging.Logger that gets the lines at the matching logging level.
 LogHandler = Union[Callable[[LogLevel, str, str], None], logging.Logger]
@@ -381,13 +437,34 @@ class Session:
         self._handle = ffi.gc(out[0], lib.iorepl_session_free)
         self._progress: _ProgressBox | None = None
         self._log: _LogBox | None = None
+        self._conflict: _ConflictBox | None = None
+
+    def set_conflict_callback(
+        self, fn: Callable[[Conflict], ConflictChoice] | None
+    ) -> None:
+        """Decides conflicts under ConflictPolicy.CALLBACK (None clears it;
+        a session with that policy and no callback refuses to run, with
+        StateError). ``fn`` gets a Conflict and returns a ConflictChoice. It
+        must be a function of the two versions only, not of which one is
+        local, or replicas will not converge. An exception it raises goes to
+        sys.unraisablehook and makes the item a Message Error, retried on the
+        next pass."""
+        handle = self._h()
+        if fn is None:
+            check(lib.iorepl_session_set_conflict_callback(handle, ffi.NULL, ffi.NULL))
+            self._conflict = None
+            return
+        box = _ConflictBox(fn)
+        check(lib.iorepl_session_set_conflict_callback(
+            handle, lib._iorepl_py_conflict, box.handle))
+        self._conflict = box
 
     def close(self) -> None:
         """Frees the session and releases its stores. Idempotent."""
         if self._handle is not None:
             handle, self._handle = self._handle, None
             ffi.release(handle)
-            self._progress = self._log = None
+            self._progress = self._log = self._conflict = None
 
     def __enter__(self) -> Session:
         return self

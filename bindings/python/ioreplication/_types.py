@@ -214,6 +214,7 @@ class ConflictPolicy(enum.IntEnum):
     KEEP_BOTH = lib.IOREPL_KEEP_BOTH
     LAST_WRITER_WINS = lib.IOREPL_LAST_WRITER_WINS
     PUBLISHER_WINS = lib.IOREPL_PUBLISHER_WINS
+    CALLBACK = lib.IOREPL_CALLBACK  # Session.set_conflict_callback decides
 
 
 class LogLevel(enum.IntEnum):

@@ -4,6 +4,8 @@ logs."""
 
 import logging
 
+import sys
+
 import pytest
 
 import ioreplication as ior
@@ -90,6 +92,64 @@ def test_session_over_open_stores_and_conflict():
         assert classes == ["IPM.Conflict.Message", "IPM.Post", "IPM.Post"]
         subjects = {i.subject for i in items}
         assert {"Kickoff (A)", "Kickoff (B)"} <= subjects
+
+
+def test_a_conflict_callback_decides(monkeypatch):
+    unraisable = []
+    monkeypatch.setattr(sys, "unraisablehook", unraisable.append)
+    with ior.Store.open("memory:a") as a, ior.Store.open("memory:b") as b:
+        shared = a.create_folder(a.create_root("A"), "Shared")
+        original = a.create_item(shared, post("Kickoff"))
+        b.create_root("B")
+        config = ior.Config("Joint")
+        config.publisher = "memory:a"
+        config.add_subscriber("memory:b")
+        config.add_mapping("/Shared", "/Shared", ior.Direction.BIDIRECTIONAL)
+        options = config.options
+        options.conflict_policy = ior.ConflictPolicy.CALLBACK
+        config.options = options
+        assert config.options.conflict_policy == ior.ConflictPolicy.CALLBACK
+        seen = []
+
+        def longer_subject_wins(c: ior.Conflict) -> ior.ConflictChoice:
+            seen.append(c)
+            if len(seen) == 1:
+                raise RuntimeError("not yet")  # a Message Error, retried
+            return ior.ConflictChoice(
+                incoming_wins=len(c.incoming.subject) > len(c.local.subject))
+
+        with ior.Session(config, publisher=a, subscribers=[b]) as session:
+            with pytest.raises(ior.StateError, match="no conflict callback"):
+                session.run()
+            session.set_conflict_callback(longer_subject_wins)
+            assert session.run().message_changes == 1
+            edit = ior.Content.from_item(original)
+            edit.props[ior.PR_SUBJECT] = "Kickoff (A, longer)"
+            a.modify_item(original, edit)
+            edit.props[ior.PR_SUBJECT] = "Kickoff (B)"
+            b.modify_item(original, edit)
+            # Down, at b, the callback fails: a Message Error. Back up, at a,
+            # it decides (a's own, longer version stays).
+            stats = session.run()
+            assert (stats.message_errors, stats.conflicts) == (1, 1)
+            assert [str(u.exc_value) for u in unraisable] == ["not yet"]
+            assert seen[-1].local.subject == "Kickoff (A, longer)"
+            assert seen[-1].incoming.subject == "Kickoff (B)"
+            assert not seen[-1].incoming_from_publisher
+            assert seen[-1].local_from_publisher
+            # The retry at b finds a's resolved version newer: no conflict.
+            stats = session.run()
+            assert (stats.message_errors, stats.conflicts) == (0, 0)
+            assert len(seen) == 2
+            quiet = session.run()
+            assert quiet.message_changes == quiet.conflicts == 0
+            session.set_conflict_callback(None)
+            with pytest.raises(ior.StateError):
+                session.run()
+        # No conflict item under this callback: one item, the longer one.
+        items = list(b.items(b.find_folder("/Shared")))
+        assert [i.subject for i in items] == ["Kickoff (A, longer)"]
+        assert [i.subject for i in a.items(shared)] == ["Kickoff (A, longer)"]
 
 
 def test_config_parse_options_and_validate(sqlite_uri):
