@@ -126,6 +126,22 @@ struct LogTarget {
 
 }  // namespace ioreplication::capi_internal
 
+struct iorepl_verify_report : ioreplication::capi_internal::HandleBase {
+  static constexpr uint32_t kMagic = 0x494F5652;  // "IOVR"
+  iorepl_verify_report() : HandleBase(kMagic) {}
+  ioreplication::Session::VerifyReport report;
+};
+
+struct iorepl_conflict_list : ioreplication::capi_internal::HandleBase {
+  static constexpr uint32_t kMagic = 0x494F434C;  // "IOCL"
+  iorepl_conflict_list() : HandleBase(kMagic) {}
+  struct Entry {
+    std::string store, mapping;
+    std::unique_ptr<iorepl_item> conflict_item, item;
+  };
+  std::vector<Entry> entries;
+};
+
 struct iorepl_session : ioreplication::capi_internal::HandleBase {
   static constexpr uint32_t kMagic = 0x494F5345;  // "IOSE"
   iorepl_session() : HandleBase(kMagic) {}

@@ -260,6 +260,68 @@ IOREPL_API int iorepl_session_set_conflict_callback(iorepl_session* session,
                                                     iorepl_conflict_fn fn,
                                                     void* user);
 
+/* ---- Anti-entropy and conflicts ---- */
+
+/* Kinds of difference iorepl_session_verify reports. */
+enum {
+  IOREPL_MISSING_AT_SUBSCRIBER = 0,
+  IOREPL_MISSING_AT_PUBLISHER = 1,
+  IOREPL_DIFFERENT_VERSION = 2,
+  IOREPL_DIFFERENT_PLACE = 3
+};
+
+typedef struct iorepl_verify_report iorepl_verify_report;
+
+/* One difference; strings are borrowed from the report. */
+typedef struct iorepl_difference {
+  size_t struct_size;
+  const char* mapping;  /* "publisher_path -> subscriber_path" */
+  size_t subscriber;    /* index of the subscriber in the configuration */
+  const char* path;     /* the folder, below the mapped folder ("" for it) */
+  int folder;           /* 1: the object is a folder; 0: an item in `path` */
+  iorepl_key source_key;
+  int kind;             /* IOREPL_MISSING_AT_SUBSCRIBER ... */
+  const char* detail;   /* the change keys seen */
+} iorepl_difference;
+
+/* Compares each mapping's replicas by per-folder digests (docs/sync.md,
+ * "Anti-entropy"); with `repair` non-zero the next pass sends the differing
+ * objects again. Free `*out` with iorepl_verify_report_free. */
+IOREPL_API int iorepl_session_verify(iorepl_verify_report** out,
+                                     iorepl_session* session, int repair);
+/* Folders compared, item versions read, folders compared item by item. */
+IOREPL_API int iorepl_verify_report_counts(uint64_t* folders, uint64_t* items,
+                                           uint64_t* differing_folders,
+                                           const iorepl_verify_report* report);
+IOREPL_API size_t iorepl_verify_report_size(const iorepl_verify_report* report);
+/* Difference `index`; `out->struct_size` must be set. */
+IOREPL_API int iorepl_verify_report_at(iorepl_difference* out,
+                                       const iorepl_verify_report* report,
+                                       size_t index);
+IOREPL_API void iorepl_verify_report_free(iorepl_verify_report* report);
+
+/* The conflict items keep_both left, in every store of the session. */
+typedef struct iorepl_conflict_list iorepl_conflict_list;
+IOREPL_API int iorepl_session_list_conflicts(iorepl_conflict_list** out,
+                                             iorepl_session* session);
+IOREPL_API size_t iorepl_conflict_list_size(const iorepl_conflict_list* list);
+/* Entry `index`: the store's URI and the mapping (borrowed), the conflict
+ * item and the item it lost to (NULL when gone), both borrowed from the
+ * list. */
+IOREPL_API int iorepl_conflict_list_at(const char** store, const char** mapping,
+                                       const iorepl_item** conflict_item,
+                                       const iorepl_item** item,
+                                       const iorepl_conflict_list* list,
+                                       size_t index);
+IOREPL_API void iorepl_conflict_list_free(iorepl_conflict_list* list);
+
+/* An owner's choice about a conflict item, made as local changes that
+ * replicate (Session::ResolveConflict). */
+enum { IOREPL_KEEP_MINE = 0, IOREPL_KEEP_THEIRS = 1, IOREPL_KEEP_BOTH_ITEMS = 2 };
+IOREPL_API int iorepl_session_resolve_conflict(iorepl_session* session,
+                                               const iorepl_key* conflict_item,
+                                               int how);
+
 /* Sends this session's log lines to `fn` instead of the process-wide
  * callback (iorepl_set_log); NULL `fn` goes back to that one. */
 IOREPL_API int iorepl_session_set_log(iorepl_session* session, iorepl_log_fn fn,

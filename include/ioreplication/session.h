@@ -334,6 +334,9 @@ class IOREPL_EXPORT Session {
   //   kKeepBoth   the conflict item becomes an ordinary item of its own
   // The conflict notice goes in every case. NotFoundError when no store
   // holds the key, FailedPreconditionError when it is not a conflict item.
+  // Resolve a conflict once: until the next pass carries the choice to the
+  // other stores, they still hold the conflict item, and a second call
+  // would make a second, concurrent choice there.
   enum class ConflictResolution : uint8_t { kKeepMine, kKeepTheirs, kKeepBoth };
   absl::Status ResolveConflict(const SourceKey& conflict_item,
                                ConflictResolution how);

@@ -574,6 +574,62 @@ static void test_conflict_callback(void) {
 
   OK(iorepl_session_set_conflict_callback(session, NULL, NULL));
   CHECK_RC(iorepl_session_run(&stats, session), IOREPL_ESTATE);
+
+  /* Verify. The subscriber kept its own version above (one way: it never
+   * goes back), a difference; then an item deleted at the subscriber. */
+  {
+    iorepl_verify_report* report = NULL;
+    iorepl_difference d;
+    uint64_t folders = 0, items = 0, differing = 0;
+    iorepl_key lost;
+    char key_text[IOREPL_KEY_STRING_SIZE], lost_text[IOREPL_KEY_STRING_SIZE];
+    size_t i;
+    int found = 0;
+    OK(iorepl_session_verify(&report, session, 0));
+    OK(iorepl_verify_report_counts(&folders, &items, &differing, report));
+    CHECK(folders == 1 && items == 2 && differing == 1);
+    CHECK(iorepl_verify_report_size(report) == 1);
+    memset(&d, 0, sizeof(d));
+    CHECK_RC(iorepl_verify_report_at(&d, report, 0), IOREPL_EINVAL);
+    d.struct_size = sizeof(d);
+    CHECK_RC(iorepl_verify_report_at(&d, report, 1), IOREPL_ERANGE);
+    OK(iorepl_verify_report_at(&d, report, 0));
+    CHECK(d.kind == IOREPL_DIFFERENT_VERSION && d.folder == 0);
+    CHECK(strcmp(d.mapping, "/Sales -> /Sales") == 0 && d.subscriber == 0);
+    CHECK(strcmp(d.path, "") == 0);
+    CHECK(strstr(d.detail, "publisher {") == d.detail);
+    iorepl_verify_report_free(report);
+
+    add_posts(pub, &folder, 1, "lost");
+    OK(iorepl_session_set_conflict_callback(session, longer_subject_wins,
+                                            &calls));
+    OK(iorepl_session_run(&stats, session));
+    {
+      iorepl_key_list* list = NULL;
+      OK(iorepl_store_list_items(&list, pub, &folder));
+      CHECK(iorepl_key_list_count(list) == 2);
+      OK(iorepl_key_list_at(&lost, list, 0));
+      if (memcmp(&lost, &item_key, sizeof(lost)) == 0) {
+        OK(iorepl_key_list_at(&lost, list, 1));
+      }
+      iorepl_key_list_free(list);
+    }
+    OK(iorepl_item_delete(sub, &lost));
+    OK(iorepl_session_verify(&report, session, 0));
+    CHECK(iorepl_verify_report_size(report) == 2);
+    OK(iorepl_key_to_string(lost_text, &lost));
+    for (i = 0; i < iorepl_verify_report_size(report); ++i) {
+      OK(iorepl_verify_report_at(&d, report, i));
+      OK(iorepl_key_to_string(key_text, &d.source_key));
+      if (strcmp(key_text, lost_text) == 0) {
+        CHECK(d.kind == IOREPL_MISSING_AT_SUBSCRIBER);
+        found = 1;
+      }
+    }
+    CHECK(found);
+    iorepl_verify_report_free(report);
+    CHECK_RC(iorepl_session_verify(NULL, session, 0), IOREPL_EINVAL);
+  }
   iorepl_session_free(session);
   iorepl_config_free(config);
   iorepl_store_free(pub);
@@ -829,6 +885,31 @@ static void test_host_stores(void) {
   OK(iorepl_store_count(&counts, sub));
   /* 25 + 3 posts, the kept losing version and the conflict notice. */
   CHECK(counts.items == 25 + 3 + 2);
+  /* The conflict item, listed with the item it lost to, and resolved. */
+  {
+    iorepl_conflict_list* conflicts = NULL;
+    const iorepl_item *loser = NULL, *winner = NULL;
+    const char *store_uri = NULL, *mapping = NULL;
+    iorepl_key loser_key;
+    OK(iorepl_session_list_conflicts(&conflicts, session));
+    CHECK(iorepl_conflict_list_size(conflicts) >= 1);
+    OK(iorepl_conflict_list_at(&store_uri, &mapping, &loser, &winner,
+                               conflicts, 0));
+    CHECK(store_uri != NULL && mapping != NULL && loser != NULL &&
+          winner != NULL);
+    CHECK_RC(iorepl_conflict_list_at(NULL, NULL, NULL, NULL, conflicts, 99),
+             IOREPL_ERANGE);
+    OK(iorepl_item_key(&loser_key, loser));
+    CHECK_RC(iorepl_session_resolve_conflict(session, &loser_key, 9),
+             IOREPL_EINVAL);
+    OK(iorepl_session_resolve_conflict(session, &loser_key,
+                                       IOREPL_KEEP_THEIRS));
+    iorepl_conflict_list_free(conflicts);
+    OK(iorepl_session_run(&stats, session));
+    OK(iorepl_session_list_conflicts(&conflicts, session));
+    CHECK(iorepl_conflict_list_size(conflicts) == 0);
+    iorepl_conflict_list_free(conflicts);
+  }
   iorepl_session_free(session);
   CHECK(pub_destroyed == 1); /* the last user of the publisher went away */
   iorepl_config_free(config);
