@@ -234,7 +234,11 @@ absl::Status Session::VerifyIfDue(SessionStatistics& stats) {
                               d.detail));
       }
   }
-  for (const auto& [dest, name] : states) {
+  for (const auto& entry : states) {
+    // Named, not bound: lambdas may not capture structured bindings (clang
+    // before 16).
+    Store* const dest = entry.first;
+    const std::string& name = entry.second;
     absl::Status s = sync_internal::Transact(*dest, [&]() -> absl::Status {
       absl::StatusOr<sync_internal::SyncState> state =
           sync_internal::LoadSyncState(*dest, name);

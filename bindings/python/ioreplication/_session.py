@@ -11,6 +11,7 @@ from collections.abc import Callable, Sequence
 from typing import Union
 
 from ioreplication._errors import (
+    InvalidArgumentError,
     StateError,
     check,
     error_for,
@@ -20,7 +21,15 @@ from ioreplication._errors import (
 from ioreplication._native import ffi, lib
 from ioreplication._objects import Item
 from ioreplication._store import Store
-from ioreplication._types import ConflictPolicy, Direction, LogLevel, _utf8
+from ioreplication._types import (
+    ConflictPolicy,
+    Direction,
+    Key,
+    KeyLike,
+    LogLevel,
+    _utf8,
+    c_key,
+)
 
 __all__ = [
     "Config",
@@ -29,6 +38,11 @@ __all__ = [
     "Statistics",
     "Progress",
     "LogHandler",
+    "Conflict",
+    "ConflictChoice",
+    "ConflictEntry",
+    "Difference",
+    "VerifyReport",
     "set_log",
 ]
 
@@ -303,6 +317,57 @@ def _iorepl_py_conflict(user, conflict, incoming_wins, keep_loser):
     return 0
 
 
+_DIFFERENCE_KINDS = {
+    lib.IOREPL_MISSING_AT_SUBSCRIBER: "missing_at_subscriber",
+    lib.IOREPL_MISSING_AT_PUBLISHER: "missing_at_publisher",
+    lib.IOREPL_DIFFERENT_VERSION: "different_version",
+    lib.IOREPL_DIFFERENT_PLACE: "different_place",
+}
+
+
+@dataclasses.dataclass(frozen=True)
+class Difference:
+    """One difference Session.verify found: the mapping, the subscriber's
+    index, the folder's path below the mapped folder ("" for it), whether
+    the object is a folder, its key, the kind ("missing_at_subscriber",
+    "missing_at_publisher", "different_version", "different_place") and
+    the change keys seen."""
+
+    mapping: str
+    subscriber: int
+    path: str
+    folder: bool
+    key: Key
+    kind: str
+    detail: str
+
+
+@dataclasses.dataclass(frozen=True)
+class VerifyReport:
+    """What Session.verify compared (folders, item versions, folders
+    compared item by item) and every difference."""
+
+    folders: int
+    items: int
+    differing_folders: int
+    differences: tuple[Difference, ...]
+
+
+@dataclasses.dataclass(frozen=True)
+class ConflictEntry:
+    """A conflict item keep_both left in one store of the session, and the
+    item it lost to as that store holds it (None when gone)."""
+
+    store: str
+    mapping: str
+    conflict_item: Item
+    item: Item | None
+
+
+_KEEP = {"mine": lib.IOREPL_KEEP_MINE, "theirs": lib.IOREPL_KEEP_THEIRS,
+         "both": lib.IOREPL_KEEP_BOTH_ITEMS}
+
+
 # A log handler: called with (level, subsystem, message), or a
 # logging.Logger that gets the lines at the matching logging level.
 LogHandler = Union[Callable[[LogLevel, str, str], None], logging.Logger]
@@ -458,6 +523,67 @@ class Session:
         check(lib.iorepl_session_set_conflict_callback(
             handle, lib._iorepl_py_conflict, box.handle))
         self._conflict = box
+
+    def verify(self, repair: bool = False) -> VerifyReport:
+        """Compares each mapping's replicas by per-folder digests, without
+        reading item content (docs/sync.md, "Anti-entropy"). With
+        ``repair`` the next pass sends the differing objects again."""
+        out = ffi.new("iorepl_verify_report**")
+        check(lib.iorepl_session_verify(out, self._h(), 1 if repair else 0))
+        report = ffi.gc(out[0], lib.iorepl_verify_report_free)
+        counts = ffi.new("uint64_t[3]")
+        check(lib.iorepl_verify_report_counts(counts, counts + 1, counts + 2, report))
+        differences = []
+        d = ffi.new("iorepl_difference*")
+        d.struct_size = ffi.sizeof("iorepl_difference")
+        for i in range(lib.iorepl_verify_report_size(report)):
+            check(lib.iorepl_verify_report_at(d, report, i))
+            differences.append(Difference(
+                mapping=ffi.string(d.mapping).decode("utf-8"),
+                subscriber=int(d.subscriber),
+                path=ffi.string(d.path).decode("utf-8"),
+                folder=bool(d.folder),
+                key=Key._from_c(d.source_key),
+                kind=_DIFFERENCE_KINDS[d.kind],
+                detail=ffi.string(d.detail).decode("utf-8"),
+            ))
+        return VerifyReport(int(counts[0]), int(counts[1]), int(counts[2]),
+                            tuple(differences))
+
+    def conflicts(self) -> list[ConflictEntry]:
+        """The conflict items keep_both left, in every store of the session
+        (a conflict item replicates, so a bidirectional pair has it twice)."""
+        out = ffi.new("iorepl_conflict_list**")
+        check(lib.iorepl_session_list_conflicts(out, self._h()))
+        listed = ffi.gc(out[0], lib.iorepl_conflict_list_free)
+        store = ffi.new("const char**")
+        mapping = ffi.new("const char**")
+        loser = ffi.new("const iorepl_item**")
+        winner = ffi.new("const iorepl_item**")
+        entries = []
+        for i in range(lib.iorepl_conflict_list_size(listed)):
+            check(lib.iorepl_conflict_list_at(store, mapping, loser, winner, listed, i))
+            entries.append(ConflictEntry(
+                store=ffi.string(store[0]).decode("utf-8"),
+                mapping=ffi.string(mapping[0]).decode("utf-8"),
+                conflict_item=Item._read(loser[0]),
+                item=None if winner[0] == ffi.NULL else Item._read(winner[0]),
+            ))
+        return entries
+
+    def resolve_conflict(self, conflict_item: KeyLike, keep: str) -> None:
+        """An owner's choice about a conflict item, as local changes that
+        replicate: keep "mine" (the item stays, the conflict item goes),
+        "theirs" (the item takes the conflict item's content) or "both" (the
+        conflict item becomes an ordinary item). The notice goes. Resolve a
+        conflict once: the other stores hold the conflict item until the
+        next pass."""
+        if keep not in _KEEP:
+            raise InvalidArgumentError(
+                f'keep is "mine", "theirs" or "both", not {keep!r}',
+                lib.IOREPL_EINVAL)
+        check(lib.iorepl_session_resolve_conflict(
+            self._h(), c_key(conflict_item), _KEEP[keep]))
 
     def close(self) -> None:
         """Frees the session and releases its stores. Idempotent."""

@@ -152,6 +152,48 @@ def test_a_conflict_callback_decides(monkeypatch):
         assert [i.subject for i in a.items(shared)] == ["Kickoff (A, longer)"]
 
 
+def test_verify_and_conflicts():
+    with ior.Store.open("memory:a") as a, ior.Store.open("memory:b") as b:
+        shared = a.create_folder(a.create_root("A"), "Shared")
+        original = a.create_item(shared, post("Kickoff"))
+        b.create_root("B")
+        config = ior.Config("Joint")
+        config.publisher = "memory:a"
+        config.add_subscriber("memory:b")
+        config.add_mapping("/Shared", "/Shared", ior.Direction.BIDIRECTIONAL)
+        with ior.Session(config, publisher=a, subscribers=[b]) as session:
+            session.run()
+            report = session.verify()
+            assert (report.folders, report.items, report.differences) == (1, 2, ())
+            edit = ior.Content.from_item(original)
+            edit.props[ior.PR_SUBJECT] = "Kickoff (A)"
+            a.modify_item(original, edit)
+            edit.props[ior.PR_SUBJECT] = "Kickoff (B)"
+            b.modify_item(original, edit)
+            # Not replicated yet: verify sees the two versions.
+            report = session.verify()
+            assert [d.kind for d in report.differences] == ["different_version"]
+            assert report.differences[0].key == original.key
+            assert report.differences[0].path == ""
+            assert report.differing_folders == 1
+            assert session.run().conflicts == 1
+            conflicts = session.conflicts()
+            assert [c.store for c in conflicts] == ["memory:a", "memory:b"]
+            loser = conflicts[0].conflict_item
+            assert {loser.subject, conflicts[0].item.subject} == {
+                "Kickoff (A)", "Kickoff (B)"}
+            with pytest.raises(ior.InvalidArgumentError, match="mine"):
+                session.resolve_conflict(loser, "all")
+            with pytest.raises(ior.StateError):  # not a conflict item
+                session.resolve_conflict(original, "mine")
+            session.resolve_conflict(loser, "theirs")
+            session.run()
+            assert session.conflicts() == []
+            assert session.verify().differences == ()
+            [item] = [i for i in b.items(b.find_folder("/Shared"))]
+            assert item.subject == loser.subject
+
+
 def test_config_parse_options_and_validate(sqlite_uri):
     text = f"""
       name: "Parsed"
