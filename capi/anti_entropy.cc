@@ -81,6 +81,69 @@ void iorepl_verify_report_free(iorepl_verify_report* report) {
   if (report != nullptr && IsHandle(report)) delete report;
 }
 
+int iorepl_session_list_refused(iorepl_refused_list** out,
+                                iorepl_session* session) {
+  return Guard([&] {
+    if (int rc = CheckOut(out, "out"); rc != IOREPL_OK) return rc;
+    *out = nullptr;
+    if (int rc = CheckHandle(session, "session"); rc != IOREPL_OK) return rc;
+    absl::StatusOr<std::vector<Session::Refused>> listed =
+        session->session->ListRefused();
+    if (!listed.ok()) return FromStatus(listed.status());
+    auto list = std::make_unique<iorepl_refused_list>();
+    list->refused = *std::move(listed);
+    *out = list.release();
+    return Succeed();
+  });
+}
+
+size_t iorepl_refused_list_size(const iorepl_refused_list* list) {
+  return GuardValue<size_t>(0, [&]() -> size_t {
+    if (CheckHandle(list, "list") != IOREPL_OK) return 0;
+    Succeed();
+    return list->refused.size();
+  });
+}
+
+int iorepl_refused_list_at(iorepl_refusal* out, const iorepl_refused_list* list,
+                           size_t index) {
+  return Guard([&] {
+    if (int rc = CheckOut(out, "out"); rc != IOREPL_OK) return rc;
+    if (out->struct_size < sizeof(iorepl_refusal)) {
+      return Fail(IOREPL_EINVAL, "out->struct_size is too small");
+    }
+    if (int rc = CheckHandle(list, "list"); rc != IOREPL_OK) return rc;
+    if (index >= list->refused.size()) {
+      return Fail(IOREPL_ERANGE, "index is past the last refusal");
+    }
+    const Session::Refused& r = list->refused[index];
+    out->mapping = r.mapping.c_str();
+    out->direction = r.direction.c_str();
+    out->source_key = ToCKey(r.source_key);
+    out->folder = r.folder ? 1 : 0;
+    // ReasonName's views name static strings, NUL-terminated.
+    out->reason = ReasonName(r.reason).data();
+    out->why = r.why.c_str();
+    out->change_key = ToCKey(r.change_key);
+    out->skipped = r.skipped ? 1 : 0;
+    return Succeed();
+  });
+}
+
+void iorepl_refused_list_free(iorepl_refused_list* list) {
+  if (list != nullptr && IsHandle(list)) delete list;
+}
+
+int iorepl_session_skip_refused(iorepl_session* session,
+                                const iorepl_key* key) {
+  return Guard([&] {
+    if (int rc = CheckHandle(session, "session"); rc != IOREPL_OK) return rc;
+    SourceKey k;
+    if (int rc = CheckKey(key, "key", &k); rc != IOREPL_OK) return rc;
+    return FromStatus(session->session->SkipRefused(k));
+  });
+}
+
 int iorepl_session_list_conflicts(iorepl_conflict_list** out,
                                   iorepl_session* session) {
   return Guard([&] {

@@ -132,6 +132,12 @@ struct iorepl_verify_report : ioreplication::capi_internal::HandleBase {
   ioreplication::Session::VerifyReport report;
 };
 
+struct iorepl_refused_list : ioreplication::capi_internal::HandleBase {
+  static constexpr uint32_t kMagic = 0x494F5246;  // "IORF"
+  iorepl_refused_list() : HandleBase(kMagic) {}
+  std::vector<ioreplication::Session::Refused> refused;
+};
+
 struct iorepl_conflict_list : ioreplication::capi_internal::HandleBase {
   static constexpr uint32_t kMagic = 0x494F434C;  // "IOCL"
   iorepl_conflict_list() : HandleBase(kMagic) {}

@@ -300,6 +300,37 @@ IOREPL_API int iorepl_verify_report_at(iorepl_difference* out,
                                        size_t index);
 IOREPL_API void iorepl_verify_report_free(iorepl_verify_report* report);
 
+/* What the last complete pass of each direction refused (an error, or an
+ * item above max_item_size): sent again and counted on every pass until it
+ * is taken, changed at its source, or skipped. */
+typedef struct iorepl_refused_list iorepl_refused_list;
+
+/* One refused object; strings are borrowed from the list. */
+typedef struct iorepl_refusal {
+  size_t struct_size;
+  const char* mapping;   /* "publisher_path -> subscriber_path" */
+  const char* direction; /* "publisher -> subscriber 1" or back */
+  iorepl_key source_key;
+  int folder;            /* 1: a folder; 0: an item */
+  const char* reason;    /* "too_large", "write_failed", ... */
+  const char* why;       /* the sentence the log has */
+  iorepl_key change_key; /* the version refused */
+  int skipped;           /* 1: iorepl_session_skip_refused was called */
+} iorepl_refusal;
+
+IOREPL_API int iorepl_session_list_refused(iorepl_refused_list** out,
+                                           iorepl_session* session);
+IOREPL_API size_t iorepl_refused_list_size(const iorepl_refused_list* list);
+/* Entry `index`; `out->struct_size` must be set. */
+IOREPL_API int iorepl_refused_list_at(iorepl_refusal* out,
+                                      const iorepl_refused_list* list,
+                                      size_t index);
+IOREPL_API void iorepl_refused_list_free(iorepl_refused_list* list);
+/* The next pass takes the refused version of `key` as seen, in every
+ * direction that refused it. IOREPL_ENOTFOUND when none did. */
+IOREPL_API int iorepl_session_skip_refused(iorepl_session* session,
+                                           const iorepl_key* key);
+
 /* The conflict items keep_both left, in every store of the session. */
 typedef struct iorepl_conflict_list iorepl_conflict_list;
 IOREPL_API int iorepl_session_list_conflicts(iorepl_conflict_list** out,

@@ -636,6 +636,66 @@ static void test_conflict_callback(void) {
   iorepl_store_free(sub);
 }
 
+static void test_refused(void) {
+  char pub_path[512], sub_path[512], text[2048], uri[600];
+  iorepl_store* pub = NULL;
+  iorepl_config* config = NULL;
+  iorepl_session* session = NULL;
+  iorepl_statistics stats = IOREPL_STATISTICS_INIT;
+  iorepl_refused_list* list = NULL;
+  iorepl_refusal r;
+  iorepl_key folder;
+  iorepl_content* big = NULL;
+  char body[3000];
+
+  temp_path(pub_path, sizeof(pub_path), "capi_refused_pub.db");
+  temp_path(sub_path, sizeof(sub_path), "capi_refused_sub.db");
+  snprintf(uri, sizeof(uri), "sqlite:%s", pub_path);
+  OK(iorepl_store_open(&pub, uri, NULL));
+  folder = make_folder_path(pub, "Sales");
+  memset(body, 'x', sizeof(body));
+  OK(iorepl_content_new(&big, "IPM.Post"));
+  OK(iorepl_content_set_body(big, body, sizeof(body)));
+  OK(iorepl_item_create(NULL, pub, &folder, big));
+  iorepl_content_free(big);
+  iorepl_store_free(pub);
+  snprintf(text, sizeof(text),
+           "name: \"Refused\" publisher: \"sqlite:%s\" subscriber: "
+           "\"sqlite:%s\" mapping { publisher_path: \"/Sales\" "
+           "subscriber_path: \"/Sales\" } options { max_item_size: 1000 }",
+           pub_path, sub_path);
+  OK(iorepl_config_parse(&config, text, strlen(text)));
+  OK(iorepl_session_open(&session, config));
+  OK(iorepl_session_run(&stats, session));
+  CHECK(stats.message_ignores == 1);
+  OK(iorepl_session_run(&stats, session));
+  CHECK(stats.message_ignores == 1); /* every pass */
+  OK(iorepl_session_list_refused(&list, session));
+  CHECK(iorepl_refused_list_size(list) == 1);
+  memset(&r, 0, sizeof(r));
+  CHECK_RC(iorepl_refused_list_at(&r, list, 0), IOREPL_EINVAL);
+  r.struct_size = sizeof(r);
+  CHECK_RC(iorepl_refused_list_at(&r, list, 1), IOREPL_ERANGE);
+  OK(iorepl_refused_list_at(&r, list, 0));
+  CHECK(strcmp(r.reason, "too_large") == 0 && r.folder == 0 && !r.skipped);
+  CHECK(strcmp(r.direction, "publisher -> subscriber 1") == 0);
+  CHECK(strstr(r.why, "above the session's maximum of 1000") != NULL);
+  CHECK_RC(iorepl_session_skip_refused(session, &folder), IOREPL_ENOTFOUND);
+  OK(iorepl_session_skip_refused(session, &r.source_key));
+  iorepl_refused_list_free(list);
+  OK(iorepl_session_list_refused(&list, session));
+  OK(iorepl_refused_list_at(&r, list, 0));
+  CHECK(r.skipped == 1);
+  iorepl_refused_list_free(list);
+  OK(iorepl_session_run(&stats, session));
+  CHECK(stats.message_ignores == 0);
+  OK(iorepl_session_list_refused(&list, session));
+  CHECK(iorepl_refused_list_size(list) == 0);
+  iorepl_refused_list_free(list);
+  iorepl_session_free(session);
+  iorepl_config_free(config);
+}
+
 static void test_sessions(void) {
   char pub_path[512], sub_path[512], sub2_path[512];
   char pub_uri[600], sub_uri[600], sub2_uri[600];
@@ -1035,6 +1095,7 @@ int main(void) {
   test_sessions();
   test_host_stores();
   test_conflict_callback();
+  test_refused();
   test_idsets();
   if (failures != 0) {
     fprintf(stderr, "capi_test: %d checks failed\n", failures);

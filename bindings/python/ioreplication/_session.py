@@ -42,6 +42,7 @@ __all__ = [
     "ConflictChoice",
     "ConflictEntry",
     "Difference",
+    "Refusal",
     "VerifyReport",
     "set_log",
 ]
@@ -354,6 +355,22 @@ class VerifyReport:
 
 
 @dataclasses.dataclass(frozen=True)
+class Refusal:
+    """An object the last complete pass of a direction refused (an error,
+    or an item above max_item_size). It is sent again and counted on every
+    pass until it is taken, changed at its source, or skipped."""
+
+    mapping: str
+    direction: str
+    key: Key
+    folder: bool
+    reason: str
+    why: str
+    change_key: Key
+    skipped: bool
+
+
+@dataclasses.dataclass(frozen=True)
 class ConflictEntry:
     """A conflict item keep_both left in one store of the session, and the
     item it lost to as that store holds it (None when gone)."""
@@ -549,6 +566,34 @@ class Session:
             ))
         return VerifyReport(int(counts[0]), int(counts[1]), int(counts[2]),
                             tuple(differences))
+
+    def refused(self) -> list[Refusal]:
+        """What each direction's last complete pass refused."""
+        out = ffi.new("iorepl_refused_list**")
+        check(lib.iorepl_session_list_refused(out, self._h()))
+        listed = ffi.gc(out[0], lib.iorepl_refused_list_free)
+        r = ffi.new("iorepl_refusal*")
+        r.struct_size = ffi.sizeof("iorepl_refusal")
+        refusals = []
+        for i in range(lib.iorepl_refused_list_size(listed)):
+            check(lib.iorepl_refused_list_at(r, listed, i))
+            refusals.append(Refusal(
+                mapping=ffi.string(r.mapping).decode("utf-8"),
+                direction=ffi.string(r.direction).decode("utf-8"),
+                key=Key._from_c(r.source_key),
+                folder=bool(r.folder),
+                reason=ffi.string(r.reason).decode("utf-8"),
+                why=ffi.string(r.why).decode("utf-8"),
+                change_key=Key._from_c(r.change_key),
+                skipped=bool(r.skipped),
+            ))
+        return refusals
+
+    def skip_refused(self, key: KeyLike) -> None:
+        """The next pass takes the refused version of ``key`` as seen, in
+        every direction that refused it (NotFoundError when none did). A
+        later version of the object is judged afresh."""
+        check(lib.iorepl_session_skip_refused(self._h(), c_key(key)))
 
     def conflicts(self) -> list[ConflictEntry]:
         """The conflict items keep_both left, in every store of the session

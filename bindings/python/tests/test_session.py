@@ -152,6 +152,32 @@ def test_a_conflict_callback_decides(monkeypatch):
         assert [i.subject for i in a.items(shared)] == ["Kickoff (A, longer)"]
 
 
+def test_refusals_stay_listed_until_skipped(sqlite_uri):
+    pub, sub = sqlite_uri("pub"), sqlite_uri("sub")
+    with ior.Store.open(pub) as s:
+        sales = s.create_folder(s.create_root("Contoso"), "Sales")
+        big = s.create_item(sales, ior.Content(body="x" * 3000))
+    config = _config(pub, sub)
+    options = config.options
+    options.max_item_size = 1000
+    config.options = options
+    with ior.Session(config) as session:
+        assert session.run().message_ignores == 1
+        assert session.run().message_ignores == 1  # every pass
+        [refusal] = session.refused()
+        assert (refusal.key, refusal.reason, refusal.folder) == (
+            big.key, "too_large", False)
+        assert refusal.change_key == big.change_key
+        assert refusal.direction == "publisher -> subscriber 1"
+        assert "above the session's maximum of 1000" in refusal.why
+        with pytest.raises(ior.NotFoundError):
+            session.skip_refused(sales)
+        session.skip_refused(big)
+        assert session.refused()[0].skipped
+        assert session.run().message_ignores == 0
+        assert session.refused() == []
+
+
 def test_verify_and_conflicts():
     with ior.Store.open("memory:a") as a, ior.Store.open("memory:b") as b:
         shared = a.create_folder(a.create_root("A"), "Shared")
