@@ -64,16 +64,22 @@ def test_deletions_replicate(sqlite_uri):
         assert stats.message_deletions == 1
 
 
+def _joint(a: ior.Store, b: ior.Store):
+    """Organization a shares /Shared (one post, "Kickoff") with b, both ways,
+    over stores opened as memory:a and memory:b."""
+    shared = a.create_folder(a.create_root("A"), "Shared")
+    original = a.create_item(shared, post("Kickoff"))
+    b.create_root("B")
+    config = ior.Config("Joint")
+    config.publisher = "memory:a"
+    config.add_subscriber("memory:b")
+    config.add_mapping("/Shared", "/Shared", ior.Direction.BIDIRECTIONAL)
+    return shared, original, config
+
+
 def test_session_over_open_stores_and_conflict():
     with ior.Store.open("memory:a") as a, ior.Store.open("memory:b") as b:
-        shared = a.create_folder(a.create_root("A"), "Shared")
-        original = a.create_item(shared, post("Kickoff"))
-        b.create_root("B")
-        config = _config("memory:a", "memory:b", ior.Direction.BIDIRECTIONAL)
-        config = ior.Config("Joint")
-        config.publisher = "memory:a"
-        config.add_subscriber("memory:b")
-        config.add_mapping("/Shared", "/Shared", ior.Direction.BIDIRECTIONAL)
+        shared, original, config = _joint(a, b)
         with pytest.raises(ior.InvalidArgumentError):
             ior.Session(config, publisher=a, subscribers=[a, b])  # count
         with ior.Session(config, publisher=a, subscribers=[b]) as session:
@@ -98,13 +104,7 @@ def test_a_conflict_callback_decides(monkeypatch):
     unraisable = []
     monkeypatch.setattr(sys, "unraisablehook", unraisable.append)
     with ior.Store.open("memory:a") as a, ior.Store.open("memory:b") as b:
-        shared = a.create_folder(a.create_root("A"), "Shared")
-        original = a.create_item(shared, post("Kickoff"))
-        b.create_root("B")
-        config = ior.Config("Joint")
-        config.publisher = "memory:a"
-        config.add_subscriber("memory:b")
-        config.add_mapping("/Shared", "/Shared", ior.Direction.BIDIRECTIONAL)
+        shared, original, config = _joint(a, b)
         options = config.options
         options.conflict_policy = ior.ConflictPolicy.CALLBACK
         config.options = options
@@ -180,13 +180,7 @@ def test_refusals_stay_listed_until_skipped(sqlite_uri):
 
 def test_verify_and_conflicts():
     with ior.Store.open("memory:a") as a, ior.Store.open("memory:b") as b:
-        shared = a.create_folder(a.create_root("A"), "Shared")
-        original = a.create_item(shared, post("Kickoff"))
-        b.create_root("B")
-        config = ior.Config("Joint")
-        config.publisher = "memory:a"
-        config.add_subscriber("memory:b")
-        config.add_mapping("/Shared", "/Shared", ior.Direction.BIDIRECTIONAL)
+        shared, original, config = _joint(a, b)
         with ior.Session(config, publisher=a, subscribers=[b]) as session:
             session.run()
             report = session.verify()
