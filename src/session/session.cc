@@ -487,30 +487,34 @@ absl::Status Session::RunMapping(const FolderMapping& mapping,
         BaseSpec(config_, mapping, subscriber, down, pub, sub,
                  (*pub_root)->source_key, sub_root->source_key);
     spec.import.callback = hooks_.conflict_callback;
+    // Both ways of a bidirectional mapping log: each line says which way.
+    const std::string where =
+        both ? absl::StrCat(label, " (", DirectionLabel(down, subscriber), ")")
+             : label;
     if (down) spec.import.item_filter = filter;
-    spec.import.log = [log, label](std::string_view line) {
+    spec.import.log = [log, where](std::string_view line) {
       log(LogLevel::kDetail,
-          absl::StrCat("mapping ", label, ": ", core_internal::Sv(line)));
+          absl::StrCat("mapping ", where, ": ", core_internal::Sv(line)));
     };
-    spec.import.error_log = [log, label](std::string_view line) {
+    spec.import.error_log = [log, where](std::string_view line) {
       log(LogLevel::kSummary,
-          absl::StrCat("mapping ", label, ": ", core_internal::Sv(line)));
+          absl::StrCat("mapping ", where, ": ", core_internal::Sv(line)));
     };
     spec.import.conflict_log = spec.import.error_log;
     if (config_.logging.log_each_message || config_.logging.log_each_folder) {
-      spec.import.replicated_log = [this, log, label](bool folder,
+      spec.import.replicated_log = [this, log, where](bool folder,
                                                       std::string_view line) {
         if (folder ? config_.logging.log_each_folder
                    : config_.logging.log_each_message) {
           log(LogLevel::kSummary,
-              absl::StrCat("mapping ", label, ": ", core_internal::Sv(line)));
+              absl::StrCat("mapping ", where, ": ", core_internal::Sv(line)));
         }
       };
     }
     spec.export_options.blocked_folders = down ? pub_blocked : sub_blocked;
-    spec.log = [log, label](std::string_view line) {
+    spec.log = [log, where](std::string_view line) {
       log(LogLevel::kSummary,
-          absl::StrCat("mapping ", label, ": ", core_internal::Sv(line)));
+          absl::StrCat("mapping ", where, ": ", core_internal::Sv(line)));
     };
     spec.now = [] { return FileTime::FromAbslTime(absl::Now()); };
     if (hooks_.progress) {

@@ -175,6 +175,8 @@ Exporter MakeExporter(const DirectionSpec& spec, const DirectionStart& start) {
   ExportOptions options = spec.export_options;
   options.answers = start.own_echo.answers;
   options.resend = start.state.resend;
+  options.resend.insert(options.resend.end(), start.own_echo.resend.begin(),
+                        start.own_echo.resend.end());
   return Exporter(spec.source, spec.import.source_root, std::move(exclude),
                   std::move(given), std::move(options));
 }
@@ -269,9 +271,14 @@ absl::StatusOr<DirectionResult> RunDirection(const DirectionSpec& spec) {
   if (absl::Status s = importer.Start(); !s.ok()) return s;
 
   // Writes the state (and the echo back) inside the open transaction.
+  // What the destination let go of this pass: the source's echo of keys
+  // the destination holds (folded in at the end) must not bring them back.
+  IdSet released;
   auto record = [&](const BatchOutcome& outcome) -> absl::Status {
     state.given.Subtract(outcome.given_removed);
     state.given.UnionWith(outcome.given_added);
+    released.UnionWith(outcome.given_removed);
+    released.Subtract(outcome.given_added);
     if (absl::Status s =
             dest.PutSyncState(spec.state_name, EncodeSyncState(state));
         !s.ok()) {
@@ -281,6 +288,7 @@ absl::StatusOr<DirectionResult> RunDirection(const DirectionSpec& spec) {
     back_echo.seen.UnionWith(outcome.echo.seen);
     back_echo.given.UnionWith(outcome.echo.given);
     for (const Tombstone& t : outcome.echo.answers) back_echo.AddAnswer(t);
+    for (const SourceKey& key : outcome.echo.resend) back_echo.AddResend(key);
     return dest.PutSyncState(spec.back_echo_name, EncodeEchoState(back_echo));
   };
 
@@ -294,6 +302,7 @@ absl::StatusOr<DirectionResult> RunDirection(const DirectionSpec& spec) {
     BatchOutcome outcome;
     const SyncState state_before = state;
     const EchoState echo_before = back_echo;
+    const IdSet released_before = released;
     absl::Status status = ApplyBatch(
         dest, importer, *batch, outcome,
         [&](const BatchOutcome& applied) {
@@ -305,6 +314,7 @@ absl::StatusOr<DirectionResult> RunDirection(const DirectionSpec& spec) {
         [&] {
           state = state_before;
           back_echo = echo_before;
+          released = released_before;
         });
     if (!status.ok()) return status;
     for (const SourceKey& key : outcome.retry_pulled) exporter.Retry(key);
@@ -344,6 +354,7 @@ absl::StatusOr<DirectionResult> RunDirection(const DirectionSpec& spec) {
     state.seen.UnionWith(fill);
     state.source_high = exporter.start_high_water();
     state.given.UnionWith(own_echo.given);
+    state.given.Subtract(released);
     for (Refusal& r : final_outcome.refusals) {
       refused.insert_or_assign(r.source_key, std::move(r));
     }
@@ -372,6 +383,10 @@ absl::StatusOr<DirectionResult> RunDirection(const DirectionSpec& spec) {
       current->seen.Subtract(UpTo(exporter.start_high_water()));
       current->given.Subtract(own_echo.given);
       current->RemoveAnswers(own_echo.answers);
+      std::erase_if(current->resend, [&](const SourceKey& key) {
+        return std::find(own_echo.resend.begin(), own_echo.resend.end(),
+                         key) != own_echo.resend.end();
+      });
       return source.PutSyncState(spec.own_echo_name, EncodeEchoState(*current));
     });
     if (!status.ok()) return status;

@@ -63,6 +63,22 @@ absl::Status Exporter::CollectHierarchy() {
       }
     }
   }
+  // A folder of the tree the destination does not hold, with nothing in
+  // this pass's stream: its changes were consumed while it (or a folder
+  // above it) was outside the tree, and it came back by a move made
+  // elsewhere. It enters now, with its subtree.
+  if (incremental) {
+    for (const auto& [key, depth] : tree_) {
+      if (key == root_ || Given(key) || changed.contains(key) ||
+          options_.blocked_folders.contains(key)) {
+        continue;
+      }
+      absl::StatusOr<Folder> folder = source_->GetFolder(key);
+      if (!folder.ok()) return folder.status();
+      entering.push_back(key);
+      changed.try_emplace(key, Change{*std::move(folder), GlobCnt()});
+    }
+  }
   // A repair's keys: folders enter again, items are pulled.
   for (const SourceKey& key : options_.resend) {
     absl::StatusOr<Folder> folder = source_->GetFolder(key);

@@ -222,6 +222,17 @@ bool Importer::ComesBack(const Change& change, const ChangeNumber& in,
          in == exit.deletion_cn;
 }
 
+PclOrder Importer::VersionOrder(const Pcl& in_pcl, const ChangeNumber& in_ck,
+                                const Pcl& local_pcl,
+                                const ChangeNumber& local_ck, bool* tied) {
+  const PclOrder order = in_pcl.Compare(local_pcl);
+  *tied = false;
+  if (order != PclOrder::kEqual || in_ck == local_ck) return order;
+  if (in_ck > local_ck) return PclOrder::kNewer;
+  *tied = true;
+  return PclOrder::kOlder;
+}
+
 bool Importer::IgnoreUnlessNewer(bool folder, PclOrder order,
                                  const SourceKey& key, BatchOutcome& out) {
   if (order != PclOrder::kEqual && order != PclOrder::kOlder) return false;
@@ -445,7 +456,10 @@ absl::Status Importer::ApplyFolder(Outgoing& entry, BatchOutcome& out) {
       Answer(ExitOf(result), out);
       return absl::OkStatus();
     }
-    const PclOrder order = in.pcl.Compare(local->pcl);
+    bool tied = false;
+    const PclOrder order = VersionOrder(in.pcl, in.change_key, local->pcl,
+                                        local->change_key, &tied);
+    if (tied) out.echo.AddResend(key);
     if (IgnoreUnlessNewer(true, order, key, out)) return absl::OkStatus();
     switch (order) {
       case PclOrder::kEqual:
@@ -655,6 +669,19 @@ absl::Status Importer::ApplyItem(Outgoing& entry, BatchOutcome& out) {
   in.folder = MapFolder(in.folder);
   const Item& mapped = in;
   if (!tree_.contains(mapped.folder)) {
+    absl::StatusOr<Folder> away = dest_->GetFolder(mapped.folder);
+    if (!away.ok() && !absl::IsNotFound(away.status())) return away.status();
+    absl::StatusOr<Item> held = dest_->GetItem(key);
+    if (!held.ok() && !absl::IsNotFound(held.status())) return held.status();
+    if (away.ok() && !(held.ok() && tree_.contains(held->folder))) {
+      // The destination moved its folder out of the mapped tree (and holds
+      // no copy in it): ignored once, like the folder's own versions (whose
+      // answer, on the way back, covers the folder's subtree), not refused
+      // every pass.
+      Ignore(false, Reason::kOutOfScope, key,
+             "the destination holds its folder outside the mapped tree", out);
+      return absl::OkStatus();
+    }
     Error(false, Reason::kParentMissing, change,
           absl::StrCat("folder ", mapped.folder.ToString(),
                        " is not in the destination's mapped tree"),
@@ -672,7 +699,10 @@ absl::Status Importer::ApplyItem(Outgoing& entry, BatchOutcome& out) {
       Answer(ExitOf(mapped), out);
       return absl::OkStatus();
     }
-    const PclOrder order = in.pcl.Compare(local->pcl);
+    bool tied = false;
+    const PclOrder order = VersionOrder(in.pcl, in.change_key, local->pcl,
+                                        local->change_key, &tied);
+    if (tied) out.echo.AddResend(key);
     if (IgnoreUnlessNewer(false, order, key, out)) return absl::OkStatus();
     if (order == PclOrder::kConflict) {
       return ResolveItem(change, ConflictSide{&*local, nullptr, false},
@@ -850,6 +880,10 @@ absl::Status Importer::ApplyTombstone(Outgoing& entry, BatchOutcome& out) {
     return absl::OkStatus();
   }
   if (is_folder) {
+    // Whatever happens to it here, the source no longer counts a folder it
+    // moved out as held: should it move in again, it enters with its
+    // subtree (what was added to it outside the tree was never sent).
+    if (in.scope_exit) Release(key, out);
     absl::StatusOr<Folder> local = dest_->GetFolder(key);
     if (!local.ok() && !absl::IsNotFound(local.status())) {
       return local.status();
@@ -859,6 +893,7 @@ absl::Status Importer::ApplyTombstone(Outgoing& entry, BatchOutcome& out) {
         Ignore(true, Reason::kOutOfScope, key,
                "the destination holds this folder outside the mapped tree",
                out);
+        Release(key, out);
         return absl::OkStatus();
       }
       if (in.scope_exit) {
@@ -955,6 +990,7 @@ absl::Status Importer::ApplyTombstone(Outgoing& entry, BatchOutcome& out) {
       if (!tree_.contains(local->folder)) {
         Ignore(false, Reason::kOutOfScope, key,
                "the destination holds this item outside the mapped tree", out);
+        Release(key, out);
         return absl::OkStatus();
       }
       if (in.scope_exit) {

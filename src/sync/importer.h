@@ -219,6 +219,16 @@ class Importer {
   absl::Status WriteFailed(bool folder, const Change& change,
                            const absl::Status& status, BatchOutcome& out);
 
+  // The order of an incoming version against the destination's version of
+  // the same object: their PCLs' order, except that two versions with equal
+  // PCLs but different change keys (each a merge of the other's history,
+  // made at two replicas at once) order by change key, so that every
+  // replica keeps the same one of them.
+  // Sets `*tied` when that is why the incoming version is older: the
+  // source then lacks the kept one, so it is sent back (EchoState::resend).
+  static PclOrder VersionOrder(const Pcl& in_pcl, const ChangeNumber& in_ck,
+                               const Pcl& local_pcl,
+                               const ChangeNumber& local_ck, bool* tied);
   // An incoming version equal to or older than the destination's is
   // ignored (and the key held): returns true when `order` says so.
   bool IgnoreUnlessNewer(bool folder, PclOrder order, const SourceKey& key,

@@ -149,6 +149,12 @@ void EchoState::RemoveAnswers(const std::vector<Tombstone>& sent) {
   });
 }
 
+void EchoState::AddResend(const SourceKey& key) {
+  if (std::find(resend.begin(), resend.end(), key) == resend.end()) {
+    resend.push_back(key);
+  }
+}
+
 std::string EncodeEchoState(const EchoState& state) {
   v1::EchoRecord r;
   r.set_seen(state.seen.Encode());
@@ -156,6 +162,7 @@ std::string EncodeEchoState(const EchoState& state) {
   for (const Tombstone& t : state.answers) {
     r.add_answers(stores_internal::EncodeTombstone(t));
   }
+  for (const SourceKey& key : state.resend) r.add_resend(key.Encode());
   return r.SerializeAsString();
 }
 
@@ -177,6 +184,12 @@ absl::StatusOr<EchoState> DecodeEchoState(std::string_view blob) {
     absl::StatusOr<Tombstone> answer = stores_internal::DecodeTombstone(bytes);
     if (!answer.ok()) return Damaged("echo answers", answer.status());
     state.answers.push_back(*std::move(answer));
+  }
+  for (const std::string& bytes : r.resend()) {
+    absl::StatusOr<SourceKey> key =
+        SourceKey::Decode(core_internal::AsBytes(bytes));
+    if (!key.ok()) return Damaged("echo resend source key", key.status());
+    state.resend.push_back(*key);
   }
   return state;
 }

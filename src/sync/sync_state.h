@@ -71,10 +71,16 @@ struct EchoState {
   // exits of objects this store holds outside the mapped tree, and this
   // store's tombstones of what the peer sent older versions of.
   std::vector<Tombstone> answers;
+  // Source keys to send the peer again: it sent a version with this
+  // store's PCL but a lower change key (Importer::VersionOrder), so it does
+  // not hold the version every replica keeps.
+  std::vector<SourceKey> resend;
 
   bool empty() const {
-    return seen.empty() && given.empty() && answers.empty();
+    return seen.empty() && given.empty() && answers.empty() && resend.empty();
   }
+  // Adds `key` unless it is there.
+  void AddResend(const SourceKey& key);
   // Adds `answer`, replacing an earlier one for the same source key.
   void AddAnswer(const Tombstone& answer);
   // Removes the answers equal to one in `sent`.

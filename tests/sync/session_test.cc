@@ -149,7 +149,8 @@ TEST_P(SessionTest, ConflictKeepBothKeepsTheLoserAndPostsANotice) {
   // item, its folder, both versions, the policy and the outcome.
   EXPECT_THAT(absl::StrJoin(log_, "\n"),
               HasSubstr(absl::StrCat(
-                  "mapping /Sales -> /Partner/Sales: conflict on message ",
+                  "mapping /Sales -> /Partner/Sales (publisher -> subscriber 1): "
+                  "conflict on message ",
                   item.source_key.ToString(), " \"plan\" in folder \"Sales\" (",
                   b_.At("/Partner/Sales").source_key.ToString(), "): here ",
                   at_b.change_key.ToString(), ", arriving ",

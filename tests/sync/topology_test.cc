@@ -5,6 +5,7 @@
 // reach every other one, whatever the path, and after settling every replica
 // of the shared tree must be the same (DESIGN.md invariant 10).
 
+#include <cstdlib>
 #include <memory>
 #include <string>
 #include <vector>
@@ -59,6 +60,9 @@ class Topology {
         EXPECT_TRUE(stats.ok()) << stats.status();
         if (!stats.ok()) return total;
         quiet &= stats->Quiescent();
+        if (std::getenv("IOREPL_TRACE")) {
+          fprintf(stderr, "%s\n", s->StatisticsLine(*stats).c_str());
+        }
         total.Merge(*stats);
       }
       if (quiet) return total;
@@ -234,6 +238,78 @@ TEST(TopologyTest, SameNamedSiblingsMadeConcurrentlyGetOneOutcome) {
                 children[1].display_name == "Reports");
     EXPECT_EQ(testing_util::CountItems(t[i], "/Shared"), 2u);
   }
+  EXPECT_TRUE(t.Settle().Quiescent());
+}
+
+// A destination that moved a folder out of its own mapped tree keeps it
+// there: each new version the source sends is ignored once (and answered on
+// a bidirectional mapping), not sent again every pass.
+TEST(TopologyTest, AFolderTheDestinationMovedOutIsNotSentEveryPass) {
+  Topology t(2, {{0, 1, MappingDirection::kOneWay}});
+  MakeProject(t);
+  t.Settle();
+  ASSERT_TRUE(t[1]
+                  .replica
+                  ->MoveFolder(t[1].At("/Shared/Project").source_key,
+                               t[1].At("/Private").source_key)
+                  .ok());
+  const SourceKey plan =
+      t[0].store->ListItems(t[0].At("/Shared/Project").source_key).value()[0];
+  t[0].Edit(plan, "ignored");
+  ASSERT_TRUE(t[0]
+                  .replica
+                  ->RenameFolder(t[0].At("/Shared/Project").source_key,
+                                 "Project 2")
+                  .ok());
+  const SessionStatistics first = t.Settle();
+  EXPECT_EQ(first.folder_ignores, 1u);
+  EXPECT_EQ(first.message_ignores, 1u);
+  EXPECT_TRUE(t.Has(1, "/Private/Project/Drafts"));
+  EXPECT_FALSE(t.Has(1, "/Shared/Project 2"));
+  const SessionStatistics again = t.Settle();
+  EXPECT_TRUE(again.Quiescent());
+  EXPECT_EQ(again.folder_ignores + again.message_ignores, 0u);
+}
+
+// Two replicas can hold versions with equal PCLs but different change keys
+// (each merged the other's history into a version it kept, at the same
+// time). Neither is older, so both used to stay as they were for good. The
+// greater change key is kept everywhere, and the replica that sent the
+// other one gets it back.
+TEST(TopologyTest, EqualPclsWithDifferentChangeKeysSettleOnOne) {
+  Topology t(3, {{0, 1}, {1, 2}});
+  const Item posted = t[0].Post("/Shared", "plan");
+  t.Settle();
+  auto counter = [](Org& org) {
+    const CounterBlock block = org.store->ReserveCounters(1).value();
+    return ChangeNumber(org.store->Identity().value().replica, block.first);
+  };
+  const ChangeNumber at_a = counter(t[0]);
+  const ChangeNumber at_c = counter(t[2]);
+  Pcl both = posted.pcl;
+  ASSERT_TRUE(both.Raise(at_a).ok());
+  ASSERT_TRUE(both.Raise(at_c).ok());
+  auto forge = [&](Org& org, const ChangeNumber& change_key,
+                   std::string body) {
+    Item item = org.store->GetItem(posted.source_key).value();
+    item.change_key = change_key;
+    item.pcl = both;
+    item.body = std::move(body);
+    ASSERT_TRUE(org.store->Begin().ok());
+    ASSERT_TRUE(org.store->UpdateItem(item).ok());
+    ASSERT_TRUE(org.store->Commit().ok());
+  };
+  forge(t[0], at_a, "a's merge");
+  forge(t[2], at_c, "c's merge");
+  const SessionStatistics stats = t.Settle();
+  EXPECT_EQ(stats.conflicts, 0u);
+  const ChangeNumber kept = std::max(at_a, at_c);
+  for (int i = 0; i < 3; ++i) {
+    const Item item = t[i].store->GetItem(posted.source_key).value();
+    EXPECT_EQ(item.change_key, kept) << i;
+    EXPECT_EQ(item.body, kept == at_a ? "a's merge" : "c's merge") << i;
+  }
+  t.ExpectSame();
   EXPECT_TRUE(t.Settle().Quiescent());
 }
 

@@ -631,8 +631,10 @@ TEST_F(IoreplServiceTest, DemoRunsEndToEnd) {
                                "Message Deletions, 3 Message Ignores, 0 "
                                "Message Errors, 1 Folder Changes"));
   // The one conflict is logged, and nothing else goes to stderr.
-  EXPECT_THAT(r.err, HasSubstr("session 'Joint project': mapping "
-                               "/Projects/Joint -> /Joint: conflict on message "));
+  EXPECT_THAT(r.err,
+              HasSubstr("session 'Joint project': mapping /Projects/Joint -> "
+                        "/Joint (publisher -> subscriber 1): conflict on "
+                        "message "));
   EXPECT_THAT(r.err, HasSubstr("\"Project kickoff\" in folder \"Meetings\""));
   EXPECT_THAT(r.err, HasSubstr("; policy keep_both: the "));
   EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
