@@ -49,6 +49,16 @@ class Topology {
 
   Org& operator[](int i) { return orgs_[i]; }
 
+  // Moves the folder at `path` of organization `org` into its /Private, out
+  // of the shared tree.
+  void MoveOut(int org, std::string_view path) {
+    ASSERT_TRUE(orgs_[org]
+                    .replica
+                    ->MoveFolder(orgs_[org].At(path).source_key,
+                                 orgs_[org].At("/Private").source_key)
+                    .ok());
+  }
+
   // Runs every session, round after round, until a round moves nothing.
   // Returns the statistics of all rounds added up.
   SessionStatistics Settle() {
@@ -102,11 +112,7 @@ void MoveFolderOutAndBack(Topology& t, int last) {
   ASSERT_TRUE(t.Has(last, "/Shared/Project/Drafts"));
 
   // Out of the shared tree at the first organization: gone everywhere else.
-  ASSERT_TRUE(t[0]
-                  .replica
-                  ->MoveFolder(t[0].At("/Shared/Project").source_key,
-                               t[0].At("/Private").source_key)
-                  .ok());
+  t.MoveOut(0, "/Shared/Project");
   const SessionStatistics out = t.Settle();
   EXPECT_GE(out.folder_deletions, 2u);
   EXPECT_FALSE(t.Has(last, "/Shared/Project"));
@@ -174,11 +180,7 @@ TEST(TopologyTest, AMiddleOrganizationMovingOutRelaysBothWays) {
   Topology t(3, {{0, 1}, {1, 2}});
   MakeProject(t);
   t.Settle();
-  ASSERT_TRUE(t[1]
-                  .replica
-                  ->MoveFolder(t[1].At("/Shared/Project").source_key,
-                               t[1].At("/Private").source_key)
-                  .ok());
+  t.MoveOut(1, "/Shared/Project");
   t.Settle();
   EXPECT_FALSE(t.Has(0, "/Shared/Project"));
   EXPECT_FALSE(t.Has(2, "/Shared/Project"));
@@ -248,11 +250,7 @@ TEST(TopologyTest, AFolderTheDestinationMovedOutIsNotSentEveryPass) {
   Topology t(2, {{0, 1, MappingDirection::kOneWay}});
   MakeProject(t);
   t.Settle();
-  ASSERT_TRUE(t[1]
-                  .replica
-                  ->MoveFolder(t[1].At("/Shared/Project").source_key,
-                               t[1].At("/Private").source_key)
-                  .ok());
+  t.MoveOut(1, "/Shared/Project");
   const SourceKey plan =
       t[0].store->ListItems(t[0].At("/Shared/Project").source_key).value()[0];
   t[0].Edit(plan, "ignored");
