@@ -22,6 +22,8 @@
 #ifndef IOREPLICATION_TOMBSTONE_H_
 #define IOREPLICATION_TOMBSTONE_H_
 
+#include <optional>
+
 #include "ioreplication/clock.h"
 #include "ioreplication/ids.h"
 #include "ioreplication/pcl.h"
@@ -40,6 +42,13 @@ struct Tombstone {
   FileTime deleted_at;
   // True for a scope exit (see above), false for a deletion.
   bool scope_exit = false;
+  // For a scope exit of an object that left with a folder above it (that
+  // folder's exit removed its whole subtree, and this exit records the
+  // version the object had): that folder's source key. Where the exit of
+  // that folder is older than the destination's copy of it (the folder
+  // stays there), such an exit of the version the destination holds is
+  // ignored, so an object never leaves a folder that stays.
+  std::optional<SourceKey> left_with = std::nullopt;
 
   friend bool operator==(const Tombstone& a, const Tombstone& b) = default;
 };

@@ -184,6 +184,7 @@ std::string EncodeTombstone(const Tombstone& t) {
   r.set_pcl(t.pcl.Encode());
   r.set_deleted_at(t.deleted_at.ticks());
   r.set_scope_exit(t.scope_exit);
+  if (t.left_with.has_value()) r.set_left_with(t.left_with->Encode());
   return r.SerializeAsString();
 }
 
@@ -248,6 +249,15 @@ absl::StatusOr<Tombstone> DecodeTombstone(std::string_view bytes) {
   if (s.ok()) s = DecodePcl(r.pcl(), &t.pcl);
   t.deleted_at = FileTime::FromTicks(r.deleted_at());
   t.scope_exit = r.scope_exit();
+  if (s.ok() && !r.left_with().empty()) {
+    if (!t.scope_exit) {
+      s = absl::DataLossError("left_with: set on a deletion");
+    } else {
+      SourceKey cause;
+      s = DecodeId(r.left_with(), "left_with", &cause);
+      t.left_with = cause;
+    }
+  }
   if (!s.ok()) return InRecord("tombstone", s);
   return t;
 }

@@ -129,6 +129,20 @@ absl::StatusOr<bool> SourceSettles(const DirectionSpec& spec,
   return false;
 }
 
+// True when `folder` is in the source's mapped tree (its parents lead to the
+// source's mapped root).
+absl::StatusOr<bool> InSourceTree(const DirectionSpec& spec, Folder folder) {
+  for (int depth = 0; depth < 4096; ++depth) {
+    if (folder.source_key == spec.import.source_root) return true;
+    if (!folder.parent.has_value()) return false;
+    absl::StatusOr<Folder> up = spec.source->GetFolder(*folder.parent);
+    if (absl::IsNotFound(up.status())) return false;
+    if (!up.ok()) return up.status();
+    folder = *std::move(up);
+  }
+  return false;
+}
+
 // What a direction starts from: the destination's state and the source's
 // echo, both emptied of what they saw when the source is not the one they
 // were recorded against (Distrust), and the source's identity now.
@@ -263,6 +277,21 @@ absl::StatusOr<DirectionResult> RunDirection(const DirectionSpec& spec) {
     import.skipped.emplace(key, change_key);
   }
   Importer importer(&dest, std::move(import));
+  importer.set_source_copy_of(
+      [&](const SourceKey& key)
+          -> absl::StatusOr<std::optional<Importer::SourceCopy>> {
+        absl::StatusOr<Folder> folder = spec.source->GetFolder(key);
+        if (folder.ok()) {
+          absl::StatusOr<bool> in_tree = InSourceTree(spec, *folder);
+          if (!in_tree.ok()) return in_tree.status();
+          return Importer::SourceCopy{folder->pcl, *in_tree, false};
+        }
+        if (!absl::IsNotFound(folder.status())) return folder.status();
+        absl::StatusOr<Tombstone> gone = spec.source->GetTombstone(key);
+        if (absl::IsNotFound(gone.status())) return std::nullopt;
+        if (!gone.ok()) return gone.status();
+        return Importer::SourceCopy{gone->pcl, false, !gone->scope_exit};
+      });
   importer.set_source_settles(
       [&](const SourceKey& key, const SourceKey& dest_parent,
           std::string_view name, const Pcl& dest_pcl) -> absl::StatusOr<bool> {

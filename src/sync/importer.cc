@@ -214,6 +214,33 @@ absl::StatusOr<bool> Importer::AllSettled(const SourceKey& parent,
   return true;
 }
 
+absl::StatusOr<bool> Importer::StaysHere(const SourceKey& folder) {
+  if (!source_copy_of_) return false;
+  SourceKey at = folder;
+  // Up the destination's tree while the source holds the same versions.
+  for (size_t depth = 0; depth <= tree_.size(); ++depth) {
+    if (at == options_.dest_root || !tree_.contains(at)) return false;
+    absl::StatusOr<std::optional<SourceCopy>> theirs = source_copy_of_(at);
+    if (!theirs.ok()) return theirs.status();
+    if (!theirs->has_value() || (*theirs)->in_tree) return false;
+    absl::StatusOr<Folder> here = dest_->GetFolder(at);
+    if (!here.ok()) return here.status();
+    switch ((*theirs)->pcl.Compare(here->pcl)) {
+      case PclOrder::kOlder:
+        return true;
+      case PclOrder::kConflict:
+        return (*theirs)->deletion;
+      case PclOrder::kNewer:
+        return false;
+      case PclOrder::kEqual:
+        break;
+    }
+    if (!here->parent.has_value()) return false;
+    at = *here->parent;
+  }
+  return false;
+}
+
 bool Importer::ComesBack(const Change& change, const ChangeNumber& in,
                          PclOrder order, const Tombstone& exit) {
   // Pulled entries have no local change number: their folder entered the
@@ -401,7 +428,19 @@ absl::Status Importer::Apply(ExportBatch& batch, BatchOutcome& out) {
     if (entry.kind == Outgoing::Kind::kScopeExit) {
       // Applied as the tombstone it leaves here, so that it replicates
       // onward (in place: applying the batch again is the same).
+      // A version that is out of the source's tree left with the folder
+      // above it, unless that version moved it out (then it is newer than
+      // any copy here, and the mark does not matter).
+      std::optional<SourceKey> above;
+      if (const Folder* f = std::get_if<Folder>(&entry.change.object)) {
+        above = f->parent;
+      } else if (const Item* i = std::get_if<Item>(&entry.change.object)) {
+        above = i->folder;
+      }
       entry.change.object = ExitOf(entry.change);
+      if (above.has_value()) {
+        std::get<Tombstone>(entry.change.object).left_with = above;
+      }
       entry.kind = Outgoing::Kind::kChange;
     }
     const Change& change = entry.change;
@@ -583,10 +622,9 @@ absl::Status Importer::RemoveSubtree(const SourceKey& key, BatchOutcome& out) {
   }
   for (const Item& item : items) {
     if (absl::Status s = dest_->DeleteItem(item.source_key); !s.ok()) return s;
-    if (absl::Status s = dest_->PutTombstone(ExitOf(item));
-        !s.ok()) {
-      return s;
-    }
+    Tombstone exit = ExitOf(item);
+    exit.left_with = item.folder;
+    if (absl::Status s = dest_->PutTombstone(exit); !s.ok()) return s;
     ++out.stats.message_deletions;
     Release(item.source_key, out);
   }
@@ -598,7 +636,9 @@ absl::Status Importer::RemoveSubtree(const SourceKey& key, BatchOutcome& out) {
     tree_.erase(f.source_key);
     Release(f.source_key, out);
     if (i == 0) break;
-    if (absl::Status s = dest_->PutTombstone(ExitOf(f)); !s.ok()) return s;
+    Tombstone exit = ExitOf(f);
+    exit.left_with = f.parent;
+    if (absl::Status s = dest_->PutTombstone(exit); !s.ok()) return s;
   }
   return absl::OkStatus();
 }
@@ -615,6 +655,20 @@ absl::Status Importer::ApplyExit(const Change& change, Tombstone exit,
     Ignore(is_folder, Reason::kOlderVersion, key,
            "the destination's version is newer than its scope exit", out);
     return absl::OkStatus();
+  }
+  if (exit.left_with.has_value() && order == PclOrder::kEqual) {
+    // It left with a folder above it, whose exit (or deletion) this
+    // destination does not follow: it stays in that folder, as it does
+    // wherever the folder stays.
+    absl::StatusOr<bool> stays = StaysHere(*exit.left_with);
+    if (!stays.ok()) return stays.status();
+    if (*stays) {
+      Ignore(is_folder, Reason::kOlderVersion, key,
+             absl::StrCat("it left with folder ", exit.left_with->ToString(),
+                          ", which the destination keeps"),
+             out);
+      return absl::OkStatus();
+    }
   }
   // A version made concurrently here goes with the object: the exit
   // dominates both, so every replica drops it alike.

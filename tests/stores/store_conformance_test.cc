@@ -542,6 +542,20 @@ TEST_P(StoreConformanceTest, ChangeStreamBatches) {
   EXPECT_TRUE(store_->ReadChanges(GlobSet(), GC(26), {}).value().empty());
 }
 
+// A scope exit keeps what it is (Tombstone::scope_exit) and the folder it
+// left with (Tombstone::left_with), in every backend.
+TEST_P(StoreConformanceTest, ScopeExitsKeepTheFolderTheyLeftWith) {
+  Populate();
+  Tombstone exit = MakeTombstone(11, 2, 6);
+  exit.scope_exit = true;
+  exit.left_with = SourceKey(kA, GC(2));
+  InTx([&] {
+    ASSERT_TRUE(store_->DeleteItem(SourceKey(kA, GC(11))).ok());
+    ASSERT_TRUE(store_->PutTombstone(exit).ok());
+  });
+  EXPECT_EQ(store_->GetTombstone(SourceKey(kA, GC(11))).value(), exit);
+}
+
 TEST_P(StoreConformanceTest, PurgeTombstonesRecordsTheHorizon) {
   Populate();
   InTx([&] {

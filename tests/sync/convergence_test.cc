@@ -381,11 +381,13 @@ TEST(ConvergenceTest, ChainConvergesOnMemoryStores) {
 // seeds 333, 755, 1033, 1265, 1619 and 1876: versions with equal PCLs and
 // different change keys, folders the destination held outside its tree,
 // and folders that came back into the tree with items the destination had
-// never been sent. The triangle and the ring of four still fail 1 to 2
-// seeds of 2,000 each (issue 15 is open on them: triangle 1187, 1294; ring
-// of four 898): a scope exit and the version it records, with equal PCLs,
-// chase each other round the ring. Run them with
-// --gtest_also_run_disabled_tests (IOREPL_SEED=N for one).
+// never been sent. The triangle used to fail seed 1187 (the exit of a
+// folder that left with the folder above it, applied where that folder
+// stayed). The triangle and the ring of four still fail 1 seed of 2,000
+// each (issue 15 is open on them: triangle 1294, ring of four 898): a scope
+// exit and the version it records, with equal PCLs, chase each other round
+// the ring. Run them with --gtest_also_run_disabled_tests (IOREPL_SEED=N
+// for one).
 TEST(ConvergenceTest, OneWayRelayWithScopeMovesConverges) {
   CheckShape(Shape::kOneWayRelay, /*scope_moves=*/true, 500);
 }
