@@ -122,11 +122,12 @@ class HostStore final : public stores_internal::RecordStore {
   absl::StatusOr<bool> HasRoot() override;
   absl::StatusOr<std::optional<RecordKind>> AnyChild(
       const SourceKey& folder) override;
-  absl::Status WriteRecord(bool insert, const SourceKey& key, RecordKind kind,
+  absl::Status WriteRecord(const SourceKey& key, RecordKind kind,
                            const std::optional<SourceKey>& parent,
                            const ChangeNumber& cn, size_t size,
-                           const std::string& body) override;
-  absl::Status RemoveRecord(const SourceKey& key) override;
+                           const std::string& body,
+                           const std::optional<Stored>& old) override;
+  absl::Status RemoveRecord(const SourceKey& key, const Stored& old) override;
 
   // Looks `key` up: the row is rows_.rows[0] when found. Without
   // `with_data` the host may leave the body out.
@@ -467,12 +468,13 @@ absl::StatusOr<GlobCnt> HostStore::NextLocalCn() {
   return next;
 }
 
-// The host's put inserts or replaces, so `insert` and `size` are not needed.
-absl::Status HostStore::WriteRecord(bool /*insert*/, const SourceKey& key,
-                                    RecordKind kind,
+// The host's put inserts or replaces, so `old` and `size` are not needed
+// (host stores keep no folder digests: Store::GetFolderDigest computes them).
+absl::Status HostStore::WriteRecord(const SourceKey& key, RecordKind kind,
                                     const std::optional<SourceKey>& parent,
                                     const ChangeNumber& cn, size_t /*size*/,
-                                    const std::string& body) {
+                                    const std::string& body,
+                                    const std::optional<Stored>& /*old*/) {
   absl::StatusOr<GlobCnt> local_cn = NextLocalCn();
   if (!local_cn.ok()) return local_cn.status();
   iorepl_record record;
@@ -497,7 +499,8 @@ absl::Status HostStore::WriteRecord(bool /*insert*/, const SourceKey& key,
   return absl::OkStatus();
 }
 
-absl::Status HostStore::RemoveRecord(const SourceKey& key) {
+absl::Status HostStore::RemoveRecord(const SourceKey& key,
+                                     const Stored& /*old*/) {
   const iorepl_key k = ToCKey(key);
   (void)TakeCallbackMessage();
   return Check(vt_.remove(vt_.user, &k), "remove");

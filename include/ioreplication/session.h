@@ -282,13 +282,15 @@ class IOREPL_EXPORT Session {
   absl::Status SkipRefused(const SourceKey& key);
 
   // Anti-entropy (DESIGN.md invariant 10): compares each mapping's two
-  // trees at every subscriber, folder by folder. For each folder it reads
-  // the (source key, change key) of its items from the stores' indexes
-  // (Store::ListItemVersions: no item content) and compares a digest of
-  // them (SHA-256 over the count and the sorted pairs); only the folders
-  // whose digests differ are compared item by item. Subfolders are compared
-  // by key, change key and name. Cost: one listing per folder and side, plus
-  // a merge of the items of differing folders. Writes nothing unless
+  // trees at every subscriber, folder by folder. For each folder it compares
+  // the two stores' digests of its items (Store::GetFolderDigest: the count
+  // and a sum of SHA-256 over each (source key, change key), which the
+  // memory and SQLite stores keep as items change); only the folders whose
+  // digests differ are compared item by item, from the stores' indexes
+  // (Store::ListItemVersions: no item content). Subfolders are compared by
+  // key, change key and name. Cost, on stores that keep digests: one
+  // subfolder listing and one digest per folder and side, plus a merge of
+  // the items of differing folders. Writes nothing unless
   // `repair`: then the next pass of each direction sends exactly the
   // differing objects again (as a reconciliation of those only), and the
   // PCLs decide as on any pass.
@@ -309,7 +311,7 @@ class IOREPL_EXPORT Session {
   };
   struct VerifyReport {
     uint64_t folders = 0;            // folders compared
-    uint64_t items = 0;              // item versions read, both sides
+    uint64_t items = 0;              // items compared, both sides
     uint64_t differing_folders = 0;  // folders compared item by item
     std::vector<Difference> differences;
   };

@@ -47,6 +47,7 @@
 #ifndef IOREPLICATION_STORE_H_
 #define IOREPLICATION_STORE_H_
 
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <memory>
@@ -126,6 +127,24 @@ struct ItemVersion {
   ChangeNumber change_key;
 
   friend bool operator==(const ItemVersion& a, const ItemVersion& b) = default;
+};
+
+// A digest of the items of one folder, comparable across stores and
+// replicas: how many items there are, and the sum (modulo 2^256, as a
+// little-endian number) of SHA-256(source key bytes || change key bytes)
+// over them, the keys in their wire form (MS-OXCDATA XID, 22 bytes each).
+// A sum does not depend on order, so a store can keep it current as items
+// are added, changed, moved and removed, and answer without reading the
+// folder's items. Equal digests mean equal (source key, change key) sets but
+// for a collision of SHA-256 sums, which chance does not produce; an
+// adversary with many items could craft one (compare ListItemVersions where
+// that matters).
+struct FolderDigest {
+  uint64_t items = 0;
+  std::array<uint8_t, 32> sum{};
+
+  friend bool operator==(const FolderDigest& a,
+                         const FolderDigest& b) = default;
 };
 
 struct StoreCounts {
@@ -215,6 +234,11 @@ class IOREPL_EXPORT Store {
   // that index change keys answer from the index.
   virtual absl::StatusOr<std::vector<ItemVersion>> ListItemVersions(
       const SourceKey& folder);
+  // The digest of the items in `folder` (FolderDigest); an empty or unknown
+  // folder has the zero digest. The default computes it from
+  // ListItemVersions (cost proportional to the folder's items); the memory
+  // and SQLite stores keep it as items change and answer at once.
+  virtual absl::StatusOr<FolderDigest> GetFolderDigest(const SourceKey& folder);
 
   // ---- Tombstones ----
 

@@ -2,8 +2,6 @@
 
 #include "session/verify.h"
 
-#include <openssl/evp.h>
-
 #include <deque>
 #include <string>
 
@@ -74,14 +72,19 @@ class TreeComparer {
   }
 
   absl::Status CompareItems(const Pair& at) {
+    // Digests first: stores that keep them answer without reading items.
+    absl::StatusOr<FolderDigest> mine_digest = pub_.GetFolderDigest(at.pub);
+    if (!mine_digest.ok()) return mine_digest.status();
+    absl::StatusOr<FolderDigest> theirs_digest = sub_.GetFolderDigest(at.sub);
+    if (!theirs_digest.ok()) return theirs_digest.status();
+    report_.items += mine_digest->items + theirs_digest->items;
+    if (*mine_digest == *theirs_digest) return absl::OkStatus();
+    ++report_.differing_folders;
     absl::StatusOr<std::vector<ItemVersion>> mine = pub_.ListItemVersions(at.pub);
     if (!mine.ok()) return mine.status();
     absl::StatusOr<std::vector<ItemVersion>> theirs =
         sub_.ListItemVersions(at.sub);
     if (!theirs.ok()) return theirs.status();
-    report_.items += mine->size() + theirs->size();
-    if (DigestOf(*mine) == DigestOf(*theirs)) return absl::OkStatus();
-    ++report_.differing_folders;
     // Both lists are sorted by source key: one merge finds every difference.
     size_t i = 0, j = 0;
     while (i < mine->size() || j < theirs->size()) {
@@ -166,27 +169,6 @@ class TreeComparer {
 };
 
 }  // namespace
-
-std::array<uint8_t, 32> DigestOf(const std::vector<ItemVersion>& versions) {
-  std::array<uint8_t, 32> digest{};
-  EVP_MD_CTX* ctx = EVP_MD_CTX_new();
-  EVP_DigestInit_ex(ctx, EVP_sha256(), nullptr);
-  std::string bytes;
-  for (int shift = 0; shift < 64; shift += 8) {  // the count, little-endian
-    bytes.push_back(static_cast<char>(uint64_t{versions.size()} >> shift));
-  }
-  EVP_DigestUpdate(ctx, bytes.data(), bytes.size());
-  for (const ItemVersion& v : versions) {
-    bytes.clear();
-    v.source_key.AppendTo(&bytes);
-    v.change_key.AppendTo(&bytes);
-    EVP_DigestUpdate(ctx, bytes.data(), bytes.size());
-  }
-  unsigned int size = 0;
-  EVP_DigestFinal_ex(ctx, digest.data(), &size);
-  EVP_MD_CTX_free(ctx);
-  return digest;
-}
 
 absl::Status CompareTrees(Store& pub, const SourceKey& pub_root, Store& sub,
                           const SourceKey& sub_root, const std::string& mapping,

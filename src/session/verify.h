@@ -6,8 +6,6 @@
 #ifndef IOREPLICATION_SRC_SESSION_VERIFY_H_
 #define IOREPLICATION_SRC_SESSION_VERIFY_H_
 
-#include <array>
-#include <cstdint>
 #include <vector>
 
 #include "absl/status/statusor.h"
@@ -15,11 +13,6 @@
 #include "ioreplication/store.h"
 
 namespace ioreplication::session_internal {
-
-// SHA-256 over the count and the (source key, change key) pairs of
-// `versions`, which are sorted by source key: equal digests mean equal
-// lists, whichever side computed them.
-std::array<uint8_t, 32> DigestOf(const std::vector<ItemVersion>& versions);
 
 // What a repair resends: per side, the source keys whose objects that side
 // sends again on its next pass.

@@ -2,6 +2,8 @@
 
 #include "ioreplication/store.h"
 
+#include "stores/folder_digest.h"
+
 namespace ioreplication {
 
 absl::StatusOr<std::vector<ItemVersion>> Store::ListItemVersions(
@@ -16,6 +18,12 @@ absl::StatusOr<std::vector<ItemVersion>> Store::ListItemVersions(
     out.push_back({key, item->change_key});
   }
   return out;
+}
+
+absl::StatusOr<FolderDigest> Store::GetFolderDigest(const SourceKey& folder) {
+  absl::StatusOr<std::vector<ItemVersion>> versions = ListItemVersions(folder);
+  if (!versions.ok()) return versions.status();
+  return stores_internal::DigestOfVersions(*versions);
 }
 
 ChangeNumber Change::cn() const {

@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "absl/strings/str_cat.h"
+#include "stores/folder_digest.h"
 #include "stores/store_checks.h"
 
 namespace ioreplication::stores_internal {
@@ -270,6 +271,7 @@ absl::Status MemoryStore::InsertItem(const Item& item) {
   if (!folders_.count(item.folder)) return MissingParent("item", item.folder);
   items_.emplace(item.source_key, item);
   OnUndo([this, key = item.source_key] { items_.erase(key); });
+  ChangeDigest(item.folder, item.source_key, item.change_key, true);
   IndexChange(item.change_key, Kind::kItem, item.source_key);
   StampLocalCn(Kind::kItem, item.source_key);
   return absl::OkStatus();
@@ -285,6 +287,9 @@ absl::Status MemoryStore::UpdateItem(const Item& item) {
   if (it == items_.end()) return NotFound("item", item.source_key);
   if (!folders_.count(item.folder)) return MissingParent("item", item.folder);
   UnindexChange(it->second.change_key, Kind::kItem, item.source_key);
+  ChangeDigest(it->second.folder, item.source_key, it->second.change_key,
+               false);
+  ChangeDigest(item.folder, item.source_key, item.change_key, true);
   OnUndo([this, old = it->second] { items_[old.source_key] = old; });
   it->second = item;
   IndexChange(item.change_key, Kind::kItem, item.source_key);
@@ -300,6 +305,7 @@ absl::Status MemoryStore::DeleteItem(const SourceKey& key) {
   auto it = items_.find(key);
   if (it == items_.end()) return NotFound("item", key);
   UnindexChange(it->second.change_key, Kind::kItem, key);
+  ChangeDigest(it->second.folder, key, it->second.change_key, false);
   UnstampLocalCn(key);
   OnUndo([this, old = it->second] { items_.emplace(old.source_key, old); });
   items_.erase(it);
@@ -326,6 +332,27 @@ absl::StatusOr<std::vector<ItemVersion>> MemoryStore::ListItemVersions(
               return a.source_key < b.source_key;
             });
   return out;
+}
+
+absl::StatusOr<FolderDigest> MemoryStore::GetFolderDigest(
+    const SourceKey& folder) {
+  auto it = digests_.find(folder);
+  return it == digests_.end() ? FolderDigest() : it->second;
+}
+
+void MemoryStore::ChangeDigest(const SourceKey& folder, const SourceKey& key,
+                               const ChangeNumber& change_key, bool add) {
+  auto apply = [this, folder, key, change_key](bool adding) {
+    FolderDigest& digest = digests_[folder];
+    if (adding) {
+      AddItem(digest, key, change_key);
+    } else {
+      RemoveItem(digest, key, change_key);
+    }
+    if (digest.items == 0) digests_.erase(folder);
+  };
+  apply(add);
+  OnUndo([apply, add] { apply(!add); });
 }
 
 // ---- Tombstones ----

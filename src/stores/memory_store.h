@@ -46,6 +46,7 @@ class MemoryStore final : public Store {
       const SourceKey& folder) override;
   absl::StatusOr<std::vector<ItemVersion>> ListItemVersions(
       const SourceKey& folder) override;
+  absl::StatusOr<FolderDigest> GetFolderDigest(const SourceKey& folder) override;
 
   absl::StatusOr<Tombstone> GetTombstone(const SourceKey& key) override;
   absl::Status PutTombstone(const Tombstone& tombstone) override;
@@ -72,6 +73,10 @@ class MemoryStore final : public Store {
   bool IsKeyUsed(const SourceKey& key) const;
   // Records how to undo the write about to happen.
   void OnUndo(std::function<void()> undo) { undo_.push_back(std::move(undo)); }
+  // The item (`key`, `change_key`) joins (`add`) or leaves the digest of
+  // `folder`, undone on rollback.
+  void ChangeDigest(const SourceKey& folder, const SourceKey& key,
+                    const ChangeNumber& change_key, bool add);
   // Index maintenance, with undo.
   void IndexChange(const ChangeNumber& cn, Kind kind, const SourceKey& key);
   void UnindexChange(const ChangeNumber& cn, Kind kind, const SourceKey& key);
@@ -86,6 +91,8 @@ class MemoryStore final : public Store {
 
   std::map<SourceKey, Folder> folders_;
   std::map<SourceKey, Item> items_;
+  // FolderDigest of each folder that holds items.
+  std::map<SourceKey, FolderDigest> digests_;
   std::map<SourceKey, Tombstone> tombstones_;
   // The change-number index: every object and tombstone by its CN.
   std::multimap<ChangeNumber, std::pair<Kind, SourceKey>> by_cn_;

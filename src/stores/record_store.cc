@@ -55,7 +55,7 @@ absl::Status RecordStore::DeleteOfKind(const SourceKey& key, RecordKind kind,
           **child == RecordKind::kFolder ? "subfolders" : "items"));
     }
   }
-  return RemoveRecord(key);
+  return RemoveRecord(key, **stored);
 }
 
 // ---- Folders ----
@@ -85,8 +85,8 @@ absl::Status RecordStore::InsertFolder(const Folder& folder) {
           "the store already has a root folder");
     }
   }
-  return WriteRecord(true, folder.source_key, RecordKind::kFolder,
-                     folder.parent, folder.change_key, 0, EncodeFolder(folder));
+  return WriteRecord(folder.source_key, RecordKind::kFolder, folder.parent,
+                     folder.change_key, 0, EncodeFolder(folder), std::nullopt);
 }
 
 absl::Status RecordStore::UpdateFolder(const Folder& folder) {
@@ -109,8 +109,8 @@ absl::Status RecordStore::UpdateFolder(const Folder& folder) {
       return s;
     }
   }
-  return WriteRecord(false, folder.source_key, RecordKind::kFolder,
-                     folder.parent, folder.change_key, 0, EncodeFolder(folder));
+  return WriteRecord(folder.source_key, RecordKind::kFolder, folder.parent,
+                     folder.change_key, 0, EncodeFolder(folder), *old);
 }
 
 absl::Status RecordStore::DeleteFolder(const SourceKey& key) {
@@ -135,8 +135,9 @@ absl::Status RecordStore::InsertItem(const Item& item) {
   if (absl::Status s = CheckFolderExists(item.folder, "item"); !s.ok()) {
     return s;
   }
-  return WriteRecord(true, item.source_key, RecordKind::kItem, item.folder,
-                     item.change_key, item.ByteSize(), EncodeItem(item));
+  return WriteRecord(item.source_key, RecordKind::kItem, item.folder,
+                     item.change_key, item.ByteSize(), EncodeItem(item),
+                     std::nullopt);
 }
 
 absl::Status RecordStore::UpdateItem(const Item& item) {
@@ -153,8 +154,9 @@ absl::Status RecordStore::UpdateItem(const Item& item) {
   if (absl::Status s = CheckFolderExists(item.folder, "item"); !s.ok()) {
     return s;
   }
-  return WriteRecord(false, item.source_key, RecordKind::kItem, item.folder,
-                     item.change_key, item.ByteSize(), EncodeItem(item));
+  return WriteRecord(item.source_key, RecordKind::kItem, item.folder,
+                     item.change_key, item.ByteSize(), EncodeItem(item),
+                     *existing);
 }
 
 absl::Status RecordStore::DeleteItem(const SourceKey& key) {
@@ -178,9 +180,9 @@ absl::Status RecordStore::PutTombstone(const Tombstone& tombstone) {
   if (*existing && (*existing)->kind != RecordKind::kTombstone) {
     return KeyInUseError(tombstone.source_key);
   }
-  return WriteRecord(!existing->has_value(), tombstone.source_key,
-                     RecordKind::kTombstone, tombstone.parent,
-                     tombstone.deletion_cn, 0, EncodeTombstone(tombstone));
+  return WriteRecord(tombstone.source_key, RecordKind::kTombstone,
+                     tombstone.parent, tombstone.deletion_cn, 0,
+                     EncodeTombstone(tombstone), *existing);
 }
 
 absl::Status RecordStore::DeleteTombstone(const SourceKey& key) {

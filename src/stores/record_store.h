@@ -48,10 +48,14 @@ class RecordStore : public Store {
   absl::Status DeleteTombstone(const SourceKey& key) final;
 
  protected:
-  // What a key holds.
+  // What a key holds. A backend that keeps folder digests (SqliteStore)
+  // also fills in the record's parent and change number, which it needs
+  // when the record is replaced or removed; others may leave them empty.
   struct Stored {
     RecordKind kind;
     bool has_parent;
+    std::optional<SourceKey> parent = std::nullopt;
+    ChangeNumber change_number = ChangeNumber();
   };
 
   explicit RecordStore(const StoreOptions& options) : options_(options) {}
@@ -74,16 +78,18 @@ class RecordStore : public Store {
   // The kind of any one folder or item whose parent is `folder`, or nullopt.
   virtual absl::StatusOr<std::optional<RecordKind>> AnyChild(
       const SourceKey& folder) = 0;
-  // Stores the record, inserting it (`insert`) or replacing the one under
-  // `key`, with the store's next local change number. `cn` is the object's
-  // change number, `size` its content bytes. A failure changes nothing.
-  virtual absl::Status WriteRecord(bool insert, const SourceKey& key,
-                                   RecordKind kind,
+  // Stores the record, inserting it (`old` empty) or replacing the one
+  // under `key` (`old` is what Lookup said of it), with the store's next
+  // local change number. `cn` is the object's change number, `size` its
+  // content bytes. A failure changes nothing.
+  virtual absl::Status WriteRecord(const SourceKey& key, RecordKind kind,
                                    const std::optional<SourceKey>& parent,
                                    const ChangeNumber& cn, size_t size,
-                                   const std::string& body) = 0;
-  // Removes the record under `key` (it exists).
-  virtual absl::Status RemoveRecord(const SourceKey& key) = 0;
+                                   const std::string& body,
+                                   const std::optional<Stored>& old) = 0;
+  // Removes the record under `key`, of which Lookup said `old`.
+  virtual absl::Status RemoveRecord(const SourceKey& key,
+                                    const Stored& old) = 0;
 
  private:
   absl::Status CheckFolderExists(const SourceKey& key, const char* what);

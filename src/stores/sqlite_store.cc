@@ -7,7 +7,9 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "core/byte_reader.h"
+#include "stores/folder_digest.h"
 #include "stores/record_codec.h"
+#include "stores/sqlite_digest.h"
 #include "stores/store_checks.h"
 
 namespace ioreplication::stores_internal {
@@ -48,6 +50,21 @@ CREATE UNIQUE INDEX objects_by_local_cn ON objects (local_cn);
 INSERT INTO meta (key, value) VALUES
   ('local_cn', (SELECT count(*) FROM objects)), ('tombstone_horizon', 0);
 )sql",
+    // 2 -> 3: each folder's FolderDigest (computed here by
+    // stores/sqlite_digest.h's aggregate, then kept by the store as items
+    // change), so that verify reads one row per folder instead of every
+    // item's.
+    R"sql(
+CREATE TABLE folder_digests (
+  folder BLOB PRIMARY KEY,
+  items INTEGER NOT NULL,
+  sum BLOB NOT NULL
+) STRICT, WITHOUT ROWID;
+INSERT INTO folder_digests (folder, items, sum)
+SELECT parent, count(*),
+  iorepl_digest_total(source_key, cn_replica, cn_counter)
+FROM objects WHERE kind = 1 GROUP BY parent;
+)sql",
 };
 constexpr int kMigrationCount = sizeof(kMigrations) / sizeof(kMigrations[0]);
 static_assert(kMigrationCount == SqliteStore::kSchemaVersion);
@@ -72,7 +89,7 @@ struct SqliteStore::Statements {
   Statement begin, commit, rollback;
   Statement kind_of, record_of, insert_object, update_object, delete_object;
   Statement root_folder, has_children, child_folders, root_folders, items_in;
-  Statement item_versions_in;
+  Statement item_versions_in, folder_digest, set_digest, delete_digest;
   Statement changes, max_cn, max_key, counts, tombstones;
   Statement get_counter, set_counter, get_meta, set_meta;
   Statement get_sync, set_sync;
@@ -109,6 +126,11 @@ absl::StatusOr<std::unique_ptr<SqliteStore>> SqliteStore::Open(
   }
   if (!wal.ok()) return wal;
   if (absl::Status s = store->db_->Exec("PRAGMA synchronous = FULL;");
+      !s.ok()) {
+    return s;
+  }
+  // The migration to schema version 3 and CheckIntegrity use them.
+  if (absl::Status s = RegisterDigestFunctions(store->db_->handle());
       !s.ok()) {
     return s;
   }
@@ -193,7 +215,8 @@ absl::Status SqliteStore::Prepare() {
       {&sql_->commit, "COMMIT"},
       {&sql_->rollback, "ROLLBACK"},
       {&sql_->kind_of,
-       "SELECT kind, parent IS NOT NULL FROM objects WHERE source_key = ?"},
+       "SELECT kind, parent, cn_replica, cn_counter FROM objects "
+       "WHERE source_key = ?"},
       {&sql_->record_of,
        "SELECT kind, record FROM objects WHERE source_key = ?"},
       {&sql_->insert_object,
@@ -223,6 +246,13 @@ absl::Status SqliteStore::Prepare() {
       {&sql_->item_versions_in,
        "SELECT source_key, cn_replica, cn_counter FROM objects "
        "WHERE parent = ? AND kind = 1 ORDER BY source_key"},
+      {&sql_->folder_digest,
+       "SELECT items, sum FROM folder_digests WHERE folder = ?"},
+      {&sql_->set_digest,
+       "INSERT INTO folder_digests (folder, items, sum) VALUES (?1, ?2, ?3) "
+       "ON CONFLICT (folder) DO UPDATE SET items = excluded.items, "
+       "sum = excluded.sum"},
+      {&sql_->delete_digest, "DELETE FROM folder_digests WHERE folder = ?"},
       // The kind test sits in WHERE so that rows of other kinds are passed
       // over without their records being read.
       {&sql_->changes,
@@ -292,8 +322,26 @@ absl::Status SqliteStore::CheckIntegrity() {
     return absl::OkStatus();
   });
   if (!status.ok()) return status;
-  if (report == "ok") return absl::OkStatus();
-  return absl::DataLossError(absl::StrCat("integrity_check: ", report));
+  if (report != "ok") {
+    return absl::DataLossError(absl::StrCat("integrity_check: ", report));
+  }
+  absl::StatusOr<Statement> digests = db_->Prepare(
+      "WITH computed AS ("
+      "  SELECT parent AS folder, count(*) AS items,"
+      "    iorepl_digest_total(source_key, cn_replica, cn_counter) AS sum"
+      "  FROM objects WHERE kind = 1 GROUP BY parent) "
+      "SELECT count(*) FROM computed "
+      "FULL OUTER JOIN folder_digests AS kept USING (folder) "
+      "WHERE computed.items IS NOT kept.items OR computed.sum IS NOT kept.sum");
+  if (!digests.ok()) return digests.status();
+  absl::StatusOr<bool> row = digests->Step();
+  if (!row.ok()) return row.status();
+  if (const int64_t wrong = digests->ColumnInt(0); wrong != 0) {
+    return absl::DataLossError(absl::StrCat(
+        "folder digests: ", wrong,
+        " folders' kept digests differ from their items"));
+  }
+  return absl::OkStatus();
 }
 
 // ---- Identity and counters ----
@@ -387,6 +435,7 @@ absl::Status SqliteStore::Begin() {
   }
   if (absl::Status s = sql_->begin.Run(); !s.ok()) return s;
   in_transaction_ = true;
+  digest_changes_.clear();
   return absl::OkStatus();
 }
 
@@ -399,6 +448,7 @@ absl::Status SqliteStore::Commit() {
         .Bind(2, static_cast<int64_t>(local_cn_high_));
     if (absl::Status s = sql_->set_meta.Run(); !s.ok()) return s;
   }
+  if (absl::Status s = FlushDigests(); !s.ok()) return s;
   if (absl::Status s = sql_->commit.Run(); !s.ok()) return s;
   in_transaction_ = false;
   local_cn_loaded_ = false;
@@ -412,6 +462,7 @@ absl::Status SqliteStore::Rollback() {
   absl::Status s = sql_->rollback.Run();
   in_transaction_ = false;
   local_cn_loaded_ = false;
+  digest_changes_.clear();
   // The identity may have changed inside the transaction.
   if (absl::Status reload = LoadIdentity(); s.ok()) s = reload;
   return s;
@@ -424,10 +475,27 @@ absl::StatusOr<std::optional<RecordStore::Stored>> SqliteStore::Lookup(
   Statement& q = sql_->kind_of;
   q.Bind(1, key.Encode());
   absl::StatusOr<bool> row = q.Step();
-  std::optional<Stored> stored;
+  absl::StatusOr<std::optional<Stored>> stored = std::optional<Stored>();
   if (row.ok() && *row) {
-    stored =
-        Stored{static_cast<RecordKind>(q.ColumnInt(0)), q.ColumnInt(1) != 0};
+    Stored found{static_cast<RecordKind>(q.ColumnInt(0)), !q.ColumnIsNull(1)};
+    stored = found;
+    if (found.kind == RecordKind::kItem && found.has_parent) {
+      // An item's folder and change number: what keeping the folder
+      // digests needs when it is replaced or removed.
+      absl::StatusOr<SourceKey> parent = KeyFromColumn(q.ColumnBlob(1));
+      absl::StatusOr<Guid> replica =
+          Guid::Decode(core_internal::AsBytes(q.ColumnBlob(2)));
+      absl::StatusOr<GlobCnt> counter =
+          GlobCnt::FromValue(static_cast<uint64_t>(q.ColumnInt(3)));
+      if (!parent.ok() || !replica.ok() || !counter.ok()) {
+        stored = absl::DataLossError(
+            absl::StrCat("corrupt columns of item ", key.ToString()));
+      } else {
+        found.parent = *parent;
+        found.change_number = ChangeNumber(*replica, *counter);
+        stored = found;
+      }
+    }
   }
   q.Reset();
   if (!row.ok()) return row.status();
@@ -473,12 +541,12 @@ absl::StatusOr<std::optional<RecordStore::RecordKind>> SqliteStore::AnyChild(
   return child;
 }
 
-absl::Status SqliteStore::WriteRecord(bool insert, const SourceKey& key,
-                                      RecordKind kind,
+absl::Status SqliteStore::WriteRecord(const SourceKey& key, RecordKind kind,
                                       const std::optional<SourceKey>& parent,
                                       const ChangeNumber& cn, size_t size,
-                                      const std::string& body) {
-  Statement& q = insert ? sql_->insert_object : sql_->update_object;
+                                      const std::string& body,
+                                      const std::optional<Stored>& old) {
+  Statement& q = old ? sql_->update_object : sql_->insert_object;
   q.Bind(1, key.Encode()).Bind(2, static_cast<int64_t>(kind));
   if (parent) {
     q.Bind(3, parent->Encode());
@@ -494,13 +562,90 @@ absl::Status SqliteStore::WriteRecord(bool insert, const SourceKey& key,
       .Bind(8, static_cast<int64_t>(local_cn->value()));
   absl::Status status = q.Run();
   // A failed write changes nothing, its local change number included.
-  if (!status.ok()) --local_cn_high_;
-  return status;
+  if (!status.ok()) {
+    --local_cn_high_;
+    return status;
+  }
+  if (old && old->kind == RecordKind::kItem && old->parent) {
+    NoteDigest(*old->parent, key, old->change_number, false);
+  }
+  if (kind == RecordKind::kItem && parent) NoteDigest(*parent, key, cn, true);
+  return absl::OkStatus();
 }
 
-absl::Status SqliteStore::RemoveRecord(const SourceKey& key) {
+absl::Status SqliteStore::RemoveRecord(const SourceKey& key,
+                                       const Stored& old) {
   sql_->delete_object.Bind(1, key.Encode());
-  return sql_->delete_object.Run();
+  if (absl::Status s = sql_->delete_object.Run(); !s.ok()) return s;
+  if (old.kind == RecordKind::kItem && old.parent) {
+    NoteDigest(*old.parent, key, old.change_number, false);
+  }
+  return absl::OkStatus();
+}
+
+// ---- Folder digests ----
+
+void SqliteStore::NoteDigest(const SourceKey& folder, const SourceKey& key,
+                             const ChangeNumber& cn, bool add) {
+  DigestChange& change = digest_changes_[folder];
+  const DigestTerm term = ItemTerm(key, cn);
+  if (add) {
+    ++change.items;
+    AddTerm(change.sum, term);
+  } else {
+    --change.items;
+    SubtractTerm(change.sum, term);
+  }
+}
+
+absl::StatusOr<FolderDigest> SqliteStore::StoredDigest(
+    const SourceKey& folder) {
+  Statement& q = sql_->folder_digest;
+  q.Bind(1, folder.Encode());
+  absl::StatusOr<bool> row = q.Step();
+  if (!row.ok()) {
+    q.Reset();
+    return row.status();
+  }
+  FolderDigest digest;
+  if (*row) {
+    const std::string_view sum = q.ColumnBlob(1);
+    const int64_t items = q.ColumnInt(0);
+    if (sum.size() != digest.sum.size() || items < 0) {
+      q.Reset();
+      return absl::DataLossError(absl::StrCat(
+          "corrupt folder digest of folder ", folder.ToString()));
+    }
+    digest.items = static_cast<uint64_t>(items);
+    std::copy(sum.begin(), sum.end(), digest.sum.begin());
+  }
+  q.Reset();
+  return digest;
+}
+
+absl::Status SqliteStore::FlushDigests() {
+  for (const auto& [folder, change] : digest_changes_) {
+    absl::StatusOr<FolderDigest> digest = StoredDigest(folder);
+    if (!digest.ok()) return digest.status();
+    const int64_t items = static_cast<int64_t>(digest->items) + change.items;
+    if (items < 0) {
+      return absl::DataLossError(absl::StrCat(
+          "folder digest of folder ", folder.ToString(),
+          " counts fewer items than were removed"));
+    }
+    AddTerm(digest->sum, change.sum);
+    if (items == 0) {
+      sql_->delete_digest.Bind(1, folder.Encode());
+      if (absl::Status s = sql_->delete_digest.Run(); !s.ok()) return s;
+      continue;
+    }
+    sql_->set_digest.Bind(1, folder.Encode())
+        .Bind(2, items)
+        .Bind(3, core_internal::AsString(digest->sum));
+    if (absl::Status s = sql_->set_digest.Run(); !s.ok()) return s;
+  }
+  digest_changes_.clear();
+  return absl::OkStatus();
 }
 
 absl::StatusOr<int64_t> SqliteStore::MetaInt(const char* key) {
@@ -587,6 +732,19 @@ absl::StatusOr<std::vector<ItemVersion>> SqliteStore::ListItemVersions(
   });
   if (!status.ok()) return status;
   return out;
+}
+
+absl::StatusOr<FolderDigest> SqliteStore::GetFolderDigest(
+    const SourceKey& folder) {
+  absl::StatusOr<FolderDigest> digest = StoredDigest(folder);
+  if (!digest.ok()) return digest.status();
+  // What this transaction changed, not yet written.
+  if (auto it = digest_changes_.find(folder); it != digest_changes_.end()) {
+    digest->items = static_cast<uint64_t>(
+        static_cast<int64_t>(digest->items) + it->second.items);
+    AddTerm(digest->sum, it->second.sum);
+  }
+  return digest;
 }
 
 // ---- Change stream ----

@@ -3,21 +3,26 @@
 // SqliteStore: the embedded default store, one SQLite database file per
 // organization.
 //
-// Layout (schema version 1): one `objects` table holds folders, items and
+// Layout (schema version 3): one `objects` table holds folders, items and
 // tombstones, each as a protobuf record (store_records.proto) beside the
 // columns the store queries: source key (unique), kind, parent, change number
 // (indexed, for the change stream) and size. `counters` keeps the reserved
 // high-water mark per replica GUID, `meta` the identity, `sync_state` named
-// blobs. The file runs in WAL mode with synchronous=FULL, so a committed
-// transaction survives a crash or power loss. PRAGMA user_version holds the
-// schema version: older files are migrated forward on open, newer ones are
-// refused.
+// blobs, `folder_digests` each folder's FolderDigest (kept by the store as
+// items change: a transaction's changes are summed in memory and written at
+// commit, one row per folder touched). The file runs in WAL mode with
+// synchronous=FULL, so a committed transaction survives a crash or power
+// loss. PRAGMA user_version holds the schema version: older files are
+// migrated forward on open, newer ones are refused.
 
 #ifndef IOREPLICATION_SRC_STORES_SQLITE_STORE_H_
 #define IOREPLICATION_SRC_STORES_SQLITE_STORE_H_
 
+#include <array>
 #include <memory>
 #include <string>
+
+#include "absl/container/flat_hash_map.h"
 
 #include "ioreplication/store.h"
 #include "stores/record_store.h"
@@ -28,7 +33,7 @@ namespace ioreplication::stores_internal {
 class SqliteStore final : public RecordStore {
  public:
   // The schema version this code writes and reads.
-  static constexpr int kSchemaVersion = 2;
+  static constexpr int kSchemaVersion = 3;
 
   // Opens or creates the store in file `path`.
   static absl::StatusOr<std::unique_ptr<SqliteStore>> Open(
@@ -36,7 +41,8 @@ class SqliteStore final : public RecordStore {
 
   ~SqliteStore() override;
 
-  // PRAGMA integrity_check: OK when SQLite reports "ok".
+  // PRAGMA integrity_check, then every folder's kept FolderDigest against
+  // one computed from its item rows: OK when both agree.
   absl::Status CheckIntegrity();
 
   absl::StatusOr<StoreIdentity> Identity() override;
@@ -57,6 +63,7 @@ class SqliteStore final : public RecordStore {
       const SourceKey& folder) override;
   absl::StatusOr<std::vector<ItemVersion>> ListItemVersions(
       const SourceKey& folder) override;
+  absl::StatusOr<FolderDigest> GetFolderDigest(const SourceKey& folder) override;
 
   absl::StatusOr<std::vector<Change>> ReadChanges(
       const GlobSet& exclude, GlobCnt after,
@@ -95,11 +102,20 @@ class SqliteStore final : public RecordStore {
   absl::StatusOr<bool> HasRoot() override;
   absl::StatusOr<std::optional<RecordKind>> AnyChild(
       const SourceKey& folder) override;
-  absl::Status WriteRecord(bool insert, const SourceKey& key, RecordKind kind,
+  absl::Status WriteRecord(const SourceKey& key, RecordKind kind,
                            const std::optional<SourceKey>& parent,
                            const ChangeNumber& cn, size_t size,
-                           const std::string& body) override;
-  absl::Status RemoveRecord(const SourceKey& key) override;
+                           const std::string& body,
+                           const std::optional<Stored>& old) override;
+  absl::Status RemoveRecord(const SourceKey& key, const Stored& old) override;
+  // The item (`key`, `cn`) joins (`add`) or leaves the pending change of
+  // the digest of `folder`.
+  void NoteDigest(const SourceKey& folder, const SourceKey& key,
+                  const ChangeNumber& cn, bool add);
+  // The digest row of `folder` as committed.
+  absl::StatusOr<FolderDigest> StoredDigest(const SourceKey& folder);
+  // Writes the pending digest changes (inside the transaction, at commit).
+  absl::Status FlushDigests();
   // A non-negative 48-bit integer from the meta table.
   absl::StatusOr<int64_t> MetaInt(const char* key);
   // The local change number for the next write of this transaction.
@@ -113,6 +129,13 @@ class SqliteStore final : public RecordStore {
   // and written back at commit.
   bool local_cn_loaded_ = false;
   uint64_t local_cn_high_ = 0;
+  // What this transaction changed of each folder's digest: items added
+  // minus removed, and the sum of their terms (modulo 2^256).
+  struct DigestChange {
+    int64_t items = 0;
+    std::array<uint8_t, 32> sum{};
+  };
+  absl::flat_hash_map<SourceKey, DigestChange> digest_changes_;
 };
 
 }  // namespace ioreplication::stores_internal

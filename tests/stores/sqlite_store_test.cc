@@ -15,6 +15,7 @@
 #include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "stores/folder_digest.h"
 #include "stores/record_codec.h"
 
 namespace ioreplication::stores_internal {
@@ -225,6 +226,51 @@ INSERT INTO counters VALUES (randomblob(16), 9);
   ASSERT_TRUE(store->Commit().ok());
   EXPECT_EQ(store->LocalCnHighWater().value(), GC(3));
   EXPECT_TRUE(store->CheckIntegrity().ok());
+}
+
+// A store of schema version 2 (no folder digests) gets them computed from
+// its items when it is opened, and keeps them from then on; a kept digest
+// that disagrees with the items is found by CheckIntegrity.
+TEST_F(SqliteStoreTest, MigratesSchemaVersion2AndKeepsDigests) {
+  const Guid replica = Guid::Random();
+  Folder root;
+  root.source_key = SourceKey(replica, GC(1));
+  root.display_name = "Public";
+  root.change_key = ChangeNumber(replica, GC(1));
+  Item item;
+  item.source_key = SourceKey(replica, GC(2));
+  item.folder = root.source_key;
+  item.change_key = ChangeNumber(replica, GC(2));
+  ASSERT_TRUE(item.pcl.Raise(item.change_key).ok());
+  item.message_class = "IPM.Post";
+  {
+    std::unique_ptr<SqliteStore> store = Open();
+    ASSERT_TRUE(store->Begin().ok());
+    ASSERT_TRUE(store->InsertFolder(root).ok());
+    ASSERT_TRUE(store->InsertItem(item).ok());
+    ASSERT_TRUE(store->Commit().ok());
+  }
+  RawExec("DROP TABLE folder_digests; PRAGMA user_version = 2;");
+  std::unique_ptr<SqliteStore> store = Open();
+  ASSERT_NE(store, nullptr);
+  FolderDigest expected;
+  AddItem(expected, item.source_key, item.change_key);
+  EXPECT_EQ(store->GetFolderDigest(root.source_key).value(), expected);
+  Item second = item;
+  second.source_key = SourceKey(replica, GC(3));
+  second.change_key = ChangeNumber(replica, GC(3));
+  ASSERT_TRUE(store->Begin().ok());
+  ASSERT_TRUE(store->InsertItem(second).ok());
+  ASSERT_TRUE(store->Commit().ok());
+  AddItem(expected, second.source_key, second.change_key);
+  EXPECT_EQ(store->GetFolderDigest(root.source_key).value(), expected);
+  EXPECT_TRUE(store->CheckIntegrity().ok());
+  store.reset();
+
+  RawExec("UPDATE folder_digests SET items = 7");
+  store = Open();
+  EXPECT_THAT(store->CheckIntegrity().message(),
+              HasSubstr("1 folders' kept digests differ from their items"));
 }
 
 TEST_F(SqliteStoreTest, CorruptRecordsAreDataLossNotCrashes) {

@@ -18,6 +18,7 @@
 #include "gtest/gtest.h"
 #include "ioreplication/store.h"
 #include "sqlite_host_store.h"
+#include "stores/folder_digest.h"
 #include "stores/sqlite_store.h"
 
 namespace ioreplication {
@@ -540,6 +541,54 @@ TEST_P(StoreConformanceTest, ChangeStreamBatches) {
   EXPECT_EQ(StreamCns(GlobSet(), tiny).size(), 26u);
   // Resuming after the last change returns nothing.
   EXPECT_TRUE(store_->ReadChanges(GlobSet(), GC(26), {}).value().empty());
+}
+
+// Each folder's digest is that of the items it holds, whatever happened to
+// them (added, changed, moved, deleted, rolled back), and it does not
+// depend on the order they came in.
+TEST_P(StoreConformanceTest, FolderDigestsFollowTheItems) {
+  Populate();
+  const SourceKey sales(kA, GC(2)), support(kA, GC(3));
+  auto expect_current = [&](const char* when) {
+    for (const SourceKey& f : {sales, support}) {
+      EXPECT_EQ(store_->GetFolderDigest(f).value(),
+                stores_internal::DigestOfVersions(
+                    store_->ListItemVersions(f).value()))
+          << when << ", folder " << f.ToString();
+    }
+  };
+  expect_current("populated");
+  EXPECT_EQ(store_->GetFolderDigest(sales).value().items, 2u);
+  EXPECT_EQ(store_->GetFolderDigest(support).value(), FolderDigest());
+  EXPECT_EQ(store_->GetFolderDigest(SourceKey(kA, GC(99))).value(),
+            FolderDigest());
+  const FolderDigest before = store_->GetFolderDigest(sales).value();
+
+  InTx([&] {
+    ASSERT_TRUE(store_->InsertItem(MakeItem(12, 2, 6)).ok());
+    ASSERT_TRUE(store_->UpdateItem(MakeItem(10, 2, 7)).ok());  // new version
+    ASSERT_TRUE(store_->UpdateItem(MakeItem(11, 3, 8)).ok());  // moved
+  });
+  expect_current("changed");
+  EXPECT_EQ(store_->GetFolderDigest(support).value().items, 1u);
+  EXPECT_NE(store_->GetFolderDigest(sales).value(), before);
+
+  ASSERT_TRUE(store_->Begin().ok());
+  ASSERT_TRUE(store_->DeleteItem(SourceKey(kA, GC(12))).ok());
+  ASSERT_TRUE(store_->UpdateItem(MakeItem(11, 2, 9)).ok());
+  ASSERT_TRUE(store_->Rollback().ok());
+  expect_current("rolled back");
+  EXPECT_EQ(store_->GetFolderDigest(support).value().items, 1u);
+
+  InTx([&] {
+    ASSERT_TRUE(store_->DeleteItem(SourceKey(kA, GC(12))).ok());
+    ASSERT_TRUE(store_->UpdateItem(MakeItem(10, 2, 4)).ok());
+    ASSERT_TRUE(store_->UpdateItem(MakeItem(11, 2, 5)).ok());
+  });
+  // Back to the populated items: the same digest, reached another way.
+  EXPECT_EQ(store_->GetFolderDigest(sales).value(), before);
+  EXPECT_EQ(store_->GetFolderDigest(support).value(), FolderDigest());
+  expect_current("restored");
 }
 
 // A scope exit keeps what it is (Tombstone::scope_exit) and the folder it

@@ -10,6 +10,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "session/verify.h"
+#include "stores/folder_digest.h"
 #include "sync_test_util.h"
 
 namespace ioreplication {
@@ -174,17 +175,29 @@ INSTANTIATE_TEST_SUITE_P(Stores, VerifyTest, ::testing::Values(false, true),
                            return p.param ? "sqlite" : "memory";
                          });
 
-TEST(DigestTest, DependsOnEveryPairAndTheCount) {
+TEST(DigestTest, DependsOnEveryPairAndTheCountNotTheOrder) {
   const Guid g = Guid::Parse("{00112233-4455-6677-8899-AABBCCDDEEFF}").value();
   auto v = [&](uint64_t key, uint64_t cn) {
     return ItemVersion{SourceKey(g, *GlobCnt::FromValue(key)),
                        ChangeNumber(g, *GlobCnt::FromValue(cn))};
   };
-  using session_internal::DigestOf;
-  EXPECT_EQ(DigestOf({v(1, 2), v(3, 4)}), DigestOf({v(1, 2), v(3, 4)}));
-  EXPECT_NE(DigestOf({v(1, 2), v(3, 4)}), DigestOf({v(1, 2), v(3, 5)}));
-  EXPECT_NE(DigestOf({v(1, 2), v(3, 4)}), DigestOf({v(1, 2)}));
-  EXPECT_NE(DigestOf({}), DigestOf({v(1, 2)}));
+  using stores_internal::DigestOfVersions;
+  EXPECT_EQ(DigestOfVersions({v(1, 2), v(3, 4)}),
+            DigestOfVersions({v(3, 4), v(1, 2)}));
+  EXPECT_NE(DigestOfVersions({v(1, 2), v(3, 4)}),
+            DigestOfVersions({v(1, 2), v(3, 5)}));
+  EXPECT_NE(DigestOfVersions({v(1, 2), v(3, 4)}), DigestOfVersions({v(1, 2)}));
+  EXPECT_NE(DigestOfVersions({}), DigestOfVersions({v(1, 2)}));
+  EXPECT_EQ(DigestOfVersions({}), FolderDigest());
+  // Adding and removing are inverse, whatever the carries.
+  FolderDigest d = DigestOfVersions({v(1, 2)});
+  for (uint64_t i = 0; i < 50; ++i) {
+    stores_internal::AddItem(d, v(i, i).source_key, v(i, i).change_key);
+  }
+  for (uint64_t i = 50; i-- > 0;) {
+    stores_internal::RemoveItem(d, v(i, i).source_key, v(i, i).change_key);
+  }
+  EXPECT_EQ(d, DigestOfVersions({v(1, 2)}));
 }
 
 }  // namespace
