@@ -5,6 +5,7 @@
 #include "iorepl/session.h"
 
 #include <algorithm>
+#include <cstdint>
 #include <cstring>
 #include <memory>
 #include <string>
@@ -51,6 +52,8 @@ iorepl_session_options OptionsOf(const SessionConfig& config) {
   o.require_matching_rights = s.require_matching_rights ? 1 : 0;
   o.log_level = config.logging.level == LogLevel::kDetail ? IOREPL_LOG_DEBUG
                                                           : IOREPL_LOG_INFO;
+  o.verify_interval_seconds = static_cast<uint64_t>(
+      absl::ToInt64Seconds(s.verify_interval));
   return o;
 }
 
@@ -263,6 +266,12 @@ int iorepl_config_set_options(iorepl_config* config,
                   "options: batch_size, batch_bytes and max_item_size must be "
                   "above 0 and below 2^40");
     }
+    if (o.verify_interval_seconds > UINT32_MAX) {
+      return Fail(IOREPL_EINVAL,
+                  absl::StrCat("options.verify_interval_seconds ",
+                               o.verify_interval_seconds,
+                               " is above 4294967295 (136 years)"));
+    }
     if (o.replication_account != nullptr) {
       if (int rc =
               CheckString(o.replication_account, "options.replication_account");
@@ -288,6 +297,8 @@ int iorepl_config_set_options(iorepl_config* config,
     c.options.require_matching_rights = o.require_matching_rights != 0;
     c.logging.level = o.log_level == IOREPL_LOG_DEBUG ? LogLevel::kDetail
                                                       : LogLevel::kSummary;
+    c.options.verify_interval =
+        absl::Seconds(static_cast<int64_t>(o.verify_interval_seconds));
     return Succeed();
   });
 }

@@ -86,12 +86,19 @@ typedef struct iorepl_session_options {
   /* IOREPL_LOG_INFO (reconciliations and errors) or IOREPL_LOG_DEBUG (also
    * every ignore with its reason). */
   int log_level;
+  /* Appended (a struct_size that ends before it leaves the session's value
+   * as it is). When positive, a pass that ends at least this many
+   * seconds after the last verify (recorded in the stores) runs
+   * iorepl_session_verify with repair after it: differences are counted
+   * in the statistics and logged, and the next pass sends those objects
+   * again. 0, the default: never. At most 4294967295. */
+  uint64_t verify_interval_seconds;
 } iorepl_session_options;
 
 #define IOREPL_SESSION_OPTIONS_INIT                                          \
   {                                                                          \
     sizeof(iorepl_session_options), 1, 0, IOREPL_KEEP_BOTH, 1000, 16u << 20, \
-        64u << 20, NULL, 0, IOREPL_LOG_INFO                                  \
+        64u << 20, NULL, 0, IOREPL_LOG_INFO, 0                               \
   }
 
 IOREPL_API int iorepl_session_options_init(iorepl_session_options* options,

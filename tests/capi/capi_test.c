@@ -8,6 +8,7 @@
  *
  * Prints each failed check with the library's message; exits 1 if any.
  */
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -752,6 +753,28 @@ static void test_sessions(void) {
   CHECK_RC(iorepl_config_set_options(config, &options), IOREPL_EINVAL);
   OK(iorepl_config_get_options(&options, config));
   CHECK(options.batch_size == 10); /* the rejected calls changed nothing */
+  CHECK(options.verify_interval_seconds == 0);
+  options.verify_interval_seconds = 3600;
+  OK(iorepl_config_set_options(config, &options));
+  options.verify_interval_seconds = 1ull << 32;
+  CHECK_RC(iorepl_config_set_options(config, &options), IOREPL_EINVAL);
+  CHECK(message_has("verify_interval_seconds"));
+  {
+    /* A caller built before verify_interval_seconds existed: its struct
+     * ends at log_level, and the session's interval stays as it is. */
+    iorepl_session_options v1;
+    OK(iorepl_session_options_init(&v1, sizeof(v1)));
+    OK(iorepl_config_get_options(&v1, config));
+    CHECK(v1.verify_interval_seconds == 3600);
+    v1.struct_size = offsetof(iorepl_session_options, log_level) +
+                     sizeof(v1.log_level);
+    v1.verify_interval_seconds = 0; /* beyond its struct_size: not read */
+    OK(iorepl_config_set_options(config, &v1));
+    OK(iorepl_config_get_options(&options, config));
+    CHECK(options.verify_interval_seconds == 3600);
+  }
+  options.verify_interval_seconds = 0;
+  OK(iorepl_config_set_options(config, &options));
 
   OK(iorepl_session_open(&session, config));
   OK(iorepl_session_set_log(session, capture_log, &logs, IOREPL_LOG_DEBUG));

@@ -64,6 +64,10 @@ class SessionOptions:
       require_matching_rights: see replication_account.
       log_level: LogLevel.INFO (reconciliations and errors) or
         LogLevel.DEBUG (also every ignore with its reason).
+      verify_interval_seconds: when positive, a pass that ends at least this
+        long after the last verify (recorded in the stores) runs
+        Session.verify(repair=True) after it; differences count in the
+        statistics. 0 (the default): never.
     """
 
     replicate_deletions: bool = True
@@ -75,6 +79,7 @@ class SessionOptions:
     replication_account: str | None = None
     require_matching_rights: bool = False
     log_level: LogLevel = LogLevel.INFO
+    verify_interval_seconds: int = 0
 
 
 class Config:
@@ -161,6 +166,7 @@ class Config:
             ),
             require_matching_rights=bool(c.require_matching_rights),
             log_level=LogLevel(c.log_level),
+            verify_interval_seconds=int(c.verify_interval_seconds),
         )
 
     @options.setter
@@ -180,6 +186,7 @@ class Config:
             c.replication_account = keep
         c.require_matching_rights = int(options.require_matching_rights)
         c.log_level = int(options.log_level)
+        c.verify_interval_seconds = options.verify_interval_seconds
         check(lib.iorepl_config_set_options(self._handle, c))
         del keep
 

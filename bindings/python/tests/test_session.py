@@ -229,8 +229,16 @@ def test_config_parse_options_and_validate(sqlite_uri):
     options.conflict_policy = ior.ConflictPolicy.LAST_WRITER_WINS
     options.replication_account = "repl@contoso.com"
     options.batch_size = 7
+    options.verify_interval_seconds = 3600
     config.options = options
     assert config.options == options
+    assert config.options.verify_interval_seconds == 3600
+    options.verify_interval_seconds = 1 << 32
+    with pytest.raises(ior.InvalidArgumentError, match="verify_interval"):
+        config.options = options
+    assert config.options.verify_interval_seconds == 3600
+    parsed = ior.Config.parse(text + "options { verify_interval_seconds: 60 }")
+    assert parsed.options.verify_interval_seconds == 60
     with pytest.raises(ior.InvalidArgumentError, match="line"):
         ior.Config.parse("name: ")
     empty = ior.Config("Empty")
