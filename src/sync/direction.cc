@@ -2,6 +2,7 @@
 
 #include "sync/direction.h"
 
+#include "absl/algorithm/container.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "sync/sync_state.h"
@@ -299,6 +300,31 @@ absl::StatusOr<DirectionResult> RunDirection(const DirectionSpec& spec) {
       });
   if (absl::Status s = importer.Start(); !s.ok()) return s;
 
+  // Resends and skips this pass started with. Another process may add some
+  // while it runs (Session::Verify with repair, Session::SkipRefused, each
+  // in a transaction of its own): those are kept for the next pass, never
+  // overwritten by this one's writes of the state.
+  const std::vector<SourceKey> start_resend = state.resend;
+  const std::vector<std::pair<SourceKey, ChangeNumber>> start_skipped =
+      state.skipped;
+  auto keep_foreign = [&]() -> absl::Status {
+    absl::StatusOr<SyncState> stored = LoadSyncState(dest, spec.state_name);
+    if (!stored.ok()) return stored.status();
+    for (const SourceKey& key : stored->resend) {
+      if (!absl::c_linear_search(start_resend, key) &&
+          !absl::c_linear_search(state.resend, key)) {
+        state.resend.push_back(key);
+      }
+    }
+    for (const auto& skip : stored->skipped) {
+      if (!absl::c_linear_search(start_skipped, skip) &&
+          !absl::c_linear_search(state.skipped, skip)) {
+        state.skipped.push_back(skip);
+      }
+    }
+    return absl::OkStatus();
+  };
+
   // Writes the state (and the echo back) inside the open transaction.
   // What the destination let go of this pass: the source's echo of keys
   // the destination holds (folded in at the end) must not bring them back.
@@ -308,6 +334,7 @@ absl::StatusOr<DirectionResult> RunDirection(const DirectionSpec& spec) {
     state.given.UnionWith(outcome.given_added);
     released.UnionWith(outcome.given_removed);
     released.Subtract(outcome.given_added);
+    if (absl::Status s = keep_foreign(); !s.ok()) return s;
     if (absl::Status s =
             dest.PutSyncState(spec.state_name, EncodeSyncState(state));
         !s.ok()) {
@@ -395,8 +422,14 @@ absl::StatusOr<DirectionResult> RunDirection(const DirectionSpec& spec) {
               [](const Refusal& a, const Refusal& b) {
                 return a.source_key < b.source_key;
               });
-    state.skipped.clear();
-    state.resend.clear();
+    // The skips and resends this pass started with are spent.
+    std::erase_if(state.skipped, [&](const auto& skip) {
+      return absl::c_linear_search(start_skipped, skip);
+    });
+    std::erase_if(state.resend, [&](const SourceKey& key) {
+      return absl::c_linear_search(start_resend, key);
+    });
+    if (absl::Status s = keep_foreign(); !s.ok()) return s;
     if (spec.now) state.last_pass = spec.now();
     return record(final_outcome);
   });

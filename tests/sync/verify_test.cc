@@ -7,6 +7,7 @@
 #include <memory>
 #include <string>
 
+#include "absl/algorithm/container.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "session/verify.h"
@@ -168,6 +169,52 @@ TEST_P(VerifyTest, AnItemInAnotherFolderIsOneDifference) {
   EXPECT_EQ(report.differences[0].kind, Kind::kDifferentPlace);
   EXPECT_EQ(report.differences[0].path, "/EMEA");
   EXPECT_EQ(report.differing_folders, 2u);
+}
+
+// A repair made while a pass runs (another process: `iorepl verify
+// --repair` beside the service) is not lost when that pass writes its state:
+// the next pass sends the object.
+TEST_P(VerifyTest, ARepairMadeDuringAPassIsKeptForTheNext) {
+  Org c = MakeOrg(GetParam(), "c_during");
+  SessionConfig config =
+      MakeConfig("Sales copy", a_, {&c},
+                 {{"/Sales", "/Copy/Sales", MappingDirection::kOneWay}});
+  config.options.batch_size = 2;
+  std::unique_ptr<Session> s = MakeSession(config, a_, {&c});
+  ASSERT_TRUE(s->Run().ok());
+  const SourceKey lost = items_[0].source_key;
+  ASSERT_TRUE(c.store->Begin().ok());
+  ASSERT_TRUE(c.store->DeleteItem(lost).ok());  // behind replication's back
+  ASSERT_TRUE(c.store->Commit().ok());
+  for (int i = 0; i < 6; ++i) a_.Post("/Sales/APAC", absl::StrCat("new ", i));
+  // The other process: its own connections to the SQLite files, or (memory
+  // stores) a second session over the same stores.
+  std::unique_ptr<Session> other =
+      GetParam() ? Session::Open(config).value() : MakeSession(config, a_, {&c});
+  bool repaired = false;
+  s->set_hooks({.progress = [&](const Progress&) {
+    if (!repaired) {
+      repaired = true;
+      absl::StatusOr<Session::VerifyReport> report = other->Verify(true);
+      EXPECT_TRUE(report.ok()) << report.status();
+      // The lost item, and new ones this pass has not written yet.
+      if (report.ok()) {
+        EXPECT_TRUE(absl::c_any_of(report->differences,
+                                   [&](const Session::Difference& d) {
+                                     return d.source_key == lost;
+                                   }));
+      }
+    }
+    return true;
+  }});
+  const SessionStatistics during = s->Run().value();
+  ASSERT_TRUE(repaired);
+  EXPECT_EQ(during.message_changes, 6u);
+  EXPECT_FALSE(c.store->GetItem(lost).ok());
+  const SessionStatistics next = s->Run().value();
+  EXPECT_EQ(next.message_changes, 1u);
+  EXPECT_TRUE(c.store->GetItem(lost).ok());
+  EXPECT_TRUE(s->Verify().value().differences.empty());
 }
 
 INSTANTIATE_TEST_SUITE_P(Stores, VerifyTest, ::testing::Values(false, true),
