@@ -4,6 +4,7 @@
 
 #include <openssl/evp.h>
 
+#include <memory>
 #include <string>
 
 namespace ioreplication::stores_internal {
@@ -25,13 +26,15 @@ DigestTerm ItemTerm(const SourceKey& key, const ChangeNumber& change_key) {
   bytes.clear();
   key.AppendTo(&bytes);
   change_key.AppendTo(&bytes);
-  thread_local EVP_MD_CTX* ctx = EVP_MD_CTX_new();
+  // Freed when its thread ends.
+  thread_local const std::unique_ptr<EVP_MD_CTX, void (*)(EVP_MD_CTX*)> ctx(
+      EVP_MD_CTX_new(), EVP_MD_CTX_free);
   DigestTerm term{};
   unsigned int size = 0;
   // SHA-256 over a few bytes cannot fail once OpenSSL is loaded.
-  EVP_DigestInit_ex(ctx, Sha256(), nullptr);
-  EVP_DigestUpdate(ctx, bytes.data(), bytes.size());
-  EVP_DigestFinal_ex(ctx, term.data(), &size);
+  EVP_DigestInit_ex(ctx.get(), Sha256(), nullptr);
+  EVP_DigestUpdate(ctx.get(), bytes.data(), bytes.size());
+  EVP_DigestFinal_ex(ctx.get(), term.data(), &size);
   return term;
 }
 
