@@ -57,22 +57,26 @@ int iorepl_verify_report_at(iorepl_difference* out,
                             const iorepl_verify_report* report, size_t index) {
   return Guard([&] {
     if (int rc = CheckOut(out, "out"); rc != IOREPL_OK) return rc;
-    if (out->struct_size < sizeof(iorepl_difference)) {
-      return Fail(IOREPL_EINVAL, "out->struct_size is too small");
-    }
     if (int rc = CheckHandle(report, "report"); rc != IOREPL_OK) return rc;
     const auto& all = report->report.differences;
     if (index >= all.size()) {
       return Fail(IOREPL_ERANGE, "index is past the last difference");
     }
     const Session::Difference& d = all[index];
-    out->mapping = d.mapping.c_str();
-    out->subscriber = d.subscriber;
-    out->path = d.path.c_str();
-    out->folder = d.folder ? 1 : 0;
-    out->source_key = ToCKey(d.source_key);
-    out->kind = static_cast<int>(d.kind);
-    out->detail = d.detail.c_str();
+    iorepl_difference c{};
+    c.mapping = d.mapping.c_str();
+    c.subscriber = d.subscriber;
+    c.path = d.path.c_str();
+    c.folder = d.folder ? 1 : 0;
+    c.source_key = ToCKey(d.source_key);
+    c.kind = static_cast<int>(d.kind);
+    c.detail = d.detail.c_str();
+    // The fields the caller's struct_size covers: a struct that grows later
+    // still serves callers built before.
+    if (int rc = WriteStruct(c, kDifferenceV1Size, "out", out);
+        rc != IOREPL_OK) {
+      return rc;
+    }
     return Succeed();
   });
 }
@@ -109,23 +113,24 @@ int iorepl_refused_list_at(iorepl_refusal* out, const iorepl_refused_list* list,
                            size_t index) {
   return Guard([&] {
     if (int rc = CheckOut(out, "out"); rc != IOREPL_OK) return rc;
-    if (out->struct_size < sizeof(iorepl_refusal)) {
-      return Fail(IOREPL_EINVAL, "out->struct_size is too small");
-    }
     if (int rc = CheckHandle(list, "list"); rc != IOREPL_OK) return rc;
     if (index >= list->refused.size()) {
       return Fail(IOREPL_ERANGE, "index is past the last refusal");
     }
     const Session::Refused& r = list->refused[index];
-    out->mapping = r.mapping.c_str();
-    out->direction = r.direction.c_str();
-    out->source_key = ToCKey(r.source_key);
-    out->folder = r.folder ? 1 : 0;
+    iorepl_refusal c{};
+    c.mapping = r.mapping.c_str();
+    c.direction = r.direction.c_str();
+    c.source_key = ToCKey(r.source_key);
+    c.folder = r.folder ? 1 : 0;
     // ReasonName's views name static strings, NUL-terminated.
-    out->reason = ReasonName(r.reason).data();
-    out->why = r.why.c_str();
-    out->change_key = ToCKey(r.change_key);
-    out->skipped = r.skipped ? 1 : 0;
+    c.reason = ReasonName(r.reason).data();
+    c.why = r.why.c_str();
+    c.change_key = ToCKey(r.change_key);
+    c.skipped = r.skipped ? 1 : 0;
+    if (int rc = WriteStruct(c, kRefusalV1Size, "out", out); rc != IOREPL_OK) {
+      return rc;
+    }
     return Succeed();
   });
 }

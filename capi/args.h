@@ -55,6 +55,10 @@ inline constexpr size_t kStatisticsV1Size =
 inline constexpr size_t kHostStoreV1Size =
     IOREPL_V1_SIZE(iorepl_host_store, destroy);
 inline constexpr size_t kRecordV1Size = IOREPL_V1_SIZE(iorepl_record, data_len);
+inline constexpr size_t kDifferenceV1Size =
+    IOREPL_V1_SIZE(iorepl_difference, detail);
+inline constexpr size_t kRefusalV1Size =
+    IOREPL_V1_SIZE(iorepl_refusal, skipped);
 #undef IOREPL_V1_SIZE
 
 int NullArgument(const char* name);

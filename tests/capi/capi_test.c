@@ -592,6 +592,10 @@ static void test_conflict_callback(void) {
     CHECK(iorepl_verify_report_size(report) == 1);
     memset(&d, 0, sizeof(d));
     CHECK_RC(iorepl_verify_report_at(&d, report, 0), IOREPL_EINVAL);
+    /* A caller built against a later, larger struct: the known fields. */
+    d.struct_size = sizeof(d) + 16;
+    OK(iorepl_verify_report_at(&d, report, 0));
+    CHECK(d.struct_size == sizeof(d) + 16 && d.detail != NULL);
     d.struct_size = sizeof(d);
     CHECK_RC(iorepl_verify_report_at(&d, report, 1), IOREPL_ERANGE);
     OK(iorepl_verify_report_at(&d, report, 0));
