@@ -64,6 +64,16 @@ def test_deletions_replicate(sqlite_uri):
         assert stats.message_deletions == 1
 
 
+def _edit_both(a: ior.Store, b: ior.Store, original, at_a: str, at_b: str):
+    """Edits the item `original` at both organizations (a first), each giving
+    it another subject: a conflict for the next pass."""
+    edit = ior.Content.from_item(original)
+    edit.props[ior.PR_SUBJECT] = at_a
+    a.modify_item(original, edit)
+    edit.props[ior.PR_SUBJECT] = at_b
+    b.modify_item(original, edit)
+
+
 def _joint(a: ior.Store, b: ior.Store):
     """Organization a shares /Shared (one post, "Kickoff") with b, both ways,
     over stores opened as memory:a and memory:b."""
@@ -84,11 +94,7 @@ def test_session_over_open_stores_and_conflict():
             ior.Session(config, publisher=a, subscribers=[a, b])  # count
         with ior.Session(config, publisher=a, subscribers=[b]) as session:
             assert session.run().message_changes == 1
-            edit = ior.Content.from_item(original)
-            edit.props[ior.PR_SUBJECT] = "Kickoff (A)"
-            a.modify_item(original, edit)
-            edit.props[ior.PR_SUBJECT] = "Kickoff (B)"
-            b.modify_item(original, edit)
+            _edit_both(a, b, original, "Kickoff (A)", "Kickoff (B)")
             stats = session.run()
             assert stats.conflicts == 1
         # Keep-both: the winner under the original key, the loser kept, and
@@ -123,11 +129,7 @@ def test_a_conflict_callback_decides(monkeypatch):
                 session.run()
             session.set_conflict_callback(longer_subject_wins)
             assert session.run().message_changes == 1
-            edit = ior.Content.from_item(original)
-            edit.props[ior.PR_SUBJECT] = "Kickoff (A, longer)"
-            a.modify_item(original, edit)
-            edit.props[ior.PR_SUBJECT] = "Kickoff (B)"
-            b.modify_item(original, edit)
+            _edit_both(a, b, original, "Kickoff (A, longer)", "Kickoff (B)")
             # Down, at b, the callback fails: a Message Error. Back up, at a,
             # it decides (a's own, longer version stays).
             stats = session.run()
@@ -185,11 +187,7 @@ def test_verify_and_conflicts():
             session.run()
             report = session.verify()
             assert (report.folders, report.items, report.differences) == (1, 2, ())
-            edit = ior.Content.from_item(original)
-            edit.props[ior.PR_SUBJECT] = "Kickoff (A)"
-            a.modify_item(original, edit)
-            edit.props[ior.PR_SUBJECT] = "Kickoff (B)"
-            b.modify_item(original, edit)
+            _edit_both(a, b, original, "Kickoff (A)", "Kickoff (B)")
             # Not replicated yet: verify sees the two versions.
             report = session.verify()
             assert [d.kind for d in report.differences] == ["different_version"]
