@@ -13,9 +13,9 @@
 // source altogether) rather than being deleted. It travels onward like a
 // deletion, so that every replica downstream drops its copy as well
 // (DESIGN.md invariant 10), and it differs in two rules: a version arriving
-// that conflicts with it brings the object back (it may be the object moving
-// in again), and it removes a folder's whole subtree even when things were
-// added there.
+// that conflicts with it, or that its folder brought into the source's tree
+// again, brings the object back, and it removes a folder's whole subtree
+// even when things were added there.
 //
 // Thread safety: a value.
 
@@ -43,11 +43,13 @@ struct Tombstone {
   // True for a scope exit (see above), false for a deletion.
   bool scope_exit = false;
   // For a scope exit of an object that left with a folder above it (that
-  // folder's exit removed its whole subtree, and this exit records the
-  // version the object had): that folder's source key. Where the exit of
-  // that folder is older than the destination's copy of it (the folder
-  // stays there), such an exit of the version the destination holds is
-  // ignored, so an object never leaves a folder that stays.
+  // folder's exit removed its whole subtree, or the object is out of the
+  // source's tree only because that folder is; this exit records the
+  // version the object had): that folder's source key. Where the
+  // destination still holds that folder in its tree, such an exit of the
+  // version the destination holds is ignored (the copy goes when the
+  // folder does), so an object never leaves a folder that stays. An exit
+  // without it acts as a deletion against equal and older versions.
   std::optional<SourceKey> left_with = std::nullopt;
 
   friend bool operator==(const Tombstone& a, const Tombstone& b) = default;

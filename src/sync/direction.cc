@@ -3,6 +3,7 @@
 #include "sync/direction.h"
 
 #include "absl/algorithm/container.h"
+#include "absl/container/btree_set.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "sync/sync_state.h"
@@ -127,20 +128,6 @@ absl::StatusOr<bool> SourceSettles(const DirectionSpec& spec,
   absl::StatusOr<Tombstone> gone = spec.source->GetTombstone(key);
   if (gone.ok()) return gone->pcl.Compare(dest_pcl) == PclOrder::kNewer;
   if (!absl::IsNotFound(gone.status())) return gone.status();
-  return false;
-}
-
-// True when `folder` is in the source's mapped tree (its parents lead to the
-// source's mapped root).
-absl::StatusOr<bool> InSourceTree(const DirectionSpec& spec, Folder folder) {
-  for (int depth = 0; depth < 4096; ++depth) {
-    if (folder.source_key == spec.import.source_root) return true;
-    if (!folder.parent.has_value()) return false;
-    absl::StatusOr<Folder> up = spec.source->GetFolder(*folder.parent);
-    if (absl::IsNotFound(up.status())) return false;
-    if (!up.ok()) return up.status();
-    folder = *std::move(up);
-  }
   return false;
 }
 
@@ -278,21 +265,6 @@ absl::StatusOr<DirectionResult> RunDirection(const DirectionSpec& spec) {
     import.skipped.emplace(key, change_key);
   }
   Importer importer(&dest, std::move(import));
-  importer.set_source_copy_of(
-      [&](const SourceKey& key)
-          -> absl::StatusOr<std::optional<Importer::SourceCopy>> {
-        absl::StatusOr<Folder> folder = spec.source->GetFolder(key);
-        if (folder.ok()) {
-          absl::StatusOr<bool> in_tree = InSourceTree(spec, *folder);
-          if (!in_tree.ok()) return in_tree.status();
-          return Importer::SourceCopy{folder->pcl, *in_tree, false};
-        }
-        if (!absl::IsNotFound(folder.status())) return folder.status();
-        absl::StatusOr<Tombstone> gone = spec.source->GetTombstone(key);
-        if (absl::IsNotFound(gone.status())) return std::nullopt;
-        if (!gone.ok()) return gone.status();
-        return Importer::SourceCopy{gone->pcl, false, !gone->scope_exit};
-      });
   importer.set_source_settles(
       [&](const SourceKey& key, const SourceKey& dest_parent,
           std::string_view name, const Pcl& dest_pcl) -> absl::StatusOr<bool> {
@@ -349,6 +321,10 @@ absl::StatusOr<DirectionResult> RunDirection(const DirectionSpec& spec) {
   };
 
   GlobSet retry;
+  // Pulled entries to send again: they have no change number of the
+  // source's that a later pass would read again, so they go in the resend
+  // list (a refused pulled item is otherwise never sent again).
+  absl::btree_set<SourceKey> retry_pulled;
   absl::flat_hash_map<SourceKey, Refusal> refused;
   uint64_t done = 0;
   while (true) {
@@ -373,7 +349,10 @@ absl::StatusOr<DirectionResult> RunDirection(const DirectionSpec& spec) {
           released = released_before;
         });
     if (!status.ok()) return status;
-    for (const SourceKey& key : outcome.retry_pulled) exporter.Retry(key);
+    for (const SourceKey& key : outcome.retry_pulled) {
+      exporter.Retry(key);
+      retry_pulled.insert(key);
+    }
     for (const SourceKey& key : outcome.pull_folders) {
       if (absl::Status s = exporter.Pull(key); !s.ok()) return s;
     }
@@ -429,6 +408,11 @@ absl::StatusOr<DirectionResult> RunDirection(const DirectionSpec& spec) {
     std::erase_if(state.resend, [&](const SourceKey& key) {
       return absl::c_linear_search(start_resend, key);
     });
+    for (const SourceKey& key : retry_pulled) {
+      if (!absl::c_linear_search(state.resend, key)) {
+        state.resend.push_back(key);
+      }
+    }
     if (absl::Status s = keep_foreign(); !s.ok()) return s;
     if (spec.now) state.last_pass = spec.now();
     return record(final_outcome);

@@ -214,37 +214,14 @@ absl::StatusOr<bool> Importer::AllSettled(const SourceKey& parent,
   return true;
 }
 
-absl::StatusOr<bool> Importer::StaysHere(const SourceKey& folder) {
-  if (!source_copy_of_) return false;
-  SourceKey at = folder;
-  // Up the destination's tree while the source holds the same versions.
-  for (size_t depth = 0; depth <= tree_.size(); ++depth) {
-    if (at == options_.dest_root || !tree_.contains(at)) return false;
-    absl::StatusOr<std::optional<SourceCopy>> theirs = source_copy_of_(at);
-    if (!theirs.ok()) return theirs.status();
-    if (!theirs->has_value() || (*theirs)->in_tree) return false;
-    absl::StatusOr<Folder> here = dest_->GetFolder(at);
-    if (!here.ok()) return here.status();
-    switch ((*theirs)->pcl.Compare(here->pcl)) {
-      case PclOrder::kOlder:
-        return true;
-      case PclOrder::kConflict:
-        return (*theirs)->deletion;
-      case PclOrder::kNewer:
-        return false;
-      case PclOrder::kEqual:
-        break;
-    }
-    if (!here->parent.has_value()) return false;
-    at = *here->parent;
-  }
-  return false;
-}
-
 bool Importer::ComesBack(const Change& change, const ChangeNumber& in,
                          PclOrder order, const Tombstone& exit) {
   // Pulled entries have no local change number: their folder entered the
   // source's tree, so the object is back whatever exits its versions left.
+  // A plain exit is as final as a deletion against what is not newer: if
+  // an equal version brought the object back while that exit removed the
+  // copies elsewhere, the two would go round a ring of replicas for good.
+  if (!exit.left_with.has_value()) return change.local_cn == GlobCnt();
   return order == PclOrder::kEqual || change.local_cn == GlobCnt() ||
          in == exit.deletion_cn;
 }
@@ -428,14 +405,18 @@ absl::Status Importer::Apply(ExportBatch& batch, BatchOutcome& out) {
     if (entry.kind == Outgoing::Kind::kScopeExit) {
       // Applied as the tombstone it leaves here, so that it replicates
       // onward (in place: applying the batch again is the same).
-      // A version that is out of the source's tree left with the folder
-      // above it, unless that version moved it out (then it is newer than
-      // any copy here, and the mark does not matter).
+      // A version from the source's stream that is out of its tree left
+      // with the folder above it, unless that version moved it out (then
+      // it is newer than any copy here, and the mark does not matter). The
+      // copies of objects gone from the source altogether (ReconcileGiven,
+      // no change number) left with nothing: they go wherever they are.
       std::optional<SourceKey> above;
-      if (const Folder* f = std::get_if<Folder>(&entry.change.object)) {
-        above = f->parent;
-      } else if (const Item* i = std::get_if<Item>(&entry.change.object)) {
-        above = i->folder;
+      if (entry.change.local_cn != GlobCnt()) {
+        if (const Folder* f = std::get_if<Folder>(&entry.change.object)) {
+          if (f->parent.has_value()) above = MapFolder(*f->parent);
+        } else if (const Item* i = std::get_if<Item>(&entry.change.object)) {
+          above = MapFolder(i->folder);
+        }
       }
       entry.change.object = ExitOf(entry.change);
       if (above.has_value()) {
@@ -620,13 +601,17 @@ absl::Status Importer::RemoveSubtree(const SourceKey& key, BatchOutcome& out) {
       items.push_back(*std::move(item));
     }
   }
+  // What is below the top stays held for the source's exporter: the
+  // source still sends its later exits and deletions here (a collateral
+  // exit is weaker than either, and this destination relays what it
+  // holds). The top folder itself is let go: it enters again, with its
+  // subtree, when it comes back.
   for (const Item& item : items) {
     if (absl::Status s = dest_->DeleteItem(item.source_key); !s.ok()) return s;
     Tombstone exit = ExitOf(item);
     exit.left_with = item.folder;
     if (absl::Status s = dest_->PutTombstone(exit); !s.ok()) return s;
     ++out.stats.message_deletions;
-    Release(item.source_key, out);
   }
   // The top folder's own exit is its caller's.
   for (size_t i = folders.size(); i-- > 0;) {
@@ -634,8 +619,10 @@ absl::Status Importer::RemoveSubtree(const SourceKey& key, BatchOutcome& out) {
     if (absl::Status s = dest_->DeleteFolder(f.source_key); !s.ok()) return s;
     ++out.stats.folder_deletions;
     tree_.erase(f.source_key);
-    Release(f.source_key, out);
-    if (i == 0) break;
+    if (i == 0) {
+      Release(f.source_key, out);
+      break;
+    }
     Tombstone exit = ExitOf(f);
     exit.left_with = f.parent;
     if (absl::Status s = dest_->PutTombstone(exit); !s.ok()) return s;
@@ -656,19 +643,22 @@ absl::Status Importer::ApplyExit(const Change& change, Tombstone exit,
            "the destination's version is newer than its scope exit", out);
     return absl::OkStatus();
   }
-  if (exit.left_with.has_value() && order == PclOrder::kEqual) {
-    // It left with a folder above it, whose exit (or deletion) this
-    // destination does not follow: it stays in that folder, as it does
-    // wherever the folder stays.
-    absl::StatusOr<bool> stays = StaysHere(*exit.left_with);
-    if (!stays.ok()) return stays.status();
-    if (*stays) {
-      Ignore(is_folder, Reason::kOlderVersion, key,
-             absl::StrCat("it left with folder ", exit.left_with->ToString(),
-                          ", which the destination keeps"),
-             out);
-      return absl::OkStatus();
-    }
+  if (exit.left_with.has_value() && order == PclOrder::kEqual &&
+      tree_.contains(*exit.left_with)) {
+    // It left with a folder above it that this destination still holds in
+    // its tree: the copy here is the version that left, and it goes only
+    // when that folder does (its own exit or deletion removes the whole
+    // subtree). Until then it stays, and the source, which holds the exit,
+    // is sent the copy back (EchoState::resend), so the two agree. One
+    // rule, from what the destination holds, decides the same way
+    // wherever a version and such an exit meet; otherwise they would
+    // chase each other round a ring of replicas.
+    out.echo.AddResend(key);
+    Ignore(is_folder, Reason::kOlderVersion, key,
+           absl::StrCat("it left with folder ", exit.left_with->ToString(),
+                        ", which the destination keeps"),
+           out);
+    return absl::OkStatus();
   }
   // A version made concurrently here goes with the object: the exit
   // dominates both, so every replica drops it alike.
@@ -929,6 +919,9 @@ absl::Status Importer::ApplyTombstone(Outgoing& entry, BatchOutcome& out) {
   const bool is_folder = in.kind == ObjectKind::kFolder;
   Tombstone mapped = in;
   mapped.parent = MapFolder(in.parent);
+  if (mapped.left_with.has_value()) {
+    mapped.left_with = MapFolder(*mapped.left_with);
+  }
   if (is_folder && (key == options_.dest_root || key == options_.source_root)) {
     Ignore(true, Reason::kMappingRoot, key, "a mapped root folder", out);
     return absl::OkStatus();

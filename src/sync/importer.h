@@ -177,23 +177,6 @@ class Importer {
     source_settles_ = std::move(settles);
   }
 
-  // What the source holds of a folder: its version or tombstone's PCL,
-  // whether it is in the source's mapped tree, whether it is a deletion.
-  struct SourceCopy {
-    Pcl pcl;
-    bool in_tree = false;
-    bool deletion = false;
-  };
-  // The source's copy of folder `key`, if it holds one. With it, a scope
-  // exit of an object that left with the folder above it
-  // (Tombstone::left_with) is ignored where that folder stays (StaysHere);
-  // without it (exchange files) such an exit is applied like any other.
-  using SourceCopyOf = std::function<absl::StatusOr<std::optional<SourceCopy>>(
-      const SourceKey& key)>;
-  void set_source_copy_of(SourceCopyOf copy_of) {
-    source_copy_of_ = std::move(copy_of);
-  }
-
  private:
   absl::Status ApplyFolder(Outgoing& entry, BatchOutcome& out);
   absl::Status ApplyItem(Outgoing& entry, BatchOutcome& out);
@@ -251,11 +234,13 @@ class Importer {
   bool IgnoreUnlessNewer(bool folder, PclOrder order, const SourceKey& key,
                          BatchOutcome& out);
   // True when an incoming version (change key `in`, in `order` against the
-  // destination's scope exit of its key) is the object coming back: the
-  // version the exit recorded, an equal one, or one of a subtree that
-  // entered the source's tree (pulled: its folder moved in again), even if
-  // the exit took in versions made elsewhere meanwhile. A newer version is
-  // applied anyway; an older copy streamed is a stale one.
+  // destination's scope exit of its key) is the object coming back. Any
+  // version of a subtree that entered the source's tree (pulled: its folder
+  // moved in again) does. Against an exit that left with a folder above
+  // (Tombstone::left_with), so does the version the exit recorded or an
+  // equal one (the folder is here, or the version would have no parent). A
+  // plain exit acts as a deletion: a newer version is applied anyway, an
+  // equal or older one streamed is stale.
   static bool ComesBack(const Change& change, const ChangeNumber& in,
                         PclOrder order, const Tombstone& exit);
   // Likewise against the destination's tombstone of the key. An older
@@ -266,12 +251,6 @@ class Importer {
                                      const Tombstone& tombstone,
                                      BatchOutcome& out);
 
-  // True when the destination keeps folder `folder` in its tree although
-  // it is out of the source's: the source's copy (out of its tree, or a
-  // tombstone) is older than the destination's, or a deletion that
-  // conflicts with it (the copy survives), or the same version and the
-  // folder above it stays.
-  absl::StatusOr<bool> StaysHere(const SourceKey& folder);
   // Every one of them, in `parent` here, the source will move or delete
   // (SourceSettles).
   absl::StatusOr<bool> AllSettled(const SourceKey& parent,
@@ -328,7 +307,6 @@ class Importer {
   absl::flat_hash_set<SourceKey> tree_;  // the destination's mapped tree
   CounterPool counters_;
   SourceSettles source_settles_;
-  SourceCopyOf source_copy_of_;
 };
 
 }  // namespace ioreplication::sync_internal

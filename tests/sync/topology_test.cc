@@ -59,6 +59,23 @@ class Topology {
                     .ok());
   }
 
+  // One pass of the session of link `link` (in the order they were given).
+  SessionStatistics Run(int link) {
+    absl::StatusOr<SessionStatistics> stats = sessions_[link]->Run();
+    EXPECT_TRUE(stats.ok()) << stats.status();
+    return stats.ok() ? *stats : SessionStatistics();
+  }
+
+  // Moves the folder at `from` of organization `org` under the folder at
+  // `to`.
+  void Move(int org, std::string_view from, std::string_view to) {
+    ASSERT_TRUE(orgs_[org]
+                    .replica
+                    ->MoveFolder(orgs_[org].At(from).source_key,
+                                 orgs_[org].At(to).source_key)
+                    .ok());
+  }
+
   // Runs every session, round after round, until a round moves nothing.
   // Returns the statistics of all rounds added up.
   SessionStatistics Settle() {
@@ -307,6 +324,56 @@ TEST(TopologyTest, EqualPclsWithDifferentChangeKeysSettleOnOne) {
     EXPECT_EQ(item.change_key, kept) << i;
     EXPECT_EQ(item.body, kept == at_a ? "a's merge" : "c's merge") << i;
   }
+  t.ExpectSame();
+  EXPECT_TRUE(t.Settle().Quiescent());
+}
+
+// An item made at C in a folder that A moved out of the tree and back in
+// while the item was on its way: B dropped it with the folder's exit, and
+// the folder came back to B from A without it. C keeps it (the folder
+// stays at C) and sends it back to B, which takes it, so it ends up
+// everywhere. Before, C applied B's exit of it (B held the folder in its
+// tree again), so it was lost; in a triangle the same exit and the item
+// went round for good.
+TEST(TopologyTest, AnItemMadeWhileItsFolderWentOutAndBackIsKeptEverywhere) {
+  Topology t(3, {{0, 1}, {1, 2}});
+  t[0].MakePath("/Shared/Project");
+  t.Settle();
+  const Item item = t[2].Post("/Shared/Project", "made at c");
+  t.Run(1);  // to b
+  t.MoveOut(0, "/Shared/Project");
+  t.Run(0);  // b drops the folder and the item with it
+  EXPECT_FALSE(t.Has(1, "/Shared/Project"));
+  t.Move(0, "/Private/Project", "/Shared");
+  t.Settle();
+  for (int i = 0; i < 3; ++i) {
+    absl::StatusOr<Item> held = t[i].store->GetItem(item.source_key);
+    ASSERT_TRUE(held.ok()) << i << ": " << held.status();
+    EXPECT_EQ(held->folder, t[i].At("/Shared/Project").source_key) << i;
+  }
+  t.ExpectSame();
+  EXPECT_TRUE(t.Settle().Quiescent());
+}
+
+// A subfolder that left its folder at A while that folder was outside the
+// tree there: B had dropped both with the folder's exit and still counts
+// the subfolder as held, so A sends the subfolder's own exit, and B relays
+// it to C, which had kept the old tree.
+TEST(TopologyTest, ASubfolderThatLeftItsFolderOutsideTheTreeLeavesEverywhere) {
+  Topology t(3, {{0, 1, MappingDirection::kOneWay},
+                 {1, 2, MappingDirection::kOneWay}});
+  t[0].MakePath("/Shared/Team/Sub");
+  t[0].Post("/Shared/Team/Sub", "in sub");
+  t.Settle();
+  ASSERT_TRUE(t.Has(2, "/Shared/Team/Sub"));
+  t.MoveOut(0, "/Shared/Team");
+  t.Run(0);  // b drops Team and Sub; c still has both
+  t.Move(0, "/Private/Team/Sub", "/Private");
+  t.Move(0, "/Private/Team", "/Shared");
+  t.Settle();
+  EXPECT_TRUE(t.Has(2, "/Shared/Team"));
+  EXPECT_FALSE(t.Has(2, "/Shared/Team/Sub"));
+  EXPECT_EQ(testing_util::CountItems(t[2], "/Shared"), 0u);
   t.ExpectSame();
   EXPECT_TRUE(t.Settle().Quiescent());
 }
