@@ -719,11 +719,13 @@ absl::Status Importer::ApplyItem(Outgoing& entry, BatchOutcome& out) {
     if (!held.ok() && !absl::IsNotFound(held.status())) return held.status();
     if (away.ok() && !(held.ok() && tree_.contains(held->folder))) {
       // The destination moved its folder out of the mapped tree (and holds
-      // no copy in it): ignored once, like the folder's own versions (whose
-      // answer, on the way back, covers the folder's subtree), not refused
-      // every pass.
+      // no copy in it): ignored once, like the folder's own versions, not
+      // refused every pass, and answered the same way: the source drops
+      // the item too (it went with its folder). Without the answer a source
+      // kept it for good when the folder came back here without it.
       Ignore(false, Reason::kOutOfScope, key,
              "the destination holds its folder outside the mapped tree", out);
+      Answer(ExitOf(mapped), out);
       return absl::OkStatus();
     }
     Error(false, Reason::kParentMissing, change,
@@ -736,6 +738,10 @@ absl::Status Importer::ApplyItem(Outgoing& entry, BatchOutcome& out) {
   if (!local.ok() && !absl::IsNotFound(local.status())) return local.status();
   absl::Status written;
   bool plain = true;  // written exactly as received
+  // The version written when it succeeds a scope exit here: a copy, since
+  // the batch entry must stay as it came (a batch can be applied again,
+  // after the importer took change numbers, and must decide the same way).
+  std::optional<Item> merged;
   if (local.ok()) {
     if (!tree_.contains(local->folder)) {
       Ignore(false, Reason::kOutOfScope, key,
@@ -765,7 +771,8 @@ absl::Status Importer::ApplyItem(Outgoing& entry, BatchOutcome& out) {
       if (back && order == PclOrder::kOlder) {
         // Back, after the exit took in versions made elsewhere meanwhile:
         // it succeeds the exit now, so it travels onward.
-        if (absl::Status s = in.pcl.MergeFrom(tomb->pcl); !s.ok()) {
+        merged = mapped;
+        if (absl::Status s = merged->pcl.MergeFrom(tomb->pcl); !s.ok()) {
           Error(false, Reason::kInvalidObject, change, s.message(), out);
           return absl::OkStatus();
         }
@@ -778,7 +785,8 @@ absl::Status Importer::ApplyItem(Outgoing& entry, BatchOutcome& out) {
       if (order == PclOrder::kConflict) {
         // Against a scope exit the version wins: it may be the item moving
         // in again. It now succeeds the exit, so it travels onward.
-        if (absl::Status s = in.pcl.MergeFrom(tomb->pcl); !s.ok()) {
+        merged = mapped;
+        if (absl::Status s = merged->pcl.MergeFrom(tomb->pcl); !s.ok()) {
           Error(false, Reason::kInvalidObject, change, s.message(), out);
           return absl::OkStatus();
         }
@@ -790,7 +798,7 @@ absl::Status Importer::ApplyItem(Outgoing& entry, BatchOutcome& out) {
       }
     }
     // A folder holding the key makes the insert fail with AlreadyExists.
-    written = dest_->InsertItem(mapped);
+    written = dest_->InsertItem(merged.has_value() ? *merged : mapped);
   }
   if (!written.ok()) return WriteFailed(false, change, written, out);
   ++out.stats.message_changes;

@@ -411,6 +411,24 @@ TEST(ConvergenceTest, RingOfFourWithScopeMovesConverges) {
   CheckShape(Shape::kRing4, /*scope_moves=*/true, 2000);
 }
 
+// Seeds beyond the default range that failed before the fixes they name:
+// a batch applied again after the importer took change numbers decided
+// differently the second time (chain 2132, 4833); an item sent where its
+// folder was held outside the tree was dropped there and kept at the
+// source (chain 3265); an exit and a version chased each other (triangle
+// 3962, 6440; ring of four 2003, 2577, 2672, 3491).
+TEST(ConvergenceTest, SeedsThatOnceFailedConverge) {
+  for (uint64_t seed : {2132, 3265, 4833}) {
+    CheckSeed(seed, false, 60, Shape::kChain, /*scope_moves=*/true);
+  }
+  for (uint64_t seed : {3962, 6440}) {
+    CheckSeed(seed, false, 60, Shape::kTriangle, /*scope_moves=*/true);
+  }
+  for (uint64_t seed : {2003, 2577, 2672, 3491}) {
+    CheckSeed(seed, false, 60, Shape::kRing4, /*scope_moves=*/true);
+  }
+}
+
 TEST(ConvergenceTest, ThreeOrganizationsConvergeOnSqliteStores) {
   int failures = 0;
   for (uint64_t seed = 1000; seed < 1010 && failures < 3; ++seed) {
