@@ -51,12 +51,11 @@ class TreeComparer {
            Kind kind, std::string detail) {
     report_.differences.push_back(
         {mapping_, subscriber_, path, folder, key, kind, std::move(detail)});
-    // Whoever holds the object sends it again; where both hold it, both do,
-    // and the PCLs decide as on any pass.
-    if (kind != Kind::kMissingAtPublisher) resend_.from_publisher.push_back(key);
-    if (kind != Kind::kMissingAtSubscriber) {
-      resend_.from_subscriber.push_back(key);
-    }
+    // Both sides send what they hold of the object again: a version, or
+    // the tombstone of a deletion the other side never got. The PCLs
+    // decide as on any pass; a side that holds neither sends nothing.
+    resend_.from_publisher.push_back(key);
+    resend_.from_subscriber.push_back(key);
   }
 
   // An object one side lacks in this folder: elsewhere there, or absent.

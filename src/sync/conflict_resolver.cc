@@ -186,6 +186,10 @@ absl::StatusOr<Resolution> ResolveItemConflict(
   } else {
     Tombstone t = *winner.tombstone;
     t.pcl = merged;
+    // The deletion took in the version it won against, so it was last in
+    // that version's folder: a source sends a deletion whose folder is in
+    // its tree, and that version's folder is where other replicas hold it.
+    if (loser.item != nullptr) t.parent = loser.item->folder;
     r.result = std::move(t);
   }
   if (keep_loser) {

@@ -321,9 +321,10 @@ absl::StatusOr<DirectionResult> RunDirection(const DirectionSpec& spec) {
   };
 
   GlobSet retry;
-  // Pulled entries to send again: they have no change number of the
-  // source's that a later pass would read again, so they go in the resend
-  // list (a refused pulled item is otherwise never sent again).
+  // Pulled entries to send again (they have no change number of the
+  // source's that a later pass would read again: a refused pulled item is
+  // otherwise never sent again) and what the importer waits for: they go
+  // in the resend list.
   absl::btree_set<SourceKey> retry_pulled;
   absl::flat_hash_map<SourceKey, Refusal> refused;
   uint64_t done = 0;
@@ -353,6 +354,7 @@ absl::StatusOr<DirectionResult> RunDirection(const DirectionSpec& spec) {
       exporter.Retry(key);
       retry_pulled.insert(key);
     }
+    retry_pulled.insert(outcome.resend.begin(), outcome.resend.end());
     for (const SourceKey& key : outcome.pull_folders) {
       if (absl::Status s = exporter.Pull(key); !s.ok()) return s;
     }

@@ -34,6 +34,7 @@ absl::Status Exporter::CollectHierarchy() {
   const bool incremental = !exclude_.empty();
   absl::flat_hash_map<SourceKey, Change> changed;
   std::vector<Outgoing> exits;
+  std::vector<Outgoing> gone;  // tombstones of resent keys
   std::vector<SourceKey> entering;
   ChangeStreamOptions options;
   options.kinds = kFolderChanges;
@@ -90,9 +91,18 @@ absl::Status Exporter::CollectHierarchy() {
     }
     if (!absl::IsNotFound(folder.status())) return folder.status();
     absl::StatusOr<Item> item = source_->GetItem(key);
-    if (absl::IsNotFound(item.status())) continue;
-    if (!item.ok()) return item.status();
-    if (InTree(item->folder)) pull_items_.push_back(key);
+    if (item.ok()) {
+      if (InTree(item->folder)) pull_items_.push_back(key);
+      continue;
+    }
+    if (!absl::IsNotFound(item.status())) return item.status();
+    // Gone here: its tombstone, which the destination (holding a copy it
+    // asked about) may never have been sent.
+    absl::StatusOr<Tombstone> tombstone = source_->GetTombstone(key);
+    if (absl::IsNotFound(tombstone.status())) continue;
+    if (!tombstone.ok()) return tombstone.status();
+    gone.push_back(
+        {Outgoing::Kind::kChange, Change{*std::move(tombstone), GlobCnt()}});
   }
   // Entering folders bring their subtrees (descendants are in the tree).
   // A pulled folder has no local change number here (0): it is not consumed
@@ -124,8 +134,13 @@ absl::Status Exporter::CollectHierarchy() {
     hierarchy_.push_back({Outgoing::Kind::kChange, std::move(c)});
   }
   // Scope exits last: folders moved out from under a leaving folder have
-  // been moved at the destination by then.
+  // been moved at the destination by then. Then the tombstones of resent
+  // keys, items before folders.
   for (Outgoing& exit : exits) hierarchy_.push_back(std::move(exit));
+  std::stable_partition(gone.begin(), gone.end(), [](const Outgoing& o) {
+    return std::get<Tombstone>(o.change.object).kind == ObjectKind::kItem;
+  });
+  for (Outgoing& tombstone : gone) hierarchy_.push_back(std::move(tombstone));
   for (const Tombstone& answer : options_.answers) {
     hierarchy_.push_back({Outgoing::Kind::kChange, Change{answer, GlobCnt()}});
   }

@@ -992,7 +992,11 @@ absl::Status Importer::ApplyTombstone(Outgoing& entry, BatchOutcome& out) {
           // Everything left in the folder is the source's too: their moves
           // or deletions (later in its stream than the folder's, which
           // superseded their moves) come in this pass; the deletion is
-          // applied next pass, once they have.
+          // applied next pass, once they have. They are asked for by key
+          // as well: the source's stream does not send a deletion of an
+          // object it never sent here whose folder is gone there.
+          for (const Folder& f : *children) out.resend.push_back(f.source_key);
+          for (const SourceKey& k : *items) out.resend.push_back(k);
           Retry(change, out);
           return absl::OkStatus();
         }

@@ -84,6 +84,10 @@ struct BatchOutcome {
   GlobSet retry;
   // Pulled entries (no local change number) to send again.
   std::vector<SourceKey> retry_pulled;
+  // Objects the destination waits for (their moves or deletions at the
+  // source): sent again next pass by key, whatever the source's stream
+  // says (a deletion the stream would not send, for one).
+  std::vector<SourceKey> resend;
   // Folders written over their scope exits that came as changes, not
   // pulled: the direction's state still counts their subtrees as held
   // (Exporter::Pull sends them).

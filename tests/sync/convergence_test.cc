@@ -415,16 +415,20 @@ TEST(ConvergenceTest, RingOfFourWithScopeMovesConverges) {
 // a batch applied again after the importer took change numbers decided
 // differently the second time (chain 2132, 4833); an item sent where its
 // folder was held outside the tree was dropped there and kept at the
-// source (chain 3265); an exit and a version chased each other (triangle
-// 3962, 6440; ring of four 2003, 2577, 2672, 3491).
+// source (chain 3265); a deletion that won a conflict kept the folder it
+// had been made in, outside the tree, so it was never sent on (chain
+// 7029); a folder deletion waited for good for deletions of its items that
+// the source's stream would never send (ring of four 2070); an exit and a
+// version chased each other (triangle 3962, 6440; ring of four 2003, 2577,
+// 2672, 3491).
 TEST(ConvergenceTest, SeedsThatOnceFailedConverge) {
-  for (uint64_t seed : {2132, 3265, 4833}) {
+  for (uint64_t seed : {2132, 3265, 4833, 7029}) {
     CheckSeed(seed, false, 60, Shape::kChain, /*scope_moves=*/true);
   }
   for (uint64_t seed : {3962, 6440}) {
     CheckSeed(seed, false, 60, Shape::kTriangle, /*scope_moves=*/true);
   }
-  for (uint64_t seed : {2003, 2577, 2672, 3491}) {
+  for (uint64_t seed : {2003, 2070, 2577, 2672, 3491}) {
     CheckSeed(seed, false, 60, Shape::kRing4, /*scope_moves=*/true);
   }
 }

@@ -131,6 +131,34 @@ TEST_P(VerifyTest, FindsEveryKindOfDifferenceAndRepairsIt) {
   EXPECT_TRUE(s->Run().value().Quiescent());
 }
 
+// The subscriber holds an item the publisher deleted, and no stream will
+// say so again (an old backup restored there). A repair sends the
+// publisher's tombstone, so the copy goes.
+TEST_P(VerifyTest, ARepairSendsTheDeletionOfWhatTheSourceDeleted) {
+  Org c = MakeOrg(GetParam(), "c");
+  SessionConfig config =
+      MakeConfig("Sales copy", a_, {&c},
+                 {{"/Sales", "/Copy/Sales", MappingDirection::kOneWay}});
+  std::unique_ptr<Session> s = MakeSession(config, a_, {&c});
+  ASSERT_TRUE(s->Run().ok());
+  const Item kept = c.store->GetItem(items_[0].source_key).value();
+  ASSERT_TRUE(a_.replica->DeleteItem(items_[0].source_key).ok());
+  EXPECT_EQ(s->Run().value().message_deletions, 1u);
+  ASSERT_TRUE(c.store->Begin().ok());
+  ASSERT_TRUE(c.store->DeleteTombstone(kept.source_key).ok());
+  ASSERT_TRUE(c.store->InsertItem(kept).ok());
+  ASSERT_TRUE(c.store->Commit().ok());
+  EXPECT_TRUE(s->Run().value().Quiescent());
+
+  const Session::VerifyReport report = s->Verify(/*repair=*/true).value();
+  ASSERT_EQ(report.differences.size(), 1u);
+  EXPECT_EQ(report.differences[0].kind, Kind::kMissingAtPublisher);
+  EXPECT_EQ(s->Run().value().message_deletions, 1u);
+  EXPECT_TRUE(absl::IsNotFound(c.store->GetItem(kept.source_key).status()));
+  EXPECT_TRUE(s->Verify().value().differences.empty());
+  EXPECT_TRUE(s->Run().value().Quiescent());
+}
+
 TEST_P(VerifyTest, APeriodicVerifyCountsAndRepairsWhatItFinds) {
   SessionConfig config = session_->config();
   config.options.verify_interval = absl::Hours(1);
