@@ -43,6 +43,17 @@ class VerifyTest : public ::testing::TestWithParam<bool> {
     ASSERT_TRUE(session_->Run().ok());
   }
 
+  // A one-way session from a_ into `c` (what `c` does is invisible to it),
+  // after its first pass.
+  std::unique_ptr<Session> OneWayCopy(Org& c) {
+    SessionConfig config =
+        MakeConfig("Sales copy", a_, {&c},
+                   {{"/Sales", "/Copy/Sales", MappingDirection::kOneWay}});
+    std::unique_ptr<Session> s = MakeSession(config, a_, {&c});
+    EXPECT_TRUE(s->Run().ok());
+    return s;
+  }
+
   // Writes to b_'s store directly: nothing replicates these.
   void Behind(const std::function<void(Store&)>& write) {
     ASSERT_TRUE(b_.store->Begin().ok());
@@ -66,11 +77,7 @@ TEST_P(VerifyTest, ConvergedReplicasHaveNoDifferences) {
 TEST_P(VerifyTest, FindsEveryKindOfDifferenceAndRepairsIt) {
   // One way: what the subscriber does is invisible to the session.
   Org c = MakeOrg(GetParam(), "c");
-  SessionConfig config =
-      MakeConfig("Sales copy", a_, {&c},
-                 {{"/Sales", "/Copy/Sales", MappingDirection::kOneWay}});
-  std::unique_ptr<Session> s = MakeSession(config, a_, {&c});
-  ASSERT_TRUE(s->Run().ok());
+  std::unique_ptr<Session> s = OneWayCopy(c);
   const Item old = c.store->GetItem(items_[2].source_key).value();
   a_.Edit(items_[2].source_key, "edited");
   ASSERT_TRUE(s->Run().ok());
@@ -136,11 +143,7 @@ TEST_P(VerifyTest, FindsEveryKindOfDifferenceAndRepairsIt) {
 // publisher's tombstone, so the copy goes.
 TEST_P(VerifyTest, ARepairSendsTheDeletionOfWhatTheSourceDeleted) {
   Org c = MakeOrg(GetParam(), "c");
-  SessionConfig config =
-      MakeConfig("Sales copy", a_, {&c},
-                 {{"/Sales", "/Copy/Sales", MappingDirection::kOneWay}});
-  std::unique_ptr<Session> s = MakeSession(config, a_, {&c});
-  ASSERT_TRUE(s->Run().ok());
+  std::unique_ptr<Session> s = OneWayCopy(c);
   const Item kept = c.store->GetItem(items_[0].source_key).value();
   ASSERT_TRUE(a_.replica->DeleteItem(items_[0].source_key).ok());
   EXPECT_EQ(s->Run().value().message_deletions, 1u);
