@@ -69,7 +69,65 @@ absl::Status Importer::Start() {
   if (!tree.ok()) return tree.status();
   tree_.clear();
   for (const auto& [key, depth] : *tree) tree_.insert(key);
+  // Read once: counters the importer reserves itself later in the pass are
+  // not for incoming objects to name either (and a replay must decide as
+  // the first attempt did).
+  if (!own_.has_value()) {
+    absl::StatusOr<StoreIdentity> identity = dest_->Identity();
+    if (!identity.ok()) return identity.status();
+    absl::StatusOr<GlobCnt> high = dest_->CounterHighWater();
+    if (!high.ok()) return high.status();
+    own_ = OwnCounters{identity->replica, high->value()};
+  }
   return absl::OkStatus();
+}
+
+std::optional<std::string> Importer::ForgedOwnCounter(
+    const Change& change) const {
+  if (!own_.has_value()) return std::nullopt;
+  const Guid& own = own_->replica;
+  auto above = [&](const char* what, const Guid& replica,
+                   GlobCnt counter) -> std::optional<std::string> {
+    if (replica != own || counter.value() <= own_->high_water) {
+      return std::nullopt;
+    }
+    return absl::StrCat(what, " names the destination's own replica at ",
+                        ChangeNumber(replica, counter).ToString(),
+                        ", above the highest counter it has handed out (",
+                        own_->high_water, ")");
+  };
+  const SourceKey key = change.source_key();
+  std::optional<std::string> why = above("its source key", key.replica(),
+                                         key.counter());
+  const Pcl* pcl = nullptr;
+  if (const Item* item = std::get_if<Item>(&change.object)) {
+    if (!why) {
+      why = above("its change key", item->change_key.replica(),
+                  item->change_key.counter());
+    }
+    pcl = &item->pcl;
+  } else if (const Folder* folder = std::get_if<Folder>(&change.object)) {
+    if (!why) {
+      why = above("its change key", folder->change_key.replica(),
+                  folder->change_key.counter());
+    }
+    pcl = &folder->pcl;
+  } else if (const Tombstone* t = std::get_if<Tombstone>(&change.object)) {
+    if (!why) {
+      why = above("its deletion change number", t->deletion_cn.replica(),
+                  t->deletion_cn.counter());
+    }
+    pcl = &t->pcl;
+  }
+  if (why || pcl == nullptr) return why;
+  const Xid* entry = pcl->Find(own);
+  if (entry == nullptr) return std::nullopt;
+  absl::StatusOr<ChangeNumber> cn = ChangeNumber::FromXid(*entry);
+  if (!cn.ok()) {
+    return absl::StrCat("its PCL names the destination's own replica with ",
+                        "a LocalId it never writes: ", cn.status().message());
+  }
+  return above("its PCL", cn->replica(), cn->counter());
 }
 
 SourceKey Importer::MapFolder(const SourceKey& source_folder) const {
@@ -402,6 +460,15 @@ absl::StatusOr<bool> Importer::SettleNameClash(Folder& incoming, bool& plain,
 absl::Status Importer::Apply(ExportBatch& batch, BatchOutcome& out) {
   for (Outgoing& entry : batch.entries) {
     if (Skipped(entry.change)) continue;
+    if (std::optional<std::string> forged = ForgedOwnCounter(entry.change)) {
+      const bool folder =
+          std::holds_alternative<Folder>(entry.change.object) ||
+          (std::holds_alternative<Tombstone>(entry.change.object) &&
+           std::get<Tombstone>(entry.change.object).kind ==
+               ObjectKind::kFolder);
+      Error(folder, Reason::kInvalidObject, entry.change, *forged, out);
+      continue;
+    }
     if (entry.kind == Outgoing::Kind::kScopeExit) {
       // Applied as the tombstone it leaves here, so that it replicates
       // onward (in place: applying the batch again is the same).

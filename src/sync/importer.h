@@ -182,6 +182,14 @@ class Importer {
   }
 
  private:
+  // Why `change` cannot be taken, when it names the destination's own
+  // replica at a counter the destination never handed out (its source key,
+  // change key or deletion change number, or a PCL entry): such a version
+  // would make the destination believe its counter went back (restore
+  // detection, a new replica identity) and collide with the objects it
+  // makes next. Only the destination's own data may say that.
+  std::optional<std::string> ForgedOwnCounter(const Change& change) const;
+
   absl::Status ApplyFolder(Outgoing& entry, BatchOutcome& out);
   absl::Status ApplyItem(Outgoing& entry, BatchOutcome& out);
   absl::Status ApplyTombstone(Outgoing& entry, BatchOutcome& out);
@@ -310,6 +318,13 @@ class Importer {
   ImportOptions options_;
   absl::flat_hash_set<SourceKey> tree_;  // the destination's mapped tree
   CounterPool counters_;
+  // The destination's replica GUID and counter high-water mark when the
+  // importer first started: what an incoming object may name of it.
+  struct OwnCounters {
+    Guid replica;
+    uint64_t high_water = 0;
+  };
+  std::optional<OwnCounters> own_;
   SourceSettles source_settles_;
 };
 

@@ -555,6 +555,52 @@ TEST_P(SessionTest, ARefusedItemOfAFolderThatCameBackIsSentAgain) {
   ExpectArrivesOnceTheLimitIsRaised();
 }
 
+// A version whose change key (or source key, or PCL entry) names the
+// destination's own replica above the counters it handed out used to make
+// the destination believe its counter went back: it took a new replica
+// identity at its next local change, and every session reconciled in full.
+// Such a version is refused, every pass, and the identity stays.
+TEST_P(SessionTest, AVersionNamingTheDestinationsOwnCountersIsRefused) {
+  std::unique_ptr<Session> s = Pair(MappingDirection::kOneWay);
+  RunOk(*s);
+  const StoreIdentity before = b_.store->Identity().value();
+  const GlobCnt far = *GlobCnt::FromValue(0xFFFFFFFF0000);
+  const Item posted = a_.Post("/Sales", "forged");
+  std::vector<Item> forged(3, a_.store->GetItem(posted.source_key).value());
+  forged[0].change_key = ChangeNumber(before.replica, far);
+  forged[0].pcl = Pcl();
+  ASSERT_TRUE(forged[0].pcl.Raise(forged[0].change_key).ok());
+  forged[1].source_key = SourceKey(before.replica, far);
+  ASSERT_TRUE(forged[2].pcl.Raise(ChangeNumber(before.replica, far)).ok());
+  ASSERT_TRUE(a_.store->Begin().ok());
+  ASSERT_TRUE(a_.store->UpdateItem(forged[0]).ok());
+  ASSERT_TRUE(a_.store->InsertItem(forged[1]).ok());
+  forged[2].source_key =
+      SourceKey(posted.source_key.replica(), *GlobCnt::FromValue(9000));
+  ASSERT_TRUE(a_.store->InsertItem(forged[2]).ok());
+  ASSERT_TRUE(a_.store->Commit().ok());
+  log_.clear();
+  for (int pass = 0; pass < 2; ++pass) {
+    const SessionStatistics stats = RunOk(*s);
+    EXPECT_EQ(stats.message_errors, 3u) << pass;
+    EXPECT_EQ(stats.message_error_reasons[Reason::kInvalidObject], 3u);
+    EXPECT_EQ(stats.message_changes, 0u);
+  }
+  EXPECT_THAT(log_, ::testing::Contains(HasSubstr(
+                        "its change key names the destination's own replica")));
+  EXPECT_THAT(log_, ::testing::Contains(HasSubstr(
+                        "its source key names the destination's own replica")));
+  EXPECT_THAT(log_, ::testing::Contains(
+                        HasSubstr("its PCL names the destination's own replica")));
+  EXPECT_EQ(s->ListRefused().value().size(), 3u);
+  // The destination opened again (where restore detection runs) and
+  // changed locally keeps its identity.
+  b_.replica = Replica::Open(b_.store.get()).value();
+  b_.Post("/Partner/Sales", "local");
+  EXPECT_EQ(b_.store->Identity().value(), before);
+  EXPECT_EQ(RunOk(*s).message_errors, 3u);
+}
+
 TEST_P(SessionTest, ASkippedRefusalIsTakenAsSeenUntilTheObjectChanges) {
   ItemContent big;
   big.body = std::string(5000, 'x');
