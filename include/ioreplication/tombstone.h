@@ -51,6 +51,13 @@ struct Tombstone {
   // folder does), so an object never leaves a folder that stays. An exit
   // without it acts as a deletion against equal and older versions.
   std::optional<SourceKey> left_with = std::nullopt;
+  // For a tombstone kept for a key this store never held (a deletion a
+  // session relayed, kept so that an older copy arriving later is not
+  // brought back): the mapped root of that session's tree here. It decides
+  // only for versions arriving into that tree, so what one partner sends
+  // cannot shadow objects arriving through a session of another tree. Set
+  // by the importer alone; whatever a source sends in it is dropped.
+  std::optional<SourceKey> scope_root = std::nullopt;
 
   friend bool operator==(const Tombstone& a, const Tombstone& b) = default;
 };

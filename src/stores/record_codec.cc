@@ -185,6 +185,7 @@ std::string EncodeTombstone(const Tombstone& t) {
   r.set_deleted_at(t.deleted_at.ticks());
   r.set_scope_exit(t.scope_exit);
   if (t.left_with.has_value()) r.set_left_with(t.left_with->Encode());
+  if (t.scope_root.has_value()) r.set_scope_root(t.scope_root->Encode());
   return r.SerializeAsString();
 }
 
@@ -257,6 +258,11 @@ absl::StatusOr<Tombstone> DecodeTombstone(std::string_view bytes) {
       s = DecodeId(r.left_with(), "left_with", &cause);
       t.left_with = cause;
     }
+  }
+  if (s.ok() && !r.scope_root().empty()) {
+    SourceKey root;
+    s = DecodeId(r.scope_root(), "scope_root", &root);
+    t.scope_root = root;
   }
   if (!s.ok()) return InRecord("tombstone", s);
   return t;

@@ -341,6 +341,19 @@ absl::StatusOr<std::optional<Folder>> Importer::SiblingNamed(
   return std::nullopt;
 }
 
+absl::StatusOr<std::optional<Tombstone>> Importer::TombstoneHere(
+    const SourceKey& key, bool* foreign) {
+  *foreign = false;
+  absl::StatusOr<Tombstone> tomb = dest_->GetTombstone(key);
+  if (absl::IsNotFound(tomb.status())) return std::nullopt;
+  if (!tomb.ok()) return tomb.status();
+  if (tomb->scope_root.has_value() && *tomb->scope_root != options_.dest_root) {
+    *foreign = true;
+    return std::nullopt;
+  }
+  return *std::move(tomb);
+}
+
 absl::StatusOr<bool> Importer::KeyUsed(const SourceKey& key) {
   for (absl::Status s :
        {dest_->GetItem(key).status(), dest_->GetFolder(key).status(),
@@ -581,11 +594,16 @@ absl::Status Importer::ApplyFolder(Outgoing& entry, BatchOutcome& out) {
       }
     }
   } else {
-    absl::StatusOr<Tombstone> tomb = dest_->GetTombstone(key);
-    if (!tomb.ok() && !absl::IsNotFound(tomb.status())) return tomb.status();
-    if (tomb.ok()) {
+    bool foreign = false;
+    absl::StatusOr<std::optional<Tombstone>> found =
+        TombstoneHere(key, &foreign);
+    if (!found.ok()) return found.status();
+    if (found->has_value()) {
+      const Tombstone* tomb = &**found;
       const PclOrder order = in.pcl.Compare(tomb->pcl);
-      const bool back = tomb->scope_exit && ComesBack(change, result.change_key, order, *tomb);
+      const bool back =
+          tomb->scope_exit &&
+          ComesBack(change, result.change_key, order, *tomb);
       if (!back && IgnoreUnlessNewerThanDeletion(true, order, *tomb, out)) {
         return absl::OkStatus();
       }
@@ -827,11 +845,20 @@ absl::Status Importer::ApplyItem(Outgoing& entry, BatchOutcome& out) {
     }
     written = dest_->UpdateItem(mapped);
   } else {
-    absl::StatusOr<Tombstone> tomb = dest_->GetTombstone(key);
-    if (!tomb.ok() && !absl::IsNotFound(tomb.status())) return tomb.status();
-    if (tomb.ok()) {
+    bool foreign = false;
+    absl::StatusOr<std::optional<Tombstone>> found =
+        TombstoneHere(key, &foreign);
+    if (!found.ok()) return found.status();
+    if (foreign) {
+      if (absl::Status s = dest_->DeleteTombstone(key); !s.ok()) {
+        return WriteFailed(false, change, s, out);
+      }
+    }
+    if (found->has_value()) {
+      const Tombstone* tomb = &**found;
       const PclOrder order = in.pcl.Compare(tomb->pcl);
-      const bool back = tomb->scope_exit && ComesBack(change, in.change_key, order, *tomb);
+      const bool back =
+          tomb->scope_exit && ComesBack(change, in.change_key, order, *tomb);
       if (!back && IgnoreUnlessNewerThanDeletion(false, order, *tomb, out)) {
         return absl::OkStatus();
       }
@@ -993,6 +1020,7 @@ absl::Status Importer::ApplyTombstone(Outgoing& entry, BatchOutcome& out) {
   const SourceKey& key = in.source_key;
   const bool is_folder = in.kind == ObjectKind::kFolder;
   Tombstone mapped = in;
+  mapped.scope_root = std::nullopt;  // the importer's to set, never a source's
   mapped.parent = MapFolder(in.parent);
   if (mapped.left_with.has_value()) {
     mapped.left_with = MapFolder(*mapped.left_with);
@@ -1146,9 +1174,20 @@ absl::Status Importer::ApplyTombstone(Outgoing& entry, BatchOutcome& out) {
   }
   // Nothing of that key here: keep the tombstone (unless a newer one is
   // already here) so an older copy arriving from elsewhere is not
-  // resurrected. Nothing was deleted, so nothing is counted.
+  // resurrected. Nothing was deleted, so nothing is counted. It is kept
+  // only where this session may change things (its folder in the mapped
+  // tree, or a folder deleted here), and only for this tree
+  // (Tombstone::scope_root): a partner's deletions of keys never held here
+  // must not shadow what arrives through other sessions, nor travel on
+  // through them.
+  mapped.scope_root = options_.dest_root;
   absl::StatusOr<Tombstone> existing = dest_->GetTombstone(key);
   if (existing.ok()) {
+    if (existing->scope_root.has_value() &&
+        *existing->scope_root != options_.dest_root) {
+      return absl::OkStatus();  // another tree's: it stays as it is
+    }
+    mapped.scope_root = existing->scope_root;
     const PclOrder order = in.pcl.Compare(existing->pcl);
     if (order == PclOrder::kConflict) {
       // Deleted at both ends: not a conflict, but the tombstones merge so
@@ -1175,6 +1214,15 @@ absl::Status Importer::ApplyTombstone(Outgoing& entry, BatchOutcome& out) {
     absl::StatusOr<bool> used = KeyUsed(key);
     if (!used.ok()) return used.status();
     if (*used) return absl::OkStatus();  // an object of the other kind
+    if (!tree_.contains(mapped.parent)) {
+      absl::StatusOr<Tombstone> parent = dest_->GetTombstone(mapped.parent);
+      if (absl::IsNotFound(parent.status())) return absl::OkStatus();
+      if (!parent.ok()) return parent.status();
+      if (parent->scope_root.has_value() &&
+          *parent->scope_root != options_.dest_root) {
+        return absl::OkStatus();
+      }
+    }
   }
   if (absl::Status s = dest_->PutTombstone(mapped); !s.ok()) {
     return WriteFailed(is_folder, change, s, out);

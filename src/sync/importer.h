@@ -190,6 +190,13 @@ class Importer {
   // makes next. Only the destination's own data may say that.
   std::optional<std::string> ForgedOwnCounter(const Change& change) const;
 
+  // The destination's tombstone of `key` as it counts for this session:
+  // none when there is none, or when it was kept for another mapped tree
+  // (Tombstone::scope_root; `foreign` is then set, and the tombstone must go
+  // before the key is written).
+  absl::StatusOr<std::optional<Tombstone>> TombstoneHere(const SourceKey& key,
+                                                         bool* foreign);
+
   absl::Status ApplyFolder(Outgoing& entry, BatchOutcome& out);
   absl::Status ApplyItem(Outgoing& entry, BatchOutcome& out);
   absl::Status ApplyTombstone(Outgoing& entry, BatchOutcome& out);

@@ -470,6 +470,58 @@ TEST_P(SessionTest, PermissionsReplicateWhenAskedAndMismatchesAreNamed) {
   EXPECT_EQ(CountItems(b_, "/Partner/Sales/APAC"), 1u);
 }
 
+// A partner's source plants tombstones for keys another partner will use
+// (sequential counters are guessable). The subscriber keeps a tombstone of
+// a key it never held only for the tree of the session that sent it, so
+// the other partner's items still arrive; before, they were dropped as
+// Message Ignores with every pass reporting success.
+TEST_P(SessionTest, PlantedTombstonesDoNotShadowAnotherPartnersItems) {
+  Org contoso = MakeOrg(GetParam(), "contoso");
+  Org northwind = MakeOrg(GetParam(), "northwind");
+  Org sub = MakeOrg(GetParam(), "sub");
+  for (Org* org : {&contoso, &northwind}) {
+    org->MakePath("/Share");
+    org->Post("/Share", "first");
+  }
+  std::unique_ptr<Session> from_contoso = MakeSession(
+      MakeConfig("contoso", contoso, {&sub},
+                 {{"/Share", "/From Contoso", MappingDirection::kOneWay}}),
+      contoso, {&sub});
+  std::unique_ptr<Session> from_northwind = MakeSession(
+      MakeConfig("northwind", northwind, {&sub},
+                 {{"/Share", "/From Northwind", MappingDirection::kOneWay}}),
+      northwind, {&sub});
+  RunOk(*from_contoso);
+  RunOk(*from_northwind);
+
+  const Guid victim = northwind.store->Identity().value().replica;
+  const uint64_t next = northwind.store->CounterHighWater().value().value();
+  const Guid attacker = contoso.store->Identity().value().replica;
+  ASSERT_TRUE(contoso.store->Begin().ok());
+  // Every counter Northwind has reserved (its replica takes them in
+  // blocks) and the next ones.
+  for (uint64_t k = 1; k <= next + 300; ++k) {
+    Tombstone t;
+    t.source_key = SourceKey(victim, *GlobCnt::FromValue(k));
+    t.parent = contoso.At("/Share").source_key;
+    t.deletion_cn = ChangeNumber(attacker, *GlobCnt::FromValue(k));
+    ASSERT_TRUE(t.pcl.Raise(ChangeNumber(victim, *GlobCnt::FromValue(
+                                                     0xFFFFFF000000)))
+                    .ok());
+    ASSERT_TRUE(contoso.store->PutTombstone(t).ok());
+  }
+  ASSERT_TRUE(contoso.store->Commit().ok());
+  RunOk(*from_contoso);
+
+  for (int i = 0; i < 5; ++i) northwind.Post("/Share", absl::StrCat("n", i));
+  const SessionStatistics stats = RunOk(*from_northwind);
+  EXPECT_EQ(stats.message_changes, 5u);
+  EXPECT_EQ(stats.message_ignores, 0u);
+  EXPECT_EQ(CountItems(sub, "/From Northwind"), 6u);
+  EXPECT_EQ(Snapshot(northwind, "/Share"), Snapshot(sub, "/From Northwind"));
+  EXPECT_TRUE(RunOk(*from_contoso).Quiescent());
+}
+
 TEST_P(SessionTest, OnePublisherThreeSubscribers) {
   Org c = MakeOrg(GetParam(), "c");
   Org d = MakeOrg(GetParam(), "d");

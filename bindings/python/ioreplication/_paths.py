@@ -10,6 +10,8 @@ applies to every path it is given.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from ioreplication._errors import InvalidArgumentError
 
 _ESCAPES = {"2F": "/", "2f": "/", "25": "%"}
@@ -56,6 +58,17 @@ def split_folder_path(path: str) -> list[str]:
     return [_unescape(p) for p in parts]
 
 
-def join_folder_path(*names: str) -> str:
-    """The path reached by ``names`` from the root (``"/"`` for none)."""
+def join_folder_path(*names: str | Iterable[str]) -> str:
+    """The path reached by ``names`` from the root (``"/"`` for none).
+
+    The names come as arguments (``join_folder_path("A", "B")``) or as one list or tuple
+    (``join_folder_path(["A", "B"])``); both give ``"/A/B"``. Raises InvalidArgumentError for a
+    name that is not a ``str`` or is empty."""
+    if len(names) == 1 and not isinstance(names[0], str):
+        names = tuple(names[0])
+    for n in names:
+        if not isinstance(n, str):
+            raise InvalidArgumentError(f"folder name {n!r} is not a str")
+        if not n:
+            raise InvalidArgumentError("a folder name is empty")
     return "/" + "/".join(escape_folder_name(n) for n in names)

@@ -61,6 +61,14 @@ def test_folder_names_with_slashes(store):
     assert dict(store.walk())[path].key == site.key
     assert ior.split_folder_path(path) == ["SCHEDULE+ FREE BUSY",
                                           "EX:/o=Contoso/ou=Site"]
+    # One list names the components, as the arguments do (it used to give "/AB").
+    assert ior.join_folder_path(["A", "B"]) == "/A/B"
+    assert ior.join_folder_path(("A", "B/C")) == "/A/B%2FC"
+    assert ior.join_folder_path() == "/" == ior.join_folder_path([])
+    with pytest.raises(ior.InvalidArgumentError, match="is empty"):
+        ior.join_folder_path("A", "")
+    with pytest.raises(ior.InvalidArgumentError, match="not a str"):
+        ior.join_folder_path(["A", 3])
     assert ior.escape_folder_name("100% done") == "100% done"
     assert ior.split_folder_path("/" + ior.escape_folder_name("a%2Fb")) == ["a%2Fb"]
     with pytest.raises(ior.InvalidArgumentError, match="empty component"):
