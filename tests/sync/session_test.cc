@@ -620,8 +620,9 @@ TEST_P(SessionTest, AVersionNamingTheDestinationsOwnCountersIsRefused) {
   const Item posted = a_.Post("/Sales", "forged");
   std::vector<Item> forged(3, a_.store->GetItem(posted.source_key).value());
   forged[0].change_key = ChangeNumber(before.replica, far);
-  forged[0].pcl = Pcl();
-  ASSERT_TRUE(forged[0].pcl.Raise(forged[0].change_key).ok());
+  Pcl own_only;
+  ASSERT_TRUE(own_only.Raise(forged[0].change_key).ok());
+  forged[0].pcl = own_only;
   forged[1].source_key = SourceKey(before.replica, far);
   ASSERT_TRUE(forged[2].pcl.Raise(ChangeNumber(before.replica, far)).ok());
   ASSERT_TRUE(a_.store->Begin().ok());
