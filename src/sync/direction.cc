@@ -325,7 +325,7 @@ absl::StatusOr<DirectionResult> RunDirection(const DirectionSpec& spec) {
   // source's that a later pass would read again: a refused pulled item is
   // otherwise never sent again) and what the importer waits for: they go
   // in the resend list.
-  absl::btree_set<SourceKey> retry_pulled;
+  absl::btree_set<SourceKey> resend_next;
   absl::flat_hash_map<SourceKey, Refusal> refused;
   uint64_t done = 0;
   while (true) {
@@ -352,9 +352,9 @@ absl::StatusOr<DirectionResult> RunDirection(const DirectionSpec& spec) {
     if (!status.ok()) return status;
     for (const SourceKey& key : outcome.retry_pulled) {
       exporter.Retry(key);
-      retry_pulled.insert(key);
+      resend_next.insert(key);
     }
-    retry_pulled.insert(outcome.resend.begin(), outcome.resend.end());
+    resend_next.insert(outcome.resend.begin(), outcome.resend.end());
     for (const SourceKey& key : outcome.pull_folders) {
       if (absl::Status s = exporter.Pull(key); !s.ok()) return s;
     }
@@ -410,7 +410,7 @@ absl::StatusOr<DirectionResult> RunDirection(const DirectionSpec& spec) {
     std::erase_if(state.resend, [&](const SourceKey& key) {
       return absl::c_linear_search(start_resend, key);
     });
-    for (const SourceKey& key : retry_pulled) {
+    for (const SourceKey& key : resend_next) {
       if (!absl::c_linear_search(state.resend, key)) {
         state.resend.push_back(key);
       }
