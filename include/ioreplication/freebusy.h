@@ -10,7 +10,9 @@
 //     PT_MV_BINARY of the same length, one value per month;
 //   - each value is 4-byte blocks: start and end as little-endian uint16,
 //     minutes from 00:00 UTC on the 1st of that month, ascending, with
-//     blocks that touch or overlap merged;
+//     blocks that touch or overlap merged (as written; reading also takes
+//     the looser forms Kopano and Evolution write, see
+//     DecodeFreeBusyMonths);
 //   - an event that crosses a month boundary is one block per month;
 //   - a kind without events has neither property;
 //   - "merged" holds busy and out of office together.
@@ -85,12 +87,16 @@ struct FreeBusyMonths {
 IOREPL_EXPORT absl::StatusOr<FreeBusyMonths> EncodeFreeBusyMonths(
     std::span<const FreeBusyInterval> intervals);
 
-// Decodes one kind strictly: as many blocks as months; months valid and
-// strictly ascending; every value a non-empty multiple of 4 bytes; every
-// block non-empty, inside its month, after the previous one and not touching
-// it. Blocks that end a month and start the next one are joined back into
-// one interval. DataLossError naming the month and block otherwise.
-// `kind` names the properties in messages ("Busy").
+// Decodes one kind into normalized intervals. Requires as many block values
+// as months, months valid and strictly ascending, every value a multiple of
+// 4 bytes, and every block inside its month, not reversed, and starting no
+// earlier than the block before it; DataLossError naming the month and block
+// otherwise. Accepts what real writers produce and normalizes it: an empty
+// value (Evolution) is a month without blocks, an empty block ([0, 0] from
+// Kopano) is dropped, and blocks that touch or overlap (Kopano's
+// back-to-back meetings, or an interval that crosses a month boundary) are
+// joined into one interval. `kind` names the properties in messages
+// ("Busy").
 IOREPL_EXPORT absl::StatusOr<std::vector<FreeBusyInterval>>
 DecodeFreeBusyMonths(std::span<const int32_t> months,
                      std::span<const std::string> blocks,

@@ -64,9 +64,10 @@ class IOREPL_EXPORT Pcl {
 
   // Decodes the binary form: SizedXid records back to back, nothing else. An
   // empty buffer is the empty PCL. Records out of GUID order are accepted and
-  // sorted. Returns DataLossError naming the byte offset for a size byte
-  // outside 17..24, a record that runs past the end, or a GUID that appears
-  // twice.
+  // sorted; a GUID listed twice with LocalIds of one length is one entry
+  // holding the larger (as SOGo writes and gromox reads). Returns
+  // DataLossError naming the byte offset for a size byte outside 17..24, a
+  // record that runs past the end, or a GUID listed with two LocalId lengths.
   [[nodiscard]] static absl::StatusOr<Pcl> Decode(
       std::span<const uint8_t> bytes);
 

@@ -56,11 +56,19 @@ absl::StatusOr<Pcl> Pcl::Decode(std::span<const uint8_t> bytes) {
     }
     auto pos = std::lower_bound(entries.begin(), entries.end(),
                                 xid->namespace_guid(), GuidLess);
-    if (pos->namespace_guid() == xid->namespace_guid()) {
-      return in.ErrorAt(at, "namespace GUID ", xid->namespace_guid().ToString(),
-                        " appears twice");
+    if (pos->namespace_guid() != xid->namespace_guid()) {
+      entries.insert(pos, *xid);
+      continue;
     }
-    entries.insert(pos, *xid);
+    // SOGo's update path appends a GUID it already lists instead of raising
+    // it; gromox reads such a list as one entry holding the maximum, and so
+    // do we. Two lengths for one GUID have no maximum: that stays malformed.
+    if (pos->local_id_size() != xid->local_id_size()) {
+      return in.ErrorAt(at, "namespace GUID ", xid->namespace_guid().ToString(),
+                        " appears twice, with a ", pos->local_id_size(),
+                        "-byte and a ", xid->local_id_size(), "-byte LocalId");
+    }
+    if (xid->local_id() > pos->local_id()) *pos = *xid;
   }
   return pcl;
 }

@@ -132,21 +132,66 @@ TEST(FreeBusyCodecTest, DecodingIsStrict) {
   refused(Decode({-5}, {ok}), "not year * 16 + month");
   refused(Decode({feb08, feb08 - 1}, {ok, ok}), "months must ascend");
   refused(Decode({feb08, feb08}, {ok, ok}), "months must ascend");
-  refused(Decode({feb08}, {""}), "0 bytes");
-  refused(Decode({feb08}, {ok.substr(0, 3)}), "3 bytes");
+  refused(Decode({feb08}, {ok.substr(0, 3)}), "3 bytes, not a multiple of 4");
   refused(Decode({feb08}, {Raw({0x8C, 0x0A, 0x50, 0x0A})}), "reversed");
-  refused(Decode({feb08}, {Raw({0x50, 0x0A, 0x50, 0x0A})}), "empty");
+  // An empty block still has to lie inside its month.
+  refused(Decode({feb08}, {Raw({0xFF, 0xFF, 0xFF, 0xFF})}), "past the month");
   // 41761 is one minute past the end of February 2008.
   refused(Decode({feb08}, {Raw({0x00, 0x00, 0x21, 0xA3})}), "past the month");
   EXPECT_TRUE(Decode({feb08}, {Raw({0x00, 0x00, 0x20, 0xA3})}).ok());
-  refused(Decode({feb08}, {ok + ok}), "not after the previous block");
+  // Blocks out of order are not a looser form of anything.
+  refused(Decode({feb08}, {Raw({0x60, 0x0A, 0x70, 0x0A}) + ok}),
+          "block 1: starts at 2640, before the previous block's start 2656");
   // January 5684 holds minute kFreeBusyMaxMinute; nothing may end past it.
   refused(Decode({5684 * 16 + 1}, {Raw({0x50, 0x63, 0x0A, 0x8C})}),
           "the last a free/busy time can name");
-  // Touching blocks should have been one.
-  refused(
-      Decode({feb08}, {Raw({0x00, 0x00, 0x10, 0x00, 0x10, 0x00, 0x20, 0x00})}),
-      "touching blocks be merged");
+}
+
+// What Kopano and Evolution write where the specification asks for merged,
+// non-empty blocks: read as the intervals they mean, re-encoded canonically.
+TEST(FreeBusyCodecTest, DecodingNormalizesWhatRealWritersProduce) {
+  const int32_t nov26 = 2026 * 16 + 11;
+  const int32_t dec26 = 2026 * 16 + 12;
+  const int32_t jan27 = 2027 * 16 + 1;
+  const int64_t nov = Minute(2026, 11, 1, 0);
+  const auto block = [](int start, int end) {
+    return Raw({start & 0xFF, start >> 8, end & 0xFF, end >> 8});
+  };
+  // Kopano's HrMergeBlocks leaves back-to-back meetings 09-10 and 10-11 as
+  // two touching blocks: one interval 09-11.
+  const std::vector<FreeBusyInterval> kopano_touching =
+      Decode({nov26}, {block(2 * 1440 + 540, 2 * 1440 + 600) +
+                       block(2 * 1440 + 600, 2 * 1440 + 660)})
+          .value();
+  EXPECT_THAT(kopano_touching, ElementsAre(FreeBusyInterval{
+                                   nov + 2 * 1440 + 540, nov + 2 * 1440 + 660}));
+  EXPECT_EQ(Encode(kopano_touching).blocks,
+            std::vector<std::string>{block(2 * 1440 + 540, 2 * 1440 + 660)});
+  // Overlapping blocks, and one inside another, are joined the same way.
+  EXPECT_THAT(Decode({nov26}, {block(100, 300) + block(200, 400) +
+                               block(250, 260) + block(500, 600)})
+                  .value(),
+              ElementsAre(FreeBusyInterval{nov + 100, nov + 400},
+                          FreeBusyInterval{nov + 500, nov + 600}));
+  // Kopano writes [0, 0] in the month after an event that ends at 00:00 on
+  // the 1st: dropped, and a month left without blocks is no interval.
+  EXPECT_THAT(Decode({nov26, dec26}, {block(43000, 43200), block(0, 0)})
+                  .value(),
+              ElementsAre(FreeBusyInterval{nov + 43000, nov + 43200}));
+  EXPECT_THAT(Decode({dec26}, {block(0, 0) + block(60, 120)}).value(),
+              ElementsAre(FreeBusyInterval{Minute(2026, 12, 1, 1),
+                                           Minute(2026, 12, 1, 2)}));
+  // Evolution writes an empty value for every month between the first and
+  // the last event.
+  const std::vector<FreeBusyInterval> evolution =
+      Decode({nov26, dec26, jan27}, {block(60, 120), "", block(60, 120)})
+          .value();
+  EXPECT_THAT(evolution,
+              ElementsAre(FreeBusyInterval{nov + 60, nov + 120},
+                          FreeBusyInterval{Minute(2027, 1, 1, 1),
+                                           Minute(2027, 1, 1, 2)}));
+  EXPECT_THAT(Encode(evolution).months, ElementsAre(nov26, jan27));
+  EXPECT_TRUE(Decode({dec26}, {""}).value().empty());
 }
 
 FreeBusyMessage SampleMessage() {
@@ -245,6 +290,27 @@ TEST(FreeBusyMessageTest, ReadingIsStrict) {
                       std::vector<::ioreplication::Bytes>{{"abc"}})
                   .ok());
   refused(bag, "Merged");
+}
+
+// Merged is written for readers that want one list; it says nothing Busy
+// and OutOfOffice do not. Touching blocks in it, as Kopano writes them for
+// a busy hour next to an out-of-office one, leave the message readable.
+TEST(FreeBusyMessageTest, AMergedPairWithTouchingBlocksIsReadable) {
+  const FreeBusyMessage m = SampleMessage();
+  PropertyBag bag;
+  ASSERT_TRUE(WriteFreeBusyProperties(m, &bag).ok());
+  const PropTag merged_months(0x684F, PropType::kMvInt32);
+  const PropTag merged_blocks(0x6850, PropType::kMvBinary);
+  ASSERT_TRUE(bag.Set(merged_months, std::vector<int32_t>{2026 * 16 + 11}).ok());
+  ASSERT_TRUE(
+      bag.Set(merged_blocks,
+              std::vector<::ioreplication::Bytes>{
+                  {Raw({0x1C, 0x0C, 0x58, 0x0C, 0x58, 0x0C, 0x94, 0x0C})}})
+          .ok());
+  absl::StatusOr<FreeBusyMessage> read = ReadFreeBusyProperties(bag);
+  ASSERT_TRUE(read.ok()) << read.status();
+  EXPECT_EQ(read->busy, m.busy);
+  EXPECT_EQ(read->out_of_office, m.out_of_office);
 }
 
 }  // namespace

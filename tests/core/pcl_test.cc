@@ -152,6 +152,28 @@ TEST(PclTest, DecodeAcceptsEveryLocalIdLength) {
   EXPECT_EQ(pcl.Encode(), wire);
 }
 
+// SOGo's update path appends the replica's GUID again instead of raising
+// the entry it holds; gromox keeps the maximum, and so do we.
+TEST(PclTest, DecodeKeepsTheLargestOfAGuidListedTwiceAsSogoWritesIt) {
+  std::string wire;
+  X(kG1, 0x200, 6).AppendSizedTo(&wire);
+  X(kG0, 0x0A, 6).AppendSizedTo(&wire);
+  X(kG1, 0x123, 6).AppendSizedTo(&wire);
+  X(kG1, 0x456, 6).AppendSizedTo(&wire);
+  const Pcl pcl = Pcl::Decode(Span(wire)).value();
+  EXPECT_EQ(pcl, MakePcl({{kG0, 0x0A}, {kG1, 0x456}}));
+  // Re-encoded canonically: one record per GUID, sorted.
+  std::string canonical;
+  X(kG0, 0x0A, 6).AppendSizedTo(&canonical);
+  X(kG1, 0x456, 6).AppendSizedTo(&canonical);
+  EXPECT_EQ(pcl.Encode(), canonical);
+  // The same GUID twice back to back, the smaller one second.
+  std::string twice;
+  X(kG0, 0x30, 6).AppendSizedTo(&twice);
+  X(kG0, 0x10, 6).AppendSizedTo(&twice);
+  EXPECT_EQ(Pcl::Decode(Span(twice)).value(), MakePcl({{kG0, 0x30}}));
+}
+
 TEST(PclTest, DecodeRejectsMalformedInputNamingTheByte) {
   const std::string good =
       Hex("16 33221100554477668899aabbccddeeff 000000000123");
@@ -168,15 +190,14 @@ TEST(PclTest, DecodeRejectsMalformedInputNamingTheByte) {
       {good + Hex("30") + std::string(48, '\0'),
        "PCL: byte 23: XidSize 48 is outside 17..24"},
       {good + Hex("00"), "PCL: byte 23: XidSize 0 is outside 17..24"},
-      {good + good,
-       "PCL: byte 23: namespace GUID {00112233-4455-6677-8899-AABBCCDDEEFF} "
-       "appears twice"},
-      // A duplicate that arrives out of order is found too.
-      {good + Hex("16") + std::string(22, '\0') + good,
-       "PCL: byte 46: namespace GUID"},
-      // Same GUID, another LocalId length: still one GUID twice.
+      // One GUID with two LocalId lengths has no maximum.
       {good + Hex("18 33221100554477668899aabbccddeeff 0000000000000001"),
-       "appears twice"},
+       "PCL: byte 23: namespace GUID {00112233-4455-6677-8899-AABBCCDDEEFF} "
+       "appears twice, with a 6-byte and a 8-byte LocalId"},
+      // Found when it arrives out of order too.
+      {good + Hex("16") + std::string(22, '\0') +
+           Hex("18 33221100554477668899aabbccddeeff 0000000000000001"),
+       "PCL: byte 46: namespace GUID"},
   };
   for (const Case& c : cases) {
     absl::StatusOr<Pcl> pcl = Pcl::Decode(Span(c.bytes));

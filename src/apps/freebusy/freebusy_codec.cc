@@ -153,29 +153,34 @@ absl::StatusOr<std::vector<FreeBusyInterval>> DecodeFreeBusyMonths(
     const int64_t month_start = MonthStart(month);
     const int64_t month_length = MonthLength(month);
     const std::string& value = blocks[m];
-    if (value.empty() || value.size() % 4 != 0) {
+    // Evolution writes an empty value for every month between the first and
+    // the last event: such a month simply has no blocks.
+    if (value.size() % 4 != 0) {
       return absl::DataLossError(
           absl::StrCat(where(), ": its block value has ", value.size(),
-                       " bytes, not a non-zero multiple of 4"));
+                       " bytes, not a multiple of 4"));
     }
-    int64_t previous_end = -1;
+    int64_t previous_start = -1;
     for (size_t at = 0; at < value.size(); at += 4) {
       const int64_t start = ReadUint16(value, at);
       const int64_t end = ReadUint16(value, at + 2);
       const size_t block = at / 4;
-      if (start >= end || end > month_length) {
+      if (start > end || end > month_length) {
         return absl::DataLossError(absl::StrFormat(
-            "%s: block %d: [%d, %d) is empty, reversed or past the month's "
-            "%d minutes",
+            "%s: block %d: [%d, %d) is reversed or past the month's %d "
+            "minutes",
             where(), block, start, end, month_length));
       }
-      if (start <= previous_end) {
+      // Kopano writes [0, 0] for an event that ends at 00:00 on the 1st. An
+      // empty block holds no time: drop it.
+      if (start == end) continue;
+      if (start < previous_start) {
         return absl::DataLossError(absl::StrFormat(
-            "%s: block %d: starts at %d, not after the previous block's end "
-            "%d (blocks must ascend, and touching blocks be merged)",
-            where(), block, start, previous_end));
+            "%s: block %d: starts at %d, before the previous block's start %d "
+            "(blocks must ascend)",
+            where(), block, start, previous_start));
       }
-      previous_end = end;
+      previous_start = start;
       const int64_t abs_start = month_start + start;
       const int64_t abs_end = month_start + end;
       if (abs_end > kFreeBusyMaxMinute) {
@@ -184,10 +189,11 @@ absl::StatusOr<std::vector<FreeBusyInterval>> DecodeFreeBusyMonths(
             "can name",
             where(), block, kFreeBusyMaxMinute));
       }
-      if (!out.empty() && out.back().end == abs_start) {
-        // Only a block at minute 0 can meet the previous one: an interval
-        // that crossed from the month before.
-        out.back().end = abs_end;
+      // Blocks that touch or overlap are one interval: Kopano leaves
+      // back-to-back meetings as touching blocks, and an interval that
+      // crosses a month boundary is one block in each month.
+      if (!out.empty() && abs_start <= out.back().end) {
+        out.back().end = std::max(out.back().end, abs_end);
       } else {
         out.push_back({abs_start, abs_end});
       }
