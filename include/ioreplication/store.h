@@ -307,10 +307,23 @@ IOREPL_EXPORT absl::StatusOr<std::unique_ptr<Store>> OpenStore(
     std::string_view uri, const StoreOptions& options = {});
 
 // Checks `uri` without opening anything: a known scheme and a well-formed
-// rest. A URI that holds a password ("scheme://user:secret@host") is refused
-// with a message that does not repeat it: secrets belong in a credential
-// (StoreOptions::credential), not in URIs that end up in logs.
+// rest. A URI that holds a secret (anything RedactStoreUri would hide) is
+// refused with a message that does not repeat it: secrets belong in a
+// credential (StoreOptions::credential), not in URIs that end up in logs.
 IOREPL_EXPORT absl::Status ValidateStoreUri(std::string_view uri);
+
+// `uri` with every secret in it replaced by "***", for messages and logs.
+// Every message of this library that shows a store URI shows it through
+// this function. It hides:
+//   - a password in the user part, with or without "//", whatever it holds
+//     ("pg://alice:***@db/pf", "mysql:alice:***@db"); a user part with a '/'
+//     in it is a file path, not a user;
+//   - the value of a secret-named key=value pair in a query or connection
+//     string, case-insensitively: password, passwd, pwd, pass, secret,
+//     token, apikey, api_key, sslpassword ("pg://db/pf?password=***",
+//     "pg:host=db password=***").
+// Everything else is returned as written.
+IOREPL_EXPORT std::string RedactStoreUri(std::string_view uri);
 
 // True when stores of `uri`'s scheme open with a credential. None of the
 // built-in schemes do.

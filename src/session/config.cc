@@ -10,6 +10,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
@@ -17,8 +18,10 @@
 #include "absl/strings/str_split.h"
 #include "ioreplication/recipient.h"
 #include "ioreplication/session.h"
+#include "ioreplication/store.h"
 #include "ioreplication/v1/config.pb.h"
 #include "session/schedule.h"
+#include "stores/store_uri.h"
 #include "sync/folder_tree.h"
 
 namespace ioreplication {
@@ -210,12 +213,25 @@ absl::Status ValidateSessionConfig(const SessionConfig& c) {
       problems.push_back(absl::StrCat(who, ": ", s.message()));
     }
   }
-  absl::flat_hash_set<std::string> uris = {c.publisher};
+  // Compared as the stores they open, not as written: "sqlite:x.db",
+  // "sqlite:./x.db" and a link to x.db are one store, which would fail
+  // every pass.
+  absl::flat_hash_map<std::string, const std::string*> stores = {
+      {stores_internal::CanonicalStoreUri(c.publisher), &c.publisher}};
   for (const std::string& s : c.subscribers) {
-    if (!uris.insert(s).second) {
-      problems.push_back(absl::StrCat(who, ": store \"", s,
+    auto [it, inserted] =
+        stores.try_emplace(stores_internal::CanonicalStoreUri(s), &s);
+    if (inserted) continue;
+    if (*it->second == s) {
+      problems.push_back(absl::StrCat(who, ": store \"", RedactStoreUri(s),
                                       "\" appears twice (publisher and "
                                       "subscribers must differ)"));
+    } else {
+      problems.push_back(absl::StrCat(
+          who, ": stores \"", RedactStoreUri(*it->second), "\" and \"",
+          RedactStoreUri(s), "\" are the same store (",
+          RedactStoreUri(it->first),
+          "); publisher and subscribers must differ"));
     }
   }
   if (c.mappings.empty()) {
@@ -289,21 +305,22 @@ absl::Status ValidateSessionConfig(const SessionConfig& c) {
                                 credential.store) != c.subscribers.end();
     if (!ours) {
       problems.push_back(absl::StrCat(who, ": a credential names store \"",
-                                      credential.store,
+                                      RedactStoreUri(credential.store),
                                       "\", which is not one of the session's"));
     } else if (!StoreTakesCredential(credential.store)) {
       problems.push_back(absl::StrCat(
-          who, ": store \"", credential.store,
+          who, ": store \"", RedactStoreUri(credential.store),
           "\" takes no credential (memory and sqlite stores do not "
           "authenticate)"));
     }
     if (credential.source.empty()) {
       problems.push_back(absl::StrCat(who, ": the credential for \"",
-                                      credential.store,
+                                      RedactStoreUri(credential.store),
                                       "\" names neither env nor file"));
     }
     if (!with_credential.insert(credential.store).second) {
-      problems.push_back(absl::StrCat(who, ": store \"", credential.store,
+      problems.push_back(absl::StrCat(who, ": store \"",
+                                      RedactStoreUri(credential.store),
                                       "\" has two credentials"));
     }
   }

@@ -114,14 +114,14 @@ absl::StatusOr<std::unique_ptr<Session>> Session::Open(
   absl::StatusOr<StoreOptions> pub_options = options_for(config.publisher);
   if (!pub_options.ok()) {
     return absl::Status(pub_options.status().code(),
-                        absl::StrCat("publisher \"", config.publisher,
+                        absl::StrCat("publisher \"", RedactStoreUri(config.publisher),
                                      "\": ", pub_options.status().message()));
   }
   absl::StatusOr<std::unique_ptr<Store>> publisher =
       OpenStore(config.publisher, *pub_options);
   if (!publisher.ok()) {
     return absl::Status(publisher.status().code(),
-                        absl::StrCat("publisher \"", config.publisher,
+                        absl::StrCat("publisher \"", RedactStoreUri(config.publisher),
                                      "\": ", publisher.status().message()));
   }
   Store* pub = publisher->get();
@@ -136,7 +136,8 @@ absl::StatusOr<std::unique_ptr<Session>> Session::Open(
     if (!sub.ok()) {
       return absl::Status(
           sub.status().code(),
-          absl::StrCat("subscriber \"", uri, "\": ", sub.status().message()));
+          absl::StrCat("subscriber \"", RedactStoreUri(uri), "\": ",
+                       sub.status().message()));
     }
     subs.push_back(sub->get());
     owned.push_back(*std::move(sub));

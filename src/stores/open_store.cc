@@ -7,6 +7,7 @@
 #include "ioreplication/store.h"
 #include "stores/memory_store.h"
 #include "stores/sqlite_store.h"
+#include "stores/store_uri.h"
 
 namespace ioreplication {
 namespace {
@@ -16,28 +17,19 @@ struct ParsedUri {
   std::string_view rest;
 };
 
-// A URI with "//user:password@" in it. Looked for before anything else so
-// that no later message repeats the secret.
-bool HoldsPassword(std::string_view uri) {
-  const size_t authority = uri.find("//");
-  if (authority == std::string_view::npos) return false;
-  std::string_view rest = uri.substr(authority + 2);
-  rest = rest.substr(0, rest.find('/'));
-  const size_t at = rest.rfind('@');
-  if (at == std::string_view::npos) return false;
-  return rest.substr(0, at).find(':') != std::string_view::npos;
-}
-
 absl::StatusOr<ParsedUri> ParseUri(std::string_view uri) {
-  if (HoldsPassword(uri)) {
-    return absl::InvalidArgumentError(
-        "a store URI holds a password (user:password@); give the secret as "
-        "a credential (an environment variable or a file) instead");
+  // Looked for before anything else, and the message shows the URI only
+  // redacted, so that no message repeats the secret.
+  if (stores_internal::StoreUriHoldsSecret(uri)) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "store URI \"", RedactStoreUri(uri),
+        "\" holds a password (user:password@ or password=); give the secret "
+        "as a credential (an environment variable or a file) instead"));
   }
   const size_t colon = uri.find(':');
   if (colon == std::string_view::npos) {
     return absl::InvalidArgumentError(
-        absl::StrCat("store URI \"", std::string(uri),
+        absl::StrCat("store URI \"", RedactStoreUri(uri),
                      "\" has no scheme (expected e.g. sqlite:PATH)"));
   }
   ParsedUri parsed{uri.substr(0, colon), uri.substr(colon + 1)};
@@ -49,7 +41,7 @@ absl::StatusOr<ParsedUri> ParseUri(std::string_view uri) {
   if (parsed.scheme == "host") {
     if (parsed.rest.empty()) {
       return absl::InvalidArgumentError(
-          absl::StrCat("store URI \"", std::string(uri),
+          absl::StrCat("store URI \"", RedactStoreUri(uri),
                        "\": host: needs a name, e.g. host:fabrikam"));
     }
     return parsed;
@@ -57,13 +49,13 @@ absl::StatusOr<ParsedUri> ParseUri(std::string_view uri) {
   if (parsed.scheme == "sqlite") {
     if (parsed.rest.empty()) {
       return absl::InvalidArgumentError(
-          absl::StrCat("store URI \"", std::string(uri),
+          absl::StrCat("store URI \"", RedactStoreUri(uri),
                        "\": sqlite: needs a file path, e.g. sqlite:org.db"));
     }
     return parsed;
   }
   return absl::InvalidArgumentError(absl::StrCat(
-      "store URI \"", std::string(uri), "\": unknown scheme \"",
+      "store URI \"", RedactStoreUri(uri), "\": unknown scheme \"",
       std::string(parsed.scheme), "\" (known: memory, sqlite, host)"));
 }
 
@@ -84,7 +76,7 @@ absl::StatusOr<std::unique_ptr<Store>> OpenStore(std::string_view uri,
   if (!parsed.ok()) return parsed.status();
   if (!options.credential.empty() && !StoreTakesCredential(uri)) {
     return absl::InvalidArgumentError(absl::StrCat(
-        "store URI \"", std::string(uri), "\": ", std::string(parsed->scheme),
+        "store URI \"", RedactStoreUri(uri), "\": ", std::string(parsed->scheme),
         " stores take no credential, but one was given"));
   }
   if (parsed->scheme == "memory") {
@@ -92,7 +84,7 @@ absl::StatusOr<std::unique_ptr<Store>> OpenStore(std::string_view uri,
   }
   if (parsed->scheme == "host") {
     return absl::FailedPreconditionError(absl::StrCat(
-        "store URI \"", std::string(uri),
+        "store URI \"", RedactStoreUri(uri),
         "\" names a store the host supplies; pass that store to the session "
         "(Session::WithStores, or iorepl_session_new in C) instead of "
         "opening it by URI"));

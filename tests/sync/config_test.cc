@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 
 #include "absl/strings/str_cat.h"
@@ -18,6 +19,7 @@ namespace ioreplication {
 namespace {
 
 using ::testing::HasSubstr;
+using ::testing::Not;
 
 std::string Message(const absl::Status& status) {
   return std::string(status.message());
@@ -216,13 +218,50 @@ TEST(ConfigValidationTest, StoreUrisMustBeKnownAndHoldNoPassword) {
   EXPECT_TRUE(ValidateSessionConfig(c).ok());
   c.publisher = "postgres://admin:hunter2@db.example.com/pf";
   const std::string message = Problems(c);
-  EXPECT_THAT(message, HasSubstr("session 's': a store URI holds a password"));
+  EXPECT_THAT(message, HasSubstr("session 's': store URI "
+                                 "\"postgres://admin:***@db.example.com/pf\" "
+                                 "holds a password"));
   EXPECT_THAT(message, ::testing::Not(HasSubstr("hunter2")));
+  // Every message that shows a store URI shows it redacted: the same store
+  // twice, a credential for a store the session does not have.
+  c = Valid();
+  c.publisher = "pg://alice:S3/cr3t@db/pf";
+  c.subscribers[0] = c.publisher;
+  c.credentials.push_back(
+      {"pg://bob:S3/cr3t@db/pf", CredentialSource{.env = "PW", .file = ""}});
+  const std::string all = Problems(c);
+  EXPECT_THAT(all, HasSubstr("store \"pg://alice:***@db/pf\" appears twice"));
+  EXPECT_THAT(all, HasSubstr("a credential names store \"pg://bob:***@db/pf\""));
+  EXPECT_THAT(all, ::testing::Not(HasSubstr("S3/cr3t")));
   c = Valid();
   c.subscribers[1] = "exchange:mailbox";
   EXPECT_THAT(Problems(c),
               HasSubstr("store URI \"exchange:mailbox\": unknown scheme "
                         "\"exchange\" (known: memory, sqlite, host)"));
+}
+
+// "sqlite:x.db" and "sqlite:./x.db" used to pass validation and fail every
+// pass: the publisher's own store as its subscriber.
+TEST(ConfigValidationTest, TwoSpellingsOfOneStoreAreOneStore) {
+  const std::filesystem::path dir =
+      std::filesystem::temp_directory_path() /
+      ("config_test." + std::to_string(getpid()));
+  std::filesystem::create_directories(dir);
+  std::ofstream(dir / "pub.db") << "";
+  std::filesystem::remove(dir / "link.db");
+  std::filesystem::create_symlink(dir / "pub.db", dir / "link.db");
+  SessionConfig c = Valid();
+  c.publisher = "sqlite:" + (dir / "pub.db").string();
+  c.subscribers = {"sqlite:" + (dir / "." / "pub.db").string(),
+                   "sqlite:" + (dir / "link.db").string(),
+                   "sqlite:" + (dir / "other.db").string()};
+  const std::string m = Problems(c);
+  EXPECT_THAT(m, HasSubstr("/./pub.db\" are the same store ("));
+  EXPECT_THAT(m, HasSubstr("/link.db\" are the same store ("));
+  EXPECT_THAT(m, Not(HasSubstr("other.db")));
+  c.subscribers = {"sqlite:" + (dir / "other.db").string()};
+  EXPECT_TRUE(ValidateSessionConfig(c).ok());
+  std::filesystem::remove_all(dir);
 }
 
 TEST(ConfigValidationTest, MaxTasksAtMostTheSubscribers) {

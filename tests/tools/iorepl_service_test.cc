@@ -240,9 +240,10 @@ session {
           "subscriber (a task serves one subscriber)",
           "bad.conf: session 'A': schedule: the window 09:00 to 09:00 is "
           "empty, so the session never fires",
-          "bad.conf: session 'A': a store URI holds a password "
-          "(user:password@); give the secret as a credential (an "
-          "environment variable or a file) instead",
+          "bad.conf: session 'A': store URI "
+          "\"postgresql://iorepl:***@db/pf\" holds a password "
+          "(user:password@ or password=); give the secret as a credential "
+          "(an environment variable or a file) instead",
           "bad.conf: session 'A': schedule: days or a window are set but "
           "interval_seconds is 0, so the session never fires (set an "
           "interval, or drop them to run only by hand)",

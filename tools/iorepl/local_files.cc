@@ -35,7 +35,7 @@ bool StoreNotCreated(const std::string& uri) {
 absl::StatusOr<std::unique_ptr<Store>> OpenExistingStore(
     const std::string& uri) {
   if (StoreNotCreated(uri)) {
-    return absl::NotFoundError(absl::StrCat(uri, ": no such store"));
+    return absl::NotFoundError(absl::StrCat(RedactStoreUri(uri), ": no such store"));
   }
   return OpenStore(uri);
 }

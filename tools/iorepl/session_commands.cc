@@ -71,7 +71,8 @@ absl::StatusOr<std::unique_ptr<Store>> OpenWithCredential(
   if (!store.ok()) {
     return absl::Status(
         store.status().code(),
-        absl::StrCat("store \"", uri, "\": ", store.status().message()));
+        absl::StrCat("store \"", RedactStoreUri(uri), "\": ",
+                     store.status().message()));
   }
   return store;
 }
@@ -325,7 +326,7 @@ int VerifyCommand(const std::string& path,
   for (const SessionConfig& session : *selected) {
     if (StoreNotCreated(session.publisher)) {
       err << "iorepl: session '" << session.name << "': store \""
-          << session.publisher << "\" does not exist (no pass has run)\n";
+          << RedactStoreUri(session.publisher) << "\" does not exist (no pass has run)\n";
       return kExitFailure;
     }
     absl::StatusOr<std::unique_ptr<Session>> opened = Session::Open(session);
@@ -367,7 +368,7 @@ int VerifyCommand(const std::string& path,
                 : "")
         << "\n";
     for (const Session::Difference& d : report->differences) {
-      out << "  " << d.mapping << ", " << session.subscribers[d.subscriber]
+      out << "  " << d.mapping << ", " << RedactStoreUri(session.subscribers[d.subscriber])
           << ": " << (d.folder ? "folder " : "message ")
           << d.source_key.ToString() << " in " << (d.path.empty() ? "/" : d.path)
           << ": " << DifferenceName(d.kind) << " (" << d.detail << ")\n";
@@ -612,7 +613,7 @@ int ListCommand(const std::string& uri, const std::string& path,
   absl::StatusOr<std::optional<Folder>> folder =
       FindFolderByPath(**store, path);
   if (!folder.ok() || !folder->has_value()) {
-    err << "iorepl: " << uri << ": "
+    err << "iorepl: " << RedactStoreUri(uri) << ": "
         << (folder.ok() ? absl::StrCat("no folder ", path)
                         : std::string(folder.status().message()))
         << "\n";
