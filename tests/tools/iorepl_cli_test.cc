@@ -91,10 +91,14 @@ TEST(InspectPclTest, PrintsEntriesInStoredOrder) {
 TEST(InspectPclTest, RejectsBadInputNamingTheByte) {
   ExpectRejected(Iorepl({"inspect", "pcl", std::string("16") + kG1Xid + "30"}),
                  "PCL: byte 23: XidSize 48 is outside 17..24");
+  // One GUID with LocalIds of two lengths (a GUID listed twice with one
+  // length is read as its maximum; see pcl_test).
   ExpectRejected(
-      Iorepl({"inspect", "pcl", std::string("16") + kG1Xid + "16" + kG1Xid}),
+      Iorepl({"inspect", "pcl",
+              std::string("16") + kG1Xid + "18" + std::string(kG1Xid, 32) +
+                  "0000000000000001"}),
       "PCL: byte 23: namespace GUID {00112233-4455-6677-8899-AABBCCDDEEFF} "
-      "appears twice");
+      "appears twice, with a 6-byte and a 8-byte LocalId");
   ExpectRejected(Iorepl({"inspect", "pcl", "1633"}),
                  "PCL: byte 1: truncated XID");
 }
