@@ -46,8 +46,14 @@ IOREPL_EXPORT std::string RenderVFreeBusy(const FreeBusyMessage& message);
 // anything malformed: no VCALENDAR or no VFREEBUSY or two, unbalanced
 // BEGIN/END, a local (floating or TZID) time, a reversed period, a time
 // outside what free/busy data can express (kFreeBusyMaxMinute).
+// OutOfRangeError, before any parsing, for text longer than
+// kMaxICalendarBytes.
 IOREPL_EXPORT absl::StatusOr<FreeBusyMessage> ParseVFreeBusy(
     std::string_view text);
+
+// The most iCalendar text ParseVFreeBusy takes: 16 MiB, some hundred
+// thousand periods.
+inline constexpr size_t kMaxICalendarBytes = size_t{16} << 20;
 
 }  // namespace ioreplication
 

@@ -78,8 +78,14 @@ IOREPL_EXPORT std::string SmtpAddressKey(std::string_view address);
 // Every row must have the header's number of fields and a valid address; an
 // address may appear once (ignoring case). InvalidArgumentError naming the
 // line (and column) of the first problem; nothing is returned then.
+// Text longer than kMaxRecipientsCsvBytes is an OutOfRangeError before any
+// parsing.
 IOREPL_EXPORT absl::StatusOr<std::vector<Recipient>> ParseRecipientsCsv(
     std::string_view text);
+
+// The most CSV text ParseRecipientsCsv takes: 64 MiB, about a million
+// recipients.
+inline constexpr size_t kMaxRecipientsCsvBytes = size_t{64} << 20;
 
 // The recipient list kept in the folder at `path` of `store`, ordered by
 // SmtpAddressKey. NotFoundError naming the path when there is no such

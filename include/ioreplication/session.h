@@ -167,6 +167,12 @@ struct SessionConfig {
   CredentialSource exchange_key;
 };
 
+// The most configuration text ParseSessionConfig, ParseConfig and
+// ParseConfigFile take (16 MiB, far beyond any real configuration); longer
+// text is an OutOfRangeError before any parsing, and `iorepl` reads no more
+// of a configuration file than this.
+inline constexpr size_t kMaxConfigBytes = size_t{16} << 20;
+
 // Parses one session in protobuf text format (proto/ioreplication/v1/
 // config.proto, message SessionConfig). InvalidArgumentError with line and
 // column for syntax errors, and ValidateSessionConfig's errors.

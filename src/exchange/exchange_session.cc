@@ -3,8 +3,9 @@
 // Export and import of exchange files (include/ioreplication/exchange.h):
 // the two halves of a sync direction with a file between them.
 
-#include <fstream>
-#include <sstream>
+#include <memory>
+#include <optional>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "core/byte_reader.h"
@@ -20,7 +21,7 @@
 namespace ioreplication {
 namespace {
 
-using exchange_internal::ExchangeContent;
+using exchange_internal::ExchangeReader;
 using exchange_internal::ExchangeRecord;
 using sync_internal::SyncState;
 using sync_internal::Transact;
@@ -40,15 +41,6 @@ void EncodeObject(const Change& change, v1::ExchangeEntry& entry) {
     entry.set_tombstone(
         stores_internal::EncodeTombstone(std::get<Tombstone>(change.object)));
   }
-}
-
-absl::StatusOr<std::string> ReadWholeFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return absl::NotFoundError(absl::StrCat("cannot read ", path));
-  std::ostringstream bytes;
-  bytes << in.rdbuf();
-  if (in.bad()) return absl::UnavailableError(absl::StrCat("reading ", path));
-  return bytes.str();
 }
 
 }  // namespace
@@ -109,7 +101,8 @@ absl::StatusOr<ExchangeExportResult> ExportExchangeFile(
   }
 
   absl::StatusOr<std::unique_ptr<exchange_internal::ExchangeWriter>> writer =
-      exchange_internal::ExchangeWriter::Create(path, options.key, header);
+      exchange_internal::ExchangeWriter::Create(path, options.key, header,
+                                                options.overwrite);
   if (!writer.ok()) return writer.status();
   v1::ExchangeTrailer trailer;
   ExchangeExportResult result;
@@ -171,30 +164,47 @@ absl::StatusOr<ExchangeExportResult> ExportExchangeFile(
   return result;
 }
 
-absl::StatusOr<ExchangeImportResult> ImportExchangeFile(
-    const SessionConfig& config, Store& subscriber, size_t subscriber_index,
-    const std::string& path, const ExchangeOptions& options,
-    const SessionHooks& hooks) {
-  if (absl::Status s = ValidateSessionConfig(config); !s.ok()) return s;
-  if (subscriber_index >= config.subscribers.size()) {
-    return absl::InvalidArgumentError(absl::StrCat("session '", config.name,
-                                                   "' has no subscriber ",
-                                                   subscriber_index + 1));
-  }
-  absl::StatusOr<std::string> bytes = ReadWholeFile(path);
-  if (!bytes.ok()) return bytes.status();
-  absl::StatusOr<ExchangeContent> content =
-      exchange_internal::ReadExchangeFile(*bytes, options.key);
-  if (!content.ok()) {
-    return absl::Status(content.status().code(),
-                        absl::StrCat(path, ": ", content.status().message()));
-  }
-  bytes->clear();
-  bytes->shrink_to_fit();
-  const v1::ExchangeHeader& header = content->header;
+namespace {
+
+// One mapping's part of an import at one subscriber, decided before any
+// write.
+struct MappingPlan {
+  SyncState state;
+  std::string state_name;
+  GlobSet end;
+  SourceKey source_root;
+  bool apply = false;
+};
+
+struct SubscriberPlan {
+  std::vector<MappingPlan> mappings;
+  bool anything = false;
+};
+
+// An opened file whose header belongs to `config`: its reader and the
+// publisher replica it comes from.
+struct CheckedFile {
+  std::unique_ptr<ExchangeReader> reader;
+  StoreIdentity source;
+};
+
+absl::StatusOr<CheckedFile> OpenChecked(const SessionConfig& config,
+                                        const std::string& path,
+                                        const ExchangeOptions& options) {
   auto refuse = [&](absl::StatusCode code, absl::string_view why) {
     return absl::Status(code, absl::StrCat(path, ": ", why));
   };
+  absl::StatusOr<std::unique_ptr<exchange_internal::ByteSource>> source =
+      exchange_internal::OpenFileSource(path);
+  if (!source.ok()) return source.status();
+  absl::StatusOr<std::unique_ptr<ExchangeReader>> reader =
+      ExchangeReader::Open(
+          *std::move(source), options.key,
+          exchange_internal::ExchangeFrameLimit(config.options.max_item_size));
+  if (!reader.ok()) {
+    return refuse(reader.status().code(), reader.status().message());
+  }
+  const v1::ExchangeHeader& header = (*reader)->header();
   if (header.session() != config.name) {
     return refuse(absl::StatusCode::kInvalidArgument,
                   absl::StrCat("the file belongs to session '",
@@ -219,61 +229,63 @@ absl::StatusOr<ExchangeImportResult> ImportExchangeFile(
   if (!replica.ok()) {
     return refuse(absl::StatusCode::kDataLoss, "the header's replica is bad");
   }
-  const StoreIdentity source{*replica, header.source_epoch()};
+  return CheckedFile{*std::move(reader),
+                     StoreIdentity{*replica, header.source_epoch()}};
+}
 
-  // Every check before any write.
-  struct Plan {
-    SyncState state;
-    std::string state_name;
-    GlobSet end;
-    SourceKey source_root;
-    bool apply = false;
+absl::StatusOr<SubscriberPlan> PlanImport(const SessionConfig& config,
+                                          const CheckedFile& file,
+                                          Store& subscriber, size_t index,
+                                          const std::string& path) {
+  const v1::ExchangeHeader& header = file.reader->header();
+  const StoreIdentity& source = file.source;
+  auto refuse = [&](absl::StatusCode code, absl::string_view why) {
+    return absl::Status(code, absl::StrCat(path, ": ", why));
   };
-  std::vector<Plan> plans(config.mappings.size());
-  bool anything = false;
-  for (size_t i = 0; i < plans.size(); ++i) {
+  SubscriberPlan plan;
+  plan.mappings.resize(config.mappings.size());
+  for (size_t i = 0; i < plan.mappings.size(); ++i) {
     const v1::ExchangeMapping& m = header.mapping(static_cast<int>(i));
-    Plan& plan = plans[i];
-    plan.state_name =
-        absl::StrCat("import/", EdgeName(config, config.mappings[i]), "|",
-                     config.subscribers[subscriber_index]);
+    MappingPlan& mp = plan.mappings[i];
+    mp.state_name = absl::StrCat("import/", EdgeName(config, config.mappings[i]),
+                                 "|", config.subscribers[index]);
     absl::StatusOr<SyncState> state =
-        sync_internal::LoadSyncState(subscriber, plan.state_name);
+        sync_internal::LoadSyncState(subscriber, mp.state_name);
     if (!state.ok()) return state.status();
-    plan.state = *std::move(state);
+    mp.state = *std::move(state);
     absl::StatusOr<GlobSet> base =
         GlobSet::Decode(core_internal::AsBytes(m.base_seen()));
-    absl::StatusOr<GlobSet> end = GlobSet::Decode(
-        core_internal::AsBytes(content->trailer.end_seen(static_cast<int>(i))));
+    absl::StatusOr<GlobSet> end = GlobSet::Decode(core_internal::AsBytes(
+        file.reader->trailer().end_seen(static_cast<int>(i))));
     absl::StatusOr<SourceKey> root =
         SourceKey::Decode(core_internal::AsBytes(m.source_root()));
     if (!base.ok() || !end.ok() || !root.ok()) {
       return refuse(absl::StatusCode::kDataLoss,
                     absl::StrCat("mapping ", i + 1, "'s change sets are bad"));
     }
-    plan.end = *std::move(end);
-    plan.source_root = *root;
+    mp.end = *std::move(end);
+    mp.source_root = *root;
     const std::string where =
         absl::StrCat("mapping ", i + 1, " (", m.publisher_path(), " -> ",
                      m.subscriber_path(), ")");
-    if (plan.state.source && *plan.state.source != source) {
+    if (mp.state.source && *mp.state.source != source) {
       if (!base->empty()) {
         return refuse(
             absl::StatusCode::kInvalidArgument,
             absl::StrCat(where, ": the file comes from publisher replica ",
                          source.replica.ToString(), " epoch ", source.epoch,
                          ", but this subscriber imported from ",
-                         plan.state.source->replica.ToString(), " epoch ",
-                         plan.state.source->epoch,
+                         mp.state.source->replica.ToString(), " epoch ",
+                         mp.state.source->epoch,
                          " (if the publisher was restored or re-created, "
                          "have it export with --full)"));
       }
-      plan.state.seen.clear();  // a full export from a new source
+      mp.state.seen.clear();  // a full export from a new source
     }
-    if (plan.state.seen.Includes(plan.end) && plan.state.source == source) {
+    if (mp.state.seen.Includes(mp.end) && mp.state.source == source) {
       continue;  // applied before
     }
-    if (!plan.state.seen.Includes(*base)) {
+    if (!mp.state.seen.Includes(*base)) {
       return refuse(absl::StatusCode::kFailedPrecondition,
                     absl::StrCat(where,
                                  ": the file continues an export this "
@@ -281,30 +293,37 @@ absl::StatusOr<ExchangeImportResult> ImportExchangeFile(
                                  "earlier file first, or have the publisher "
                                  "export with --full"));
     }
-    plan.apply = true;
-    anything = true;
+    mp.apply = true;
+    plan.anything = true;
   }
-  ExchangeImportResult result;
-  if (!anything) {
-    result.already_applied = true;
-    return result;
-  }
+  return plan;
+}
 
-  const absl::Time start = absl::Now();
-  for (size_t i = 0; i < plans.size(); ++i) {
-    Plan& plan = plans[i];
-    if (!plan.apply) continue;
-    absl::StatusOr<Folder> dest_root = sync_internal::EnsureFolderPath(
-        subscriber, config.mappings[i].subscriber_path);
-    if (!dest_root.ok()) return dest_root.status();
-    sync_internal::ImportOptions import = sync_internal::ImportOptionsFor(
-        config.options, /*from_publisher=*/true);
-    import.source_root = plan.source_root;
-    import.dest_root = dest_root->source_key;
-    import.callback = hooks.conflict_callback;
-    if (hooks.log && config.logging.level == LogLevel::kDetail) {
-      import.log = [&hooks](std::string_view line) {
-        hooks.log(LogLevel::kDetail, line);
+// What a change weighs in a batch: an item's size (folders and deletions
+// are small).
+size_t BatchWeight(const Change& change) {
+  const auto* item = std::get_if<Item>(&change.object);
+  return item != nullptr ? item->ByteSize() : 0;
+}
+
+// Applies one mapping's entries. Batches of the session's size; the state's
+// CNSET moves only at the end, so an import stopped midway is simply
+// applied again.
+absl::Status ApplyMapping(const SessionConfig& config, size_t i,
+                          ExchangeReader& reader, const StoreIdentity& source,
+                          Store& subscriber, MappingPlan& plan,
+                          const SessionHooks& hooks, SessionStatistics& stats) {
+  absl::StatusOr<Folder> dest_root = sync_internal::EnsureFolderPath(
+      subscriber, config.mappings[i].subscriber_path);
+  if (!dest_root.ok()) return dest_root.status();
+  sync_internal::ImportOptions import = sync_internal::ImportOptionsFor(
+      config.options, /*from_publisher=*/true);
+  import.source_root = plan.source_root;
+  import.dest_root = dest_root->source_key;
+  import.callback = hooks.conflict_callback;
+  if (hooks.log && config.logging.level == LogLevel::kDetail) {
+    import.log = [&hooks](std::string_view line) {
+      hooks.log(LogLevel::kDetail, line);
     };
   }
   sync_internal::Importer importer(&subscriber, import);
@@ -316,28 +335,35 @@ absl::StatusOr<ExchangeImportResult> ImportExchangeFile(
     return subscriber.PutSyncState(plan.state_name,
                                    sync_internal::EncodeSyncState(state));
   };
-  // Batches of the session's size; the state's CNSET moves only at the
-  // end, so an import stopped midway is simply applied again.
-  std::vector<ExchangeRecord*> mine;
-  for (ExchangeRecord& r : content->records) {
-    if (r.mapping == i) mine.push_back(&r);
-  }
+  reader.Rewind();
   uint64_t done = 0;
-  for (size_t at = 0; at < mine.size();) {
+  bool more = true;
+  while (more) {
     sync_internal::ExportBatch batch;
-    for (; at < mine.size() && batch.entries.size() < config.options.batch_size;
-         ++at) {
-      batch.entries.push_back({mine[at]->scope_exit
+    size_t bytes = 0;
+    while (batch.entries.size() < config.options.batch_size &&
+           (batch.entries.empty() || bytes < config.options.batch_bytes)) {
+      absl::StatusOr<std::optional<exchange_internal::ExchangeRecord>> next =
+          reader.Next();
+      if (!next.ok()) return next.status();
+      if (!next->has_value()) {
+        more = false;
+        break;
+      }
+      if ((*next)->mapping != i) continue;
+      bytes += BatchWeight((*next)->change);
+      batch.entries.push_back({(*next)->scope_exit
                                    ? sync_internal::Outgoing::Kind::kScopeExit
                                    : sync_internal::Outgoing::Kind::kChange,
-                               std::move(mine[at]->change)});
+                               std::move((*next)->change)});
     }
+    if (batch.entries.empty()) break;
     sync_internal::BatchOutcome outcome;
     const SyncState before = state;
     absl::Status s = sync_internal::ApplyBatch(
         subscriber, importer, batch, outcome, record, [&] { state = before; });
     if (!s.ok()) return s;
-    result.stats.Merge(outcome.stats);
+    stats.Merge(outcome.stats);
     done += batch.entries.size();
     if (hooks.progress) {
       const std::string label =
@@ -346,7 +372,7 @@ absl::StatusOr<ExchangeImportResult> ImportExchangeFile(
       (void)hooks.progress(Progress{label, "file -> subscriber", done});
     }
   }
-  absl::Status s = Transact(subscriber, [&]() -> absl::Status {
+  return Transact(subscriber, [&]() -> absl::Status {
     state.seen.UnionWith(plan.end);
     state.source = source;
     state.source_root = plan.source_root;
@@ -355,10 +381,95 @@ absl::StatusOr<ExchangeImportResult> ImportExchangeFile(
     return subscriber.PutSyncState(plan.state_name,
                                    sync_internal::EncodeSyncState(state));
   });
-  if (!s.ok()) return s;
 }
-result.stats.duration = absl::Now() - start;
-return result;
-}  // namespace ioreplication
+
+ExchangeImportResult ApplyPlan(const SessionConfig& config, CheckedFile& file,
+                               Store& subscriber, size_t index,
+                               SubscriberPlan& plan,
+                               const SessionHooks& hooks) {
+  ExchangeImportResult result;
+  if (!plan.anything) {
+    result.already_applied = true;
+    return result;
+  }
+  const absl::Time start = absl::Now();
+  for (size_t i = 0; i < plan.mappings.size(); ++i) {
+    if (!plan.mappings[i].apply) continue;
+    result.status =
+        ApplyMapping(config, i, *file.reader, file.source, subscriber,
+                     plan.mappings[i], hooks, result.stats);
+    if (!result.status.ok()) {
+      result.status = absl::Status(
+          result.status.code(),
+          absl::StrCat("subscriber ", index + 1, " (",
+                       RedactStoreUri(config.subscribers[index]),
+                       "), mapping ", i + 1, ": ", result.status.message()));
+      break;
+    }
+  }
+  result.stats.duration = absl::Now() - start;
+  return result;
+}
+
+absl::Status CheckSubscriberIndex(const SessionConfig& config, size_t index) {
+  if (index >= config.subscribers.size()) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "session '", config.name, "' has no subscriber ", index + 1));
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::StatusOr<ExchangeImportResult> ImportExchangeFile(
+    const SessionConfig& config, Store& subscriber, size_t subscriber_index,
+    const std::string& path, const ExchangeOptions& options,
+    const SessionHooks& hooks) {
+  if (absl::Status s = ValidateSessionConfig(config); !s.ok()) return s;
+  if (absl::Status s = CheckSubscriberIndex(config, subscriber_index);
+      !s.ok()) {
+    return s;
+  }
+  absl::StatusOr<CheckedFile> file = OpenChecked(config, path, options);
+  if (!file.ok()) return file.status();
+  absl::StatusOr<SubscriberPlan> plan =
+      PlanImport(config, *file, subscriber, subscriber_index, path);
+  if (!plan.ok()) return plan.status();
+  return ApplyPlan(config, *file, subscriber, subscriber_index, *plan, hooks);
+}
+
+absl::StatusOr<std::vector<ExchangeImportResult>> ImportExchangeFile(
+    const SessionConfig& config, const std::vector<Store*>& subscribers,
+    const std::string& path, const ExchangeOptions& options,
+    const SessionHooks& hooks) {
+  if (absl::Status s = ValidateSessionConfig(config); !s.ok()) return s;
+  if (subscribers.size() != config.subscribers.size()) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "session '", config.name, "' has ", config.subscribers.size(),
+        " subscribers, but ", subscribers.size(), " stores were given"));
+  }
+  absl::StatusOr<CheckedFile> file = OpenChecked(config, path, options);
+  if (!file.ok()) return file.status();
+  // Every subscriber is checked before any is written to.
+  std::vector<SubscriberPlan> plans;
+  for (size_t i = 0; i < subscribers.size(); ++i) {
+    absl::StatusOr<SubscriberPlan> plan =
+        PlanImport(config, *file, *subscribers[i], i, path);
+    if (!plan.ok()) {
+      return absl::Status(
+          plan.status().code(),
+          absl::StrCat("subscriber ", i + 1, " (",
+                       RedactStoreUri(config.subscribers[i]),
+                       "): ", plan.status().message()));
+    }
+    plans.push_back(*std::move(plan));
+  }
+  std::vector<ExchangeImportResult> results;
+  for (size_t i = 0; i < subscribers.size(); ++i) {
+    results.push_back(
+        ApplyPlan(config, *file, *subscribers[i], i, plans[i], hooks));
+  }
+  return results;
+}
 
 }  // namespace ioreplication

@@ -127,6 +127,11 @@ std::optional<Column> KnownColumn(std::string_view name) {
 
 absl::StatusOr<std::vector<Recipient>> ParseRecipientsCsv(
     std::string_view text) {
+  if (text.size() > kMaxRecipientsCsvBytes) {
+    return absl::OutOfRangeError(absl::StrCat(
+        "recipients CSV of ", text.size(), " bytes is longer than the ",
+        kMaxRecipientsCsvBytes >> 20, " MiB a recipient list may hold"));
+  }
   if (text.substr(0, 3) == "\xEF\xBB\xBF") text.remove_prefix(3);
   if (absl::Status s = core_internal::ValidateUtf8(text, "recipients CSV");
       !s.ok()) {

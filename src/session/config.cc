@@ -20,6 +20,7 @@
 #include "ioreplication/session.h"
 #include "ioreplication/store.h"
 #include "ioreplication/v1/config.pb.h"
+#include "core/bounded_file.h"
 #include "session/schedule.h"
 #include "stores/store_uri.h"
 #include "sync/folder_tree.h"
@@ -47,6 +48,11 @@ class ErrorCollector : public google::protobuf::io::ErrorCollector {
 
 template <typename Message>
 absl::Status ParseText(std::string_view text, Message* message) {
+  if (text.size() > kMaxConfigBytes) {
+    return absl::OutOfRangeError(absl::StrCat(
+        "configuration text of ", text.size(), " bytes is longer than the ",
+        kMaxConfigBytes >> 20, " MiB a configuration may hold"));
+  }
   ErrorCollector errors;
   google::protobuf::TextFormat::Parser parser;
   parser.RecordErrorsTo(&errors);
@@ -338,14 +344,15 @@ absl::StatusOr<std::string> ResolveCredential(const CredentialSource& source) {
     }
     secret = value;
   } else if (!source.file.empty()) {
-    std::ifstream in(source.file, std::ios::binary);
-    if (!in) {
-      return absl::NotFoundError(
-          absl::StrCat("credential: cannot read file ", source.file));
+    // A secret is short; 64 KiB bounds what a wrong path (a log, a
+    // device) could make us read.
+    absl::StatusOr<std::string> content = core_internal::ReadBoundedFile(
+        source.file, "credential file", size_t{64} << 10);
+    if (!content.ok()) {
+      return absl::Status(content.status().code(),
+                          absl::StrCat("credential: ", content.status().message()));
     }
-    std::ostringstream content;
-    content << in.rdbuf();
-    secret = content.str();
+    secret = *std::move(content);
     if (!secret.empty() && secret.back() == '\n') secret.pop_back();
     if (!secret.empty() && secret.back() == '\r') secret.pop_back();
     if (secret.empty()) {

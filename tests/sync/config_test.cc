@@ -308,7 +308,15 @@ TEST(ConfigValidationTest, ResolveCredentialNamesTheSourceNeverTheSecret) {
   EXPECT_EQ(ResolveCredential({"", path}).value(), "from-file");
   s = ResolveCredential({"", path + ".missing"});
   ASSERT_FALSE(s.ok());
-  EXPECT_THAT(Message(s.status()), HasSubstr("cannot read file"));
+  EXPECT_EQ(Message(s.status()),
+            absl::StrCat("credential: credential file ", path,
+                         ".missing does not exist"));
+  // A wrong path to something endless is refused, not read forever.
+  s = ResolveCredential({"", "/dev/zero"});
+  EXPECT_EQ(s.status().code(), absl::StatusCode::kOutOfRange);
+  EXPECT_THAT(Message(s.status()), HasSubstr("holds more than 64 KiB"));
+  s = ResolveCredential({"", ::testing::TempDir()});
+  EXPECT_THAT(Message(s.status()), HasSubstr("is a directory"));
   // A store refuses a credential it cannot use, without echoing it.
   StoreOptions options;
   options.credential = "s3cret";

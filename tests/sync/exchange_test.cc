@@ -7,13 +7,20 @@
 
 #include "ioreplication/exchange.h"
 
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
 #include "absl/strings/str_join.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "exchange/exchange_file.h"
+#include "filling_store.h"
 #include "sync_test_util.h"
 
 namespace ioreplication {
@@ -148,6 +155,113 @@ TEST_F(ExchangeTest, AFileThatContinuesAMissingOneIsRefused) {
   EXPECT_TRUE(r->already_applied);
 }
 
+// With two subscribers where the second had not imported the previous
+// file, import used to apply the file at the first and then say "import
+// refused, nothing changed". Every subscriber is checked first now.
+TEST_F(ExchangeTest, ASubscriberThatMissedAFileStopsTheImportEverywhere) {
+  Org sub2 = MakeOrg(true, "xsub2");
+  const SessionConfig two = MakeConfig(
+      "Files", pub_, {&sub_, &sub2},
+      {{"/Sales", "/From Contoso", MappingDirection::kOneWay}});
+  const std::string first = Path("two_first.iorx");
+  ASSERT_TRUE(ExportExchangeFile(two, *pub_.store, first, {}).ok());
+  ASSERT_TRUE(ImportExchangeFile(two, *sub_.store, 0, first, {}).ok());
+  pub_.Post("/Sales", "three");
+  const std::string second = Path("two_second.iorx");
+  ASSERT_TRUE(ExportExchangeFile(two, *pub_.store, second, {}).ok());
+  const std::string before = SubscriberImage();
+  const std::vector<Store*> both = {sub_.store.get(), sub2.store.get()};
+  absl::StatusOr<std::vector<ExchangeImportResult>> r =
+      ImportExchangeFile(two, both, second, {});
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_THAT(std::string(r.status().message()),
+              HasSubstr("subscriber 2 (" + sub2.uri + "): "));
+  EXPECT_THAT(std::string(r.status().message()),
+              HasSubstr("continues an export this subscriber has not "
+                        "imported"));
+  EXPECT_EQ(SubscriberImage(), before);  // nothing at subscriber 1 either
+  // Importing the missing file everywhere, then the refused one, converges.
+  r = ImportExchangeFile(two, both, first, {});
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_TRUE((*r)[0].already_applied);
+  EXPECT_EQ((*r)[1].stats.message_changes, 2u);
+  r = ImportExchangeFile(two, both, second, {});
+  ASSERT_TRUE(r.ok()) << r.status();
+  for (const ExchangeImportResult& result : *r) {
+    EXPECT_TRUE(result.status.ok()) << result.status;
+    EXPECT_EQ(result.stats.message_changes, 1u);
+  }
+  EXPECT_EQ(Snapshot(pub_, "/Sales"), Snapshot(sub_, "/From Contoso"));
+  EXPECT_EQ(Snapshot(pub_, "/Sales"), Snapshot(sub2, "/From Contoso"));
+  // The wrong number of stores is refused.
+  EXPECT_EQ(ImportExchangeFile(two, {sub_.store.get()}, second, {})
+                .status()
+                .code(),
+            absl::StatusCode::kInvalidArgument);
+}
+
+// On a full disk, import used to say "import refused, nothing changed"
+// after committing most of the file, and to count nothing.
+TEST_F(ExchangeTest, AnImportThatFillsTheDiskCountsWhatItCommitted) {
+  for (int i = 0; i < 40; ++i) pub_.Post("/Sales", absl::StrCat("bulk ", i));
+  config_.options.batch_size = 4;
+  const std::string file = Path("filling.iorx");
+  Export(file);
+  testing_util::FillingStore filling(sub_.store.get());
+  filling.FullAfter(4);
+  absl::StatusOr<ExchangeImportResult> r =
+      ImportExchangeFile(config_, filling, 0, file, {});
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_EQ(r->status.code(), absl::StatusCode::kResourceExhausted);
+  EXPECT_THAT(std::string(r->status.message()),
+              HasSubstr("database or disk is full"));
+  const auto items_at_subscriber = [&] {
+    return testing_util::CountItems(sub_, "/From Contoso");
+  };
+  const size_t committed = items_at_subscriber();
+  EXPECT_GT(committed, 0u);
+  EXPECT_LT(committed, 42u);
+  EXPECT_EQ(r->stats.message_changes, committed);
+  // Space again: the same file continues, and counts the rest.
+  r = Import(file);
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_TRUE(r->status.ok()) << r->status;
+  EXPECT_FALSE(r->already_applied);
+  EXPECT_EQ(Snapshot(pub_, "/Sales"), Snapshot(sub_, "/From Contoso"));
+  EXPECT_EQ(items_at_subscriber(), 42u);
+  EXPECT_TRUE(Import(file)->already_applied);
+}
+
+// Files are read a frame at a time from disk: what is not a regular file is
+// refused before anything is read, and a frame longer than any item of the
+// session could need is damage, not an allocation.
+TEST_F(ExchangeTest, WhatCannotBeAnExchangeFileIsRefusedWithoutReadingIt) {
+  absl::StatusOr<ExchangeImportResult> r = Import("/dev/zero");
+  EXPECT_EQ(r.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(std::string(r.status().message()),
+              HasSubstr("/dev/zero is not a regular file"));
+  r = Import(::testing::TempDir());
+  EXPECT_EQ(r.status().code(), absl::StatusCode::kInvalidArgument);
+  r = Import(Path("missing.iorx"));
+  EXPECT_EQ(r.status().code(), absl::StatusCode::kNotFound);
+
+  // A valid file whose one entry is bigger than max_item_size allows.
+  pub_.Post("/Sales", "big", std::string(1536 << 10, 'b'));
+  const std::string file = Path("bigframe.iorx");
+  Export(file);
+  const std::string before = SubscriberImage();
+  config_.options.max_item_size = 1000;
+  r = Import(file);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), absl::StatusCode::kDataLoss);
+  EXPECT_EQ(SubscriberImage(), before);
+  config_.options.max_item_size = 64 << 20;
+  r = Import(file);
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_EQ(r->stats.message_changes, 3u);
+}
+
 TEST_F(ExchangeTest,
        EveryTruncationAndManyBitFlipsAreRefusedWithNothingChanged) {
   const std::string file = Path("whole.iorx");
@@ -201,13 +315,80 @@ TEST_F(ExchangeTest, ForeignFilesAreRefused) {
   // Its first export is a full one (empty base): accepted as a new source.
   // An incremental one from it is not.
   impostor.Post("/Sales", "forged again");
-  ASSERT_TRUE(ExportExchangeFile(config_, *impostor.store, forged, {}).ok());
+  const std::string forged_again = Path("forged_again.iorx");
+  ASSERT_TRUE(
+      ExportExchangeFile(config_, *impostor.store, forged_again, {}).ok());
   const std::string before = SubscriberImage();
-  r = Import(forged);
+  r = Import(forged_again);
   ASSERT_FALSE(r.ok());
   EXPECT_THAT(std::string(r.status().message()),
               HasSubstr("the file comes from publisher replica"));
   EXPECT_EQ(SubscriberImage(), before);
+}
+
+// Export used to replace an --out file that was never imported, after
+// which the subscriber refused every later file until a full export.
+TEST_F(ExchangeTest, ExportDoesNotReplaceAFileUnlessAskedTo) {
+  const std::string file = Path("kept.iorx");
+  Export(file);
+  const std::string first = ReadFile(file);
+  pub_.Post("/Sales", "three");
+  absl::StatusOr<ExchangeExportResult> r =
+      ExportExchangeFile(config_, *pub_.store, file, {});
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), absl::StatusCode::kAlreadyExists);
+  EXPECT_THAT(std::string(r.status().message()),
+              HasSubstr("may not have imported it yet"));
+  EXPECT_EQ(ReadFile(file), first);
+  // The refused export advanced nothing: the first file and then the next
+  // one carry everything.
+  ASSERT_TRUE(Import(file).ok());
+  ExchangeOptions replace;
+  replace.overwrite = true;
+  EXPECT_EQ(Export(file, replace).entries, 1u);
+  absl::StatusOr<ExchangeImportResult> imported = Import(file);
+  ASSERT_TRUE(imported.ok()) << imported.status();
+  EXPECT_EQ(imported->stats.message_changes, 1u);
+  EXPECT_EQ(Snapshot(pub_, "/Sales"), Snapshot(sub_, "/From Contoso"));
+}
+
+// A killed export used to leave "<path>.tmp" behind (7 MB in the report).
+// The file has no name until it is complete now, and a "<path>.tmp" of an
+// older version is removed by the next export.
+TEST_F(ExchangeTest, AKilledExportLeavesNothingBehind) {
+  const std::string dir = Path("killed");
+  std::filesystem::create_directories(dir);
+  const std::string file = dir + "/out.iorx";
+  std::ofstream(file + ".tmp") << std::string(4096, 's');  // stale
+  for (int i = 0; i < 200; ++i) pub_.Post("/Sales", absl::StrCat("bulk ", i));
+  const pid_t child = fork();
+  if (child == 0) {
+    v1::ExchangeHeader header;
+    header.set_format_version(1);
+    absl::StatusOr<std::unique_ptr<exchange_internal::ExchangeWriter>> writer =
+        exchange_internal::ExchangeWriter::Create(file, "", header, false);
+    if (!writer.ok()) _exit(1);
+    v1::ExchangeEntry entry;
+    entry.set_mapping(0);
+    for (int i = 0; i < 1000; ++i) {
+      if (!(*writer)->Add(entry).ok()) _exit(2);
+    }
+    // Killed mid-write: no destructor, no cleanup.
+    raise(SIGKILL);
+    _exit(3);
+  }
+  int status = 0;
+  ASSERT_EQ(waitpid(child, &status, 0), child);
+  ASSERT_TRUE(WIFSIGNALED(status)) << status;
+  EXPECT_TRUE(std::filesystem::is_empty(dir));
+  // The next export works, and leaves only its file.
+  Export(file);
+  std::vector<std::string> names;
+  for (const auto& entry : std::filesystem::directory_iterator(dir)) {
+    names.push_back(entry.path().filename().string());
+  }
+  EXPECT_THAT(names, ::testing::ElementsAre("out.iorx"));
+  std::filesystem::remove_all(dir);
 }
 
 TEST_F(ExchangeTest, KeyedFilesNeedTheSameKey) {

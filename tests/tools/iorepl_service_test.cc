@@ -590,6 +590,57 @@ session { name: "Other" publisher: "sqlite:pub.db" subscriber: "sqlite:sub.db"
   EXPECT_EQ(ItemsAt("sub.db", "/Contoso/Sales"), 5u);
 }
 
+// Inputs that are not what they claim: nothing is read whole, nothing
+// crashes (these used to end in std::bad_alloc under a 2 GB ulimit -v, or
+// to say "0 sessions" for a directory), and export keeps a file that may
+// not have been imported.
+TEST_F(IoreplServiceTest, EndlessOrWrongInputsAreRefusedAndFilesAreKept) {
+  Result r = Iorepl("validate /dev/zero");
+  EXPECT_EQ(r.status, 2);
+  EXPECT_THAT(r.err, HasSubstr("configuration file /dev/zero holds more than "
+                               "16 MiB, the limit for a configuration file"));
+  fs::create_directories(P("confdir"));
+  r = Iorepl("validate confdir");
+  EXPECT_EQ(r.status, 2);
+  EXPECT_THAT(r.err, HasSubstr("configuration file confdir is a directory"));
+  EXPECT_EQ(r.out, "");
+
+  MakeStore("pub.db", {"/Sales"}, 2);
+  WriteConfig("iorepl.conf", kOneSession);
+  r = Iorepl("import iorepl.conf /dev/zero");
+  EXPECT_EQ(r.status, 3);
+  EXPECT_THAT(r.err, HasSubstr("/dev/zero is not a regular file"));
+  r = Iorepl("recipients import /dev/zero --store sqlite:pub.db");
+  EXPECT_EQ(r.status, 2);
+  EXPECT_THAT(r.err, HasSubstr("holds more than 64 MiB"));
+  r = Iorepl("freebusy import /dev/zero --store sqlite:pub.db --legacy-dn /o=x");
+  EXPECT_EQ(r.status, 2);
+  EXPECT_THAT(r.err, HasSubstr("holds more than 16 MiB"));
+
+  r = Iorepl("export iorepl.conf --out changes.iorx");
+  ASSERT_EQ(r.status, 0) << r.err;
+  const std::string first = ReadFile(P("changes.iorx"));
+  AddPost("pub.db", "/Sales");
+  r = Iorepl("export iorepl.conf --out changes.iorx");
+  EXPECT_EQ(r.status, 2);
+  EXPECT_THAT(r.err, HasSubstr("changes.iorx exists, and its subscriber may "
+                               "not have imported it yet"));
+  EXPECT_EQ(ReadFile(P("changes.iorx")), first);
+  r = Iorepl("import iorepl.conf changes.iorx");
+  ASSERT_EQ(r.status, 0) << r.err;
+  r = Iorepl("export iorepl.conf --out changes.iorx --force");
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_THAT(r.out, HasSubstr("exported 1 change of session 'Sales'"));
+  r = Iorepl("import iorepl.conf changes.iorx");
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_EQ(ItemsAt("sub.db", "/Contoso/Sales"), 3u);
+  std::vector<std::string> names;
+  for (const auto& entry : fs::directory_iterator(dir_)) {
+    names.push_back(entry.path().filename().string());
+  }
+  EXPECT_THAT(names, Not(::testing::Contains(HasSubstr(".tmp"))));
+}
+
 TEST_F(IoreplServiceTest, TheDemosConflictIsListedAndResolved) {
   ASSERT_EQ(Iorepl("demo demo").status, 0);
   Result r = Iorepl("conflicts demo/iorepl.conf --session 'Joint project'");

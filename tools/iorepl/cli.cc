@@ -53,7 +53,8 @@ Replication:
   iorepl skip FILE KEY              take the refused version of source key
         [--session NAME]            KEY ({GUID}:N) as seen next pass
   iorepl export FILE --out PATH     write the session's changes not exported
-        [--session NAME] [--full]   before to an exchange file (--full: all)
+        [--session NAME] [--full]   before to an exchange file (--full: all;
+        [--force]                   --force: replace PATH if it exists)
   iorepl import FILE PATH           apply an exchange file at the session's
         [--session NAME] [--json]   subscribers (a second time changes nothing)
   iorepl list STORE_URI [PATH]      a folder's subfolders and items (default /)
@@ -228,7 +229,7 @@ const std::vector<Verb>& Verbs() {
            return kExitUsage;
          }
          return ExportCommand(a[0], c.Value("session"), c.Value("out"),
-                              c.Has("full"), out, err);
+                              c.Has("full"), c.Has("force"), out, err);
        }},
       {{"import"},
        2,

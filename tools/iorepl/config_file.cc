@@ -27,7 +27,7 @@ std::string RelativeUri(const std::filesystem::path& dir,
 }  // namespace
 
 absl::StatusOr<LoadedConfig> LoadConfigFile(const std::string& path) {
-  absl::StatusOr<std::string> text = ReadWholeFile(path, "configuration file");
+  absl::StatusOr<std::string> text = ReadWholeFile(path, "configuration file", kMaxConfigBytes);
   if (!text.ok()) return text.status();
   absl::StatusOr<ConfigFile> file = ParseConfigFile(*text);
   if (!file.ok()) return file.status();

@@ -67,7 +67,7 @@ absl::StatusOr<absl::Duration> ParseDays(const std::string& text) {
 int RecipientsImportCommand(const std::string& file, const std::string& uri,
                             const std::string& folder, bool replace,
                             std::ostream& out, std::ostream& err) {
-  absl::StatusOr<std::string> text = ReadWholeFile(file, "file");
+  absl::StatusOr<std::string> text = ReadWholeFile(file, "recipients CSV file", kMaxRecipientsCsvBytes);
   if (!text.ok()) return Fail(err, text.status(), kExitUsage);
   absl::StatusOr<std::vector<Recipient>> list = ParseRecipientsCsv(*text);
   if (!list.ok()) {
@@ -187,7 +187,7 @@ int FreeBusyImportCommand(const std::string& file, const std::string& uri,
                           const std::string& folder,
                           const std::string& legacy_dn, std::ostream& out,
                           std::ostream& err) {
-  absl::StatusOr<std::string> text = ReadWholeFile(file, "file");
+  absl::StatusOr<std::string> text = ReadWholeFile(file, "iCalendar file", kMaxICalendarBytes);
   if (!text.ok()) return Fail(err, text.status(), kExitUsage);
   absl::StatusOr<FreeBusyMessage> message = ParseVFreeBusy(*text);
   if (!message.ok()) {

@@ -3,27 +3,17 @@
 #include "local_files.h"
 
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 #include <string_view>
 
 #include "absl/strings/str_cat.h"
+#include "core/bounded_file.h"
 
 namespace ioreplication::iorepl {
 
 absl::StatusOr<std::string> ReadWholeFile(const std::string& path,
-                                          const std::string& what) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    return absl::NotFoundError(
-        absl::StrCat(what, " ", path, " cannot be read"));
-  }
-  std::ostringstream text;
-  text << in.rdbuf();
-  if (in.bad()) {
-    return absl::DataLossError(absl::StrCat(what, " ", path, ": read failed"));
-  }
-  return text.str();
+                                          const std::string& what,
+                                          size_t max_bytes) {
+  return core_internal::ReadBoundedFile(path, what, max_bytes);
 }
 
 bool StoreNotCreated(const std::string& uri) {

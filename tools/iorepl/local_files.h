@@ -15,10 +15,14 @@
 
 namespace ioreplication::iorepl {
 
-// The bytes of the file at `path`. NotFoundError "<what> <path> cannot be
-// read" when it cannot be opened; DataLossError when reading fails.
+// The bytes of the file at `path`, at most `max_bytes` of them (the limit
+// the library's parser has for such text). NotFoundError when it does not
+// exist or cannot be opened, InvalidArgumentError for a directory,
+// OutOfRangeError when it holds more, DataLossError when reading fails;
+// each names `what` and the path.
 absl::StatusOr<std::string> ReadWholeFile(const std::string& path,
-                                          const std::string& what);
+                                          const std::string& what,
+                                          size_t max_bytes);
 
 // True for a sqlite: URI whose file does not exist.
 bool StoreNotCreated(const std::string& uri);

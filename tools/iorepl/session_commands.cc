@@ -519,13 +519,14 @@ int SkipCommand(const std::string& path,
 }
 
 int ExportCommand(const std::string& path, const std::string& name,
-                  const std::string& file, bool full, std::ostream& out,
-                  std::ostream& err) {
+                  const std::string& file, bool full, bool force,
+                  std::ostream& out, std::ostream& err) {
   std::optional<ExchangeSetup> setup = SetUpExchange(path, name, err);
   if (!setup.has_value()) return kExitUsage;
   const SessionConfig* session = &setup->session;
   ExchangeOptions options = setup->options;
   options.full = full;
+  options.overwrite = force;
   absl::StatusOr<std::unique_ptr<Store>> publisher =
       OpenWithCredential(*session, session->publisher);
   if (!publisher.ok()) {
@@ -537,7 +538,8 @@ int ExportCommand(const std::string& path, const std::string& name,
   if (!result.ok()) {
     err << "iorepl: export of session '" << session->name
         << "': " << result.status().message() << "\n";
-    return result.status().code() == absl::StatusCode::kFailedPrecondition
+    return result.status().code() == absl::StatusCode::kFailedPrecondition ||
+                   result.status().code() == absl::StatusCode::kAlreadyExists
                ? kExitUsage
                : kExitFailure;
   }
@@ -563,29 +565,52 @@ int ImportCommand(const std::string& path, const std::string& name,
   };
   PassOutcome outcome;
   outcome.start = absl::Now();
-  bool applied_anywhere = false;
-  for (size_t i = 0; i < session->subscribers.size(); ++i) {
+  std::vector<std::unique_ptr<Store>> stores;
+  std::vector<Store*> subscribers;
+  for (const std::string& uri : session->subscribers) {
     absl::StatusOr<std::unique_ptr<Store>> store =
-        OpenWithCredential(*session, session->subscribers[i]);
+        OpenWithCredential(*session, uri);
     if (!store.ok()) {
-      err << "iorepl: " << store.status().message() << "\n";
+      err << "iorepl: import refused, nothing changed: "
+          << store.status().message() << "\n";
       return kExitFailure;
     }
-    absl::StatusOr<ExchangeImportResult> result =
-        ImportExchangeFile(*session, **store, i, file, options, hooks);
-    if (!result.ok()) {
-      err << "iorepl: import refused, nothing changed: "
-          << result.status().message() << "\n";
-      return ExitFor(result.status());
-    }
-    if (result->already_applied) {
+    subscribers.push_back(store->get());
+    stores.push_back(*std::move(store));
+  }
+  // The file and every subscriber are checked before any is written to.
+  absl::StatusOr<std::vector<ExchangeImportResult>> results =
+      ImportExchangeFile(*session, subscribers, file, options, hooks);
+  if (!results.ok()) {
+    err << "iorepl: import refused, nothing changed: "
+        << results.status().message() << "\n";
+    return ExitFor(results.status());
+  }
+  bool applied_anywhere = false;
+  bool failed = false;
+  for (size_t i = 0; i < results->size(); ++i) {
+    const ExchangeImportResult& result = (*results)[i];
+    if (result.already_applied) {
       logger.Session(*session,
                      absl::StrCat(file, " was applied before at subscriber ",
                                   i + 1, ": nothing changed"));
       continue;
     }
     applied_anywhere = true;
-    outcome.stats.Merge(result->stats);
+    outcome.stats.Merge(result.stats);
+    if (!result.status.ok()) {
+      // Said per subscriber, with what it committed: importing the file
+      // again continues there.
+      failed = true;
+      const std::string line = absl::StrCat(
+          "import stopped at subscriber ", i + 1, " after committing ",
+          result.stats.message_changes, " item changes and ",
+          result.stats.folder_changes,
+          " folder changes (importing the file again continues): ",
+          result.status.message());
+      // The log shows it with the pass line, one line per subscriber.
+      outcome.error += outcome.error.empty() ? line : absl::StrCat("\n", line);
+    }
   }
   if (!applied_anywhere) {
     logger.Output(absl::StrCat(file, ": applied before; nothing changed"));
@@ -600,6 +625,7 @@ int ImportCommand(const std::string& path, const std::string& name,
                      absl::StrCat("status not recorded: ", s.message()));
     }
   }
+  if (failed) return kExitFailure;
   return outcome.Result() == "ok" ? kExitOk : kExitFailure;
 }
 

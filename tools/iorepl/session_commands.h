@@ -50,9 +50,11 @@ int SkipCommand(const std::string& path,
                 const std::string& key_text, std::ostream& out,
                 std::ostream& err);
 
+// `iorepl export FILE --out PATH`: refuses (exit 2) a PATH that exists
+// unless `force`.
 int ExportCommand(const std::string& path, const std::string& session,
-                  const std::string& file, bool full, std::ostream& out,
-                  std::ostream& err);
+                  const std::string& file, bool full, bool force,
+                  std::ostream& out, std::ostream& err);
 
 int ImportCommand(const std::string& path, const std::string& session,
                   const std::string& file, bool json, std::ostream& out,

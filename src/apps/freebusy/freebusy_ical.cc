@@ -366,6 +366,11 @@ absl::Status Once(const ContentLine& line, bool already) {
 }  // namespace
 
 absl::StatusOr<FreeBusyMessage> ParseVFreeBusy(std::string_view text) {
+  if (text.size() > kMaxICalendarBytes) {
+    return absl::OutOfRangeError(absl::StrCat(
+        "VFREEBUSY text of ", text.size(), " bytes is longer than the ",
+        kMaxICalendarBytes >> 20, " MiB an iCalendar file may hold"));
+  }
   if (absl::Status s = core_internal::ValidateUtf8(text, "VFREEBUSY");
       !s.ok()) {
     return s;
