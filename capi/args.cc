@@ -80,6 +80,21 @@ iorepl_key ToCKey(const ChangeNumber& cn) {
   return ToCKey(SourceKey(cn.replica(), cn.counter()));
 }
 
+int CheckStructSize(size_t size, size_t min_size, const char* name) {
+  if (size < min_size) {
+    return Fail(IOREPL_EINVAL,
+                absl::StrCat(name, ": struct_size ", size, " is below ",
+                             min_size,
+                             ", the size of this struct's first published "
+                             "version (every size from there up is accepted)"));
+  }
+  if (size > kMaxBufferSize) {
+    return Fail(IOREPL_EINVAL, absl::StrCat(name, ": struct_size ", size,
+                                            " is not a size of any struct"));
+  }
+  return IOREPL_OK;
+}
+
 int CheckIndex(size_t i, size_t n) {
   if (i < n) return IOREPL_OK;
   return Fail(IOREPL_EINVAL,

@@ -90,6 +90,12 @@ int CheckKey(const iorepl_key* key, const char* name, SourceKey* out);
 iorepl_key ToCKey(const SourceKey& key);
 iorepl_key ToCKey(const ChangeNumber& cn);
 
+// IOREPL_OK when `size` is one a caller's header may give a versioned
+// struct: from its first published size (`min_size`) up, with anything past
+// the library's own sizeof checked by the caller. Else IOREPL_EINVAL with a
+// message naming the sizes.
+int CheckStructSize(size_t size, size_t min_size, const char* name);
+
 // Reads a versioned input struct: `*out` holds the defaults on entry and the
 // caller's fields after. struct_size below `min_size` (the first version's
 // size) is IOREPL_EINVAL; above sizeof(T), the extra bytes must be zero
@@ -98,9 +104,8 @@ template <typename T>
 int ReadStruct(const T* in, size_t min_size, const char* name, T* out) {
   if (in == nullptr) return NullArgument(name);
   const size_t size = in->struct_size;
-  if (size < min_size || size > kMaxBufferSize) {
-    return Fail(IOREPL_EINVAL, absl::StrCat(name, ": struct_size ", size,
-                                            " is not a size of this struct"));
+  if (int rc = CheckStructSize(size, min_size, name); rc != IOREPL_OK) {
+    return rc;
   }
   const auto* bytes = reinterpret_cast<const unsigned char*>(in);
   for (size_t i = sizeof(T); i < size; ++i) {
@@ -121,9 +126,8 @@ template <typename T>
 int WriteStruct(const T& value, size_t min_size, const char* name, T* out) {
   if (out == nullptr) return NullArgument(name);
   const size_t size = out->struct_size;
-  if (size < min_size || size > kMaxBufferSize) {
-    return Fail(IOREPL_EINVAL, absl::StrCat(name, ": struct_size ", size,
-                                            " is not a size of this struct"));
+  if (int rc = CheckStructSize(size, min_size, name); rc != IOREPL_OK) {
+    return rc;
   }
   T copy = value;
   copy.struct_size = size;
@@ -135,12 +139,14 @@ int WriteStruct(const T& value, size_t min_size, const char* name, T* out) {
 int CheckIndex(size_t i, size_t n);
 
 // The *_init functions: zeroes `struct_size` bytes at `out` and fills the
-// fields they cover from `defaults` (the *_INIT value).
+// fields they cover from `defaults` (the *_INIT value). The sizes accepted
+// are those every other call accepts (CheckStructSize).
 template <typename T>
-int InitStruct(T* out, size_t struct_size, const T& defaults) {
+int InitStruct(T* out, size_t struct_size, size_t min_size, const T& defaults) {
   if (out == nullptr) return NullArgument("options");
-  if (struct_size < sizeof(size_t) || struct_size > kMaxBufferSize) {
-    return Fail(IOREPL_EINVAL, "struct_size is not a size of this struct");
+  if (int rc = CheckStructSize(struct_size, min_size, "options");
+      rc != IOREPL_OK) {
+    return rc;
   }
   T copy = defaults;
   copy.struct_size = struct_size;

@@ -21,10 +21,9 @@ namespace {
 
 int CheckRecord(const iorepl_record* record) {
   if (record == nullptr) return NullArgument("record");
-  if (record->struct_size < kRecordV1Size ||
-      record->struct_size > kMaxBufferSize) {
-    return Fail(IOREPL_EINVAL,
-                "record: struct_size is not a size of this struct");
+  if (int rc = CheckStructSize(record->struct_size, kRecordV1Size, "record");
+      rc != IOREPL_OK) {
+    return rc;
   }
   if (record->kind != IOREPL_KIND_FOLDER && record->kind != IOREPL_KIND_ITEM &&
       record->kind != IOREPL_KIND_TOMBSTONE) {

@@ -161,7 +161,7 @@ int iorepl_session_options_init(iorepl_session_options* options,
                                 size_t struct_size) {
   return Guard([&] {
     iorepl_session_options defaults = IOREPL_SESSION_OPTIONS_INIT;
-    return InitStruct(options, struct_size, defaults);
+    return InitStruct(options, struct_size, kSessionOptionsV1Size, defaults);
   });
 }
 
@@ -405,10 +405,12 @@ const char* iorepl_reason_name(int reason) {
 int iorepl_session_run(iorepl_statistics* stats, iorepl_session* session) {
   return Guard([&] {
     if (int rc = CheckHandle(session, "session"); rc != IOREPL_OK) return rc;
-    if (stats != nullptr && (stats->struct_size < kStatisticsV1Size ||
-                             stats->struct_size > kMaxBufferSize)) {
-      return Fail(IOREPL_EINVAL,
-                  "stats: struct_size is not a size of this struct");
+    if (stats != nullptr) {
+      if (int rc = CheckStructSize(stats->struct_size, kStatisticsV1Size,
+                                   "stats");
+          rc != IOREPL_OK) {
+        return rc;
+      }
     }
     bool cancelled = false;
     session->session->set_hooks(HooksFor(session, &cancelled));

@@ -73,7 +73,7 @@ int iorepl_store_options_init(iorepl_store_options* options,
                               size_t struct_size) {
   return Guard([&] {
     iorepl_store_options defaults = IOREPL_STORE_OPTIONS_INIT;
-    return InitStruct(options, struct_size, defaults);
+    return InitStruct(options, struct_size, kStoreOptionsV1Size, defaults);
   });
 }
 

@@ -18,8 +18,11 @@
  *    byte buffers with iorepl_free(), handles with their own _free function.
  *    Every _free accepts NULL.
  *  - Public structs start with `size_t struct_size` (set it to sizeof the
- *    struct, or use the _init functions). Fields are only ever appended; the
- *    library reads the fields the caller's size covers and defaults the rest.
+ *    struct, or use the _init functions). Fields are only ever appended, so
+ *    every size ever published is accepted: the library reads and writes the
+ *    fields the caller's size covers and defaults the rest. A size below the
+ *    struct's first published one is IOREPL_EINVAL (docs/c-abi.md lists
+ *    them).
  *  - Nothing throws or longjmps across the boundary; callbacks must not
  *    either.
  *

@@ -1113,6 +1113,111 @@ static void test_idsets(void) {
   iorepl_idset_free(NULL);
 }
 
+/* ---- Struct growth ---- */
+
+/* The bytes of `type` up to and including `field`: the size of a struct
+ * whose last field, in the header a caller was built with, is `field`. */
+#define SIZE_THROUGH(type, field) \
+  (offsetof(type, field) + sizeof(((type*)0)->field))
+
+/* Every size ever published is accepted: each struct cut to its first
+ * published version (ioreplication 0.1) works, and the library writes no
+ * byte past what the caller's struct_size covers. One byte less is refused,
+ * naming the first published size. */
+static void test_first_published_sizes(void) {
+  iorepl_store* store = NULL;
+  iorepl_config* config = NULL;
+  iorepl_session* session = NULL;
+  const size_t counts_v1 = SIZE_THROUGH(iorepl_store_counts, tombstones);
+  const size_t store_options_v1 = SIZE_THROUGH(iorepl_store_options, credential);
+  const size_t options_v1 = SIZE_THROUGH(iorepl_session_options, log_level);
+  const size_t stats_v1 =
+      SIZE_THROUGH(iorepl_statistics, folder_error_reasons);
+  char sub_uri[600], pub_uri[600], pub_path[512], sub_path[512];
+
+  {
+    /* Output: store counts. */
+    unsigned char raw[sizeof(iorepl_store_counts) + 8];
+    iorepl_store_counts* counts = (iorepl_store_counts*)(void*)raw;
+    OK(iorepl_store_open(&store, "memory:sizes", NULL));
+    memset(raw, 0xAB, sizeof(raw));
+    counts->struct_size = counts_v1;
+    OK(iorepl_store_count(counts, store));
+    CHECK(counts->folders == 0 && raw[counts_v1] == 0xAB);
+    counts->struct_size = counts_v1 - 1;
+    CHECK_RC(iorepl_store_count(counts, store), IOREPL_EINVAL);
+    CHECK(message_has("is below 32, the size of this struct's first "
+                      "published version"));
+    iorepl_store_free(store);
+  }
+  {
+    /* Input: store options, through init and open. */
+    iorepl_store_options o;
+    OK(iorepl_store_options_init(&o, store_options_v1));
+    OK(iorepl_store_open(&store, "memory:sizes", &o));
+    iorepl_store_free(store);
+    o.struct_size = store_options_v1 - 1;
+    CHECK_RC(iorepl_store_open(&store, "memory:sizes", &o), IOREPL_EINVAL);
+    CHECK_RC(iorepl_store_options_init(&o, store_options_v1 - 1),
+             IOREPL_EINVAL);
+  }
+
+  temp_path(pub_path, sizeof(pub_path), "capi_sizes_pub.db");
+  temp_path(sub_path, sizeof(sub_path), "capi_sizes_sub.db");
+  remove(pub_path);
+  remove(sub_path);
+  snprintf(pub_uri, sizeof(pub_uri), "sqlite:%s", pub_path);
+  snprintf(sub_uri, sizeof(sub_uri), "sqlite:%s", sub_path);
+  OK(iorepl_store_open(&store, pub_uri, NULL));
+  {
+    iorepl_key folder = make_folder_path(store, "Sales");
+    add_posts(store, &folder, 3, "sized");
+  }
+  iorepl_store_free(store);
+  OK(iorepl_config_new(&config, "Sizes"));
+  OK(iorepl_config_set_publisher(config, pub_uri));
+  OK(iorepl_config_add_subscriber(config, sub_uri));
+  OK(iorepl_config_add_mapping(config, "/Sales", "/Sales", IOREPL_ONE_WAY));
+  {
+    /* Session options at their first published size: set and get, and
+     * verify_interval_seconds (appended later) is neither read nor
+     * written. The size the probe tried, 32, is no published one. */
+    unsigned char raw[sizeof(iorepl_session_options) + 8];
+    iorepl_session_options* o = (iorepl_session_options*)(void*)raw;
+    CHECK(options_v1 == 64 && options_v1 < sizeof(iorepl_session_options));
+    memset(raw, 0xAB, sizeof(raw));
+    OK(iorepl_session_options_init(o, options_v1));
+    CHECK(o->batch_size == 1000 && raw[options_v1] == 0xAB);
+    o->batch_size = 2;
+    OK(iorepl_config_set_options(config, o));
+    memset(raw, 0xAB, sizeof(raw));
+    o->struct_size = options_v1;
+    OK(iorepl_config_get_options(o, config));
+    CHECK(o->batch_size == 2 && raw[options_v1] == 0xAB);
+    o->struct_size = 32;
+    CHECK_RC(iorepl_config_set_options(config, o), IOREPL_EINVAL);
+    CHECK(message_has("struct_size 32 is below 64"));
+    CHECK_RC(iorepl_config_get_options(o, config), IOREPL_EINVAL);
+    CHECK_RC(iorepl_session_options_init(o, 32), IOREPL_EINVAL);
+  }
+  {
+    /* Output: statistics. */
+    unsigned char raw[sizeof(iorepl_statistics) + 8];
+    iorepl_statistics* stats = (iorepl_statistics*)(void*)raw;
+    OK(iorepl_session_open(&session, config));
+    memset(raw, 0xAB, sizeof(raw));
+    stats->struct_size = stats_v1 - 1;
+    CHECK_RC(iorepl_session_run(stats, session), IOREPL_EINVAL);
+    stats->struct_size = stats_v1;
+    OK(iorepl_session_run(stats, session));
+    CHECK(stats->message_changes == 3 && raw[stats_v1] == 0xAB);
+    iorepl_session_free(session);
+  }
+  iorepl_config_free(config);
+  remove(pub_path);
+  remove(sub_path);
+}
+
 int main(void) {
   const char* tmp = getenv("TMPDIR");
   snprintf(temp_dir, sizeof(temp_dir), "%s", tmp != NULL ? tmp : "/tmp");
@@ -1124,6 +1229,7 @@ int main(void) {
   test_conflict_callback();
   test_refused();
   test_idsets();
+  test_first_published_sizes();
   if (failures != 0) {
     fprintf(stderr, "capi_test: %d checks failed\n", failures);
     return 1;
