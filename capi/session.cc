@@ -324,6 +324,74 @@ const char* iorepl_config_name(const iorepl_config* config) {
   });
 }
 
+const char* iorepl_config_publisher(const iorepl_config* config) {
+  return GuardValue<const char*>(nullptr, [&]() -> const char* {
+    if (CheckHandle(config, "config") != IOREPL_OK) return nullptr;
+    Succeed();
+    return config->config.publisher.c_str();
+  });
+}
+
+size_t iorepl_config_subscriber_count(const iorepl_config* config) {
+  return GuardValue<size_t>(0, [&]() -> size_t {
+    if (CheckHandle(config, "config") != IOREPL_OK) return 0;
+    Succeed();
+    return config->config.subscribers.size();
+  });
+}
+
+const char* iorepl_config_subscriber(const iorepl_config* config,
+                                     size_t index) {
+  return GuardValue<const char*>(nullptr, [&]() -> const char* {
+    if (CheckHandle(config, "config") != IOREPL_OK) return nullptr;
+    if (index >= config->config.subscribers.size()) {
+      Fail(IOREPL_ERANGE, "index is past the last subscriber");
+      return nullptr;
+    }
+    Succeed();
+    return config->config.subscribers[index].c_str();
+  });
+}
+
+size_t iorepl_config_mapping_count(const iorepl_config* config) {
+  return GuardValue<size_t>(0, [&]() -> size_t {
+    if (CheckHandle(config, "config") != IOREPL_OK) return 0;
+    Succeed();
+    return config->config.mappings.size();
+  });
+}
+
+int iorepl_config_mapping(const char** publisher_path,
+                          const char** subscriber_path, int* direction,
+                          const iorepl_config* config, size_t index) {
+  return Guard([&] {
+    if (int rc = CheckHandle(config, "config"); rc != IOREPL_OK) return rc;
+    if (index >= config->config.mappings.size()) {
+      return Fail(IOREPL_ERANGE, "index is past the last mapping");
+    }
+    const FolderMapping& m = config->config.mappings[index];
+    if (publisher_path != nullptr) *publisher_path = m.publisher_path.c_str();
+    if (subscriber_path != nullptr) {
+      *subscriber_path = m.subscriber_path.c_str();
+    }
+    if (direction != nullptr) {
+      *direction = m.direction == MappingDirection::kBidirectional
+                       ? IOREPL_BIDIRECTIONAL
+                       : IOREPL_ONE_WAY;
+    }
+    return Succeed();
+  });
+}
+
+int iorepl_config_type(const iorepl_config* config) {
+  return GuardValue<int>(-1, [&]() -> int {
+    if (CheckHandle(config, "config") != IOREPL_OK) return -1;
+    Succeed();
+    return config->config.type == SessionType::kFreeBusy ? IOREPL_FREE_BUSY
+                                                         : IOREPL_PUBLIC_FOLDER;
+  });
+}
+
 int iorepl_config_validate(const iorepl_config* config) {
   return Guard([&] {
     if (int rc = CheckHandle(config, "config"); rc != IOREPL_OK) return rc;

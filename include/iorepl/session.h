@@ -134,6 +134,28 @@ IOREPL_API int iorepl_config_get_options(iorepl_session_options* out,
                                          const iorepl_config* config);
 /* The session name; NULL for a bad handle. */
 IOREPL_API const char* iorepl_config_name(const iorepl_config* config);
+
+/* The getters below return strings borrowed from the config: valid until the
+ * config changes or is freed. They return NULL (or 0) for a bad handle or
+ * an index out of range, with the reason in iorepl_error_message(). */
+
+/* The publisher's store URI; "" until one is set. */
+IOREPL_API const char* iorepl_config_publisher(const iorepl_config* config);
+/* How many subscribers, and subscriber `index`'s store URI. */
+IOREPL_API size_t iorepl_config_subscriber_count(const iorepl_config* config);
+IOREPL_API const char* iorepl_config_subscriber(const iorepl_config* config,
+                                                size_t index);
+/* How many mappings, and mapping `index`: its two paths and its direction
+ * (IOREPL_ONE_WAY or IOREPL_BIDIRECTIONAL). IOREPL_ERANGE for an index out
+ * of range; the outputs may be NULL when not wanted. */
+IOREPL_API size_t iorepl_config_mapping_count(const iorepl_config* config);
+IOREPL_API int iorepl_config_mapping(const char** publisher_path,
+                                     const char** subscriber_path,
+                                     int* direction,
+                                     const iorepl_config* config,
+                                     size_t index);
+/* IOREPL_PUBLIC_FOLDER or IOREPL_FREE_BUSY; -1 for a bad handle. */
+IOREPL_API int iorepl_config_type(const iorepl_config* config);
 /* OK when the configuration can run: a name, a publisher, subscribers,
  * known store URIs without passwords, mappings that do not overlap.
  * IOREPL_EINVAL lists every problem in the message, one per line. */

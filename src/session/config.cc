@@ -102,8 +102,10 @@ SessionConfig FromProto(const v1::SessionConfig& p) {
     default:
       c.options.conflict_policy = ConflictPolicy::kKeepBoth;
   }
-  if (o.batch_size() != 0) c.options.batch_size = o.batch_size();
-  if (o.max_item_size() != 0) c.options.max_item_size = o.max_item_size();
+  // Written as 0, they are refused by validation, as the setters refuse
+  // them; only leaving them out means the default.
+  if (o.has_batch_size()) c.options.batch_size = o.batch_size();
+  if (o.has_max_item_size()) c.options.max_item_size = o.max_item_size();
   c.options.replication_account = o.replication_account();
   c.options.require_matching_rights = o.require_matching_rights();
   c.options.recipients_path = o.recipients_path();
@@ -123,7 +125,7 @@ SessionConfig FromProto(const v1::SessionConfig& p) {
                          p.schedule().days().end());
   c.schedule.window_start = p.schedule().window_start();
   c.schedule.window_end = p.schedule().window_end();
-  c.max_tasks = p.max_tasks() == 0 ? 1 : p.max_tasks();
+  c.max_tasks = p.has_max_tasks() ? p.max_tasks() : 1;
   for (const v1::StoreCredential& credential : p.credential()) {
     c.credentials.push_back(
         {credential.store(), FromProto(credential.credential())});

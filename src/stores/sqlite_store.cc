@@ -2,6 +2,9 @@
 
 #include "stores/sqlite_store.h"
 
+#include <filesystem>
+#include <system_error>
+
 #include <algorithm>
 
 #include "absl/strings/str_cat.h"
@@ -106,6 +109,21 @@ SqliteStore::~SqliteStore() {
 
 absl::StatusOr<std::unique_ptr<SqliteStore>> SqliteStore::Open(
     const std::string& path, const StoreOptions& options) {
+  // SQLite says "unable to open database file" for a directory that does
+  // not exist, as for one it may not write: tell the two apart.
+  std::error_code error;
+  const std::filesystem::path parent =
+      std::filesystem::path(path).parent_path();
+  if (!parent.empty() && !std::filesystem::is_directory(parent, error)) {
+    return absl::NotFoundError(absl::StrCat(
+        "SQLite store ", path, ": the directory ", parent.string(),
+        std::filesystem::exists(parent, error) ? " is not a directory"
+                                               : " does not exist"));
+  }
+  if (std::filesystem::is_directory(path, error)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("SQLite store ", path, " is a directory, not a file"));
+  }
   absl::StatusOr<std::unique_ptr<Database>> db = Database::Open(path);
   if (!db.ok()) return db.status();
   std::unique_ptr<SqliteStore> store(new SqliteStore(std::move(*db), options));

@@ -417,6 +417,9 @@ static void test_stores(void) {
   CHECK_RC(iorepl_store_open(&store, "host:fabrikam", NULL), IOREPL_ESTATE);
   CHECK(message_has("iorepl_session_new"));
   CHECK_RC(iorepl_store_open(&store, "sqlite:/nonexistent-dir/x.db", NULL),
+           IOREPL_ENOTFOUND);
+  CHECK(message_has("the directory /nonexistent-dir does not exist"));
+  CHECK_RC(iorepl_store_open(&store, "sqlite:/proc/iorepl-test.db", NULL),
            IOREPL_EPERM);
   CHECK_RC(iorepl_store_open(&store, NULL, NULL), IOREPL_EINVAL);
   CHECK_RC(iorepl_store_open(&store, "memory:\xff", NULL), IOREPL_EINVAL);
@@ -820,6 +823,29 @@ static void test_sessions(void) {
            pub_uri, sub2_uri);
   OK(iorepl_config_parse(&parsed, text, strlen(text)));
   CHECK(strcmp(iorepl_config_name(parsed), "Parsed") == 0);
+  {
+    /* What the configuration holds reads back. */
+    const char* pub_path = NULL;
+    const char* sub_path = NULL;
+    int direction = -1;
+    CHECK(strcmp(iorepl_config_publisher(parsed), pub_uri) == 0);
+    CHECK(iorepl_config_subscriber_count(parsed) == 1);
+    CHECK(strcmp(iorepl_config_subscriber(parsed, 0), sub2_uri) == 0);
+    CHECK(iorepl_config_subscriber(parsed, 1) == NULL);
+    CHECK(message_has("past the last subscriber"));
+    CHECK(iorepl_config_mapping_count(parsed) == 2);
+    OK(iorepl_config_mapping(&pub_path, &sub_path, &direction, parsed, 1));
+    CHECK(strcmp(pub_path, "/Missing") == 0);
+    CHECK(strcmp(sub_path, "/Elsewhere") == 0);
+    CHECK(direction == IOREPL_ONE_WAY);
+    OK(iorepl_config_mapping(NULL, NULL, NULL, parsed, 0));
+    CHECK_RC(iorepl_config_mapping(&pub_path, NULL, NULL, parsed, 2),
+             IOREPL_ERANGE);
+    CHECK(iorepl_config_type(parsed) == IOREPL_PUBLIC_FOLDER);
+    CHECK(iorepl_config_type(NULL) == -1);
+    CHECK(iorepl_config_publisher(NULL) == NULL);
+    CHECK(iorepl_config_subscriber_count(NULL) == 0);
+  }
   OK(iorepl_session_open(&session, parsed));
   stats.struct_size = sizeof(stats);
   /* Below the level asked for: not even formatted, so nothing arrives. */

@@ -725,7 +725,18 @@ TEST(OpenStoreTest, RejectsBadUris) {
   EXPECT_TRUE(OpenStore("memory:").ok());
   EXPECT_THAT(std::string(OpenStore("sqlite:").status().message()),
               HasSubstr("needs a file path"));
-  EXPECT_EQ(OpenStore("sqlite:/nonexistent-dir/x.db").status().code(),
+  // A directory that does not exist is NotFound (SQLite alone says "unable
+  // to open database file", as for one it may not write).
+  const absl::Status missing = OpenStore("sqlite:/nonexistent-dir/x.db").status();
+  EXPECT_EQ(missing.code(), absl::StatusCode::kNotFound);
+  EXPECT_THAT(std::string(missing.message()),
+              HasSubstr("the directory /nonexistent-dir does not exist"));
+  EXPECT_EQ(OpenStore("sqlite:/etc/hostname/x.db").status().code(),
+            absl::StatusCode::kNotFound);
+  EXPECT_EQ(OpenStore("sqlite:/tmp").status().code(),
+            absl::StatusCode::kInvalidArgument);
+  // One that exists but takes no files is refused access.
+  EXPECT_EQ(OpenStore("sqlite:/proc/iorepl-test.db").status().code(),
             absl::StatusCode::kPermissionDenied);
 }
 

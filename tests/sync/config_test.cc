@@ -264,6 +264,26 @@ TEST(ConfigValidationTest, TwoSpellingsOfOneStoreAreOneStore) {
   std::filesystem::remove_all(dir);
 }
 
+// "batch_size: 0" used to mean 1000 without a word, while the setters
+// refuse 0. Written as 0, a count is refused; left out, it is the default.
+TEST(ConfigTest, ZeroCountsInTheTextAreRefused) {
+  const std::string base =
+      "name: \"Z\" publisher: \"memory:p\" subscriber: \"memory:s\" "
+      "mapping { publisher_path: \"/A\" subscriber_path: \"/B\" } ";
+  EXPECT_THAT(Message(ParseSessionConfig(base + "options { batch_size: 0 }")
+                          .status()),
+              HasSubstr("batch_size must be at least 1"));
+  EXPECT_THAT(Message(ParseSessionConfig(base + "options { max_item_size: 0 }")
+                          .status()),
+              HasSubstr("max_item_size must be positive"));
+  EXPECT_THAT(Message(ParseSessionConfig(base + "max_tasks: 0").status()),
+              HasSubstr("max_tasks must be at least 1"));
+  const SessionConfig defaults = ParseSessionConfig(base).value();
+  EXPECT_EQ(defaults.options.batch_size, 1000u);
+  EXPECT_EQ(defaults.options.max_item_size, size_t{64} << 20);
+  EXPECT_EQ(defaults.max_tasks, 1u);
+}
+
 TEST(ConfigValidationTest, MaxTasksAtMostTheSubscribers) {
   SessionConfig c = Valid();
   c.max_tasks = 2;

@@ -7,7 +7,7 @@ import uuid
 from collections.abc import Iterable
 
 from ioreplication._errors import InvalidArgumentError, RangeError, check
-from ioreplication._native import ffi, lib
+from ioreplication._calls import ffi, lib
 from ioreplication._types import PclOrder, _c_guid, _utf8
 
 __all__ = ["pcl_compare", "pcl_merge", "IdSet"]

@@ -9,7 +9,7 @@ import dataclasses
 from collections.abc import Iterable
 
 from ioreplication._errors import Error, check, note_callback_exception
-from ioreplication._native import ffi, lib
+from ioreplication._calls import ffi, lib
 from ioreplication._objects import Folder, Item
 from ioreplication._types import Key, Kind
 

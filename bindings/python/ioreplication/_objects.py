@@ -9,8 +9,15 @@ from collections.abc import Iterable, Mapping
 from typing import Any, Union
 
 from ioreplication._errors import InvalidArgumentError, UnsupportedError, check
-from ioreplication._native import ffi, lib
-from ioreplication._types import FileTime, Key, PropType, _utf8, key_or_none
+from ioreplication._calls import ffi, lib
+from ioreplication._types import (
+    FileTime,
+    Key,
+    PropType,
+    _utf8,
+    _utf8_sized,
+    key_or_none,
+)
 
 __all__ = [
     "PropValue",
@@ -167,7 +174,7 @@ def set_prop(cprops, tag: int, value: PropValue) -> None:
     elif kind == PropType.TIME:
         check(lib.iorepl_props_set_time(cprops, tag, _u64(_ticks(value), tag)))
     elif kind == PropType.STRING:
-        raw = _utf8(_expect(value, (str,), tag))
+        raw = _utf8_sized(_expect(value, (str,), tag))
         check(lib.iorepl_props_set_string(cprops, tag, raw, len(raw)))
     elif kind == PropType.BINARY:
         raw = bytes(_expect(value, (bytes, bytearray, memoryview), tag))
@@ -412,7 +419,7 @@ class Content:
         out = ffi.new("iorepl_content**")
         check(lib.iorepl_content_new(out, _utf8(self.message_class)))
         content = ffi.gc(out[0], lib.iorepl_content_free)
-        body = _utf8(self.body)
+        body = _utf8_sized(self.body)
         check(lib.iorepl_content_set_body(content, body, len(body)))
         bag = lib.iorepl_content_props(content)
         for tag, value in self.props.items():

@@ -8,7 +8,7 @@ import datetime as _dt
 import logging
 import sys
 from collections.abc import Callable, Sequence
-from typing import Union
+from typing import Any, NamedTuple, Union
 
 from ioreplication._errors import (
     InvalidArgumentError,
@@ -18,7 +18,7 @@ from ioreplication._errors import (
     note_callback_exception,
     take_callback_exception,
 )
-from ioreplication._native import ffi, lib
+from ioreplication._calls import ffi, lib, out_of_range
 from ioreplication._objects import Item
 from ioreplication._store import Store
 from ioreplication._types import (
@@ -27,12 +27,15 @@ from ioreplication._types import (
     Key,
     KeyLike,
     LogLevel,
+    SessionType,
     _utf8,
+    _utf8_sized,
     c_key,
 )
 
 __all__ = [
     "Config",
+    "Mapping",
     "SessionOptions",
     "Session",
     "Statistics",
@@ -46,6 +49,19 @@ __all__ = [
     "VerifyReport",
     "set_log",
 ]
+
+
+def _string(c) -> str:
+    """A borrowed C string as str ("" for NULL)."""
+    return "" if c == ffi.NULL else ffi.string(c).decode("utf-8")
+
+
+class Mapping(NamedTuple):
+    """One folder mapping of a Config."""
+
+    publisher_path: str
+    subscriber_path: str
+    direction: Direction = Direction.ONE_WAY
 
 
 @dataclasses.dataclass
@@ -82,6 +98,42 @@ class SessionOptions:
     verify_interval_seconds: int = 0
 
 
+class _LiveOptions(SessionOptions):
+    """Config.options: a SessionOptions whose fields, when assigned, take
+    effect in the Config at once (``config.options.batch_size = 7``). A
+    value the library refuses raises InvalidArgumentError and leaves both
+    as they were."""
+
+    def __init__(self, config: Config, **fields: Any) -> None:
+        object.__setattr__(self, "_config", None)
+        super().__init__(**fields)
+        object.__setattr__(self, "_config", config)
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        config = self.__dict__.get("_config")
+        if config is None:
+            object.__setattr__(self, name, value)
+            return
+        old = getattr(self, name)
+        object.__setattr__(self, name, value)
+        try:
+            config.options = self
+        except BaseException:
+            object.__setattr__(self, name, old)
+            raise
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, SessionOptions):
+            return NotImplemented
+        names = [f.name for f in dataclasses.fields(SessionOptions)]
+        return [getattr(self, n) for n in names] == [getattr(other, n) for n in names]
+
+    __hash__ = None  # type: ignore[assignment]  # mutable, like SessionOptions
+
+    def __repr__(self) -> str:
+        return "SessionOptions" + super().__repr__()[len(type(self).__name__) :]
+
+
 class Config:
     """A session's configuration: a name, a publisher store URI, subscriber
     URIs and folder mappings, and options.
@@ -107,7 +159,7 @@ class Config:
         """Parses one session's configuration. InvalidArgumentError names the
         line and column of a syntax error, and lists every problem
         validate() finds."""
-        raw = _utf8(text)
+        raw = _utf8_sized(text)
         out = ffi.new("iorepl_config**")
         check(lib.iorepl_config_parse(out, raw, len(raw)))
         config = cls.__new__(cls)
@@ -119,15 +171,48 @@ class Config:
         """The session's name, as the statistics line shows it."""
         return ffi.string(lib.iorepl_config_name(self._handle)).decode("utf-8")
 
+    def __repr__(self) -> str:
+        return (
+            f"<Config {self.name!r} {self.type.name.lower()}: "
+            f"{self.publisher or '(no publisher)'} -> "
+            f"{', '.join(self.subscribers) or '(no subscribers)'}, "
+            f"{len(self.mappings)} mapping{'' if len(self.mappings) == 1 else 's'}>"
+        )
+
     @property
-    def publisher(self) -> None:
-        """The publisher's store URI (write-only: the C ABI has no getter)."""
-        raise AttributeError("publisher is write-only")
+    def publisher(self) -> str:
+        """The publisher's store URI ("" until set)."""
+        return _string(lib.iorepl_config_publisher(self._handle))
 
     @publisher.setter
     def publisher(self, uri: str) -> None:
         """Sets the publisher's store URI."""
         check(lib.iorepl_config_set_publisher(self._handle, _utf8(uri)))
+
+    @property
+    def subscribers(self) -> tuple[str, ...]:
+        """The subscribers' store URIs, in order (add with add_subscriber)."""
+        n = lib.iorepl_config_subscriber_count(self._handle)
+        return tuple(
+            _string(lib.iorepl_config_subscriber(self._handle, i)) for i in range(n)
+        )
+
+    @property
+    def mappings(self) -> tuple[Mapping, ...]:
+        """The folder mappings, in order (add with add_mapping)."""
+        out = []
+        pub = ffi.new("const char**")
+        sub = ffi.new("const char**")
+        direction = ffi.new("int*")
+        for i in range(lib.iorepl_config_mapping_count(self._handle)):
+            check(lib.iorepl_config_mapping(pub, sub, direction, self._handle, i))
+            out.append(Mapping(_string(pub[0]), _string(sub[0]), Direction(direction[0])))
+        return tuple(out)
+
+    @property
+    def type(self) -> SessionType:
+        """Public folders or free/busy (set in the configuration text)."""
+        return SessionType(lib.iorepl_config_type(self._handle))
 
     def add_subscriber(self, uri: str) -> None:
         """Adds a subscriber's store URI (each store appears once)."""
@@ -149,12 +234,15 @@ class Config:
 
     @property
     def options(self) -> SessionOptions:
-        """A copy of the options; assign a SessionOptions to change them."""
+        """The options. Assigning a field changes it in this Config at once
+        (``config.options.batch_size = 7``); so does assigning a whole
+        SessionOptions (``config.options = SessionOptions(...)``)."""
         c = ffi.new("iorepl_session_options*")
         c.struct_size = ffi.sizeof("iorepl_session_options")
         check(lib.iorepl_config_get_options(c, self._handle))
         account = c.replication_account
-        return SessionOptions(
+        return _LiveOptions(
+            self,
             replicate_deletions=bool(c.replicate_deletions),
             replicate_permissions=bool(c.replicate_permissions),
             conflict_policy=ConflictPolicy(c.conflict_policy),
@@ -174,19 +262,31 @@ class Config:
         """Replaces the options (InvalidArgumentError for a bad value)."""
         c = ffi.new("iorepl_session_options*")
         check(lib.iorepl_session_options_init(c, ffi.sizeof("iorepl_session_options")))
-        c.replicate_deletions = int(options.replicate_deletions)
-        c.replicate_permissions = int(options.replicate_permissions)
-        c.conflict_policy = int(options.conflict_policy)
-        c.batch_size = options.batch_size
-        c.batch_bytes = options.batch_bytes
-        c.max_item_size = options.max_item_size
+        fields = {
+            "replicate_deletions": int(options.replicate_deletions),
+            "replicate_permissions": int(options.replicate_permissions),
+            "conflict_policy": int(options.conflict_policy),
+            "batch_size": options.batch_size,
+            "batch_bytes": options.batch_bytes,
+            "max_item_size": options.max_item_size,
+            "require_matching_rights": int(options.require_matching_rights),
+            "log_level": int(options.log_level),
+            "verify_interval_seconds": options.verify_interval_seconds,
+        }
+        for name, value in fields.items():
+            if not isinstance(value, int):
+                raise InvalidArgumentError(
+                    f"options.{name}: expected int, not {type(value).__name__}",
+                    lib.IOREPL_EINVAL,
+                )
+            try:
+                setattr(c, name, value)
+            except OverflowError as e:
+                raise out_of_range(f"options.{name}", e) from None
         keep = None
         if options.replication_account is not None:
             keep = ffi.new("char[]", _utf8(options.replication_account))
             c.replication_account = keep
-        c.require_matching_rights = int(options.require_matching_rights)
-        c.log_level = int(options.log_level)
-        c.verify_interval_seconds = options.verify_interval_seconds
         check(lib.iorepl_config_set_options(self._handle, c))
         del keep
 
@@ -524,6 +624,7 @@ class Session:
                 )
             )
         self._handle = ffi.gc(out[0], lib.iorepl_session_free)
+        self._name = config.name
         self._progress: _ProgressBox | None = None
         self._log: _LogBox | None = None
         self._conflict: _ConflictBox | None = None
@@ -636,6 +737,10 @@ class Session:
                 lib.IOREPL_EINVAL)
         check(lib.iorepl_session_resolve_conflict(
             self._h(), c_key(conflict_item), _KEEP[keep]))
+
+    def __repr__(self) -> str:
+        state = "closed" if self._handle is None else "open"
+        return f"<Session {self._name!r} ({state})>"
 
     def close(self) -> None:
         """Frees the session and releases its stores. Idempotent."""

@@ -8,8 +8,8 @@ import uuid
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from ioreplication._errors import NotFoundError, StateError, check
-from ioreplication._native import ffi, lib
+from ioreplication._errors import Error, NotFoundError, StateError, check
+from ioreplication._calls import ffi, lib
 from ioreplication._paths import escape_folder_name, split_folder_path
 from ioreplication._objects import Content, Folder, Item, PropValue, new_props
 from ioreplication._types import Key, KeyLike, c_key, guid_from_c, _utf8
@@ -62,9 +62,19 @@ class Store:
     A store is used by one thread at a time.
     """
 
-    def __init__(self, handle) -> None:
+    def __init__(self, handle, label: str = "host") -> None:
         """Wraps an iorepl_store* the caller owns. Use open() or from_host()."""
         self._handle = ffi.gc(handle, lib.iorepl_store_free)
+        self._label = label
+
+    def __repr__(self) -> str:
+        if self._handle is None:
+            return f"<Store {self._label} (closed)>"
+        try:
+            identity = f"replica {{{str(self.replica).upper()}}} epoch {self.epoch}"
+        except Error as e:  # a repr must not raise
+            identity = f"(identity unreadable: {e})"
+        return f"<Store {self._label} {identity}>"
 
     @classmethod
     def open(
@@ -90,8 +100,10 @@ class Store:
         """
         options, _keep = _options(max_item_size, credential)
         out = ffi.new("iorepl_store**")
-        check(lib.iorepl_store_open(out, _utf8(uri), options))
-        return cls(out[0])
+        raw = _utf8(uri)
+        check(lib.iorepl_store_open(out, raw, options))
+        # A URI that opened holds no password (the library refuses those).
+        return cls(out[0], uri)
 
     @classmethod
     def from_host(cls, host: HostStore, *, max_item_size: int | None = None) -> Store:
@@ -245,9 +257,12 @@ class Store:
     def make_folders(self, path: str) -> Folder:
         """The folder at ``path``, creating it and any missing ancestors
         under the existing root (StateError when there is no root)."""
+        names = split_folder_path(path)
+        for name in names:
+            _utf8(name)  # every name is checked before anything is created
         folder = self.root
         walked = ""
-        for name in split_folder_path(path):
+        for name in names:
             walked += "/" + escape_folder_name(name)
             try:
                 folder = self.find_folder(walked)

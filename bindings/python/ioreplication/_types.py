@@ -9,13 +9,14 @@ import uuid
 from typing import Protocol, Union
 
 from ioreplication._errors import InvalidArgumentError, RangeError, check
-from ioreplication._native import ffi, lib
+from ioreplication._calls import ffi, lib
 
 __all__ = [
     "Key",
     "KeyLike",
     "FileTime",
     "Direction",
+    "SessionType",
     "ConflictPolicy",
     "LogLevel",
     "PclOrder",
@@ -159,7 +160,9 @@ def guid_from_c(cguid) -> uuid.UUID:
     return uuid.UUID(bytes_le=bytes(ffi.buffer(cguid.bytes, 16)))
 
 
-def _utf8(text: str) -> bytes:
+def _utf8_sized(text: str) -> bytes:
+    """``text`` as UTF-8 for a C argument passed with its length (a body, a
+    string property, configuration text): any character, NUL included."""
     if not isinstance(text, str):
         raise InvalidArgumentError(
             f"expected str, not {type(text).__name__}", lib.IOREPL_EINVAL
@@ -168,6 +171,21 @@ def _utf8(text: str) -> bytes:
         return text.encode("utf-8")
     except UnicodeEncodeError as e:  # lone surrogates
         raise InvalidArgumentError(f"not valid UTF-8: {e}", lib.IOREPL_EINVAL) from e
+
+
+def _utf8(text: str) -> bytes:
+    """``text`` as UTF-8 for a NUL-terminated C string (names, paths, URIs,
+    message classes, ACL members). A NUL inside would end the string there
+    and silently name something else ('nul.db\\x00.x' would open nul.db), so
+    it is an InvalidArgumentError. Every string argument of that kind goes
+    through here."""
+    raw = _utf8_sized(text)
+    if b"\x00" in raw:
+        raise InvalidArgumentError(
+            f"{text!r} holds a NUL character, which a C string cannot carry",
+            lib.IOREPL_EINVAL,
+        )
+    return raw
 
 
 _FILETIME_EPOCH = _dt.datetime(1601, 1, 1, tzinfo=_dt.timezone.utc)
@@ -206,6 +224,13 @@ class Direction(enum.IntEnum):
 
     ONE_WAY = lib.IOREPL_ONE_WAY
     BIDIRECTIONAL = lib.IOREPL_BIDIRECTIONAL
+
+
+class SessionType(enum.IntEnum):
+    """What a session replicates (a configuration's ``type``)."""
+
+    PUBLIC_FOLDER = lib.IOREPL_PUBLIC_FOLDER
+    FREE_BUSY = lib.IOREPL_FREE_BUSY
 
 
 class ConflictPolicy(enum.IntEnum):

@@ -41,10 +41,14 @@ def test_not_found_and_access_denied(tmp_path):
     with pytest.raises(ior.NotFoundError, match="no folder"):
         with ior.Store.open("memory:") as s:
             s.find_folder("/nowhere")
-    # A directory that does not exist: the OS refuses the file (as root too,
-    # which permission bits would not stop).
-    with pytest.raises(ior.AccessDeniedError) as e:
+    # A directory that does not exist is not found (it used to read as
+    # AccessDeniedError, SQLite's "unable to open database file").
+    with pytest.raises(ior.NotFoundError, match="missing-dir does not exist"):
         ior.Store.open(f"sqlite:{tmp_path}/missing-dir/y.db")
+    # One that exists and takes no files (as root too, which permission
+    # bits would not stop).
+    with pytest.raises(ior.AccessDeniedError) as e:
+        ior.Store.open("sqlite:/proc/iorepl-test.db")
     assert e.value.code == -13
 
 

@@ -231,10 +231,13 @@ def test_config_parse_options_and_validate(sqlite_uri):
     config.options = options
     assert config.options == options
     assert config.options.verify_interval_seconds == 3600
-    options.verify_interval_seconds = 1 << 32
     with pytest.raises(ior.InvalidArgumentError, match="verify_interval"):
-        config.options = options
+        options.verify_interval_seconds = 1 << 32
+    assert options.verify_interval_seconds == 3600  # left as it was
     assert config.options.verify_interval_seconds == 3600
+    detached = ior.SessionOptions(verify_interval_seconds=1 << 32)
+    with pytest.raises(ior.InvalidArgumentError, match="verify_interval"):
+        config.options = detached
     parsed = ior.Config.parse(text + "options { verify_interval_seconds: 60 }")
     assert parsed.options.verify_interval_seconds == 60
     with pytest.raises(ior.InvalidArgumentError, match="line"):
@@ -323,3 +326,71 @@ def test_a_raising_log_handler_does_not_fail_the_pass(sqlite_uri):
     finally:
         sys.unraisablehook = old_hook
     assert reported and isinstance(reported[0], ZeroDivisionError)
+
+
+def test_config_options_fields_take_effect_when_assigned(sqlite_uri):
+    # config.options used to be a copy: this changed nothing.
+    config = ior.Config("Live")
+    config.options.batch_size = 7
+    assert config.options.batch_size == 7
+    options = config.options
+    options.max_item_size = 5000
+    assert config.options.max_item_size == 5000
+    with pytest.raises(ior.InvalidArgumentError, match="batch_size"):
+        config.options.batch_size = 0
+    assert config.options.batch_size == 7
+    # Out of the C type's range: InvalidArgumentError, not OverflowError.
+    for bad in (-1, 1 << 64):
+        with pytest.raises(ior.InvalidArgumentError, match="out of range"):
+            config.options.batch_bytes = bad
+    with pytest.raises(ior.InvalidArgumentError, match="expected int"):
+        config.options.batch_size = "7"
+    assert repr(config.options).startswith("SessionOptions(replicate_deletions=")
+
+
+def test_config_reads_back_and_shows_itself(sqlite_uri):
+    config = ior.Config("Sales share")
+    assert config.publisher == "" and config.subscribers == ()
+    config.publisher = sqlite_uri("pub")
+    config.add_subscriber(sqlite_uri("a"))
+    config.add_subscriber(sqlite_uri("b"))
+    config.add_mapping("/Sales", "/Contoso/Sales")
+    config.add_mapping("/Shared", "/Shared", ior.Direction.BIDIRECTIONAL)
+    assert config.publisher == sqlite_uri("pub")
+    assert config.subscribers == (sqlite_uri("a"), sqlite_uri("b"))
+    assert config.mappings == (
+        ior.Mapping("/Sales", "/Contoso/Sales", ior.Direction.ONE_WAY),
+        ior.Mapping("/Shared", "/Shared", ior.Direction.BIDIRECTIONAL),
+    )
+    assert config.type == ior.SessionType.PUBLIC_FOLDER
+    assert repr(config) == (
+        f"<Config 'Sales share' public_folder: {sqlite_uri('pub')} -> "
+        f"{sqlite_uri('a')}, {sqlite_uri('b')}, 2 mappings>"
+    )
+    fb = ior.Config.parse(
+        'name: "FB" type: FREE_BUSY publisher: "memory:p" subscriber: "memory:s"'
+    )
+    assert fb.type == ior.SessionType.FREE_BUSY
+    assert fb.mappings[0].publisher_path == fb.mappings[0].subscriber_path
+    with ior.Session(config) as session:
+        assert repr(session) == "<Session 'Sales share' (open)>"
+    assert repr(session) == "<Session 'Sales share' (closed)>"
+    with ior.Store.open("memory:shown") as store:
+        assert repr(store) == (
+            f"<Store memory:shown replica {{{str(store.replica).upper()}}} epoch 0>"
+        )
+    assert repr(store) == "<Store memory:shown (closed)>"
+
+
+def test_zero_counts_in_configuration_text_are_refused():
+    # "batch_size: 0" used to mean 1000 silently; the setter refused it.
+    base = 'name: "Z" publisher: "memory:p" subscriber: "memory:s" ' \
+        'mapping { publisher_path: "/A" subscriber_path: "/B" } '
+    for text, what in [
+        ("options { batch_size: 0 }", "batch_size must be at least 1"),
+        ("options { max_item_size: 0 }", "max_item_size must be positive"),
+        ("max_tasks: 0", "max_tasks must be at least 1"),
+    ]:
+        with pytest.raises(ior.InvalidArgumentError, match=what):
+            ior.Config.parse(base + text)
+    assert ior.Config.parse(base).options.batch_size == 1000

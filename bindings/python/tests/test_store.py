@@ -161,3 +161,39 @@ def test_keys():
     assert ior.Key(key.raw) == key and hash(ior.Key(key.raw)) == hash(key)
     assert str(key).startswith("{" + str(key.replica).upper() + "}:")
     assert len({key, ior.Key(key.raw)}) == 1
+
+
+def test_nul_in_any_c_string_argument_is_refused(tmp_path, store):
+    # 'nul.db\x00.x' used to open nul.db: C strings end at the NUL.
+    with pytest.raises(ior.InvalidArgumentError, match="NUL"):
+        ior.Store.open(f"sqlite:{tmp_path}/nul.db\x00.x")
+    assert not (tmp_path / "nul.db").exists()
+    root = store.root
+    calls = [
+        lambda: store.create_folder(root, "A\x00B"),
+        lambda: store.find_folder("/A\x00"),
+        lambda: store.make_folders("/X/\x00"),
+        lambda: store.set_acl(root, "alice\x00@x", 1),
+        lambda: store.create_item(root, ior.Content("IPM.Post\x00x")),
+        lambda: store.create_item(
+            root,
+            ior.Content("IPM.Post", attachments=[ior.Attachment("a\x00.txt", b"")]),
+        ),
+        lambda: ior.Config("name\x00"),
+        lambda: ior.Config("ok").add_subscriber("memory:\x00"),
+        lambda: ior.Config("ok").add_mapping("/A\x00", "/B"),
+    ]
+    before = store.counts()
+    for call in calls:
+        with pytest.raises(ior.InvalidArgumentError, match="NUL"):
+            call()
+    assert store.counts() == before
+    # Bodies and string properties carry their length: a NUL is content.
+    item = store.create_item(root, ior.Content("IPM.Post", body="a\x00b"))
+    assert store.item(item).body == "a\x00b"
+
+
+def test_integers_out_of_range_are_invalid_arguments(store):
+    for rights in (-1, 1 << 32):
+        with pytest.raises(ior.InvalidArgumentError, match="out of range"):
+            store.set_acl(store.root, "alice@contoso.com", rights)
