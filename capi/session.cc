@@ -484,10 +484,12 @@ int iorepl_session_run(iorepl_statistics* stats, iorepl_session* session) {
     session->session->set_hooks(HooksFor(session, &cancelled));
     absl::StatusOr<SessionStatistics> result = session->session->Run();
     session->session->set_hooks({});
-    if (!result.ok()) return FromStatus(result.status());
+    // Filled after a failed pass too: what it committed before it stopped.
     if (stats != nullptr) {
-      WriteStruct(ToC(*result), kStatisticsV1Size, "stats", stats);
+      WriteStruct(ToC(session->session->last_run()), kStatisticsV1Size,
+                  "stats", stats);
     }
+    if (!result.ok()) return FromStatus(result.status());
     if (cancelled) {
       return Fail(IOREPL_ECANCELLED,
                   "the progress callback stopped the pass; the next pass "

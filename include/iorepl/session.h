@@ -232,9 +232,9 @@ typedef struct iorepl_statistics {
 IOREPL_API const char* iorepl_reason_name(int reason);
 
 /* One pass over every mapping and subscriber. `stats` may be NULL; when
- * given (with its struct_size set), it receives the pass's counts after a
- * complete pass and after a cancelled one (what was committed stays
- * committed); after an error it is left as it was. Per-object problems are
+ * given (with its struct_size set), it receives the pass's counts: after a
+ * complete pass, and after a cancelled or failed one what the pass committed
+ * before it stopped (that stays committed). Per-object problems are
  * counted, not returned; an error means a store failed and the pass stopped
  * there: IOREPL_EIO, IOREPL_ECORRUPT, IOREPL_ECALLBACK (a host store's
  * callback failed), or IOREPL_ECANCELLED (the progress callback asked to

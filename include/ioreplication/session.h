@@ -248,8 +248,14 @@ class IOREPL_EXPORT Session {
   // One pass over every mapping and subscriber. Per-object and per-folder
   // problems are counted in the statistics (and retried next pass); an
   // error return means a store failed, and the pass stopped there (what was
-  // committed stays committed).
+  // committed stays committed, and last_run() counts it).
   absl::StatusOr<SessionStatistics> Run();
+
+  // What the last Run() committed: the statistics it returned, or, when it
+  // returned an error, what it had committed before it stopped (a pass that
+  // fills the disk after 1,980 items counts those 1,980). Zero before any
+  // Run().
+  const SessionStatistics& last_run() const { return last_run_; }
 
   // What a pass would send now, per mapping, subscriber and direction,
   // computed from the sync states and the stores' change streams exactly as
@@ -368,6 +374,7 @@ class IOREPL_EXPORT Session {
   std::vector<Store*> subscribers_;
   std::vector<std::unique_ptr<Store>> owned_;
   SessionHooks hooks_;
+  SessionStatistics last_run_;
 };
 
 }  // namespace ioreplication

@@ -168,6 +168,7 @@ absl::StatusOr<std::unique_ptr<Session>> Session::WithStores(
 }
 
 absl::StatusOr<SessionStatistics> Session::Run() {
+  last_run_ = SessionStatistics();
   if (config_.options.conflict_policy == ConflictPolicy::kCallback &&
       !hooks_.conflict_callback) {
     // Refused before anything is read or written: every conflict would
@@ -178,17 +179,21 @@ absl::StatusOr<SessionStatistics> Session::Run() {
         "(SessionHooks::conflict_callback)"));
   }
   const absl::Time start = absl::Now();
-  SessionStatistics stats;
+  SessionStatistics& stats = last_run_;
   bool cancelled = false;
+  auto stop = [&](absl::Status s) {
+    stats.duration = absl::Now() - start;
+    return s;
+  };
   for (const FolderMapping& mapping : config_.mappings) {
     for (size_t i = 0; i < subscribers_.size() && !cancelled; ++i) {
       if (absl::Status s = RunMapping(mapping, i, stats, cancelled); !s.ok()) {
-        return s;
+        return stop(s);
       }
     }
   }
   if (!cancelled && config_.options.verify_interval > absl::ZeroDuration()) {
-    if (absl::Status s = VerifyIfDue(stats); !s.ok()) return s;
+    if (absl::Status s = VerifyIfDue(stats); !s.ok()) return stop(s);
   }
   stats.duration = absl::Now() - start;
   return stats;
@@ -529,19 +534,21 @@ absl::Status Session::RunMapping(const FolderMapping& mapping,
   };
   for (bool down : {true, false}) {
     if (!down && !both) break;
-    absl::StatusOr<sync_internal::DirectionResult> result =
-        sync_internal::RunDirection(make(down));
-    if (!result.ok()) {
+    sync_internal::DirectionResult result;
+    const absl::Status status =
+        sync_internal::RunDirection(make(down), result);
+    // What was committed counts, also when the direction failed midway.
+    stats.Merge(result.stats);
+    if (!status.ok()) {
       return absl::Status(
-          result.status().code(),
+          status.code(),
           absl::StrCat("session '", config_.name, "', mapping ", label, ", ",
                        down ? "publisher -> subscriber " : "subscriber ",
                        down ? absl::StrCat(subscriber + 1)
                             : absl::StrCat(subscriber + 1, " -> publisher"),
-                       ": ", result.status().message()));
+                       ": ", status.message()));
     }
-    stats.Merge(result->stats);
-    if (result->cancelled) {
+    if (result.cancelled) {
       cancelled = true;
       break;
     }

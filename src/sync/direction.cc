@@ -216,8 +216,7 @@ absl::Status ApplyBatch(
   return status;
 }
 
-absl::StatusOr<DirectionResult> RunDirection(const DirectionSpec& spec) {
-  DirectionResult result;
+absl::Status RunDirection(const DirectionSpec& spec, DirectionResult& result) {
   Store& source = *spec.source;
   Store& dest = *spec.dest;
   const bool bidirectional = !spec.own_echo_name.empty();
@@ -366,7 +365,7 @@ absl::StatusOr<DirectionResult> RunDirection(const DirectionSpec& spec) {
     done += batch->entries.size();
     if (spec.progress && !spec.progress(done)) {
       result.cancelled = true;
-      return result;
+      return absl::OkStatus();
     }
   }
 
@@ -439,7 +438,7 @@ absl::StatusOr<DirectionResult> RunDirection(const DirectionSpec& spec) {
     });
     if (!status.ok()) return status;
   }
-  return result;
+  return absl::OkStatus();
 }
 
 absl::StatusOr<uint64_t> CountPending(const DirectionSpec& spec) {

@@ -59,7 +59,9 @@ struct DirectionResult {
   bool cancelled = false;
 };
 
-absl::StatusOr<DirectionResult> RunDirection(const DirectionSpec& spec);
+// Runs one direction's pass. `result` counts what was committed, also when
+// the pass fails midway (an error return): what it counts stays committed.
+absl::Status RunDirection(const DirectionSpec& spec, DirectionResult& result);
 
 // Applies `batch` with `importer` and then runs `record` (which writes the
 // caller's state), in one transaction of `dest`. When the importer needs

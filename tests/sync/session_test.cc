@@ -9,6 +9,7 @@
 #include "absl/strings/str_join.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "filling_store.h"
 #include "sync/conflict_resolver.h"
 #include "sync_test_util.h"
 
@@ -762,6 +763,37 @@ TEST_P(SessionTest, MissingPublisherFolderIsAFolderError) {
 // The destination store refuses a write (its own size limit is smaller than
 // the session's): a Message Error, the source untouched, and the write tried
 // again on every pass until it succeeds.
+// A pass that filled the disk after committing most of its batches used to
+// report 0 Message Changes: what it committed is counted now, and the next
+// pass, with space again, counts the rest.
+TEST(SessionWriteFailureTest, AFailedPassCountsWhatItCommitted) {
+  Org a = MakeOrg(true, "full_a");
+  Org b = MakeOrg(true, "full_b");
+  a.MakePath("/Sales");
+  for (int i = 0; i < 40; ++i) a.Post("/Sales", absl::StrCat("post ", i));
+  SessionConfig config = MakeConfig(
+      "disk full", a, {&b}, {{"/Sales", "/In", MappingDirection::kOneWay}});
+  config.options.batch_size = 4;
+  testing_util::FillingStore filling(b.store.get());
+  std::unique_ptr<Session> s =
+      Session::WithStores(config, a.store.get(), {&filling}).value();
+  EXPECT_EQ(s->last_run().message_changes, 0u);
+  filling.FullAfter(5);
+  absl::StatusOr<SessionStatistics> failed = s->Run();
+  ASSERT_FALSE(failed.ok());
+  EXPECT_EQ(failed.status().code(), absl::StatusCode::kResourceExhausted);
+  const size_t committed = testing_util::CountItems(b, "/In");
+  EXPECT_GT(committed, 0u);
+  EXPECT_LT(committed, 40u);
+  EXPECT_EQ(s->last_run().message_changes, committed);
+  EXPECT_GT(s->last_run().duration, absl::ZeroDuration());
+  filling.FullAfter(1000000);
+  const SessionStatistics rest = s->Run().value();
+  EXPECT_EQ(rest.message_changes, 40u - committed);
+  EXPECT_EQ(s->last_run().message_changes, rest.message_changes);
+  EXPECT_EQ(testing_util::CountItems(b, "/In"), 40u);
+}
+
 TEST(SessionWriteFailureTest, ARefusedWriteIsAnErrorAndIsRetried) {
   Org a = MakeOrg(true, "wf_a");
   Org b = MakeOrg(true, "wf_b");

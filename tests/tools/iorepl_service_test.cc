@@ -590,6 +590,57 @@ session { name: "Other" publisher: "sqlite:pub.db" subscriber: "sqlite:sub.db"
   EXPECT_EQ(ItemsAt("sub.db", "/Contoso/Sales"), 5u);
 }
 
+// A pass stopped by a full disk used to report 0 Message Changes in its
+// JSON line and its status file after committing most of its batches. The
+// limit is the process's file size (ulimit -f, with SIGXFSZ ignored so that
+// writes fail as on a full disk).
+TEST_F(IoreplServiceTest, AFailedPassReportsWhatItCommitted) {
+  {
+    auto store = OpenStore("sqlite:" + P("pub.db")).value();
+    auto replica = Replica::Open(store.get()).value();
+    Folder root = replica->CreateRootFolder("Public Folders").value();
+    Folder sales = replica->CreateFolder(root.source_key, "Sales").value();
+    for (int i = 0; i < 300; ++i) {
+      ItemContent c;
+      c.body = absl::StrCat(std::string(4000, 'y'), i);
+      ASSERT_TRUE(replica->CreateItem(sales.source_key, std::move(c)).ok());
+    }
+  }
+  WriteConfig("iorepl.conf", R"(
+session {
+  name: "Sales"
+  publisher: "sqlite:pub.db"
+  subscriber: "sqlite:sub.db"
+  mapping { publisher_path: "/Sales" subscriber_path: "/Contoso/Sales" }
+  options { batch_size: 20 }
+}
+)");
+  const std::string out = P("full.out"), err = P("full.err");
+  const std::string command = absl::StrCat(
+      "cd '", dir_, "' && bash -c 'trap \"\" XFSZ; ulimit -f 1000; exec ",
+      IOREPL_BINARY, " run iorepl.conf --once --json' >", out, " 2>", err,
+      " </dev/null");
+  const int raw = std::system(command.c_str());
+  ASSERT_TRUE(WIFEXITED(raw));
+  EXPECT_EQ(WEXITSTATUS(raw), 1) << ReadFile(err);
+  const size_t committed = ItemsAt("sub.db", "/Contoso/Sales");
+  ASSERT_GT(committed, 0u);
+  ASSERT_LT(committed, 300u);
+  const std::string json = ReadFile(out);
+  EXPECT_THAT(json, HasSubstr("\"result\":\"failed\""));
+  EXPECT_THAT(json,
+              HasSubstr(absl::StrCat("\"message_changes\":", committed, ",")));
+  const std::string status = ReadFile(P("iorepl.conf.status"));
+  EXPECT_THAT(status, HasSubstr(absl::StrCat("message_changes: ", committed)));
+  EXPECT_THAT(status, HasSubstr(absl::StrCat("[", committed, " Message Changes")));
+  // With room again, the next pass counts the rest.
+  Result r = Iorepl("run iorepl.conf --once --json");
+  EXPECT_EQ(r.status, 0) << r.err;
+  EXPECT_THAT(r.out, HasSubstr(absl::StrCat("\"message_changes\":",
+                                            300 - committed, ",")));
+  EXPECT_EQ(ItemsAt("sub.db", "/Contoso/Sales"), 300u);
+}
+
 // Inputs that are not what they claim: nothing is read whole, nothing
 // crashes (these used to end in std::bad_alloc under a 2 GB ulimit -v, or
 // to say "0 sessions" for a directory), and export keeps a file that may

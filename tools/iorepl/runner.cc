@@ -69,12 +69,16 @@ void RunTask(const SessionConfig& config, size_t subscriber,
   };
   (*session)->set_hooks(std::move(hooks));
   absl::StatusOr<SessionStatistics> stats = (*session)->Run();
-  if (!stats.ok()) return fail(stats.status());
-  std::lock_guard<std::mutex> lock(mu);
-  const absl::Duration duration = outcome.stats.duration;
-  outcome.stats.Merge(*stats);
-  outcome.stats.duration = duration;  // the pass's wall time is set at the end
-  if (cancelled) outcome.interrupted = true;
+  {
+    // What the task committed counts, also when it failed midway; the
+    // pass's wall time is set at the end.
+    std::lock_guard<std::mutex> lock(mu);
+    const absl::Duration duration = outcome.stats.duration;
+    outcome.stats.Merge((*session)->last_run());
+    outcome.stats.duration = duration;
+    if (stats.ok() && cancelled) outcome.interrupted = true;
+  }
+  if (!stats.ok()) fail(stats.status());
 }
 
 // What the pass will send, for the progress display (it reads what the

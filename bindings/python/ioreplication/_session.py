@@ -767,7 +767,8 @@ class Session:
         exception means a store failed and the pass stopped there (what was
         committed stays, and the next pass completes the rest):
         StorageError, CorruptError, CallbackError (a host store's callback
-        failed; a Python callback's exception is its __cause__).
+        failed; a Python callback's exception is its __cause__). Its
+        ``statistics`` count what the pass committed before it stopped.
 
         Args:
           progress: called after each batch with a Progress. Return a true
@@ -795,7 +796,14 @@ class Session:
                 raise raised
             error.statistics = Statistics._from_c(stats, self._line(stats))
             raise error
-        check(rc)
+        if rc != lib.IOREPL_OK:
+            # What the pass committed before it stopped (that stays).
+            error = error_for(rc)
+            cause = take_callback_exception()
+            error.statistics = Statistics._from_c(stats, self._line(stats))
+            if cause is not None and rc == lib.IOREPL_ECALLBACK:
+                raise error from cause
+            raise error
         return Statistics._from_c(stats, self._line(stats))
 
     def _line(self, stats) -> str:

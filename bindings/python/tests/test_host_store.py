@@ -147,3 +147,45 @@ def test_sessions_on_threads_each_with_a_python_host():
     for t in threads:
         t.join(timeout=60)
     assert errors == [] and results == [50, 50, 50, 50]
+
+
+class FillingHostStore(DictHostStore):
+    """Commits `room` transactions, then fails every commit (a full disk)."""
+
+    def __init__(self, room: int) -> None:
+        super().__init__()
+        self.room = room
+
+    def commit(self) -> None:
+        if self.room == 0:
+            raise OSError(28, "No space left on device")
+        self.room -= 1
+        super().commit()
+
+
+def test_a_failed_pass_says_what_it_committed(sqlite_uri):
+    # It used to raise with nothing to say how far the pass had come.
+    pub_uri = sqlite_uri("pub")
+    with ior.Store.open(pub_uri) as pub:
+        root = pub.create_root("Public")
+        sales = pub.create_folder(root, "Sales")
+        for i in range(20):
+            pub.create_item(sales, post(f"Post {i}"))
+    host = FillingHostStore(room=1000)
+    config = ior.Config("Filling")
+    config.publisher = pub_uri
+    config.add_subscriber("host:filling")
+    config.add_mapping("/Sales", "/Sales")
+    config.options.batch_size = 3
+    with ior.Store.open(pub_uri) as pub, ior.Store.from_host(host) as sub:
+        sub.create_root("Hosted")
+        host.room = 4
+        with ior.Session(config, publisher=pub, subscribers=[sub]) as session:
+            with pytest.raises(ior.CallbackError) as e:
+                session.run()
+            committed = len(list(sub.items(sub.find_folder("/Sales"))))
+            assert 0 < committed < 20
+            assert e.value.statistics.message_changes == committed
+            assert isinstance(e.value.__cause__, OSError)
+            host.room = 1000
+            assert session.run().message_changes == 20 - committed
