@@ -329,9 +329,16 @@ absl::Status ApplyMapping(const SessionConfig& config, size_t i,
   sync_internal::Importer importer(&subscriber, import);
   if (absl::Status s = importer.Start(); !s.ok()) return s;
   SyncState& state = plan.state;
+  // No other import may have written the state since this one read it.
+  auto check = [&]() -> absl::Status {
+    return sync_internal::LoadSyncStateForPass(subscriber, plan.state_name,
+                                               state.generation)
+        .status();
+  };
   auto record = [&](const sync_internal::BatchOutcome& outcome) {
     state.given.Subtract(outcome.given_removed);
     state.given.UnionWith(outcome.given_added);
+    ++state.generation;
     return subscriber.PutSyncState(plan.state_name,
                                    sync_internal::EncodeSyncState(state));
   };
@@ -360,8 +367,9 @@ absl::Status ApplyMapping(const SessionConfig& config, size_t i,
     if (batch.entries.empty()) break;
     sync_internal::BatchOutcome outcome;
     const SyncState before = state;
-    absl::Status s = sync_internal::ApplyBatch(
-        subscriber, importer, batch, outcome, record, [&] { state = before; });
+    absl::Status s = sync_internal::ApplyBatch(subscriber, importer, batch,
+                                               outcome, check, record,
+                                               [&] { state = before; });
     if (!s.ok()) return s;
     stats.Merge(outcome.stats);
     done += batch.entries.size();
@@ -373,6 +381,8 @@ absl::Status ApplyMapping(const SessionConfig& config, size_t i,
     }
   }
   return Transact(subscriber, [&]() -> absl::Status {
+    if (absl::Status s = check(); !s.ok()) return s;
+    ++state.generation;
     state.seen.UnionWith(plan.end);
     state.source = source;
     state.source_root = plan.source_root;

@@ -187,16 +187,30 @@ Exporter MakeExporter(const DirectionSpec& spec, const DirectionStart& start) {
 
 absl::Status ApplyBatch(
     Store& dest, Importer& importer, ExportBatch& batch, BatchOutcome& outcome,
+    const std::function<absl::Status()>& check,
     const std::function<absl::Status(const BatchOutcome&)>& record,
     const std::function<void()>& rewind) {
   auto apply = [&] {
     return Transact(dest, [&]() -> absl::Status {
+      if (check) {
+        if (absl::Status s = check(); !s.ok()) return s;
+      }
       if (absl::Status s = importer.Apply(batch, outcome); !s.ok()) return s;
       return record(outcome);
     });
   };
+  // The importer's lines wait for the transaction to end (LogBuffer); a
+  // rolled-back attempt's go with it.
   absl::Status status = apply();
-  if (!IsNeedCounters(status)) return status;
+  if (!IsNeedCounters(status)) {
+    if (status.ok()) {
+      importer.logs().Flush();
+    } else {
+      importer.logs().Drop();
+    }
+    return status;
+  }
+  importer.logs().Drop();
   // Rolled back: take change numbers and apply the batch again.
   rewind();
   absl::StatusOr<StoreIdentity> dest_identity = dest.Identity();
@@ -207,6 +221,11 @@ absl::Status ApplyBatch(
   if (absl::Status s = importer.Start(); !s.ok()) return s;
   outcome = BatchOutcome();
   status = apply();
+  if (status.ok()) {
+    importer.logs().Flush();
+  } else {
+    importer.logs().Drop();
+  }
   if (IsNeedCounters(status)) {
     return absl::FailedPreconditionError(
         "the destination's change counter is behind counters its own "
@@ -278,8 +297,12 @@ absl::Status RunDirection(const DirectionSpec& spec, DirectionResult& result) {
   const std::vector<SourceKey> start_resend = state.resend;
   const std::vector<std::pair<SourceKey, ChangeNumber>> start_skipped =
       state.skipped;
+  // Inside each transaction that writes the state, before anything else:
+  // no other pass may have written it since this one read or last wrote it
+  // (LoadSyncStateForPass), and what others added is kept.
   auto keep_foreign = [&]() -> absl::Status {
-    absl::StatusOr<SyncState> stored = LoadSyncState(dest, spec.state_name);
+    absl::StatusOr<SyncState> stored =
+        LoadSyncStateForPass(dest, spec.state_name, state.generation);
     if (!stored.ok()) return stored.status();
     for (const SourceKey& key : stored->resend) {
       if (!absl::c_linear_search(start_resend, key) &&
@@ -305,7 +328,7 @@ absl::Status RunDirection(const DirectionSpec& spec, DirectionResult& result) {
     state.given.UnionWith(outcome.given_added);
     released.UnionWith(outcome.given_removed);
     released.Subtract(outcome.given_added);
-    if (absl::Status s = keep_foreign(); !s.ok()) return s;
+    ++state.generation;
     if (absl::Status s =
             dest.PutSyncState(spec.state_name, EncodeSyncState(state));
         !s.ok()) {
@@ -336,7 +359,7 @@ absl::Status RunDirection(const DirectionSpec& spec, DirectionResult& result) {
     const EchoState echo_before = back_echo;
     const IdSet released_before = released;
     absl::Status status = ApplyBatch(
-        dest, importer, *batch, outcome,
+        dest, importer, *batch, outcome, keep_foreign,
         [&](const BatchOutcome& applied) {
           GlobSet consumed = batch->consumed;
           consumed.Subtract(applied.retry);
@@ -374,11 +397,15 @@ absl::Status RunDirection(const DirectionSpec& spec, DirectionResult& result) {
   // needed, goes in the same transaction.
   BatchOutcome final_outcome;
   absl::Status status = Transact(dest, [&]() -> absl::Status {
+    if (absl::Status s = keep_foreign(); !s.ok()) return s;
     if (reconcile_given) {
       absl::StatusOr<StoreIdentity> dest_identity = dest.Identity();
       if (!dest_identity.ok()) return dest_identity.status();
+      // Its lines wait with the importer's until the transaction ends.
+      DirectionSpec deferred = spec;
+      deferred.log = importer.logs().Defer(spec.log);
       if (absl::Status s =
-              ReconcileGiven(spec, state.given, dest_identity->replica,
+              ReconcileGiven(deferred, state.given, dest_identity->replica,
                              importer, final_outcome);
           !s.ok()) {
         return s;
@@ -414,11 +441,14 @@ absl::Status RunDirection(const DirectionSpec& spec, DirectionResult& result) {
         state.resend.push_back(key);
       }
     }
-    if (absl::Status s = keep_foreign(); !s.ok()) return s;
     if (spec.now) state.last_pass = spec.now();
     return record(final_outcome);
   });
-  if (!status.ok()) return status;
+  if (!status.ok()) {
+    importer.logs().Drop();
+    return status;
+  }
+  importer.logs().Flush();
   result.stats.Merge(final_outcome.stats);
 
   // The source's echo for this direction is now covered by the state.

@@ -63,13 +63,17 @@ struct DirectionResult {
 // the pass fails midway (an error return): what it counts stays committed.
 absl::Status RunDirection(const DirectionSpec& spec, DirectionResult& result);
 
-// Applies `batch` with `importer` and then runs `record` (which writes the
+// Runs `check` (when set: the compare-and-set of the caller's state), then
+// applies `batch` with `importer` and runs `record` (which writes the
 // caller's state), in one transaction of `dest`. When the importer needs
 // change numbers of the destination, the transaction is rolled back,
 // `rewind` restores what `record` changed in the caller's memory, numbers
-// are reserved, and the batch is applied once more.
+// are reserved, and the batch is applied once more. The importer's log
+// lines go out after the transaction has ended, those of a rolled-back
+// attempt not at all.
 absl::Status ApplyBatch(
     Store& dest, Importer& importer, ExportBatch& batch, BatchOutcome& outcome,
+    const std::function<absl::Status()>& check,
     const std::function<absl::Status(const BatchOutcome&)>& record,
     const std::function<void()>& rewind);
 

@@ -61,7 +61,14 @@ bool IsNeedCounters(const absl::Status& status) {
 }
 
 Importer::Importer(Store* dest, ImportOptions options)
-    : dest_(dest), options_(std::move(options)) {}
+    : dest_(dest), options_(std::move(options)) {
+  // Nothing is logged while the destination's transaction holds its write
+  // lock: the lines wait in logs_.
+  options_.log = logs_.Defer(std::move(options_.log));
+  options_.error_log = logs_.Defer(std::move(options_.error_log));
+  options_.conflict_log = logs_.Defer(std::move(options_.conflict_log));
+  options_.replicated_log = logs_.Defer(std::move(options_.replicated_log));
+}
 
 absl::Status Importer::Start() {
   absl::StatusOr<absl::flat_hash_map<SourceKey, int>> tree =

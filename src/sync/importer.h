@@ -30,6 +30,7 @@
 #include "ioreplication/statistics.h"
 #include "ioreplication/store.h"
 #include "sync/exporter.h"
+#include "sync/log_buffer.h"
 #include "sync/sync_state.h"
 
 namespace ioreplication::sync_internal {
@@ -163,6 +164,11 @@ class Importer {
   absl::Status Apply(ExportBatch& batch, BatchOutcome& out);
 
   CounterPool& counters() { return counters_; }
+
+  // The importer's log lines (ImportOptions' log sinks), held while the
+  // destination's transaction is open; the caller flushes them after it
+  // ends (ApplyBatch does).
+  LogBuffer& logs() { return logs_; }
 
   // Says whether the source holds a newer version of object `key` than the
   // destination's (`dest_pcl`, under `dest_parent` and, when `name` is not
@@ -322,6 +328,7 @@ class Importer {
                            ConflictSide incoming, BatchOutcome& out);
 
   Store* dest_;
+  LogBuffer logs_;  // before options_, whose sinks write into it
   ImportOptions options_;
   absl::flat_hash_set<SourceKey> tree_;  // the destination's mapped tree
   CounterPool counters_;

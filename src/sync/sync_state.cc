@@ -56,6 +56,7 @@ std::string EncodeSyncState(const SyncState& state) {
   }
   for (const SourceKey& key : state.resend) r.add_resend(key.Encode());
   r.set_last_verify(state.last_verify.ticks());
+  r.set_generation(state.generation);
   return r.SerializeAsString();
 }
 
@@ -130,6 +131,7 @@ absl::StatusOr<SyncState> DecodeSyncState(std::string_view blob) {
     state.resend.push_back(*key);
   }
   state.last_verify = FileTime::FromTicks(r.last_verify());
+  state.generation = r.generation();
   return state;
 }
 
@@ -199,6 +201,21 @@ absl::StatusOr<SyncState> LoadSyncState(Store& store, std::string_view name) {
   if (!blob.ok()) return blob.status();
   if (!blob->has_value()) return SyncState();
   return DecodeSyncState(**blob);
+}
+
+absl::StatusOr<SyncState> LoadSyncStateForPass(Store& store,
+                                               std::string_view name,
+                                               uint64_t generation) {
+  absl::StatusOr<SyncState> stored = LoadSyncState(store, name);
+  if (!stored.ok()) return stored.status();
+  if (stored->generation != generation) {
+    return absl::AbortedError(absl::StrCat(
+        "another pass wrote sync state \"", std::string(name),
+        "\" while this one ran (two processes running one session?); this "
+        "pass stopped without writing over it, and the next pass continues "
+        "from it"));
+  }
+  return stored;
 }
 
 absl::StatusOr<EchoState> LoadEchoState(Store& store, std::string_view name) {

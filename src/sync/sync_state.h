@@ -59,6 +59,8 @@ struct SyncState {
   // When the last periodic verify of this mapping and subscriber ran (kept
   // in the publisher -> subscriber direction's state; 0: never).
   FileTime last_verify;
+  // How many times a pass wrote the state (LoadSyncStateForPass).
+  uint64_t generation = 0;
 
   friend bool operator==(const SyncState& a, const SyncState& b) = default;
 };
@@ -97,6 +99,17 @@ absl::StatusOr<EchoState> DecodeEchoState(std::string_view blob);
 
 // The state stored under `name` in `store`, or an empty one.
 absl::StatusOr<SyncState> LoadSyncState(Store& store, std::string_view name);
+
+// Compare-and-set for a pass's writes of its state. Inside the open
+// transaction of a write, returns the stored state when it still has
+// `generation`, the one the pass read or last wrote, so that the pass may
+// write over it (with generation + 1). AbortedError naming the state, and
+// the caller writes nothing, when another pass wrote it meanwhile (two
+// processes running one session): the other's newer state stays, and the
+// next pass continues from it.
+absl::StatusOr<SyncState> LoadSyncStateForPass(Store& store,
+                                               std::string_view name,
+                                               uint64_t generation);
 absl::StatusOr<EchoState> LoadEchoState(Store& store, std::string_view name);
 
 }  // namespace ioreplication::sync_internal

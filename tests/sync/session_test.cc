@@ -763,6 +763,86 @@ TEST_P(SessionTest, MissingPublisherFolderIsAFolderError) {
 // The destination store refuses a write (its own size limit is smaller than
 // the session's): a Message Error, the source untouched, and the write tried
 // again on every pass until it succeeds.
+// Two processes running one session at once (two `iorepl run --once`): the
+// one that lost used to go on applying what the other had written (20,000
+// parent_missing errors in the report) and write its older sync state over
+// the newer one. Its next write of the state is refused now: it stops, and
+// the winner's state stands.
+TEST(ConcurrentPassTest, APassStopsWhenAnotherWroteItsStateMeanwhile) {
+  Org a = MakeOrg(true, "cas_a");
+  Org b = MakeOrg(true, "cas_b");
+  a.MakePath("/Sales/EMEA");
+  for (int i = 0; i < 12; ++i) a.Post("/Sales", absl::StrCat("post ", i));
+  for (int i = 0; i < 12; ++i) a.Post("/Sales/EMEA", absl::StrCat("emea ", i));
+  SessionConfig config = MakeConfig(
+      "twice", a, {&b}, {{"/Sales", "/In", MappingDirection::kOneWay}});
+  config.options.batch_size = 5;
+  std::unique_ptr<Session> first = MakeSession(config, a, {&b});
+  std::unique_ptr<Session> second = MakeSession(config, a, {&b});
+  bool ran_second = false;
+  absl::StatusOr<SessionStatistics> second_stats;
+  std::vector<std::string> first_log;
+  first->set_hooks(
+      {.log = [&](LogLevel, std::string_view line) {
+         first_log.emplace_back(line);
+       },
+       .progress = [&](const Progress&) {
+         // After the first pass's first batch: the other process runs a
+         // whole pass.
+         if (!ran_second) {
+           ran_second = true;
+           second_stats = second->Run();
+         }
+         return true;
+       }});
+  absl::StatusOr<SessionStatistics> stopped = first->Run();
+  ASSERT_TRUE(ran_second);
+  ASSERT_TRUE(second_stats.ok()) << second_stats.status();
+  ASSERT_FALSE(stopped.ok());
+  EXPECT_EQ(stopped.status().code(), absl::StatusCode::kAborted);
+  EXPECT_THAT(std::string(stopped.status().message()),
+              HasSubstr("another pass wrote sync state"));
+  // It stopped at once: one batch of its own, nothing applied after.
+  EXPECT_EQ(first->last_run().message_changes +
+                first->last_run().folder_changes,
+            5u);
+  EXPECT_EQ(first->last_run().message_ignores, 0u);
+  EXPECT_EQ(first->last_run().message_errors, 0u);
+  EXPECT_EQ(Snapshot(a, "/Sales"), Snapshot(b, "/In"));
+  // The winner's state stands: the next pass has nothing to send again.
+  const SessionStatistics next = MakeSession(config, a, {&b})->Run().value();
+  EXPECT_EQ(next.message_changes + next.message_ignores + next.message_errors +
+                next.folder_changes + next.folder_ignores + next.folder_errors,
+            0u);
+}
+
+// Log sinks write files, terminals or a host's callback: none of it while
+// the destination's transaction holds the write lock. A batch's lines go
+// out once it has committed.
+TEST(ConcurrentPassTest, NothingIsLoggedWhileADestinationTransactionIsOpen) {
+  Org a = MakeOrg(true, "lock_a");
+  Org b = MakeOrg(true, "lock_b");
+  a.MakePath("/Sales");
+  for (int i = 0; i < 8; ++i) a.Post("/Sales", absl::StrCat("post ", i));
+  SessionConfig config = MakeConfig(
+      "logs", a, {&b}, {{"/Sales", "/In", MappingDirection::kBidirectional}});
+  config.options.batch_size = 3;
+  config.logging.level = LogLevel::kDetail;
+  config.logging.log_each_message = true;
+  config.logging.log_each_folder = true;
+  std::unique_ptr<Session> s = MakeSession(config, a, {&b});
+  int lines = 0, under_lock = 0;
+  s->set_hooks({.log = [&](LogLevel, std::string_view) {
+    ++lines;
+    if (a.store->InTransaction() || b.store->InTransaction()) ++under_lock;
+  }});
+  ASSERT_TRUE(s->Run().ok());
+  b.Post("/In", "from b");
+  ASSERT_TRUE(s->Run().ok());
+  EXPECT_GE(lines, 9);  // every item replicated was logged
+  EXPECT_EQ(under_lock, 0);
+}
+
 // A pass that filled the disk after committing most of its batches used to
 // report 0 Message Changes: what it committed is counted now, and the next
 // pass, with space again, counts the rest.

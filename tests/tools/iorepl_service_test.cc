@@ -641,6 +641,46 @@ session {
   EXPECT_EQ(ItemsAt("sub.db", "/Contoso/Sales"), 300u);
 }
 
+// Two `run --once` started together on a fresh subscriber: the data ends
+// right, and the one that loses the race (if they overlap) stops with one
+// clear error instead of thousands of parent_missing errors, without
+// writing its older state over the winner's: the next pass sends nothing
+// again.
+TEST_F(IoreplServiceTest, TwoRunsAtOnceLeaveOneStateAndNoFalseErrors) {
+  MakeStore("pub.db", {"/Sales", "/Sales/EMEA"}, 1500);
+  WriteConfig("iorepl.conf", R"(
+session {
+  name: "Sales"
+  publisher: "sqlite:pub.db"
+  subscriber: "sqlite:sub.db"
+  mapping { publisher_path: "/Sales" subscriber_path: "/Contoso/Sales" }
+  options { batch_size: 50 }
+}
+)");
+  const pid_t one = Start({"run", "iorepl.conf", "--once", "--json"}, "one");
+  const pid_t two = Start({"run", "iorepl.conf", "--once", "--json"}, "two");
+  const int one_status = Wait(one);
+  const int two_status = Wait(two);
+  for (const auto& [status, tag] :
+       {std::pair{one_status, "one"}, std::pair{two_status, "two"}}) {
+    const std::string out = ReadFile(P(std::string(tag) + ".out"));
+    const std::string err = ReadFile(P(std::string(tag) + ".err"));
+    EXPECT_THAT(out + err, Not(HasSubstr("parent_missing"))) << tag;
+    if (status != 0) {
+      EXPECT_EQ(status, 1) << err;
+      EXPECT_THAT(err, HasSubstr("another pass wrote sync state")) << tag;
+    }
+  }
+  EXPECT_TRUE(one_status == 0 || two_status == 0);
+  EXPECT_EQ(ItemsAt("sub.db", "/Contoso/Sales"), 1500u);
+  EXPECT_EQ(ItemsAt("sub.db", "/Contoso/Sales/EMEA"), 1500u);
+  const Result next = Iorepl("run iorepl.conf --once --json");
+  EXPECT_EQ(next.status, 0) << next.err;
+  EXPECT_THAT(next.out, HasSubstr("\"message_changes\":0,"));
+  EXPECT_THAT(next.out, HasSubstr("\"message_ignores\":0,"));
+  EXPECT_THAT(next.out, HasSubstr("\"folder_changes\":0,"));
+}
+
 // Inputs that are not what they claim: nothing is read whole, nothing
 // crashes (these used to end in std::bad_alloc under a 2 GB ulimit -v, or
 // to say "0 sessions" for a directory), and export keeps a file that may
