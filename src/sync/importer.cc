@@ -6,6 +6,8 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "absl/time/time.h"
 #include "core/text.h"
 #include "sync/conflict_resolver.h"
 #include "sync/folder_tree.h"
@@ -68,6 +70,27 @@ Importer::Importer(Store* dest, ImportOptions options)
   options_.error_log = logs_.Defer(std::move(options_.error_log));
   options_.conflict_log = logs_.Defer(std::move(options_.conflict_log));
   options_.replicated_log = logs_.Defer(std::move(options_.replicated_log));
+  far_future_ = FileTime::FromAbslTime(absl::Now() + absl::Hours(24 * 366));
+}
+
+std::optional<std::string> Importer::FromTheFarFuture(
+    const Change& change) const {
+  FileTime when;
+  const char* what = "it was changed";
+  if (const Item* item = std::get_if<Item>(&change.object)) {
+    when = item->last_modified;
+  } else if (const Folder* folder = std::get_if<Folder>(&change.object)) {
+    when = folder->last_modified;
+  } else if (const Tombstone* t = std::get_if<Tombstone>(&change.object)) {
+    when = t->deleted_at;
+    what = "it was deleted";
+  }
+  if (when <= far_future_) return std::nullopt;
+  return absl::StrCat(what, " at ", absl::FormatTime(when.ToAbslTime()),
+                      ", more than a year after this host's clock (",
+                      absl::FormatTime(absl::Now()),
+                      "): such a time would make it outlive every purge or "
+                      "win every conflict");
 }
 
 absl::Status Importer::Start() {
@@ -480,7 +503,9 @@ absl::StatusOr<bool> Importer::SettleNameClash(Folder& incoming, bool& plain,
 absl::Status Importer::Apply(ExportBatch& batch, BatchOutcome& out) {
   for (Outgoing& entry : batch.entries) {
     if (Skipped(entry.change)) continue;
-    if (std::optional<std::string> forged = ForgedOwnCounter(entry.change)) {
+    std::optional<std::string> forged = ForgedOwnCounter(entry.change);
+    if (!forged) forged = FromTheFarFuture(entry.change);
+    if (forged) {
       const bool folder =
           std::holds_alternative<Folder>(entry.change.object) ||
           (std::holds_alternative<Tombstone>(entry.change.object) &&

@@ -196,6 +196,13 @@ class Importer {
   // makes next. Only the destination's own data may say that.
   std::optional<std::string> ForgedOwnCounter(const Change& change) const;
 
+  // Why `change` cannot be taken, when it says it was made or deleted more
+  // than a year after this host's clock when the importer started
+  // (kFarFuture). Such a time would make a tombstone outlive every purge
+  // (PurgeTombstones goes by deletion time) and a version win every
+  // last-writer-wins decision for ever; no clock is that far off.
+  std::optional<std::string> FromTheFarFuture(const Change& change) const;
+
   // The destination's tombstone of `key` as it counts for this session:
   // none when there is none, or when it was kept for another mapped tree
   // (Tombstone::scope_root; `foreign` is then set, and the tombstone must go
@@ -328,6 +335,7 @@ class Importer {
                            ConflictSide incoming, BatchOutcome& out);
 
   Store* dest_;
+  FileTime far_future_;  // set at construction: now plus a year
   LogBuffer logs_;  // before options_, whose sinks write into it
   ImportOptions options_;
   absl::flat_hash_set<SourceKey> tree_;  // the destination's mapped tree

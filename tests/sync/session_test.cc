@@ -655,6 +655,51 @@ TEST_P(SessionTest, AVersionNamingTheDestinationsOwnCountersIsRefused) {
   EXPECT_EQ(RunOk(*s).message_errors, 3u);
 }
 
+// A tombstone dated in the year 9999 would outlive every purge (they go by
+// deletion time), and an item dated then would win every last-writer-wins
+// decision for ever: both are refused, every pass.
+TEST_P(SessionTest, VersionsFromTheFarFutureAreRefused) {
+  std::unique_ptr<Session> s = Pair(MappingDirection::kOneWay);
+  const Item posted = a_.Post("/Sales", "dated");
+  RunOk(*s);
+  const FileTime year_9999 = FileTime::FromAbslTime(
+      absl::FromCivil(absl::CivilDay(9999, 1, 1), absl::UTCTimeZone()));
+  Item future = a_.store->GetItem(posted.source_key).value();
+  future.last_modified = year_9999;
+  // A newer version than the subscriber's (a counter of the publisher's
+  // replica above anything it used).
+  future.change_key = ChangeNumber(posted.source_key.replica(),
+                                   *GlobCnt::FromValue(7000));
+  ASSERT_TRUE(future.pcl.Raise(future.change_key).ok());
+  Tombstone deleted;
+  deleted.source_key =
+      SourceKey(posted.source_key.replica(), *GlobCnt::FromValue(8000));
+  deleted.parent = a_.At("/Sales").source_key;
+  deleted.deletion_cn = ChangeNumber(posted.source_key.replica(),
+                                     *GlobCnt::FromValue(8001));
+  ASSERT_TRUE(deleted.pcl.Raise(deleted.deletion_cn).ok());
+  deleted.deleted_at = year_9999;
+  ASSERT_TRUE(a_.store->Begin().ok());
+  ASSERT_TRUE(a_.store->UpdateItem(future).ok());
+  ASSERT_TRUE(a_.store->PutTombstone(deleted).ok());
+  ASSERT_TRUE(a_.store->Commit().ok());
+  log_.clear();
+  for (int pass = 0; pass < 2; ++pass) {
+    const SessionStatistics stats = RunOk(*s);
+    EXPECT_EQ(stats.message_errors, 2u) << pass;
+    EXPECT_EQ(stats.message_error_reasons[Reason::kInvalidObject], 2u);
+    EXPECT_EQ(stats.message_changes, 0u);
+  }
+  EXPECT_THAT(log_, ::testing::Contains(HasSubstr(
+                        "it was changed at 9999-01-01T00:00:00+00:00, more "
+                        "than a year after this host's clock")));
+  EXPECT_THAT(log_, ::testing::Contains(HasSubstr("it was deleted at 9999")));
+  EXPECT_TRUE(absl::IsNotFound(
+      b_.store->GetTombstone(deleted.source_key).status()));
+  EXPECT_NE(b_.store->GetItem(posted.source_key).value().last_modified,
+            year_9999);
+}
+
 TEST_P(SessionTest, ASkippedRefusalIsTakenAsSeenUntilTheObjectChanges) {
   ItemContent big;
   big.body = std::string(5000, 'x');
