@@ -172,6 +172,19 @@ class IoreplServiceTest : public ::testing::Test {
   std::string dir_;
 };
 
+// kOneSession's store and mapping, without logging and schedule, in
+// batches of `batch_size`.
+std::string OneSessionInBatchesOf(int batch_size) {
+  return absl::StrCat(R"(
+session {
+  name: "Sales"
+  publisher: "sqlite:pub.db"
+  subscriber: "sqlite:sub.db"
+  mapping { publisher_path: "/Sales" subscriber_path: "/Contoso/Sales" }
+  options { batch_size: )",
+                      batch_size, " }\n}\n");
+}
+
 constexpr char kOneSession[] = R"(
 session {
   name: "Sales"
@@ -606,15 +619,7 @@ TEST_F(IoreplServiceTest, AFailedPassReportsWhatItCommitted) {
       ASSERT_TRUE(replica->CreateItem(sales.source_key, std::move(c)).ok());
     }
   }
-  WriteConfig("iorepl.conf", R"(
-session {
-  name: "Sales"
-  publisher: "sqlite:pub.db"
-  subscriber: "sqlite:sub.db"
-  mapping { publisher_path: "/Sales" subscriber_path: "/Contoso/Sales" }
-  options { batch_size: 20 }
-}
-)");
+  WriteConfig("iorepl.conf", OneSessionInBatchesOf(20));
   const std::string out = P("full.out"), err = P("full.err");
   const std::string command = absl::StrCat(
       "cd '", dir_, "' && bash -c 'trap \"\" XFSZ; ulimit -f 1000; exec ",
@@ -648,15 +653,7 @@ session {
 // again.
 TEST_F(IoreplServiceTest, TwoRunsAtOnceLeaveOneStateAndNoFalseErrors) {
   MakeStore("pub.db", {"/Sales", "/Sales/EMEA"}, 1500);
-  WriteConfig("iorepl.conf", R"(
-session {
-  name: "Sales"
-  publisher: "sqlite:pub.db"
-  subscriber: "sqlite:sub.db"
-  mapping { publisher_path: "/Sales" subscriber_path: "/Contoso/Sales" }
-  options { batch_size: 50 }
-}
-)");
+  WriteConfig("iorepl.conf", OneSessionInBatchesOf(50));
   const pid_t one = Start({"run", "iorepl.conf", "--once", "--json"}, "one");
   const pid_t two = Start({"run", "iorepl.conf", "--once", "--json"}, "two");
   const int one_status = Wait(one);
