@@ -23,6 +23,7 @@
 #include "ioreplication/freebusy_publish.h"
 #include "ioreplication/freebusy_store.h"
 #include "ioreplication/recipient.h"
+#include "ioreplication/recipient_list.h"
 #include "ioreplication/session.h"
 
 namespace ioreplication {

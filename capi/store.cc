@@ -15,7 +15,6 @@
 #include "capi/store_state.h"
 #include "ioreplication/replica.h"
 #include "ioreplication/store.h"
-#include "sync/folder_tree.h"
 
 namespace ioreplication::capi_internal {
 

@@ -14,8 +14,11 @@
 // name such as "100% done" is written as it is. Only a name that itself
 // contains "%2F" or "%25" needs its '%' written as "%25".
 //
-// Thread safety: free functions; FindFolderByPath uses the store as its
-// contract says.
+// Finding the folder a path names in a store is FindFolderByPath, in
+// ioreplication/store.h (paths are model; walking a store is the store
+// layer's).
+//
+// Thread safety: pure functions.
 
 #ifndef IOREPLICATION_FOLDER_PATH_H_
 #define IOREPLICATION_FOLDER_PATH_H_
@@ -29,7 +32,6 @@
 #include "absl/types/span.h"
 #include "ioreplication/export.h"
 #include "ioreplication/folder.h"
-#include "ioreplication/store.h"
 
 namespace ioreplication {
 
@@ -51,12 +53,6 @@ IOREPL_EXPORT std::string JoinFolderPath(absl::Span<const std::string> names);
 // `parent` (a path) extended by one folder `name`.
 IOREPL_EXPORT std::string ChildFolderPath(std::string_view parent,
                                           std::string_view name);
-
-// The folder at `path` from the store's root, or nullopt when a component
-// does not exist (or the store has no root). SplitFolderPath's errors, and
-// the store's. Cost: one ListChildFolders per component.
-IOREPL_EXPORT absl::StatusOr<std::optional<Folder>> FindFolderByPath(
-    Store& store, std::string_view path);
 
 }  // namespace ioreplication
 

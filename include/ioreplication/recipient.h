@@ -12,15 +12,15 @@
 // recipients import`, ImportRecipients, a host's own directory, or (later) a
 // directory sync session.
 //
+// This header holds the recipient itself, its checks and the CSV form;
+// reading and writing the list in a store is ioreplication/recipient_list.h.
+//
 // Example:
 //   absl::StatusOr<std::vector<Recipient>> list =
 //       ParseRecipientsCsv("smtp_address,display_name\r\n"
 //                          "jdoe@contoso.com,Jane Doe\r\n");
-//   absl::StatusOr<RecipientImport> done =
-//       ImportRecipients(*store, kDefaultRecipientsPath, *list, {});
 //
-// Thread safety: values and free functions; the store functions use the
-// store as its contract says (one thread at a time per handle).
+// Thread safety: values and pure functions.
 
 #ifndef IOREPLICATION_RECIPIENT_H_
 #define IOREPLICATION_RECIPIENT_H_
@@ -35,7 +35,6 @@
 #include "absl/status/statusor.h"
 #include "absl/types/span.h"
 #include "ioreplication/export.h"
-#include "ioreplication/store.h"
 
 namespace ioreplication {
 
@@ -86,42 +85,6 @@ IOREPL_EXPORT absl::StatusOr<std::vector<Recipient>> ParseRecipientsCsv(
 // The most CSV text ParseRecipientsCsv takes: 64 MiB, about a million
 // recipients.
 inline constexpr size_t kMaxRecipientsCsvBytes = size_t{64} << 20;
-
-// The recipient list kept in the folder at `path` of `store`, ordered by
-// SmtpAddressKey. NotFoundError naming the path when there is no such
-// folder. Items that are not contacts with a valid address are skipped.
-IOREPL_EXPORT absl::StatusOr<std::vector<Recipient>> ReadRecipients(
-    Store& store, std::string_view path = kDefaultRecipientsPath);
-
-// The SmtpAddressKey of every recipient at `path`, for matching (unordered).
-// NotFoundError naming the path when there is no such folder.
-IOREPL_EXPORT absl::StatusOr<absl::flat_hash_set<std::string>>
-ReadRecipientKeys(Store& store, std::string_view path = kDefaultRecipientsPath);
-
-struct RecipientImportOptions {
-  // Also remove recipients at `path` that `recipients` does not list.
-  bool replace = false;
-};
-
-struct RecipientImport {
-  size_t added = 0;
-  size_t updated = 0;  // a different display name or address spelling
-  size_t unchanged = 0;
-  size_t removed = 0;
-};
-
-// Adds `recipients` to the list at `path` (creating the folder and its
-// missing ancestors), updating the contact of an address already there; a
-// second contact of one address is removed (counted in `removed`).
-// The whole input is checked first (ValidateSmtpAddress, names up to
-// kMaxRecipientNameLength bytes of UTF-8 without control characters, no
-// address twice): InvalidArgumentError naming the first bad entry, and the
-// store is unchanged. Each contact is then one local change of its own, so
-// a store failure part way leaves the list partly imported; importing the
-// same list again completes it.
-IOREPL_EXPORT absl::StatusOr<RecipientImport> ImportRecipients(
-    Store& store, std::string_view path, absl::Span<const Recipient> recipients,
-    const RecipientImportOptions& options);
 
 }  // namespace ioreplication
 

@@ -62,6 +62,7 @@
 #include "ioreplication/clock.h"
 #include "ioreplication/export.h"
 #include "ioreplication/folder.h"
+#include "ioreplication/folder_path.h"
 #include "ioreplication/globcnt.h"
 #include "ioreplication/globset.h"
 #include "ioreplication/guid.h"
@@ -328,6 +329,13 @@ IOREPL_EXPORT std::string RedactStoreUri(std::string_view uri);
 // True when stores of `uri`'s scheme open with a credential. None of the
 // built-in schemes do.
 IOREPL_EXPORT bool StoreTakesCredential(std::string_view uri);
+
+// The folder at `path` (ioreplication/folder_path.h) from the store's root,
+// or nullopt when a component does not exist (or the store has no root).
+// Names compare ignoring case. SplitFolderPath's errors, and the store's.
+// Cost: one ListChildFolders per component.
+IOREPL_EXPORT absl::StatusOr<std::optional<Folder>> FindFolderByPath(
+    Store& store, std::string_view path);
 
 }  // namespace ioreplication
 

@@ -23,7 +23,6 @@
 #include "core/bounded_file.h"
 #include "session/schedule.h"
 #include "stores/store_uri.h"
-#include "sync/folder_tree.h"
 
 namespace ioreplication {
 namespace {

@@ -10,6 +10,7 @@
 #include "core/text.h"
 #include "ioreplication/prop_tags.h"
 #include "ioreplication/recipient.h"
+#include "ioreplication/recipient_list.h"
 
 namespace ioreplication::session_internal {
 namespace {

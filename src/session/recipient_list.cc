@@ -11,6 +11,7 @@
 #include "ioreplication/folder_path.h"
 #include "ioreplication/prop_tags.h"
 #include "ioreplication/recipient.h"
+#include "ioreplication/recipient_list.h"
 #include "ioreplication/replica.h"
 #include "model/recipient_checks.h"
 #include "sync/folder_tree.h"

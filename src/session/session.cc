@@ -10,6 +10,7 @@
 #include "core/text.h"
 #include "ioreplication/replica.h"
 #include "session/freebusy_filter.h"
+#include "session/import_options.h"
 #include "session/verify.h"
 #include "sync/direction.h"
 #include "sync/sync_state.h"
@@ -42,7 +43,7 @@ DirectionSpec BaseSpec(const SessionConfig& config,
     spec.back_echo_name = absl::StrCat("echo/", down ? "up/" : "down/", edge);
     spec.own_echo_name = absl::StrCat("echo/", down ? "down/" : "up/", edge);
   }
-  spec.import = sync_internal::ImportOptionsFor(config.options, down);
+  spec.import = session_internal::ImportOptionsFor(config.options, down);
   spec.import.source_root = down ? pub_root : sub_root;
   spec.import.dest_root = down ? sub_root : pub_root;
   spec.export_options.max_count = config.options.batch_size;

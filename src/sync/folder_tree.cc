@@ -92,32 +92,3 @@ absl::StatusOr<Folder> EnsureFolderPath(Store& store, std::string_view path) {
 }
 
 }  // namespace ioreplication::sync_internal
-
-namespace ioreplication {
-
-absl::StatusOr<std::optional<Folder>> FindFolderByPath(Store& store,
-                                                       std::string_view path) {
-  absl::StatusOr<std::vector<std::string>> names = SplitFolderPath(path);
-  if (!names.ok()) return names.status();
-  absl::StatusOr<std::vector<Folder>> level =
-      store.ListChildFolders(std::nullopt);
-  if (!level.ok()) return level.status();
-  if (level->empty()) return std::nullopt;
-  Folder at = level->front();
-  for (const std::string& name : *names) {
-    level = store.ListChildFolders(at.source_key);
-    if (!level.ok()) return level.status();
-    bool found = false;
-    for (Folder& child : *level) {
-      if (absl::EqualsIgnoreCase(child.display_name, name)) {
-        at = std::move(child);
-        found = true;
-        break;
-      }
-    }
-    if (!found) return std::nullopt;
-  }
-  return at;
-}
-
-}  // namespace ioreplication

@@ -181,17 +181,6 @@ void Importer::Ignore(bool folder, Reason reason, const SourceKey& key,
   }
 }
 
-ImportOptions ImportOptionsFor(const SessionOptions& options,
-                               bool from_publisher) {
-  ImportOptions import;
-  import.policy = options.conflict_policy;
-  import.source_is_publisher = from_publisher;
-  import.replicate_deletions = options.replicate_deletions;
-  import.replicate_permissions = options.replicate_permissions;
-  import.max_item_size = options.max_item_size;
-  return import;
-}
-
 void Importer::Replicated(bool folder, const Change& change, const char* what) {
   if (!options_.replicated_log) return;
   std::string line;

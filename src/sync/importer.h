@@ -26,7 +26,6 @@
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
 #include "ioreplication/conflict.h"
-#include "ioreplication/session.h"
 #include "ioreplication/statistics.h"
 #include "ioreplication/store.h"
 #include "sync/exporter.h"
@@ -71,12 +70,6 @@ struct ImportOptions {
   // the object is imported as usual.
   absl::flat_hash_map<SourceKey, ChangeNumber> skipped;
 };
-
-// The importer options a session's options give, for a direction whose
-// source is (or is not) the session's publisher. Roots, callbacks and logs
-// are the caller's.
-ImportOptions ImportOptionsFor(const SessionOptions& options,
-                               bool from_publisher);
 
 // What one batch did.
 struct BatchOutcome {

@@ -15,6 +15,7 @@
 #include "ioreplication/freebusy_store.h"
 #include "ioreplication/prop_tags.h"
 #include "ioreplication/recipient.h"
+#include "ioreplication/recipient_list.h"
 #include "ioreplication/session.h"
 
 namespace ioreplication {

@@ -1,6 +1,7 @@
 // Copyright 2026 The ioreplication Authors. SPDX-License-Identifier: Apache-2.0
 
 #include "ioreplication/recipient.h"
+#include "ioreplication/recipient_list.h"
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"

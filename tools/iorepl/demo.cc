@@ -15,11 +15,11 @@
 #include "ioreplication/freebusy_store.h"
 #include "ioreplication/prop_tags.h"
 #include "ioreplication/recipient.h"
+#include "ioreplication/recipient_list.h"
 #include "ioreplication/replica.h"
 #include "ioreplication/store.h"
 #include "service.h"
 #include "status_file.h"
-#include "sync/folder_tree.h"
 
 namespace ioreplication::iorepl {
 namespace {

@@ -6,7 +6,7 @@
 #include <filesystem>
 
 #include "absl/strings/ascii.h"
-#include "sync/folder_tree.h"
+#include "ioreplication/folder_path.h"
 
 namespace ioreplication::iorepl {
 namespace {

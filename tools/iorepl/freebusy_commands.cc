@@ -10,6 +10,7 @@
 #include "ioreplication/freebusy_ical.h"
 #include "ioreplication/freebusy_store.h"
 #include "ioreplication/recipient.h"
+#include "ioreplication/recipient_list.h"
 #include "local_files.h"
 #include "logger.h"
 

@@ -14,11 +14,11 @@
 #include "config_file.h"
 #include "ioreplication/conflict.h"
 #include "ioreplication/exchange.h"
+#include "ioreplication/store.h"
 #include "local_files.h"
 #include "logger.h"
 #include "runner.h"
 #include "status_file.h"
-#include "sync/folder_tree.h"
 
 namespace ioreplication::iorepl {
 namespace {

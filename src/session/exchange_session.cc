@@ -12,6 +12,7 @@
 #include "exchange/exchange_file.h"
 #include "ioreplication/exchange.h"
 #include "stores/record_codec.h"
+#include "session/import_options.h"
 #include "sync/direction.h"
 #include "sync/exporter.h"
 #include "sync/folder_tree.h"
@@ -316,7 +317,7 @@ absl::Status ApplyMapping(const SessionConfig& config, size_t i,
   absl::StatusOr<Folder> dest_root = sync_internal::EnsureFolderPath(
       subscriber, config.mappings[i].subscriber_path);
   if (!dest_root.ok()) return dest_root.status();
-  sync_internal::ImportOptions import = sync_internal::ImportOptionsFor(
+  sync_internal::ImportOptions import = session_internal::ImportOptionsFor(
       config.options, /*from_publisher=*/true);
   import.source_root = plan.source_root;
   import.dest_root = dest_root->source_key;
