@@ -565,7 +565,12 @@ absl::Status ExchangeReader::CheckFrames() {
 }
 
 absl::StatusOr<std::optional<ExchangeRecord>> ExchangeReader::Next() {
-  if (absl::Status s = source_->Unchanged(); !s.ok()) return s;
+  // Checked where a walk over the entries starts and where it ends, not per
+  // entry (a syscall each): a change in between shows as an entry that no
+  // longer decodes, or at the end.
+  if (at_ == first_entry_ || at_ >= trailer_at_) {
+    if (absl::Status s = source_->Unchanged(); !s.ok()) return s;
+  }
   if (at_ >= trailer_at_) return std::nullopt;
   uint8_t type = 0;
   if (absl::Status s = ReadFrame(0, type); !s.ok()) return s;

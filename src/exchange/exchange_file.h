@@ -145,7 +145,8 @@ class ExchangeReader {
   // Back to the first entry.
   void Rewind() { at_ = first_entry_; }
   // The next entry, or nullopt after the last. DataLossError if the file
-  // changed since Open (see ByteSource::Unchanged).
+  // changed since Open (see ByteSource::Unchanged; checked at the first and
+  // after the last entry of each walk, and by every entry's decoding).
   absl::StatusOr<std::optional<ExchangeRecord>> Next();
 
  private:

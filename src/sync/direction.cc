@@ -199,18 +199,18 @@ absl::Status ApplyBatch(
       return record(outcome);
     });
   };
-  // The importer's lines wait for the transaction to end (LogBuffer); a
-  // rolled-back attempt's go with it.
-  absl::Status status = apply();
-  if (!IsNeedCounters(status)) {
+  // The importer's lines wait for the transaction to end (LogBuffer): a
+  // committed attempt's go out, a rolled-back one's go with it.
+  auto ended = [&](const absl::Status& status) {
     if (status.ok()) {
       importer.logs().Flush();
     } else {
       importer.logs().Drop();
     }
-    return status;
-  }
-  importer.logs().Drop();
+  };
+  absl::Status status = apply();
+  ended(status);
+  if (!IsNeedCounters(status)) return status;
   // Rolled back: take change numbers and apply the batch again.
   rewind();
   absl::StatusOr<StoreIdentity> dest_identity = dest.Identity();
@@ -221,11 +221,7 @@ absl::Status ApplyBatch(
   if (absl::Status s = importer.Start(); !s.ok()) return s;
   outcome = BatchOutcome();
   status = apply();
-  if (status.ok()) {
-    importer.logs().Flush();
-  } else {
-    importer.logs().Drop();
-  }
+  ended(status);
   if (IsNeedCounters(status)) {
     return absl::FailedPreconditionError(
         "the destination's change counter is behind counters its own "
