@@ -12,7 +12,7 @@
 #include "capi/args.h"
 #include "capi/errors.h"
 #include "capi/handles.h"
-#include "capi/host_store_adapter.h"
+#include "capi/host_backend.h"
 #include "capi/store_state.h"
 #include "stores/record_codec.h"
 

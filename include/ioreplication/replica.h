@@ -43,6 +43,10 @@
 
 namespace ioreplication {
 
+namespace replica_internal {
+class ChangeNumberSource;
+}  // namespace replica_internal
+
 struct ReplicaOptions {
   // Counter values reserved per trip to the store. Values reserved and not
   // used when the Replica closes are skipped, never reused.
@@ -69,6 +73,7 @@ class IOREPL_EXPORT Replica {
 
   Replica(const Replica&) = delete;
   Replica& operator=(const Replica&) = delete;
+  ~Replica();
 
   const StoreIdentity& identity() const { return identity_; }
   // Why Open() gave the store a new identity; empty if it did not.
@@ -123,20 +128,15 @@ class IOREPL_EXPORT Replica {
 
   absl::Status CheckIdentity();
   absl::Status TakeNewIdentity(std::string reason);
-  // Makes sure `count` values are left in the block [next, end], reserving
-  // a new block from the store if not.
-  absl::Status EnsureBlock(uint64_t count, uint64_t& next, uint64_t& end);
-  GlobCnt NextCounter();
-  // Source keys come from blocks of their own, so that the keys of objects
-  // created one after another are consecutive: IDSETs of them stay a few
-  // ranges instead of one per object.
+  // Source keys come from a source of their own, so that the keys of
+  // objects created one after another are consecutive: IDSETs of them stay
+  // a few ranges instead of one per object.
   SourceKey NextSourceKey();
   // Stamps a local change on an object: fresh CN, change key, PCL, time.
   absl::Status Stamp(ChangeNumber* change_key, Pcl* pcl, FileTime* time);
   // Runs `body` in a transaction with `counters` change numbers and `keys`
-  // source keys at hand; commits on success and rolls back on failure. When
-  // Stamp finds the counter block stale, `body` runs a second time with a
-  // fresh block: nothing it consumes may be used up before its Stamp calls.
+  // source keys reserved ahead (more are reserved inside the transaction if
+  // it needs them); commits on success and rolls back on failure.
   absl::Status Transact(uint64_t counters, uint64_t keys,
                         const std::function<absl::Status()>& body);
   absl::Status CheckNameFree(const std::optional<SourceKey>& parent,
@@ -159,13 +159,9 @@ class IOREPL_EXPORT Replica {
   Clock clock_;
   StoreIdentity identity_;
   std::string identity_changed_;
-  uint64_t next_counter_ = 1;  // the next value of the reserved block
-  uint64_t block_end_ = 0;     // the last value of the reserved block
-  uint64_t next_key_ = 1;      // the source-key block, likewise
-  uint64_t key_end_ = 0;
-  // Set by Stamp when an object records a counter of this GUID at or above
-  // the block: Transact then retries with a fresh block.
-  bool stale_block_ = false;
+  // Change numbers and source keys of the store's GUID.
+  std::unique_ptr<replica_internal::ChangeNumberSource> counters_;
+  std::unique_ptr<replica_internal::ChangeNumberSource> keys_;
 };
 
 }  // namespace ioreplication

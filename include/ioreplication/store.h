@@ -176,10 +176,13 @@ class IOREPL_EXPORT Store {
   // GUID: a new GUID starts with a fresh counter.
   virtual absl::Status SetIdentity(const StoreIdentity& identity) = 0;
 
-  // Reserves `count` (>= 1) consecutive counter values for the current GUID
-  // and makes the reservation durable before returning, so that no crash
-  // ever hands the same value out twice. Must be called outside a
-  // transaction. The first value ever reserved for a GUID is 1. Returns
+  // Reserves `count` (>= 1) consecutive counter values for the current GUID,
+  // above every value reserved before by any handle. Outside a transaction
+  // the reservation is durable before this returns, so that no crash ever
+  // hands the same value out twice; inside one it is a write of that
+  // transaction, undone by Rollback() (so the values may be handed out
+  // again: use them only for writes of the same transaction, or after it
+  // committed). The first value ever reserved for a GUID is 1. Returns
   // OutOfRangeError when the 48-bit counter would overflow.
   virtual absl::StatusOr<CounterBlock> ReserveCounters(uint64_t count) = 0;
 

@@ -4,6 +4,7 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "replica/change_number_source.h"
 
 namespace ioreplication {
 namespace {
@@ -40,7 +41,13 @@ Replica::Replica(Store* store, ReplicaOptions options)
       options_(std::move(options)),
       clock_(options_.time_source
                  ? options_.time_source
-                 : Clock::TimeSource([] { return absl::Now(); })) {}
+                 : Clock::TimeSource([] { return absl::Now(); })),
+      counters_(std::make_unique<replica_internal::ChangeNumberSource>(
+          store, Guid(), options_.counter_block)),
+      keys_(std::make_unique<replica_internal::ChangeNumberSource>(
+          store, Guid(), options_.counter_block)) {}
+
+Replica::~Replica() = default;
 
 absl::StatusOr<std::unique_ptr<Replica>> Replica::Open(Store* store,
                                                        ReplicaOptions options) {
@@ -65,6 +72,8 @@ absl::Status Replica::CheckIdentity() {
   absl::StatusOr<StoreIdentity> identity = store_->Identity();
   if (!identity.ok()) return identity.status();
   identity_ = *identity;
+  counters_->Reset(identity_.replica);
+  keys_->Reset(identity_.replica);
   absl::StatusOr<GlobCnt> high = store_->CounterHighWater();
   if (!high.ok()) return high.status();
   absl::StatusOr<GlobCnt> in_use = store_->MaxCounterInUse(identity_.replica);
@@ -91,10 +100,9 @@ absl::Status Replica::TakeNewIdentity(std::string reason) {
   }
   identity_ = next;
   identity_changed_ = std::move(reason);
-  next_counter_ = 1;  // the old blocks belonged to the old GUID
-  block_end_ = 0;
-  next_key_ = 1;
-  key_end_ = 0;
+  // The blocks at hand belonged to the old GUID.
+  counters_->Reset(identity_.replica);
+  keys_->Reset(identity_.replica);
   return absl::OkStatus();
 }
 
@@ -102,43 +110,19 @@ absl::Status Replica::MarkRestored() {
   return TakeNewIdentity("marked restored by the operator");
 }
 
-absl::Status Replica::EnsureBlock(uint64_t count, uint64_t& next,
-                                  uint64_t& end) {
-  if (count == 0 || (end >= next && end - next + 1 >= count)) {
-    return absl::OkStatus();
-  }
-  absl::StatusOr<CounterBlock> block =
-      store_->ReserveCounters(std::max(count, options_.counter_block));
-  if (!block.ok()) return block.status();
-  next = block->first.value();
-  end = block->last.value();
-  return absl::OkStatus();
-}
-
-GlobCnt Replica::NextCounter() {
-  // EnsureBlock ran for this operation, so the block is not empty.
-  return *GlobCnt::FromValue(next_counter_++);
-}
-
 SourceKey Replica::NextSourceKey() {
-  return SourceKey(identity_.replica, *GlobCnt::FromValue(next_key_++));
+  // Transact reserved the keys this operation needs, so the block has them.
+  return SourceKey(identity_.replica, keys_->Next().value().counter());
 }
 
 absl::Status Replica::Stamp(ChangeNumber* change_key, Pcl* pcl,
                             FileTime* time) {
-  // A PCL keeps one counter per replica GUID, so a new change must be above
-  // the one the object already records for this GUID, or it would not show
-  // as newer. Another handle on the same store (another process, or the
-  // importer) may have used counters above this handle's block; then a new
-  // block, above everything reserved so far, is needed.
-  if (const Xid* mine = pcl->Find(identity_.replica)) {
-    absl::StatusOr<ChangeNumber> seen = ChangeNumber::FromXid(*mine);
-    if (seen.ok() && seen->counter().value() >= next_counter_) {
-      stale_block_ = true;
-      return absl::AbortedError("the counter block is behind this object");
-    }
-  }
-  *change_key = ChangeNumber(identity_.replica, NextCounter());
+  // Above what the PCL records for this GUID (another handle on the same
+  // store, or the importer, may have used counters above this handle's
+  // block: the source then reserves a fresh block inside the transaction).
+  absl::StatusOr<ChangeNumber> next = counters_->Next(pcl);
+  if (!next.ok()) return next.status();
+  *change_key = *next;
   if (absl::Status s = pcl->Raise(*change_key); !s.ok()) return s;
   *time = clock_.Now();
   return absl::OkStatus();
@@ -146,33 +130,18 @@ absl::Status Replica::Stamp(ChangeNumber* change_key, Pcl* pcl,
 
 absl::Status Replica::Transact(uint64_t counters, uint64_t keys,
                                const std::function<absl::Status()>& body) {
-  absl::Status status;
-  for (int attempt = 0; attempt < 2; ++attempt) {
-    stale_block_ = false;
-    if (absl::Status s = EnsureBlock(counters, next_counter_, block_end_);
-        !s.ok()) {
-      return s;
-    }
-    if (absl::Status s = EnsureBlock(keys, next_key_, key_end_); !s.ok()) {
-      return s;
-    }
-    if (absl::Status s = store_->Begin(); !s.ok()) return s;
-    status = body();
-    if (status.ok()) {
-      status = store_->PutSyncState(kClockState, EncodeTicks(clock_.last()));
-    }
-    if (status.ok()) status = store_->Commit();
-    if (!status.ok() && store_->InTransaction()) (void)store_->Rollback();
-    if (!stale_block_) return status;
-    // Drop the block; the next one is above every counter reserved so far.
-    block_end_ = 0;
+  if (absl::Status s = counters_->Reserve(counters); !s.ok()) return s;
+  if (absl::Status s = keys_->Reserve(keys); !s.ok()) return s;
+  if (absl::Status s = store_->Begin(); !s.ok()) return s;
+  absl::Status status = body();
+  if (status.ok()) {
+    status = store_->PutSyncState(kClockState, EncodeTicks(clock_.last()));
   }
-  // Even a fresh block is not above what the object records: the store's
-  // counter is behind its own data.
-  return absl::FailedPreconditionError(absl::StrCat(
-      "an object records a change number of this replica above the store's "
-      "counter: the store was restored from a backup or damaged; mark it "
-      "restored (Replica::MarkRestored) and retry"));
+  if (status.ok()) status = store_->Commit();
+  if (!status.ok() && store_->InTransaction()) (void)store_->Rollback();
+  counters_->Ended(status.ok());
+  keys_->Ended(status.ok());
+  return status;
 }
 
 absl::Status Replica::CheckNameFree(const std::optional<SourceKey>& parent,
@@ -346,71 +315,63 @@ absl::StatusOr<Folder> Replica::RemoveAclMember(const SourceKey& key,
 }
 
 absl::Status Replica::DeleteFolder(const SourceKey& key) {
-  // The subtree may grow between counting and deleting (another handle), so
-  // a short count is retried with more counters reserved.
-  uint64_t needed = 1;
-  for (int attempt = 0; attempt < 3; ++attempt) {
-    uint64_t found = 0;
-    absl::Status status = Transact(needed, 0, [&]() -> absl::Status {
-      absl::StatusOr<Folder> top = store_->GetFolder(key);
-      if (!top.ok()) return top.status();
-      if (!top->parent.has_value()) {
-        return absl::FailedPreconditionError(
-            "the root folder cannot be deleted");
+  // One change number per object of the subtree, reserved inside the
+  // transaction once the subtree is read (another handle may have grown it
+  // since any count made before).
+  return Transact(0, 0, [&]() -> absl::Status {
+    absl::StatusOr<Folder> top = store_->GetFolder(key);
+    if (!top.ok()) return top.status();
+    if (!top->parent.has_value()) {
+      return absl::FailedPreconditionError("the root folder cannot be deleted");
+    }
+    // Breadth-first: folders in the order found, so children come after
+    // their parents; deleted in reverse.
+    std::vector<Folder> folders = {*top};
+    std::vector<Item> items;
+    for (size_t i = 0; i < folders.size(); ++i) {
+      absl::StatusOr<std::vector<Folder>> children =
+          store_->ListChildFolders(folders[i].source_key);
+      if (!children.ok()) return children.status();
+      folders.insert(folders.end(), children->begin(), children->end());
+      absl::StatusOr<std::vector<SourceKey>> keys =
+          store_->ListItems(folders[i].source_key);
+      if (!keys.ok()) return keys.status();
+      for (const SourceKey& k : *keys) {
+        absl::StatusOr<Item> item = store_->GetItem(k);
+        if (!item.ok()) return item.status();
+        items.push_back(*std::move(item));
       }
-      // Breadth-first: folders in the order found, so children come after
-      // their parents; deleted in reverse.
-      std::vector<Folder> folders = {*top};
-      std::vector<Item> items;
-      for (size_t i = 0; i < folders.size(); ++i) {
-        absl::StatusOr<std::vector<Folder>> children =
-            store_->ListChildFolders(folders[i].source_key);
-        if (!children.ok()) return children.status();
-        folders.insert(folders.end(), children->begin(), children->end());
-        absl::StatusOr<std::vector<SourceKey>> keys =
-            store_->ListItems(folders[i].source_key);
-        if (!keys.ok()) return keys.status();
-        for (const SourceKey& k : *keys) {
-          absl::StatusOr<Item> item = store_->GetItem(k);
-          if (!item.ok()) return item.status();
-          items.push_back(*std::move(item));
-        }
+    }
+    if (absl::Status s = counters_->Reserve(folders.size() + items.size());
+        !s.ok()) {
+      return s;
+    }
+    for (const Item& item : items) {
+      Tombstone t{
+          item.source_key, ObjectKind::kItem, item.folder, {}, item.pcl, {}};
+      if (absl::Status s = Stamp(&t.deletion_cn, &t.pcl, &t.deleted_at);
+          !s.ok()) {
+        return s;
       }
-      found = folders.size() + items.size();
-      if (found > block_end_ - next_counter_ + 1) {
-        return absl::AbortedError("subtree grew");
+      if (absl::Status s = store_->DeleteItem(item.source_key); !s.ok()) {
+        return s;
       }
-      for (const Item& item : items) {
-        Tombstone t{
-            item.source_key, ObjectKind::kItem, item.folder, {}, item.pcl, {}};
-        if (absl::Status s = Stamp(&t.deletion_cn, &t.pcl, &t.deleted_at);
-            !s.ok()) {
-          return s;
-        }
-        if (absl::Status s = store_->DeleteItem(item.source_key); !s.ok()) {
-          return s;
-        }
-        if (absl::Status s = store_->PutTombstone(t); !s.ok()) return s;
+      if (absl::Status s = store_->PutTombstone(t); !s.ok()) return s;
+    }
+    for (auto f = folders.rbegin(); f != folders.rend(); ++f) {
+      Tombstone t{
+          f->source_key, ObjectKind::kFolder, *f->parent, {}, f->pcl, {}};
+      if (absl::Status s = Stamp(&t.deletion_cn, &t.pcl, &t.deleted_at);
+          !s.ok()) {
+        return s;
       }
-      for (auto f = folders.rbegin(); f != folders.rend(); ++f) {
-        Tombstone t{
-            f->source_key, ObjectKind::kFolder, *f->parent, {}, f->pcl, {}};
-        if (absl::Status s = Stamp(&t.deletion_cn, &t.pcl, &t.deleted_at);
-            !s.ok()) {
-          return s;
-        }
-        if (absl::Status s = store_->DeleteFolder(f->source_key); !s.ok()) {
-          return s;
-        }
-        if (absl::Status s = store_->PutTombstone(t); !s.ok()) return s;
+      if (absl::Status s = store_->DeleteFolder(f->source_key); !s.ok()) {
+        return s;
       }
-      return absl::OkStatus();
-    });
-    if (!absl::IsAborted(status)) return status;
-    needed = found;
-  }
-  return absl::UnavailableError(
-      "the folder's subtree kept changing while it was being deleted");
+      if (absl::Status s = store_->PutTombstone(t); !s.ok()) return s;
+    }
+    return absl::OkStatus();
+  });
 }
 
 // ---- Items ----

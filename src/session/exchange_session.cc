@@ -367,10 +367,8 @@ absl::Status ApplyMapping(const SessionConfig& config, size_t i,
     }
     if (batch.entries.empty()) break;
     sync_internal::BatchOutcome outcome;
-    const SyncState before = state;
     absl::Status s = sync_internal::ApplyBatch(subscriber, importer, batch,
-                                               outcome, check, record,
-                                               [&] { state = before; });
+                                               outcome, check, record);
     if (!s.ok()) return s;
     stats.Merge(outcome.stats);
     done += batch.entries.size();

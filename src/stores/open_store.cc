@@ -5,8 +5,8 @@
 
 #include "absl/strings/str_cat.h"
 #include "ioreplication/store.h"
-#include "stores/memory_store.h"
-#include "stores/sqlite_store.h"
+#include "stores/memory_backend.h"
+#include "stores/sqlite_backend.h"
 #include "stores/store_uri.h"
 
 namespace ioreplication {
@@ -80,7 +80,7 @@ absl::StatusOr<std::unique_ptr<Store>> OpenStore(std::string_view uri,
         " stores take no credential, but one was given"));
   }
   if (parsed->scheme == "memory") {
-    return std::make_unique<stores_internal::MemoryStore>(options);
+    return std::unique_ptr<Store>(stores_internal::NewMemoryStore(options));
   }
   if (parsed->scheme == "host") {
     return absl::FailedPreconditionError(absl::StrCat(
@@ -89,8 +89,8 @@ absl::StatusOr<std::unique_ptr<Store>> OpenStore(std::string_view uri,
         "(Session::WithStores, or iorepl_session_new in C) instead of "
         "opening it by URI"));
   }
-  absl::StatusOr<std::unique_ptr<stores_internal::SqliteStore>> store =
-      stores_internal::SqliteStore::Open(std::string(parsed->rest), options);
+  absl::StatusOr<std::unique_ptr<stores_internal::StoreKernel>> store =
+      stores_internal::OpenSqliteStore(std::string(parsed->rest), options);
   if (!store.ok()) return store.status();
   return std::unique_ptr<Store>(std::move(*store));
 }

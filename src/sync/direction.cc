@@ -188,46 +188,15 @@ Exporter MakeExporter(const DirectionSpec& spec, const DirectionStart& start) {
 absl::Status ApplyBatch(
     Store& dest, Importer& importer, ExportBatch& batch, BatchOutcome& outcome,
     const std::function<absl::Status()>& check,
-    const std::function<absl::Status(const BatchOutcome&)>& record,
-    const std::function<void()>& rewind) {
-  auto apply = [&] {
-    return Transact(dest, [&]() -> absl::Status {
-      if (check) {
-        if (absl::Status s = check(); !s.ok()) return s;
-      }
-      if (absl::Status s = importer.Apply(batch, outcome); !s.ok()) return s;
-      return record(outcome);
-    });
-  };
-  // The importer's lines wait for the transaction to end (LogBuffer): a
-  // committed attempt's go out, a rolled-back one's go with it.
-  auto ended = [&](const absl::Status& status) {
-    if (status.ok()) {
-      importer.logs().Flush();
-    } else {
-      importer.logs().Drop();
+    const std::function<absl::Status(const BatchOutcome&)>& record) {
+  absl::Status status = Transact(dest, [&]() -> absl::Status {
+    if (check) {
+      if (absl::Status s = check(); !s.ok()) return s;
     }
-  };
-  absl::Status status = apply();
-  ended(status);
-  if (!IsNeedCounters(status)) return status;
-  // Rolled back: take change numbers and apply the batch again.
-  rewind();
-  absl::StatusOr<StoreIdentity> dest_identity = dest.Identity();
-  if (!dest_identity.ok()) return dest_identity.status();
-  absl::StatusOr<CounterBlock> block = dest.ReserveCounters(64);
-  if (!block.ok()) return block.status();
-  importer.counters().Refill(dest_identity->replica, *block);
-  if (absl::Status s = importer.Start(); !s.ok()) return s;
-  outcome = BatchOutcome();
-  status = apply();
-  ended(status);
-  if (IsNeedCounters(status)) {
-    return absl::FailedPreconditionError(
-        "the destination's change counter is behind counters its own "
-        "objects record: it was restored from a backup or damaged; mark it "
-        "restored (Replica::MarkRestored) and run again");
-  }
+    if (absl::Status s = importer.Apply(batch, outcome); !s.ok()) return s;
+    return record(outcome);
+  });
+  importer.Ended(status.ok());
   return status;
 }
 
@@ -350,10 +319,9 @@ absl::Status RunDirection(const DirectionSpec& spec, DirectionResult& result) {
     absl::StatusOr<ExportBatch> batch = exporter.Next();
     if (!batch.ok()) return batch.status();
     if (batch->entries.empty() && batch->consumed.empty()) break;
+    // A failed batch fails the pass, so what `record` changed in memory
+    // needs no undoing: the next pass starts from the stored state.
     BatchOutcome outcome;
-    const SyncState state_before = state;
-    const EchoState echo_before = back_echo;
-    const IdSet released_before = released;
     absl::Status status = ApplyBatch(
         dest, importer, *batch, outcome, keep_foreign,
         [&](const BatchOutcome& applied) {
@@ -361,11 +329,6 @@ absl::Status RunDirection(const DirectionSpec& spec, DirectionResult& result) {
           consumed.Subtract(applied.retry);
           state.seen.UnionWith(consumed);
           return record(applied);
-        },
-        [&] {
-          state = state_before;
-          back_echo = echo_before;
-          released = released_before;
         });
     if (!status.ok()) return status;
     for (const SourceKey& key : outcome.retry_pulled) {
@@ -440,11 +403,8 @@ absl::Status RunDirection(const DirectionSpec& spec, DirectionResult& result) {
     if (spec.now) state.last_pass = spec.now();
     return record(final_outcome);
   });
-  if (!status.ok()) {
-    importer.logs().Drop();
-    return status;
-  }
-  importer.logs().Flush();
+  importer.Ended(status.ok());
+  if (!status.ok()) return status;
   result.stats.Merge(final_outcome.stats);
 
   // The source's echo for this direction is now covered by the state.

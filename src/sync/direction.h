@@ -65,17 +65,14 @@ absl::Status RunDirection(const DirectionSpec& spec, DirectionResult& result);
 
 // Runs `check` (when set: the compare-and-set of the caller's state), then
 // applies `batch` with `importer` and runs `record` (which writes the
-// caller's state), in one transaction of `dest`. When the importer needs
-// change numbers of the destination, the transaction is rolled back,
-// `rewind` restores what `record` changed in the caller's memory, numbers
-// are reserved, and the batch is applied once more. The importer's log
-// lines go out after the transaction has ended, those of a rolled-back
-// attempt not at all.
+// caller's state), in one transaction of `dest`, once: change numbers the
+// importer needs are reserved inside it (ChangeNumberSource). The
+// importer's log lines go out after the transaction has ended, those of a
+// rolled-back one not at all (Importer::Ended).
 absl::Status ApplyBatch(
     Store& dest, Importer& importer, ExportBatch& batch, BatchOutcome& outcome,
     const std::function<absl::Status()>& check,
-    const std::function<absl::Status(const BatchOutcome&)>& record,
-    const std::function<void()>& rewind);
+    const std::function<absl::Status(const BatchOutcome&)>& record);
 
 // How many entries (changes, deletions, scope exits) RunDirection would send
 // now. Reads the same states and stream; writes nothing.

@@ -53,15 +53,6 @@ Tombstone ExitOf(const Change& change) {
   return exit;
 }
 
-absl::Status NeedCounters() {
-  return absl::AbortedError("the importer needs change numbers");
-}
-
-bool IsNeedCounters(const absl::Status& status) {
-  return absl::IsAborted(status) &&
-         status.message() == "the importer needs change numbers";
-}
-
 Importer::Importer(Store* dest, ImportOptions options)
     : dest_(dest), options_(std::move(options)) {
   // Nothing is logged while the destination's transaction holds its write
@@ -100,16 +91,24 @@ absl::Status Importer::Start() {
   tree_.clear();
   for (const auto& [key, depth] : *tree) tree_.insert(key);
   // Read once: counters the importer reserves itself later in the pass are
-  // not for incoming objects to name either (and a replay must decide as
-  // the first attempt did).
-  if (!own_.has_value()) {
-    absl::StatusOr<StoreIdentity> identity = dest_->Identity();
-    if (!identity.ok()) return identity.status();
-    absl::StatusOr<GlobCnt> high = dest_->CounterHighWater();
-    if (!high.ok()) return high.status();
-    own_ = OwnCounters{identity->replica, high->value()};
-  }
+  // not for incoming objects to name either.
+  absl::StatusOr<StoreIdentity> identity = dest_->Identity();
+  if (!identity.ok()) return identity.status();
+  absl::StatusOr<GlobCnt> high = dest_->CounterHighWater();
+  if (!high.ok()) return high.status();
+  own_ = OwnCounters{identity->replica, high->value()};
+  // A conflict rarely needs one: a small block, reserved when it does.
+  counters_.emplace(dest_, identity->replica, /*block_size=*/64);
   return absl::OkStatus();
+}
+
+void Importer::Ended(bool committed) {
+  if (counters_) counters_->Ended(committed);
+  if (committed) {
+    logs_.Flush();
+  } else {
+    logs_.Drop();
+  }
 }
 
 std::optional<std::string> Importer::ForgedOwnCounter(
@@ -1125,8 +1124,9 @@ absl::Status Importer::ApplyTombstone(Outgoing& entry, BatchOutcome& out) {
           Error(true, Reason::kInvalidObject, change, s.message(), out);
           return absl::OkStatus();
         }
-        if (!counters_.Available(kept.pcl)) return NeedCounters();
-        kept.change_key = counters_.Take();
+        absl::StatusOr<ChangeNumber> own = counters_->Next(&kept.pcl);
+        if (!own.ok()) return own.status();
+        kept.change_key = *own;
         if (absl::Status s = kept.pcl.Raise(kept.change_key); !s.ok()) {
           return s;
         }

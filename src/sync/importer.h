@@ -30,6 +30,7 @@
 #include "ioreplication/store.h"
 #include "sync/exporter.h"
 #include "sync/log_buffer.h"
+#include "replica/change_number_source.h"
 #include "sync/sync_state.h"
 
 namespace ioreplication::sync_internal {
@@ -97,49 +98,11 @@ struct BatchOutcome {
   EchoState echo;
 };
 
-// Change numbers of the destination's own, reserved ahead (reservation is a
-// durable write outside transactions, so it cannot happen mid-batch).
-class CounterPool {
- public:
-  void Refill(const Guid& replica, CounterBlock block) {
-    replica_ = replica;
-    next_ = block.first.value();
-    end_ = block.last.value();
-  }
-  // True when a change number is at hand that is above `floor` (the
-  // counter the object's PCL already records for this GUID, if any: a new
-  // change must exceed it to show as newer).
-  bool Available(const Pcl& pcl) const {
-    if (next_ == 0 || next_ > end_) return false;
-    if (const Xid* mine = pcl.Find(replica_)) {
-      absl::StatusOr<ChangeNumber> seen = ChangeNumber::FromXid(*mine);
-      if (seen.ok() && seen->counter().value() >= next_) return false;
-    }
-    return true;
-  }
-  // Requires Available(pcl) for the object's PCL.
-  ChangeNumber Take() {
-    return ChangeNumber(replica_, *GlobCnt::FromValue(next_++));
-  }
-
- private:
-  Guid replica_;
-  uint64_t next_ = 0;
-  uint64_t end_ = 0;
-};
-
-// Apply() returns this when it needs a change number of the destination and
-// the pool is empty: the caller rolls the batch back, refills the pool
-// (CounterPool::Refill with Store::ReserveCounters) and applies the batch
-// again.
-absl::Status NeedCounters();
-
 // The tombstone a scope exit entry (a folder or an item that left the
 // source's mapped tree, as its version there) leaves at the destination.
 Tombstone ExitOf(const Change& change);
 Tombstone ExitOf(const Folder& folder);
 Tombstone ExitOf(const Item& item);
-bool IsNeedCounters(const absl::Status& status);
 
 class Importer {
  public:
@@ -156,7 +119,10 @@ class Importer {
   // means the store failed (the caller rolls back).
   absl::Status Apply(ExportBatch& batch, BatchOutcome& out);
 
-  CounterPool& counters() { return counters_; }
+  // The destination's transaction that ran Apply ended: its log lines go
+  // out (committed) or are dropped, and change numbers reserved inside a
+  // rolled-back one are forgotten. ApplyBatch calls it.
+  void Ended(bool committed);
 
   // The importer's log lines (ImportOptions' log sinks), held while the
   // destination's transaction is open; the caller flushes them after it
@@ -332,7 +298,9 @@ class Importer {
   LogBuffer logs_;  // before options_, whose sinks write into it
   ImportOptions options_;
   absl::flat_hash_set<SourceKey> tree_;  // the destination's mapped tree
-  CounterPool counters_;
+  // The destination's own change numbers, for versions a conflict makes
+  // its own (set by Start).
+  std::optional<replica_internal::ChangeNumberSource> counters_;
   // The destination's replica GUID and counter high-water mark when the
   // importer first started: what an incoming object may name of it.
   struct OwnCounters {

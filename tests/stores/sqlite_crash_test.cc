@@ -23,7 +23,7 @@
 #include "absl/strings/str_split.h"
 #include "gtest/gtest.h"
 #include "ioreplication/store.h"
-#include "stores/sqlite_store.h"
+#include "stores/sqlite_backend.h"
 
 namespace ioreplication {
 namespace {
@@ -111,8 +111,8 @@ TEST(SqliteCrashTest, SurvivesSigkillAtRandomMoments) {
     if (acked.count(run)) ++killed_mid_run;
 
     // Reopen and check everything written so far.
-    absl::StatusOr<std::unique_ptr<stores_internal::SqliteStore>> store =
-        stores_internal::SqliteStore::Open(path, StoreOptions());
+    absl::StatusOr<std::unique_ptr<stores_internal::StoreKernel>> store =
+        stores_internal::OpenSqliteStore(path, StoreOptions());
     ASSERT_TRUE(store.ok()) << store.status();
     ASSERT_TRUE((*store)->CheckIntegrity().ok()) << (*store)->CheckIntegrity();
     std::map<std::pair<int, int64_t>, int> parts;  // (run, k) -> items

@@ -3,7 +3,7 @@
 // What only a persistent store must do: keep everything across a reopen,
 // refuse files it does not understand, and report corrupt records.
 
-#include "stores/sqlite_store.h"
+#include "stores/sqlite_backend.h"
 
 #include <sqlite3.h>
 #include <unistd.h>
@@ -36,9 +36,9 @@ class SqliteStoreTest : public ::testing::Test {
     }
   }
 
-  std::unique_ptr<SqliteStore> Open() {
-    absl::StatusOr<std::unique_ptr<SqliteStore>> store =
-        SqliteStore::Open(path_, StoreOptions());
+  std::unique_ptr<StoreKernel> Open() {
+    absl::StatusOr<std::unique_ptr<StoreKernel>> store =
+        OpenSqliteStore(path_, StoreOptions());
     EXPECT_TRUE(store.ok()) << store.status();
     return store.ok() ? std::move(*store) : nullptr;
   }
@@ -65,7 +65,7 @@ TEST_F(SqliteStoreTest, EverythingSurvivesAReopen) {
   root.change_key = ChangeNumber(root.source_key.replica(), GC(1));
   StoreIdentity identity;
   {
-    std::unique_ptr<SqliteStore> store = Open();
+    std::unique_ptr<StoreKernel> store = Open();
     identity = store->Identity().value();
     EXPECT_EQ(store->ReserveCounters(100).value().last, GC(100));
     ASSERT_TRUE(store->Begin().ok());
@@ -76,7 +76,7 @@ TEST_F(SqliteStoreTest, EverythingSurvivesAReopen) {
     ASSERT_TRUE(store->Begin().ok());
     ASSERT_TRUE(store->PutSyncState("session", "uncommitted").ok());
   }
-  std::unique_ptr<SqliteStore> store = Open();
+  std::unique_ptr<StoreKernel> store = Open();
   EXPECT_EQ(store->Identity().value(), identity);
   EXPECT_EQ(store->CounterHighWater().value(), GC(100));
   EXPECT_EQ(store->ReserveCounters(1).value().first, GC(101));
@@ -92,7 +92,7 @@ TEST_F(SqliteStoreTest, HandlesOpeningANewFileAtOnceShareOneSchema) {
     for (const char* suffix : {"", "-wal", "-shm"}) {
       std::remove((path_ + suffix).c_str());
     }
-    std::vector<std::unique_ptr<SqliteStore>> stores(4);
+    std::vector<std::unique_ptr<StoreKernel>> stores(4);
     std::vector<std::thread> threads;
     for (auto& store : stores) {
       threads.emplace_back([&] { store = Open(); });
@@ -124,21 +124,21 @@ TEST_F(SqliteStoreTest, UsesWalMode) {
 TEST_F(SqliteStoreTest, RefusesANewerSchema) {
   Open();
   RawExec(
-      absl::StrCat("PRAGMA user_version = ", SqliteStore::kSchemaVersion + 1));
-  absl::StatusOr<std::unique_ptr<SqliteStore>> store =
-      SqliteStore::Open(path_, StoreOptions());
+      absl::StrCat("PRAGMA user_version = ", kSqliteSchemaVersion + 1));
+  absl::StatusOr<std::unique_ptr<StoreKernel>> store =
+      OpenSqliteStore(path_, StoreOptions());
   ASSERT_FALSE(store.ok());
   EXPECT_EQ(store.status().code(), absl::StatusCode::kFailedPrecondition);
   EXPECT_THAT(std::string(store.status().message()),
               HasSubstr(absl::StrCat(
-                  "schema version ", SqliteStore::kSchemaVersion + 1,
-                  ", newer than the ", SqliteStore::kSchemaVersion)));
+                  "schema version ", kSqliteSchemaVersion + 1,
+                  ", newer than the ", kSqliteSchemaVersion)));
 }
 
 TEST_F(SqliteStoreTest, RefusesAForeignDatabase) {
   RawExec("CREATE TABLE mail (id INTEGER)");
-  absl::StatusOr<std::unique_ptr<SqliteStore>> store =
-      SqliteStore::Open(path_, StoreOptions());
+  absl::StatusOr<std::unique_ptr<StoreKernel>> store =
+      OpenSqliteStore(path_, StoreOptions());
   ASSERT_FALSE(store.ok());
   EXPECT_THAT(std::string(store.status().message()),
               HasSubstr("not an ioreplication store"));
@@ -152,8 +152,8 @@ TEST_F(SqliteStoreTest, RefusesAFileThatIsNotADatabase) {
       "enough to have a header\n",
       f);
   std::fclose(f);
-  absl::StatusOr<std::unique_ptr<SqliteStore>> store =
-      SqliteStore::Open(path_, StoreOptions());
+  absl::StatusOr<std::unique_ptr<StoreKernel>> store =
+      OpenSqliteStore(path_, StoreOptions());
   ASSERT_FALSE(store.ok());
   EXPECT_EQ(store.status().code(), absl::StatusCode::kDataLoss);
 }
@@ -208,10 +208,18 @@ INSERT INTO counters VALUES (randomblob(16), 9);
       "INSERT INTO meta VALUES ('replica', ",
       hex(std::string(reinterpret_cast<const char*>(replica.bytes().data()),
                       Guid::kSize)),
-      ");", rows, "PRAGMA user_version = 1;"));
-  std::unique_ptr<SqliteStore> store = Open();
+      ");", "INSERT INTO counters VALUES (",
+      hex(std::string(reinterpret_cast<const char*>(replica.bytes().data()),
+                      Guid::kSize)),
+      ", 12); INSERT INTO sync_state VALUES ('session/x', x'0102');", rows,
+      "PRAGMA user_version = 1;"));
+  std::unique_ptr<StoreKernel> store = Open();
   ASSERT_NE(store, nullptr);
   EXPECT_EQ(store->Identity().value().replica, replica);
+  // Schema 4 keeps them as the kernel's named values.
+  EXPECT_EQ(store->CounterHighWater().value(), GC(12));
+  EXPECT_EQ(store->GetSyncState("session/x").value(), std::string("\1\2"));
+  EXPECT_EQ(store->MaxCounterInUse(replica).value(), GC(9));
   EXPECT_EQ(store->LocalCnHighWater().value(), GC(2));
   std::vector<Change> all =
       store->ReadChanges(GlobSet(), GlobCnt(), {}).value();
@@ -228,10 +236,11 @@ INSERT INTO counters VALUES (randomblob(16), 9);
   EXPECT_TRUE(store->CheckIntegrity().ok());
 }
 
-// A store of schema version 2 (no folder digests) gets them computed from
-// its items when it is opened, and keeps them from then on; a kept digest
-// that disagrees with the items is found by CheckIntegrity.
-TEST_F(SqliteStoreTest, MigratesSchemaVersion2AndKeepsDigests) {
+// The kernel keeps each folder's digest as items change; a store whose kept
+// values predate it (no "kernel_format": a file migrated from schema 3, a
+// host table of an earlier release) has them computed when it is opened; a
+// kept digest that disagrees with the items is found by CheckIntegrity.
+TEST_F(SqliteStoreTest, KeepsDigestsAndComputesMissingOnes) {
   const Guid replica = Guid::Random();
   Folder root;
   root.source_key = SourceKey(replica, GC(1));
@@ -244,18 +253,21 @@ TEST_F(SqliteStoreTest, MigratesSchemaVersion2AndKeepsDigests) {
   ASSERT_TRUE(item.pcl.Raise(item.change_key).ok());
   item.message_class = "IPM.Post";
   {
-    std::unique_ptr<SqliteStore> store = Open();
+    std::unique_ptr<StoreKernel> store = Open();
     ASSERT_TRUE(store->Begin().ok());
     ASSERT_TRUE(store->InsertFolder(root).ok());
     ASSERT_TRUE(store->InsertItem(item).ok());
     ASSERT_TRUE(store->Commit().ok());
   }
-  RawExec("DROP TABLE folder_digests; PRAGMA user_version = 2;");
-  std::unique_ptr<SqliteStore> store = Open();
+  RawExec(
+      "DELETE FROM named_values WHERE name = 'kernel_format' OR "
+      "name LIKE 'digest/%' OR name LIKE 'in_use/%'");
+  std::unique_ptr<StoreKernel> store = Open();
   ASSERT_NE(store, nullptr);
   FolderDigest expected;
   AddItem(expected, item.source_key, item.change_key);
   EXPECT_EQ(store->GetFolderDigest(root.source_key).value(), expected);
+  EXPECT_EQ(store->MaxCounterInUse(replica).value(), GC(2));
   Item second = item;
   second.source_key = SourceKey(replica, GC(3));
   second.change_key = ChangeNumber(replica, GC(3));
@@ -267,7 +279,10 @@ TEST_F(SqliteStoreTest, MigratesSchemaVersion2AndKeepsDigests) {
   EXPECT_TRUE(store->CheckIntegrity().ok());
   store.reset();
 
-  RawExec("UPDATE folder_digests SET items = 7");
+  // Seven items, says the kept digest.
+  RawExec(
+      "UPDATE named_values SET value = CAST(x'0700000000000000' || "
+      "substr(value, 9) AS BLOB) WHERE name LIKE 'digest/%'");
   store = Open();
   EXPECT_THAT(store->CheckIntegrity().message(),
               HasSubstr("1 folders' kept digests differ from their items"));
@@ -278,13 +293,13 @@ TEST_F(SqliteStoreTest, CorruptRecordsAreDataLossNotCrashes) {
   root.source_key = SourceKey(Guid::Random(), GC(1));
   root.display_name = "Public";
   {
-    std::unique_ptr<SqliteStore> store = Open();
+    std::unique_ptr<StoreKernel> store = Open();
     ASSERT_TRUE(store->Begin().ok());
     ASSERT_TRUE(store->InsertFolder(root).ok());
     ASSERT_TRUE(store->Commit().ok());
   }
   RawExec("UPDATE objects SET record = x'0a03ffffff'");
-  std::unique_ptr<SqliteStore> store = Open();
+  std::unique_ptr<StoreKernel> store = Open();
   absl::StatusOr<Folder> folder = store->GetFolder(root.source_key);
   ASSERT_FALSE(folder.ok());
   EXPECT_EQ(folder.status().code(), absl::StatusCode::kDataLoss);

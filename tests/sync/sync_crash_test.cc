@@ -19,7 +19,7 @@
 #include <random>
 
 #include "gtest/gtest.h"
-#include "stores/sqlite_store.h"
+#include "stores/sqlite_backend.h"
 #include "sync_test_util.h"
 
 namespace ioreplication {
@@ -115,8 +115,8 @@ TEST(SyncCrashTest, KilledPassesResumeWithoutDuplicatesOrLosses) {
     if (acks > 0) ++killed_mid_pass;
 
     // The subscriber as the kill left it.
-    absl::StatusOr<std::unique_ptr<stores_internal::SqliteStore>> check =
-        stores_internal::SqliteStore::Open(sub.uri.substr(7), StoreOptions());
+    absl::StatusOr<std::unique_ptr<stores_internal::StoreKernel>> check =
+        stores_internal::OpenSqliteStore(sub.uri.substr(7), StoreOptions());
     ASSERT_TRUE(check.ok()) << check.status();
     ASSERT_TRUE((*check)->CheckIntegrity().ok());
     for (const SourceKey& key : items) {

@@ -1,28 +1,18 @@
 // Copyright 2026 The ioreplication Authors. SPDX-License-Identifier: Apache-2.0
 //
-// HostStore: the Store contract (include/ioreplication/store.h) over a
-// host's record table (iorepl/host_store.h).
+// The host backend: a host's record table (iorepl/host_store.h) as a
+// StoreKernel backend (src/stores/store_backend.h). The vtable has the
+// backend's shape, so this file only translates: each primitive is one
+// callback (or a page of them, for scans), each answer is checked against
+// the contract before the kernel sees it.
 //
-// The host keeps records and named values and runs transactions; this class
-// does everything else a store must. The object rules (validation, key
-// uniqueness, parents, empty-folder deletes) are RecordStore's
-// (src/stores/record_store.h), shared with SqliteStore; this class gives it
-// the record primitives over the vtable and keeps local change numbers (the
-// value "local_cn", read at a transaction's first write and written at
-// commit), the identity ("identity"), counter reservations ("counter/GUID"),
-// the tombstone horizon, and sync states ("sync/NAME").
-//
-// MaxCounterInUse is kept incrementally ("in_use/GUID": the highest counter
-// of that GUID any write has stored, raised at commit), so it costs one value
-// read instead of a table scan. Unlike a scan it never goes down when an
-// object is deleted, which only makes the restore check (Replica) more
-// careful, never less.
-//
-// Host failures become UnavailableError naming the callback; they are also
+// The host's records carry no change key: reads that need one ask for the
+// body and decode it. Host failures become UnavailableError naming the
+// callback, answers that break the contract DataLossError; both are also
 // noted for the C ABI (capi/errors.h) so the call reports IOREPL_ECALLBACK.
 
-#ifndef IOREPLICATION_CAPI_HOST_STORE_ADAPTER_H_
-#define IOREPLICATION_CAPI_HOST_STORE_ADAPTER_H_
+#ifndef IOREPLICATION_CAPI_HOST_BACKEND_H_
+#define IOREPLICATION_CAPI_HOST_BACKEND_H_
 
 #include <memory>
 #include <optional>
@@ -30,7 +20,6 @@
 #include <string_view>
 #include <vector>
 
-#include "absl/container/flat_hash_map.h"
 #include "capi/handles.h"
 #include "iorepl/host_store.h"
 #include "ioreplication/store.h"
@@ -74,11 +63,12 @@ namespace ioreplication::capi_internal {
 // anything.
 absl::Status CheckVtable(const iorepl_host_store& vtable);
 
-// A store over `vtable`, which must have passed CheckVtable. The store calls
-// vtable.destroy when it is destroyed, also when Open fails.
+// A store (the kernel over the host backend) over `vtable`, which must have
+// passed CheckVtable. vtable.destroy is called when the store is destroyed,
+// also when this fails.
 absl::StatusOr<std::unique_ptr<Store>> OpenHostStore(
     const iorepl_host_store& vtable, const StoreOptions& options);
 
 }  // namespace ioreplication::capi_internal
 
-#endif  // IOREPLICATION_CAPI_HOST_STORE_ADAPTER_H_
+#endif  // IOREPLICATION_CAPI_HOST_BACKEND_H_
