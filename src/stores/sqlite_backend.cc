@@ -123,8 +123,12 @@ class SqliteBackend final : public StoreBackend {
     } else {
       q.BindNull(1);
     }
-    q.Bind(2, int64_t{kinds})
-        .Bind(3, limit == 0 ? -1 : static_cast<int64_t>(limit));
+    // The kinds as values of the index's second column (-1 for none), so
+    // that a folder's subfolders are found without passing over its items.
+    for (int kind = 0; kind < 3; ++kind) {
+      q.Bind(2 + kind, (kinds >> kind) & 1 ? int64_t{kind} : int64_t{-1});
+    }
+    q.Bind(5, limit == 0 ? -1 : static_cast<int64_t>(limit));
     return Visit(q, part, visit);
   }
 
@@ -283,7 +287,7 @@ absl::Status SqliteBackend::Prepare() {
         {&sql_->children[body],
          absl::StrCat("SELECT ", columns[body],
                       " FROM objects WHERE parent IS ?1 AND "
-                      "((?2 >> kind) & 1) = 1 LIMIT ?3")},
+                      "kind IN (?2, ?3, ?4) LIMIT ?5")},
         {&sql_->scan[body],
          absl::StrCat("SELECT ", columns[body],
                       " FROM objects WHERE local_cn BETWEEN ?1 AND ?2 AND "

@@ -288,6 +288,7 @@ void StoreKernel::ForgetTransaction() {
   local_cn_loaded_ = false;
   digest_changes_.clear();
   in_use_.clear();
+  folders_found_.clear();
 }
 
 absl::Status StoreKernel::FlushKept() {
@@ -358,12 +359,18 @@ absl::StatusOr<T> StoreKernel::Decoded(
 
 absl::Status StoreKernel::CheckFolderExists(const SourceKey& key,
                                             const char* what) {
+  // Writes run inside a transaction, whose writer lock keeps other handles
+  // from deleting a folder this one found: once found, it stays until the
+  // transaction deletes it. A batch of items into one folder looks it up
+  // once.
+  if (folders_found_.contains(key)) return absl::OkStatus();
   absl::StatusOr<std::optional<RecordHeader>> stored =
       Lookup(key, RecordPart::kHeader);
   if (!stored.ok()) return stored.status();
   if (!*stored || (*stored)->kind != RecordKind::kFolder) {
     return MissingParent(what, key);
   }
+  folders_found_.insert(key);
   return absl::OkStatus();
 }
 
@@ -450,6 +457,7 @@ absl::Status StoreKernel::DeleteOfKind(const SourceKey& key, RecordKind kind,
     }
   }
   if (absl::Status s = backend_->Remove(key); !s.ok()) return s;
+  if (kind == RecordKind::kFolder) folders_found_.erase(key);
   const RecordHeader& old = **stored;
   if (old.kind == RecordKind::kItem && old.parent) {
     NoteDigest(*old.parent, key, old.change_key, false);

@@ -38,6 +38,7 @@
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "ioreplication/store.h"
@@ -162,6 +163,8 @@ class StoreKernel final : public Store {
   absl::flat_hash_map<SourceKey, DigestChange> digest_changes_;
   // The highest counter per GUID this transaction stored.
   absl::flat_hash_map<Guid, uint64_t> in_use_;
+  // Folders this transaction found stored (CheckFolderExists).
+  absl::flat_hash_set<SourceKey> folders_found_;
 };
 
 }  // namespace ioreplication::stores_internal
