@@ -131,7 +131,11 @@ void BM_PublishAndReplicate(benchmark::State& state) {
           FreeBusyFolder::Open(store.get(),
                                FreeBusySiteFolderPath("EX:/o=Contoso/ou=Site"))
               .value();
-      for (const FreeBusyMessage& m : messages) Check(site->Put(m).status());
+      // One transaction for the site (Replica::Batch).
+      Check(site->Batch([&]() -> absl::Status {
+        for (const FreeBusyMessage& m : messages) Check(site->Put(m).status());
+        return absl::OkStatus();
+      }));
     }
     absl::Time t2 = absl::Now();
     SessionConfig config;

@@ -9,7 +9,14 @@
 //   absl::StatusOr<std::unique_ptr<FreeBusyFolder>> site =
 //   FreeBusyFolder::Open(
 //       store.get(), FreeBusySiteFolderPath("EX:/o=Contoso/ou=First Site"));
-//   for (const PublishedFreeBusy& p : published) (*site)->Put(p.message);
+//   absl::Status written = (*site)->Batch([&]() -> absl::Status {
+//     for (const PublishedFreeBusy& p : published) {
+//       if (absl::StatusOr<Item> put = (*site)->Put(p.message); !put.ok()) {
+//         return put.status();
+//       }
+//     }
+//     return absl::OkStatus();
+//   });
 //
 // Thread safety: FreeBusyFolder uses its store exclusively while it lives
 // (one thread at a time); the free functions use the store as its contract
@@ -18,6 +25,7 @@
 #ifndef IOREPLICATION_FREEBUSY_STORE_H_
 #define IOREPLICATION_FREEBUSY_STORE_H_
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -63,6 +71,13 @@ class IOREPL_EXPORT FreeBusyFolder {
   // Deletes the message of `smtp_address` (a tombstone replicates the
   // deletion). NotFoundError when the folder has none.
   absl::Status Remove(std::string_view smtp_address);
+
+  // Runs `body`, in which Put and Remove join one transaction of the store
+  // (Replica::Batch): writing a site's messages costs one commit instead of
+  // one per user. Put's InvalidArgumentError for a bad message fails that
+  // message alone. When `body` returns an error or a write fails part way,
+  // everything `body` wrote is rolled back (and this object forgets it).
+  absl::Status Batch(const std::function<absl::Status()>& body);
 
   const Folder& folder() const { return folder_; }
   // Users with a message here.

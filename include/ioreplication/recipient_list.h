@@ -57,9 +57,9 @@ struct RecipientImport {
 // The whole input is checked first (ValidateSmtpAddress, names up to
 // kMaxRecipientNameLength bytes of UTF-8 without control characters, no
 // address twice): InvalidArgumentError naming the first bad entry, and the
-// store is unchanged. Each contact is then one local change of its own, so
-// a store failure part way leaves the list partly imported; importing the
-// same list again completes it.
+// store is unchanged. Each contact is then one local change of its own, all
+// of them in one transaction (Replica::Batch): a store failure part way
+// leaves the list as it was.
 IOREPL_EXPORT absl::StatusOr<RecipientImport> ImportRecipients(
     Store& store, std::string_view path, absl::Span<const Recipient> recipients,
     const RecipientImportOptions& options);

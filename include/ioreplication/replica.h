@@ -121,6 +121,22 @@ class IOREPL_EXPORT Replica {
                                 const SourceKey& new_folder);
   absl::Status DeleteItem(const SourceKey& key);
 
+  // ---- Many changes at once ----
+
+  // Runs `body`, in which this Replica's operations join one transaction of
+  // the store instead of taking one each: one commit (one fsync) for all of
+  // them, change numbers reserved as they are needed. For hosts that publish
+  // or import many objects (free/busy messages, recipient lists). Commits
+  // when `body` returns OK; rolls everything back when it returns an error.
+  // An operation that fails before it writes anything (NotFoundError for an
+  // item that is gone, InvalidArgumentError for bad content) fails alone:
+  // `body` sees its error and may go on. One that fails after writing part
+  // of its change (a store error between the deletion and the tombstone of
+  // DeleteItem) fails the batch: every later operation returns its error,
+  // and Batch rolls back and returns it. MarkRestored cannot run inside a
+  // batch, and batches do not nest (FailedPreconditionError).
+  absl::Status Batch(const std::function<absl::Status()>& body);
+
   Store& store() { return *store_; }
 
  private:
@@ -159,9 +175,18 @@ class IOREPL_EXPORT Replica {
   Clock clock_;
   StoreIdentity identity_;
   std::string identity_changed_;
+  // Counts a store write of the running operation (when `status` is OK) and
+  // passes `status` on: an operation that fails after one fails its batch.
+  absl::Status Wrote(absl::Status status);
+
   // Change numbers and source keys of the store's GUID.
   std::unique_ptr<replica_internal::ChangeNumberSource> counters_;
   std::unique_ptr<replica_internal::ChangeNumberSource> keys_;
+  // Inside Batch: its transaction is open; what failed it, if anything; and
+  // the writes the running operation made.
+  bool in_batch_ = false;
+  absl::Status batch_failure_;
+  uint64_t writes_ = 0;
 };
 
 }  // namespace ioreplication

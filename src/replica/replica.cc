@@ -128,12 +128,49 @@ absl::Status Replica::Stamp(ChangeNumber* change_key, Pcl* pcl,
   return absl::OkStatus();
 }
 
+absl::Status Replica::Wrote(absl::Status status) {
+  if (status.ok()) ++writes_;
+  return status;
+}
+
 absl::Status Replica::Transact(uint64_t counters, uint64_t keys,
                                const std::function<absl::Status()>& body) {
+  if (in_batch_) {
+    if (!batch_failure_.ok()) return batch_failure_;
+    // Reserved inside the batch's transaction, and kept if it commits.
+    if (absl::Status s = counters_->Reserve(counters); !s.ok()) return s;
+    if (absl::Status s = keys_->Reserve(keys); !s.ok()) return s;
+    writes_ = 0;
+    absl::Status status = body();
+    // A failed store write changes nothing, so only an operation that had
+    // already written part of its change leaves the batch half done.
+    if (!status.ok() && writes_ > 0) batch_failure_ = status;
+    return status;
+  }
   if (absl::Status s = counters_->Reserve(counters); !s.ok()) return s;
   if (absl::Status s = keys_->Reserve(keys); !s.ok()) return s;
   if (absl::Status s = store_->Begin(); !s.ok()) return s;
   absl::Status status = body();
+  if (status.ok()) {
+    status = store_->PutSyncState(kClockState, EncodeTicks(clock_.last()));
+  }
+  if (status.ok()) status = store_->Commit();
+  if (!status.ok() && store_->InTransaction()) (void)store_->Rollback();
+  counters_->Ended(status.ok());
+  keys_->Ended(status.ok());
+  return status;
+}
+
+absl::Status Replica::Batch(const std::function<absl::Status()>& body) {
+  if (in_batch_) {
+    return absl::FailedPreconditionError("Replica::Batch does not nest");
+  }
+  if (absl::Status s = store_->Begin(); !s.ok()) return s;
+  in_batch_ = true;
+  batch_failure_ = absl::OkStatus();
+  absl::Status status = body();
+  in_batch_ = false;
+  if (status.ok()) status = batch_failure_;
   if (status.ok()) {
     status = store_->PutSyncState(kClockState, EncodeTicks(clock_.last()));
   }
@@ -198,7 +235,7 @@ absl::StatusOr<Folder> Replica::InsertNewFolder(
         !s.ok()) {
       return s;
     }
-    return store_->InsertFolder(folder);
+    return Wrote(store_->InsertFolder(folder));
   });
   if (!status.ok()) return status;
   return folder;
@@ -227,7 +264,7 @@ absl::StatusOr<Folder> Replica::ModifyFolder(
       return s;
     }
     if (absl::Status s = edit(folder); !s.ok()) return s;
-    return store_->UpdateFolder(folder);
+    return Wrote(store_->UpdateFolder(folder));
   });
   if (!status.ok()) return status;
   return folder;
@@ -353,10 +390,11 @@ absl::Status Replica::DeleteFolder(const SourceKey& key) {
           !s.ok()) {
         return s;
       }
-      if (absl::Status s = store_->DeleteItem(item.source_key); !s.ok()) {
+      if (absl::Status s = Wrote(store_->DeleteItem(item.source_key));
+          !s.ok()) {
         return s;
       }
-      if (absl::Status s = store_->PutTombstone(t); !s.ok()) return s;
+      if (absl::Status s = Wrote(store_->PutTombstone(t)); !s.ok()) return s;
     }
     for (auto f = folders.rbegin(); f != folders.rend(); ++f) {
       Tombstone t{
@@ -365,10 +403,11 @@ absl::Status Replica::DeleteFolder(const SourceKey& key) {
           !s.ok()) {
         return s;
       }
-      if (absl::Status s = store_->DeleteFolder(f->source_key); !s.ok()) {
+      if (absl::Status s = Wrote(store_->DeleteFolder(f->source_key));
+          !s.ok()) {
         return s;
       }
-      if (absl::Status s = store_->PutTombstone(t); !s.ok()) return s;
+      if (absl::Status s = Wrote(store_->PutTombstone(t)); !s.ok()) return s;
     }
     return absl::OkStatus();
   });
@@ -389,7 +428,7 @@ absl::StatusOr<Item> Replica::CreateItem(const SourceKey& folder,
       return s;
     }
     SetContent(std::move(content), item);
-    return store_->InsertItem(item);
+    return Wrote(store_->InsertItem(item));
   });
   if (!status.ok()) return status;
   return item;
@@ -410,7 +449,7 @@ absl::StatusOr<Item> Replica::EditItem(const SourceKey& key,
       return s;
     }
     edit(item);
-    return store_->UpdateItem(item);
+    return Wrote(store_->UpdateItem(item));
   });
   if (!status.ok()) return status;
   return item;
@@ -436,8 +475,8 @@ absl::Status Replica::DeleteItem(const SourceKey& key) {
         !s.ok()) {
       return s;
     }
-    if (absl::Status s = store_->DeleteItem(key); !s.ok()) return s;
-    return store_->PutTombstone(t);
+    if (absl::Status s = Wrote(store_->DeleteItem(key)); !s.ok()) return s;
+    return Wrote(store_->PutTombstone(t));
   });
 }
 

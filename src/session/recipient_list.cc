@@ -2,6 +2,8 @@
 //
 // The recipient list in a store: one contact item per recipient in a folder.
 
+#include "ioreplication/recipient_list.h"
+
 #include <algorithm>
 
 #include "absl/container/flat_hash_map.h"
@@ -11,7 +13,6 @@
 #include "ioreplication/folder_path.h"
 #include "ioreplication/prop_tags.h"
 #include "ioreplication/recipient.h"
-#include "ioreplication/recipient_list.h"
 #include "ioreplication/replica.h"
 #include "model/recipient_checks.h"
 #include "sync/folder_tree.h"
@@ -153,34 +154,40 @@ absl::StatusOr<RecipientImport> ImportRecipients(
   absl::StatusOr<std::unique_ptr<Replica>> replica = Replica::Open(&store);
   if (!replica.ok()) return replica.status();
 
+  // One transaction for the whole list (Replica::Batch): one commit, and
+  // a failure part way leaves the list as it was.
   RecipientImport result;
-  absl::flat_hash_set<std::string> seen;
-  for (const Listed& l : *present) {
-    const std::string key = SmtpAddressKey(l.recipient.smtp_address);
-    auto it = wanted.find(key);
-    // A second contact of an address already seen is a duplicate.
-    if (it == wanted.end() || !seen.insert(key).second) {
-      if (!options.replace && it == wanted.end()) continue;
-      if (absl::Status s = (*replica)->DeleteItem(l.key); !s.ok()) return s;
-      ++result.removed;
-      continue;
+  absl::Status status = (*replica)->Batch([&]() -> absl::Status {
+    absl::flat_hash_set<std::string> seen;
+    for (const Listed& l : *present) {
+      const std::string key = SmtpAddressKey(l.recipient.smtp_address);
+      auto it = wanted.find(key);
+      // A second contact of an address already seen is a duplicate.
+      if (it == wanted.end() || !seen.insert(key).second) {
+        if (!options.replace && it == wanted.end()) continue;
+        if (absl::Status s = (*replica)->DeleteItem(l.key); !s.ok()) return s;
+        ++result.removed;
+        continue;
+      }
+      if (*it->second == l.recipient) {
+        ++result.unchanged;
+        continue;
+      }
+      absl::StatusOr<Item> modified =
+          (*replica)->ModifyItem(l.key, ContactContent(*it->second));
+      if (!modified.ok()) return modified.status();
+      ++result.updated;
     }
-    if (*it->second == l.recipient) {
-      ++result.unchanged;
-      continue;
+    for (const Recipient& r : recipients) {
+      if (seen.contains(SmtpAddressKey(r.smtp_address))) continue;
+      absl::StatusOr<Item> created =
+          (*replica)->CreateItem(folder->source_key, ContactContent(r));
+      if (!created.ok()) return created.status();
+      ++result.added;
     }
-    absl::StatusOr<Item> modified =
-        (*replica)->ModifyItem(l.key, ContactContent(*it->second));
-    if (!modified.ok()) return modified.status();
-    ++result.updated;
-  }
-  for (const Recipient& r : recipients) {
-    if (seen.contains(SmtpAddressKey(r.smtp_address))) continue;
-    absl::StatusOr<Item> created =
-        (*replica)->CreateItem(folder->source_key, ContactContent(r));
-    if (!created.ok()) return created.status();
-    ++result.added;
-  }
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
   return result;
 }
 

@@ -310,6 +310,42 @@ TEST(FreeBusyStoreTest, PutReplacesTheUsersMessageAndRefusesBadOnes) {
             absl::StatusCode::kNotFound);
 }
 
+TEST(FreeBusyStoreTest, ABatchWritesASiteInOneTransactionOrNotAtAll) {
+  Org org = MakeOrg(false, "fb_batch");
+  auto site =
+      FreeBusyFolder::Open(org.store.get(), FreeBusySiteFolderPath(kSite))
+          .value();
+  const Item ann = site->Put(Message("ann", 222'000'600)).value();
+  // A bad message fails alone; the others commit together.
+  ASSERT_TRUE(site
+                  ->Batch([&]() -> absl::Status {
+                    EXPECT_TRUE(site->Put(Message("bob", 222'000'700)).ok());
+                    FreeBusyMessage bad = Message("eve", 5);
+                    bad.smtp_address = "eve";
+                    EXPECT_EQ(site->Put(bad).status().code(),
+                              absl::StatusCode::kInvalidArgument);
+                    EXPECT_TRUE(org.store->InTransaction());
+                    return site->Put(Message("cat", 222'000'800)).status();
+                  })
+                  .ok());
+  EXPECT_EQ(org.store->Count().value().items, 3u);
+  EXPECT_EQ(site->size(), 3u);
+  // A batch that fails leaves the store, and the folder's index, as they
+  // were: a later Put of the same user creates the message again.
+  const absl::Status failed = site->Batch([&]() -> absl::Status {
+    EXPECT_TRUE(site->Put(Message("dan", 222'000'900)).ok());
+    EXPECT_TRUE(site->Remove("ann@contoso.com").ok());
+    return absl::AbortedError("stop");
+  });
+  EXPECT_EQ(failed.code(), absl::StatusCode::kAborted);
+  EXPECT_EQ(org.store->Count().value().items, 3u);
+  EXPECT_EQ(site->size(), 3u);
+  EXPECT_TRUE(org.store->GetItem(ann.source_key).ok());
+  const Item dan = site->Put(Message("dan", 222'000'900)).value();
+  EXPECT_TRUE(org.store->GetItem(dan.source_key).ok());
+  EXPECT_EQ(site->size(), 4u);
+}
+
 TEST(FreeBusyStoreTest, ADamagedMessageIsFoundByAddressWithTheReason) {
   Org org = MakeOrg(false, "fb_damaged");
   auto site =

@@ -278,40 +278,45 @@ absl::Status BuildFreeBusy(Org& contoso, Org& fabrikam) {
       &contoso.store(), FreeBusySiteFolderPath("EX:/o=Contoso/ou=First Site"));
   if (!site.ok()) return site.status();
   std::vector<Recipient> contacts;
-  for (int i = 0; i < kFreeBusyUsers; ++i) {
-    const std::string first_name = kFirst[i % 10];
-    const std::string last_name = kLast[(i + i / 10) % 8];
-    const std::string first = absl::AsciiStrToLower(first_name);
-    const std::string last = absl::AsciiStrToLower(last_name);
-    FreeBusyUser user;
-    user.smtp_address = absl::StrCat(first, ".", last, "@contoso.com");
-    user.display_name = absl::StrCat(first_name, " ", last_name);
-    user.legacy_dn =
-        absl::StrCat("/o=Contoso/ou=First Site/cn=Recipients/cn=", first, last);
-    // A daily stand-up, a busy meeting, a tentative one and a day out.
-    const std::vector<Item> calendar = {
-        CalendarEntry(today + absl::Hours(8), absl::Minutes(15),
-                      BusyStatus::kBusy, "FREQ=DAILY;BYDAY=MO,TU,WE,TH,FR"),
-        CalendarEntry(today + absl::Hours(24 * (1 + i % 5) + 13),
-                      absl::Hours(1), BusyStatus::kBusy),
-        CalendarEntry(today + absl::Hours(24 * (2 + i % 3) + 10),
-                      absl::Minutes(30), BusyStatus::kTentative),
-        CalendarEntry(today + absl::Hours(24 * (8 + i)), absl::Hours(24),
-                      BusyStatus::kOutOfOffice),
-    };
-    PublishOptions options;
-    options.now = absl::Now();
-    absl::StatusOr<PublishedFreeBusy> published =
-        PublishFreeBusy(user, calendar, options);
-    if (!published.ok()) return published.status();
-    if (absl::StatusOr<Item> put = (*site)->Put(published->message);
-        !put.ok()) {
-      return put.status();
+  // All users' messages in one transaction.
+  absl::Status written = (*site)->Batch([&]() -> absl::Status {
+    for (int i = 0; i < kFreeBusyUsers; ++i) {
+      const std::string first_name = kFirst[i % 10];
+      const std::string last_name = kLast[(i + i / 10) % 8];
+      const std::string first = absl::AsciiStrToLower(first_name);
+      const std::string last = absl::AsciiStrToLower(last_name);
+      FreeBusyUser user;
+      user.smtp_address = absl::StrCat(first, ".", last, "@contoso.com");
+      user.display_name = absl::StrCat(first_name, " ", last_name);
+      user.legacy_dn = absl::StrCat(
+          "/o=Contoso/ou=First Site/cn=Recipients/cn=", first, last);
+      // A daily stand-up, a busy meeting, a tentative one and a day out.
+      const std::vector<Item> calendar = {
+          CalendarEntry(today + absl::Hours(8), absl::Minutes(15),
+                        BusyStatus::kBusy, "FREQ=DAILY;BYDAY=MO,TU,WE,TH,FR"),
+          CalendarEntry(today + absl::Hours(24 * (1 + i % 5) + 13),
+                        absl::Hours(1), BusyStatus::kBusy),
+          CalendarEntry(today + absl::Hours(24 * (2 + i % 3) + 10),
+                        absl::Minutes(30), BusyStatus::kTentative),
+          CalendarEntry(today + absl::Hours(24 * (8 + i)), absl::Hours(24),
+                        BusyStatus::kOutOfOffice),
+      };
+      PublishOptions options;
+      options.now = absl::Now();
+      absl::StatusOr<PublishedFreeBusy> published =
+          PublishFreeBusy(user, calendar, options);
+      if (!published.ok()) return published.status();
+      if (absl::StatusOr<Item> put = (*site)->Put(published->message);
+          !put.ok()) {
+        return put.status();
+      }
+      if (i < kFreeBusyContacts) {
+        contacts.push_back({user.smtp_address, user.display_name});
+      }
     }
-    if (i < kFreeBusyContacts) {
-      contacts.push_back({user.smtp_address, user.display_name});
-    }
-  }
+    return absl::OkStatus();
+  });
+  if (!written.ok()) return written;
   return ImportRecipients(fabrikam.store(), kDefaultRecipientsPath, contacts,
                           {})
       .status();

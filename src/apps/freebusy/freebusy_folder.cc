@@ -90,6 +90,13 @@ absl::StatusOr<Item> FreeBusyFolder::Put(const FreeBusyMessage& message) {
   return created;
 }
 
+absl::Status FreeBusyFolder::Batch(const std::function<absl::Status()>& body) {
+  const absl::flat_hash_map<std::string, SourceKey> before = by_address_;
+  absl::Status status = replica_->Batch(body);
+  if (!status.ok()) by_address_ = before;  // its writes were rolled back
+  return status;
+}
+
 absl::Status FreeBusyFolder::Remove(std::string_view smtp_address) {
   auto it = by_address_.find(SmtpAddressKey(smtp_address));
   if (it == by_address_.end()) {
