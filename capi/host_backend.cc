@@ -21,39 +21,37 @@
 namespace ioreplication::capi_internal {
 namespace {
 
-using stores_internal::KindBit;
 using stores_internal::RecordHeader;
-using stores_internal::RecordKind;
 using stores_internal::RecordPart;
 using stores_internal::RecordVisitor;
 using stores_internal::ScanLimits;
 
 // The host's kind bits are KindBit's (IOREPL_KIND_FOLDER = 1 << kFolder...).
-static_assert(IOREPL_KIND_FOLDER == KindBit(RecordKind::kFolder) &&
-              IOREPL_KIND_ITEM == KindBit(RecordKind::kItem) &&
-              IOREPL_KIND_TOMBSTONE == KindBit(RecordKind::kTombstone));
+static_assert(IOREPL_KIND_FOLDER == KindBit(ObjectKind::kFolder) &&
+              IOREPL_KIND_ITEM == KindBit(ObjectKind::kItem) &&
+              IOREPL_KIND_TOMBSTONE == KindBit(ObjectKind::kTombstone));
 
-RecordKind FromHostKind(int kind) {
-  return kind == IOREPL_KIND_FOLDER ? RecordKind::kFolder
-         : kind == IOREPL_KIND_ITEM ? RecordKind::kItem
-                                    : RecordKind::kTombstone;
+ObjectKind FromHostKind(int kind) {
+  return kind == IOREPL_KIND_FOLDER ? ObjectKind::kFolder
+         : kind == IOREPL_KIND_ITEM ? ObjectKind::kItem
+                                    : ObjectKind::kTombstone;
 }
 
 // The change key a record's body holds.
-absl::StatusOr<ChangeNumber> ChangeKeyOf(RecordKind kind,
+absl::StatusOr<ChangeNumber> ChangeKeyOf(ObjectKind kind,
                                          std::string_view body) {
   switch (kind) {
-    case RecordKind::kFolder: {
+    case ObjectKind::kFolder: {
       absl::StatusOr<Folder> f = stores_internal::DecodeFolder(body);
       if (!f.ok()) return f.status();
       return f->change_key;
     }
-    case RecordKind::kItem: {
+    case ObjectKind::kItem: {
       absl::StatusOr<Item> i = stores_internal::DecodeItem(body);
       if (!i.ok()) return i.status();
       return i->change_key;
     }
-    case RecordKind::kTombstone:
+    case ObjectKind::kTombstone:
       break;
   }
   absl::StatusOr<Tombstone> t = stores_internal::DecodeTombstone(body);

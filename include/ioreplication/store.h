@@ -69,6 +69,7 @@
 #include "ioreplication/ids.h"
 #include "ioreplication/idset.h"
 #include "ioreplication/item.h"
+#include "ioreplication/object_kind.h"
 #include "ioreplication/tombstone.h"
 
 namespace ioreplication {
@@ -90,14 +91,6 @@ struct CounterBlock {
   GlobCnt last;
 };
 
-// Which kinds of object a change-stream read returns (bits, combinable).
-enum ChangeKinds : uint32_t {
-  kFolderChanges = 1,
-  kItemChanges = 2,
-  kTombstoneChanges = 4,
-  kAllChanges = kFolderChanges | kItemChanges | kTombstoneChanges,
-};
-
 // One entry of the change stream: the current version of a folder or item,
 // or a tombstone.
 struct Change {
@@ -107,7 +100,7 @@ struct Change {
   GlobCnt local_cn;
 
   // The version's change key (a tombstone's deletion change number).
-  ChangeNumber cn() const;
+  ChangeNumber change_key() const;
   const SourceKey& source_key() const;
 };
 
@@ -117,9 +110,10 @@ struct ChangeStreamOptions {
   // ...or once it holds this many bytes of item content (at least one change
   // is always returned, however large).
   size_t max_bytes = 16 << 20;
-  // Only objects of these kinds (ChangeKinds bits) are returned; the others
-  // are passed over without being decoded.
-  uint32_t kinds = kAllChanges;
+  // Only objects of these kinds (a set of KindBit values,
+  // ioreplication/object_kind.h) are returned; the others are passed over
+  // without being decoded.
+  uint32_t kinds = kAllKinds;
 };
 
 // An item's identity and version, without its content.

@@ -26,14 +26,14 @@
 
 #include "ioreplication/clock.h"
 #include "ioreplication/ids.h"
+#include "ioreplication/object_kind.h"
 #include "ioreplication/pcl.h"
 
 namespace ioreplication {
 
-enum class ObjectKind { kFolder, kItem };
-
 struct Tombstone {
   SourceKey source_key;
+  // What was deleted: kFolder or kItem (never kTombstone).
   ObjectKind kind = ObjectKind::kItem;
   // The folder the object was in (for an item) or under (for a folder).
   SourceKey parent;

@@ -1,7 +1,6 @@
 // Copyright 2026 The ioreplication Authors. SPDX-License-Identifier: Apache-2.0
 
 #include "ioreplication/store.h"
-
 #include "stores/folder_digest.h"
 
 namespace ioreplication {
@@ -26,7 +25,7 @@ absl::StatusOr<FolderDigest> Store::GetFolderDigest(const SourceKey& folder) {
   return stores_internal::DigestOfVersions(*versions);
 }
 
-ChangeNumber Change::cn() const {
+ChangeNumber Change::change_key() const {
   if (const auto* f = std::get_if<Folder>(&object)) return f->change_key;
   if (const auto* i = std::get_if<Item>(&object)) return i->change_key;
   return std::get<Tombstone>(object).deletion_cn;

@@ -52,8 +52,8 @@ void SubtractTerm(DigestTerm& sum, const DigestTerm& term) {
   for (size_t i = 0; i < sum.size(); ++i) {
     const unsigned subtrahend = unsigned{term[i]} + borrow;
     borrow = sum[i] < subtrahend ? 1 : 0;
-    sum[i] = static_cast<uint8_t>(unsigned{sum[i]} + (borrow << 8) -
-                                  subtrahend);
+    sum[i] =
+        static_cast<uint8_t>(unsigned{sum[i]} + (borrow << 8) - subtrahend);
   }
 }
 

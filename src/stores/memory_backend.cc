@@ -69,8 +69,8 @@ class MemoryBackend final : public StoreBackend {
                             uint32_t kinds, RecordPart /*part*/, size_t limit,
                             RecordVisitor visit) override {
     size_t visited = 0;
-    for (RecordKind kind :
-         {RecordKind::kFolder, RecordKind::kItem, RecordKind::kTombstone}) {
+    for (ObjectKind kind :
+         {ObjectKind::kFolder, ObjectKind::kItem, ObjectKind::kTombstone}) {
       if ((KindBit(kind) & kinds) == 0) continue;
       for (auto it = by_parent_.lower_bound({parent, kind, SourceKey()});
            it != by_parent_.end() && std::get<0>(it->first) == parent &&
@@ -150,13 +150,13 @@ class MemoryBackend final : public StoreBackend {
                                    : std::optional<std::string>(it->second));
   }
 
-  using ParentKey = std::tuple<std::optional<SourceKey>, RecordKind, SourceKey>;
+  using ParentKey = std::tuple<std::optional<SourceKey>, ObjectKind, SourceKey>;
 
   // A map, not a hash map: its nodes stay put, so the indexes point at them.
   std::map<SourceKey, Record> records_;
   std::map<uint64_t, const Record*> by_local_cn_;
   std::map<ParentKey, const Record*> by_parent_;
-  uint64_t counts_[3] = {};  // records of each RecordKind
+  uint64_t counts_[3] = {};  // records of each ObjectKind
   std::map<std::string, std::string, std::less<>> values_;
   // What the open transaction replaced: the earlier record or value, or
   // nullopt where there was none.

@@ -75,9 +75,10 @@ absl::StatusOr<std::unique_ptr<Store>> OpenStore(std::string_view uri,
   absl::StatusOr<ParsedUri> parsed = ParseUri(uri);
   if (!parsed.ok()) return parsed.status();
   if (!options.credential.empty() && !StoreTakesCredential(uri)) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "store URI \"", RedactStoreUri(uri), "\": ", std::string(parsed->scheme),
-        " stores take no credential, but one was given"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("store URI \"", RedactStoreUri(uri),
+                     "\": ", std::string(parsed->scheme),
+                     " stores take no credential, but one was given"));
   }
   if (parsed->scheme == "memory") {
     return std::unique_ptr<Store>(stores_internal::NewMemoryStore(options));

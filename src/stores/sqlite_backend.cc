@@ -41,7 +41,7 @@ absl::StatusOr<RecordHeader> HeaderOf(const Statement& q) {
   RecordHeader h;
   const int64_t kind = q.ColumnInt(0);
   if (kind < 0 || kind > 2) return Corrupt("kind");
-  h.kind = static_cast<RecordKind>(kind);
+  h.kind = static_cast<ObjectKind>(kind);
   absl::StatusOr<SourceKey> key = KeyColumn(q, 1);
   if (!key.ok()) return key.status();
   h.key = *key;

@@ -46,14 +46,6 @@
 
 namespace ioreplication::stores_internal {
 
-// The kinds of record, numbered as the SQLite backend's `kind` column.
-enum class RecordKind { kFolder = 0, kItem = 1, kTombstone = 2 };
-
-// A kind as its ChangeKinds bit (store.h), so that a set of kinds is an OR.
-constexpr uint32_t KindBit(RecordKind kind) {
-  return uint32_t{1} << static_cast<int>(kind);
-}
-
 // What a read needs of a record besides its header's kind, key, parent and
 // local change number.
 enum class RecordPart {
@@ -64,7 +56,7 @@ enum class RecordPart {
 
 // What a backend keeps of a record besides its body.
 struct RecordHeader {
-  RecordKind kind = RecordKind::kFolder;
+  ObjectKind kind = ObjectKind::kFolder;  // its value is the SQLite column's
   SourceKey key;
   // The folder holding an item, a folder's parent, the folder a deleted
   // object was in. Empty for the root folder (and a tombstone of unknown
@@ -117,7 +109,7 @@ class StoreBackend {
   virtual absl::Status Remove(const SourceKey& key) = 0;
 
   // Visits the records whose parent is `parent` (nullopt: the records
-  // without one) and whose kind is in `kinds` (KindBit values), in any
+  // without one) and whose kind is in `kinds` (a set of KindBit values), in any
   // order, at most `limit` of them (0: all).
   virtual absl::Status ListChildren(const std::optional<SourceKey>& parent,
                                     uint32_t kinds, RecordPart part,

@@ -34,7 +34,7 @@ using kernel_values::U64Value;
 constexpr uint64_t kFormatVersion = 1;
 constexpr size_t kDigestValueSize = 8 + 32;
 
-RecordHeader Header(RecordKind kind, const SourceKey& key,
+RecordHeader Header(ObjectKind kind, const SourceKey& key,
                     const std::optional<SourceKey>& parent,
                     const ChangeNumber& change_key, size_t size = 0) {
   RecordHeader h;
@@ -122,11 +122,11 @@ absl::Status StoreKernel::Upgrade() {
   };
   absl::Status scanned = backend_->ScanByLocalCn(
       1, GlobCnt::kMaxValue,
-      KindBit(RecordKind::kFolder) | KindBit(RecordKind::kItem) |
-          KindBit(RecordKind::kTombstone),
+      KindBit(ObjectKind::kFolder) | KindBit(ObjectKind::kItem) |
+          KindBit(ObjectKind::kTombstone),
       RecordPart::kChangeKey, ScanLimits{},
       [&](const RecordHeader& h, std::string_view) -> absl::StatusOr<bool> {
-        if (h.kind == RecordKind::kItem && h.parent) {
+        if (h.kind == ObjectKind::kItem && h.parent) {
           AddItem(digests[*h.parent], h.key, h.change_key);
         }
         note(h.key.replica(), h.key.counter());
@@ -342,7 +342,7 @@ absl::StatusOr<std::optional<RecordHeader>> StoreKernel::Lookup(
 
 template <typename T>
 absl::StatusOr<T> StoreKernel::Decoded(
-    const SourceKey& key, RecordKind kind, const char* what,
+    const SourceKey& key, ObjectKind kind, const char* what,
     absl::StatusOr<T> (*decode)(std::string_view)) {
   std::optional<absl::StatusOr<T>> value;
   absl::StatusOr<bool> found =
@@ -367,7 +367,7 @@ absl::Status StoreKernel::CheckFolderExists(const SourceKey& key,
   absl::StatusOr<std::optional<RecordHeader>> stored =
       Lookup(key, RecordPart::kHeader);
   if (!stored.ok()) return stored.status();
-  if (!*stored || (*stored)->kind != RecordKind::kFolder) {
+  if (!*stored || (*stored)->kind != ObjectKind::kFolder) {
     return MissingParent(what, key);
   }
   folders_found_.insert(key);
@@ -414,10 +414,10 @@ absl::Status StoreKernel::Write(RecordHeader header, const std::string& body,
     --local_cn_high_;
     return s;
   }
-  if (old && old->kind == RecordKind::kItem && old->parent) {
+  if (old && old->kind == ObjectKind::kItem && old->parent) {
     NoteDigest(*old->parent, old->key, old->change_key, false);
   }
-  if (header.kind == RecordKind::kItem && header.parent) {
+  if (header.kind == ObjectKind::kItem && header.parent) {
     NoteDigest(*header.parent, header.key, header.change_key, true);
   }
   NoteInUse(header.key.replica(), header.key.counter());
@@ -425,7 +425,7 @@ absl::Status StoreKernel::Write(RecordHeader header, const std::string& body,
   return absl::OkStatus();
 }
 
-absl::Status StoreKernel::DeleteOfKind(const SourceKey& key, RecordKind kind,
+absl::Status StoreKernel::DeleteOfKind(const SourceKey& key, ObjectKind kind,
                                        const char* what,
                                        const char* operation) {
   if (absl::Status s = CheckInTransaction(in_transaction_, operation);
@@ -433,14 +433,14 @@ absl::Status StoreKernel::DeleteOfKind(const SourceKey& key, RecordKind kind,
     return s;
   }
   absl::StatusOr<std::optional<RecordHeader>> stored =
-      Lookup(key, kind == RecordKind::kItem ? RecordPart::kChangeKey
+      Lookup(key, kind == ObjectKind::kItem ? RecordPart::kChangeKey
                                             : RecordPart::kHeader);
   if (!stored.ok()) return stored.status();
   if (!*stored || (*stored)->kind != kind) return NotFound(what, key);
-  if (kind == RecordKind::kFolder) {
-    std::optional<RecordKind> child;
+  if (kind == ObjectKind::kFolder) {
+    std::optional<ObjectKind> child;
     if (absl::Status s = backend_->ListChildren(
-            key, KindBit(RecordKind::kFolder) | KindBit(RecordKind::kItem),
+            key, KindBit(ObjectKind::kFolder) | KindBit(ObjectKind::kItem),
             RecordPart::kHeader, 1,
             [&](const RecordHeader& h,
                 std::string_view) -> absl::StatusOr<bool> {
@@ -453,13 +453,13 @@ absl::Status StoreKernel::DeleteOfKind(const SourceKey& key, RecordKind kind,
     if (child) {
       return absl::FailedPreconditionError(
           absl::StrCat("folder ", key.ToString(), " still has ",
-                       *child == RecordKind::kFolder ? "subfolders" : "items"));
+                       *child == ObjectKind::kFolder ? "subfolders" : "items"));
     }
   }
   if (absl::Status s = backend_->Remove(key); !s.ok()) return s;
-  if (kind == RecordKind::kFolder) folders_found_.erase(key);
+  if (kind == ObjectKind::kFolder) folders_found_.erase(key);
   const RecordHeader& old = **stored;
-  if (old.kind == RecordKind::kItem && old.parent) {
+  if (old.kind == ObjectKind::kItem && old.parent) {
     NoteDigest(*old.parent, key, old.change_key, false);
   }
   return absl::OkStatus();
@@ -468,7 +468,7 @@ absl::Status StoreKernel::DeleteOfKind(const SourceKey& key, RecordKind kind,
 // ---- Folders ----
 
 absl::StatusOr<Folder> StoreKernel::GetFolder(const SourceKey& key) {
-  return Decoded<Folder>(key, RecordKind::kFolder, "folder", DecodeFolder);
+  return Decoded<Folder>(key, ObjectKind::kFolder, "folder", DecodeFolder);
 }
 
 absl::Status StoreKernel::InsertFolder(const Folder& folder) {
@@ -488,7 +488,7 @@ absl::Status StoreKernel::InsertFolder(const Folder& folder) {
   } else {
     bool has_root = false;
     if (absl::Status s = backend_->ListChildren(
-            std::nullopt, KindBit(RecordKind::kFolder), RecordPart::kHeader, 1,
+            std::nullopt, KindBit(ObjectKind::kFolder), RecordPart::kHeader, 1,
             [&](const RecordHeader&, std::string_view) -> absl::StatusOr<bool> {
               has_root = true;
               return false;
@@ -501,7 +501,7 @@ absl::Status StoreKernel::InsertFolder(const Folder& folder) {
           "the store already has a root folder");
     }
   }
-  return Write(Header(RecordKind::kFolder, folder.source_key, folder.parent,
+  return Write(Header(ObjectKind::kFolder, folder.source_key, folder.parent,
                       folder.change_key),
                EncodeFolder(folder), std::nullopt);
 }
@@ -515,7 +515,7 @@ absl::Status StoreKernel::UpdateFolder(const Folder& folder) {
   absl::StatusOr<std::optional<RecordHeader>> old =
       Lookup(folder.source_key, RecordPart::kHeader);
   if (!old.ok()) return old.status();
-  if (!*old || (*old)->kind != RecordKind::kFolder) {
+  if (!*old || (*old)->kind != ObjectKind::kFolder) {
     return NotFound("folder", folder.source_key);
   }
   if (folder.parent.has_value() != (*old)->parent.has_value()) {
@@ -527,20 +527,20 @@ absl::Status StoreKernel::UpdateFolder(const Folder& folder) {
       return s;
     }
   }
-  return Write(Header(RecordKind::kFolder, folder.source_key, folder.parent,
+  return Write(Header(ObjectKind::kFolder, folder.source_key, folder.parent,
                       folder.change_key),
                EncodeFolder(folder), *old);
 }
 
 absl::Status StoreKernel::DeleteFolder(const SourceKey& key) {
-  return DeleteOfKind(key, RecordKind::kFolder, "folder", "DeleteFolder");
+  return DeleteOfKind(key, ObjectKind::kFolder, "folder", "DeleteFolder");
 }
 
 absl::StatusOr<std::vector<Folder>> StoreKernel::ListChildFolders(
     const std::optional<SourceKey>& parent) {
   std::vector<Folder> out;
   if (absl::Status s = backend_->ListChildren(
-          parent, KindBit(RecordKind::kFolder), RecordPart::kBody, 0,
+          parent, KindBit(ObjectKind::kFolder), RecordPart::kBody, 0,
           [&](const RecordHeader&,
               std::string_view body) -> absl::StatusOr<bool> {
             absl::StatusOr<Folder> f = DecodeFolder(body);
@@ -560,7 +560,7 @@ absl::StatusOr<std::vector<Folder>> StoreKernel::ListChildFolders(
 // ---- Items ----
 
 absl::StatusOr<Item> StoreKernel::GetItem(const SourceKey& key) {
-  return Decoded<Item>(key, RecordKind::kItem, "item", DecodeItem);
+  return Decoded<Item>(key, ObjectKind::kItem, "item", DecodeItem);
 }
 
 absl::Status StoreKernel::InsertItem(const Item& item) {
@@ -576,7 +576,7 @@ absl::Status StoreKernel::InsertItem(const Item& item) {
   if (absl::Status s = CheckFolderExists(item.folder, "item"); !s.ok()) {
     return s;
   }
-  return Write(Header(RecordKind::kItem, item.source_key, item.folder,
+  return Write(Header(ObjectKind::kItem, item.source_key, item.folder,
                       item.change_key, item.ByteSize()),
                EncodeItem(item), std::nullopt);
 }
@@ -590,26 +590,26 @@ absl::Status StoreKernel::UpdateItem(const Item& item) {
   absl::StatusOr<std::optional<RecordHeader>> existing =
       Lookup(item.source_key, RecordPart::kChangeKey);
   if (!existing.ok()) return existing.status();
-  if (!*existing || (*existing)->kind != RecordKind::kItem) {
+  if (!*existing || (*existing)->kind != ObjectKind::kItem) {
     return NotFound("item", item.source_key);
   }
   if (absl::Status s = CheckFolderExists(item.folder, "item"); !s.ok()) {
     return s;
   }
-  return Write(Header(RecordKind::kItem, item.source_key, item.folder,
+  return Write(Header(ObjectKind::kItem, item.source_key, item.folder,
                       item.change_key, item.ByteSize()),
                EncodeItem(item), *existing);
 }
 
 absl::Status StoreKernel::DeleteItem(const SourceKey& key) {
-  return DeleteOfKind(key, RecordKind::kItem, "item", "DeleteItem");
+  return DeleteOfKind(key, ObjectKind::kItem, "item", "DeleteItem");
 }
 
 absl::StatusOr<std::vector<SourceKey>> StoreKernel::ListItems(
     const SourceKey& folder) {
   std::vector<SourceKey> out;
   if (absl::Status s = backend_->ListChildren(
-          folder, KindBit(RecordKind::kItem), RecordPart::kHeader, 0,
+          folder, KindBit(ObjectKind::kItem), RecordPart::kHeader, 0,
           [&](const RecordHeader& h, std::string_view) -> absl::StatusOr<bool> {
             out.push_back(h.key);
             return true;
@@ -625,7 +625,7 @@ absl::StatusOr<std::vector<ItemVersion>> StoreKernel::ListItemVersions(
     const SourceKey& folder) {
   std::vector<ItemVersion> out;
   if (absl::Status s = backend_->ListChildren(
-          folder, KindBit(RecordKind::kItem), RecordPart::kChangeKey, 0,
+          folder, KindBit(ObjectKind::kItem), RecordPart::kChangeKey, 0,
           [&](const RecordHeader& h, std::string_view) -> absl::StatusOr<bool> {
             out.push_back({h.key, h.change_key});
             return true;
@@ -656,7 +656,7 @@ absl::StatusOr<FolderDigest> StoreKernel::GetFolderDigest(
 // ---- Tombstones ----
 
 absl::StatusOr<Tombstone> StoreKernel::GetTombstone(const SourceKey& key) {
-  return Decoded<Tombstone>(key, RecordKind::kTombstone, "tombstone",
+  return Decoded<Tombstone>(key, ObjectKind::kTombstone, "tombstone",
                             DecodeTombstone);
 }
 
@@ -665,19 +665,23 @@ absl::Status StoreKernel::PutTombstone(const Tombstone& tombstone) {
       !s.ok()) {
     return s;
   }
+  if (tombstone.kind == ObjectKind::kTombstone) {
+    return absl::InvalidArgumentError(
+        "a tombstone's kind is what was deleted: a folder or an item");
+  }
   absl::StatusOr<std::optional<RecordHeader>> existing =
       Lookup(tombstone.source_key, RecordPart::kHeader);
   if (!existing.ok()) return existing.status();
-  if (*existing && (*existing)->kind != RecordKind::kTombstone) {
+  if (*existing && (*existing)->kind != ObjectKind::kTombstone) {
     return KeyInUseError(tombstone.source_key);
   }
-  return Write(Header(RecordKind::kTombstone, tombstone.source_key,
+  return Write(Header(ObjectKind::kTombstone, tombstone.source_key,
                       tombstone.parent, tombstone.deletion_cn),
                EncodeTombstone(tombstone), *existing);
 }
 
 absl::Status StoreKernel::DeleteTombstone(const SourceKey& key) {
-  return DeleteOfKind(key, RecordKind::kTombstone, "tombstone",
+  return DeleteOfKind(key, ObjectKind::kTombstone, "tombstone",
                       "DeleteTombstone");
 }
 
@@ -687,7 +691,7 @@ absl::StatusOr<std::vector<Change>> StoreKernel::ReadChanges(
     const GlobSet& exclude, GlobCnt after, const ChangeStreamOptions& options) {
   std::vector<Change> out;
   size_t bytes = 0;
-  const uint32_t kinds = options.kinds & kAllChanges;
+  const uint32_t kinds = options.kinds & kAllKinds;
   auto full = [&] {
     return out.size() >= options.max_count ||
            (!out.empty() && bytes >= options.max_bytes);
@@ -714,20 +718,20 @@ absl::StatusOr<std::vector<Change>> StoreKernel::ReadChanges(
         [&](const RecordHeader& h,
             std::string_view body) -> absl::StatusOr<bool> {
           switch (h.kind) {
-            case RecordKind::kFolder: {
+            case ObjectKind::kFolder: {
               absl::StatusOr<Folder> f = DecodeFolder(body);
               if (!f.ok()) return f.status();
               out.push_back(Change{*std::move(f), h.local_cn});
               break;
             }
-            case RecordKind::kItem: {
+            case ObjectKind::kItem: {
               absl::StatusOr<Item> i = DecodeItem(body);
               if (!i.ok()) return i.status();
               bytes += i->ByteSize();
               out.push_back(Change{*std::move(i), h.local_cn});
               break;
             }
-            case RecordKind::kTombstone: {
+            case ObjectKind::kTombstone: {
               absl::StatusOr<Tombstone> t = DecodeTombstone(body);
               if (!t.ok()) return t.status();
               out.push_back(Change{*std::move(t), h.local_cn});
@@ -763,7 +767,7 @@ absl::StatusOr<uint64_t> StoreKernel::PurgeTombstones(FileTime deleted_before) {
   uint64_t high = *horizon;
   std::vector<SourceKey> expired;
   if (absl::Status s = backend_->ScanByLocalCn(
-          1, GlobCnt::kMaxValue, KindBit(RecordKind::kTombstone),
+          1, GlobCnt::kMaxValue, KindBit(ObjectKind::kTombstone),
           RecordPart::kBody, ScanLimits{},
           [&](const RecordHeader& h,
               std::string_view body) -> absl::StatusOr<bool> {
@@ -828,10 +832,10 @@ absl::Status StoreKernel::CheckIntegrity() {
   std::vector<SourceKey> folders;
   if (absl::Status s = backend_->ScanByLocalCn(
           1, GlobCnt::kMaxValue,
-          KindBit(RecordKind::kFolder) | KindBit(RecordKind::kItem),
+          KindBit(ObjectKind::kFolder) | KindBit(ObjectKind::kItem),
           RecordPart::kChangeKey, ScanLimits{},
           [&](const RecordHeader& h, std::string_view) -> absl::StatusOr<bool> {
-            if (h.kind == RecordKind::kFolder) {
+            if (h.kind == ObjectKind::kFolder) {
               folders.push_back(h.key);
             } else if (h.parent) {
               AddItem(computed[*h.parent], h.key, h.change_key);

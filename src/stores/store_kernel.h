@@ -134,10 +134,10 @@ class StoreKernel final : public Store {
                      const std::optional<RecordHeader>& old);
   // Removes the record under `key` when it is of `kind` (a folder only when
   // empty).
-  absl::Status DeleteOfKind(const SourceKey& key, RecordKind kind,
+  absl::Status DeleteOfKind(const SourceKey& key, ObjectKind kind,
                             const char* what, const char* operation);
   template <typename T>
-  absl::StatusOr<T> Decoded(const SourceKey& key, RecordKind kind,
+  absl::StatusOr<T> Decoded(const SourceKey& key, ObjectKind kind,
                             const char* what,
                             absl::StatusOr<T> (*decode)(std::string_view));
 

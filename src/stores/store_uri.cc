@@ -24,7 +24,7 @@ constexpr std::string_view kMask = "***";
 // Query or connection-string keys whose values are secrets, compared
 // without case. "pass" and "pwd" are the ODBC and MySQL spellings.
 constexpr std::array<std::string_view, 9> kSecretKeys = {
-    "password", "passwd", "pwd",         "pass",  "secret",
+    "password", "passwd", "pwd",         "pass",   "secret",
     "token",    "apikey", "sslpassword", "api_key"};
 
 bool IsSecretKey(std::string_view key) {
@@ -47,7 +47,9 @@ bool EndsValue(char c) {
 
 // What may come right before a key: the above, and the scheme's ':' or a
 // path's '/' ("pg:password=x", "pg://db/pf?password=x").
-bool StartsKey(char c) { return EndsValue(c) || c == '?' || c == ':' || c == '/'; }
+bool StartsKey(char c) {
+  return EndsValue(c) || c == '?' || c == ':' || c == '/';
+}
 
 // "user:secret@" after the scheme, with or without "//": everything between
 // the user's ':' and the last '@' before the query. The user part has no

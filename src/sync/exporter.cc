@@ -37,7 +37,7 @@ absl::Status Exporter::CollectHierarchy() {
   std::vector<Outgoing> gone;  // tombstones of resent keys
   std::vector<SourceKey> entering;
   ChangeStreamOptions options;
-  options.kinds = kFolderChanges;
+  options.kinds = KindBit(ObjectKind::kFolder);
   GlobCnt after;
   while (true) {
     absl::StatusOr<std::vector<Change>> batch =
@@ -107,13 +107,12 @@ absl::Status Exporter::CollectHierarchy() {
   // Entering folders bring their subtrees (descendants are in the tree).
   // A pulled folder has no local change number here (0): it is not consumed
   // by this entry, its own stream entry (if any) is.
-  if (absl::Status s = PullSubtrees(std::move(entering),
-                                    [&](Folder child) {
-                                      const SourceKey key = child.source_key;
-                                      changed.try_emplace(
-                                          key, Change{std::move(child),
-                                                      GlobCnt()});
-                                    });
+  if (absl::Status s = PullSubtrees(
+          std::move(entering),
+          [&](Folder child) {
+            const SourceKey key = child.source_key;
+            changed.try_emplace(key, Change{std::move(child), GlobCnt()});
+          });
       !s.ok()) {
     return s;
   }
@@ -220,7 +219,8 @@ absl::Status Exporter::FillFromStream(uint32_t kind, ExportBatch& batch) {
     if (!changes.ok()) return changes.status();
     if (changes->empty()) {
       stream_after_ = GlobCnt();
-      phase_ = kind == kItemChanges ? Phase::kDeletions : Phase::kDone;
+      phase_ =
+          kind == KindBit(ObjectKind::kItem) ? Phase::kDeletions : Phase::kDone;
       return absl::OkStatus();
     }
     for (Change& c : *changes) {
@@ -290,12 +290,14 @@ absl::StatusOr<ExportBatch> Exporter::Next() {
         if (pull_items_.empty() && pull_queue_.empty()) phase_ = Phase::kItems;
         break;
       case Phase::kItems:
-        if (absl::Status s = FillFromStream(kItemChanges, batch); !s.ok()) {
+        if (absl::Status s = FillFromStream(KindBit(ObjectKind::kItem), batch);
+            !s.ok()) {
           return s;
         }
         break;
       case Phase::kDeletions:
-        if (absl::Status s = FillFromStream(kTombstoneChanges, batch);
+        if (absl::Status s =
+                FillFromStream(KindBit(ObjectKind::kTombstone), batch);
             !s.ok()) {
           return s;
         }

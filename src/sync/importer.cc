@@ -204,7 +204,7 @@ bool Importer::Skipped(const Change& change) const {
     return false;
   }
   const auto it = options_.skipped.find(change.source_key());
-  return it != options_.skipped.end() && it->second == change.cn();
+  return it != options_.skipped.end() && it->second == change.change_key();
 }
 
 void Importer::Retry(const Change& change, BatchOutcome& out) {
@@ -219,7 +219,7 @@ void Importer::Refuse(bool folder, Reason reason, const Change& change,
                       absl::string_view why, BatchOutcome& out) {
   Retry(change, out);
   out.refusals.push_back(
-      {change.source_key(), folder, reason, std::string(why), change.cn()});
+      {change.source_key(), folder, reason, std::string(why), change.change_key()});
 }
 
 void Importer::Error(bool folder, Reason reason, const Change& change,

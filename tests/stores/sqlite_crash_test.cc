@@ -123,8 +123,8 @@ TEST(SqliteCrashTest, SurvivesSigkillAtRandomMoments) {
           (*store)->ReadChanges(GlobSet(), after, {}).value();
       if (batch.empty()) break;
       for (const Change& c : batch) {
-        ASSERT_TRUE(cns.insert(c.cn()).second)
-            << "CN issued twice: " << c.cn().ToString();
+        ASSERT_TRUE(cns.insert(c.change_key()).second)
+            << "CN issued twice: " << c.change_key().ToString();
         if (const Item* item = std::get_if<Item>(&c.object)) {
           std::vector<std::string> f = absl::StrSplit(item->body, ' ');
           ASSERT_EQ(f.size(), 3u);

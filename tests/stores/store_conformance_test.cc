@@ -133,7 +133,7 @@ class StoreConformanceTest : public ::testing::TestWithParam<StoreFactory> {
                                   ChangeStreamOptions options = {}) {
     std::vector<uint64_t> cns;
     for (const Change& c : Stream(exclude, options)) {
-      cns.push_back(c.cn().counter().value());
+      cns.push_back(c.change_key().counter().value());
     }
     return cns;
   }
@@ -279,17 +279,17 @@ TEST_P(StoreConformanceTest, ItemVersionsFollowWrites) {
   Populate();
   const SourceKey folder(kA, GC(2));
   auto versions = [&] { return store_->ListItemVersions(folder).value(); };
-  EXPECT_THAT(versions(),
-              ElementsAre(ItemVersion{SourceKey(kA, GC(10)),
-                                      MakeItem(10, 2, 4).change_key},
-                          ItemVersion{SourceKey(kA, GC(11)),
-                                      MakeItem(11, 2, 5).change_key}));
+  EXPECT_THAT(
+      versions(),
+      ElementsAre(
+          ItemVersion{SourceKey(kA, GC(10)), MakeItem(10, 2, 4).change_key},
+          ItemVersion{SourceKey(kA, GC(11)), MakeItem(11, 2, 5).change_key}));
   const Item edited = MakeItem(11, 2, 9);
   InTx([&] { ASSERT_TRUE(store_->UpdateItem(edited).ok()); });
   EXPECT_EQ(versions()[1].change_key, edited.change_key);
   InTx([&] { ASSERT_TRUE(store_->UpdateItem(MakeItem(10, 3, 8)).ok()); });
-  EXPECT_THAT(versions(), ElementsAre(ItemVersion{edited.source_key,
-                                                  edited.change_key}));
+  EXPECT_THAT(versions(),
+              ElementsAre(ItemVersion{edited.source_key, edited.change_key}));
   EXPECT_TRUE(store_->ListItemVersions(SourceKey(kA, GC(99))).value().empty());
 }
 
@@ -308,6 +308,11 @@ TEST_P(StoreConformanceTest, Tombstones) {
   // ...and a tombstone's key cannot be inserted again.
   EXPECT_EQ(store_->InsertItem(MakeItem(11, 2, 7)).code(),
             absl::StatusCode::kAlreadyExists);
+  // A tombstone says what was deleted: a folder or an item.
+  Tombstone of_a_tombstone = MakeTombstone(11, 2, 8);
+  of_a_tombstone.kind = ObjectKind::kTombstone;
+  EXPECT_EQ(store_->PutTombstone(of_a_tombstone).code(),
+            absl::StatusCode::kInvalidArgument);
   // Replacing a tombstone is allowed.
   EXPECT_TRUE(store_->PutTombstone(MakeTombstone(11, 2, 8)).ok());
   ASSERT_TRUE(store_->Commit().ok());
@@ -449,7 +454,7 @@ TEST_P(StoreConformanceTest, ChangeStreamIsInLocalChangeNumberOrder) {
   std::vector<std::string> keys;
   std::vector<uint64_t> local;
   for (const Change& c : all) {
-    keys.push_back(c.cn().ToString());
+    keys.push_back(c.change_key().ToString());
     local.push_back(c.local_cn.value());
   }
   EXPECT_THAT(keys, ElementsAre(ChangeNumber(kA, GC(1)).ToString(),
@@ -472,14 +477,14 @@ TEST_P(StoreConformanceTest, ChangeStreamFiltersByKind) {
     ASSERT_TRUE(store_->UpdateFolder(MakeFolder(2, 1, "Sales", 9)).ok());
   });
   ChangeStreamOptions folders;
-  folders.kinds = kFolderChanges;
+  folders.kinds = KindBit(ObjectKind::kFolder);
   EXPECT_EQ(StreamCns(GlobSet(), folders), (std::vector<uint64_t>{1, 3, 9}));
   ChangeStreamOptions items;
-  items.kinds = kItemChanges;
+  items.kinds = KindBit(ObjectKind::kItem);
   items.max_count = 1;  // batches still advance past other kinds
   EXPECT_EQ(StreamCns(GlobSet(), items), (std::vector<uint64_t>{4}));
   ChangeStreamOptions deletions;
-  deletions.kinds = kTombstoneChanges;
+  deletions.kinds = KindBit(ObjectKind::kTombstone);
   EXPECT_EQ(StreamCns(GlobSet(), deletions), (std::vector<uint64_t>{7}));
   ChangeStreamOptions none;
   none.kinds = 0;
@@ -678,11 +683,11 @@ INSTANTIATE_TEST_SUITE_P(
                      [](const StoreOptions& options) {
                        return OpenStore("memory:", options).value();
                      }},
-        StoreFactory{"sqlite",
-                     [](const StoreOptions& options) {
-                       return OpenStore("sqlite:" + NewDatabasePath(), options)
-                           .value();
-                     }},
+        StoreFactory{
+            "sqlite",
+            [](const StoreOptions& options) {
+              return OpenStore("sqlite:" + NewDatabasePath(), options).value();
+            }},
         // A host store written in C (tests/capi/memory_host_store.c),
         // through the C ABI's vtable adapter.
         StoreFactory{"host_c",
@@ -734,7 +739,8 @@ TEST(OpenStoreTest, RejectsBadUris) {
               HasSubstr("needs a file path"));
   // A directory that does not exist is NotFound (SQLite alone says "unable
   // to open database file", as for one it may not write).
-  const absl::Status missing = OpenStore("sqlite:/nonexistent-dir/x.db").status();
+  const absl::Status missing =
+      OpenStore("sqlite:/nonexistent-dir/x.db").status();
   EXPECT_EQ(missing.code(), absl::StatusCode::kNotFound);
   EXPECT_THAT(std::string(missing.message()),
               HasSubstr("the directory /nonexistent-dir does not exist"));
