@@ -175,6 +175,9 @@ class IOREPL_EXPORT Replica {
   Clock clock_;
   StoreIdentity identity_;
   std::string identity_changed_;
+  // Ends the open transaction: commits it (with the clock's state) when
+  // `status` is OK, else rolls it back; returns the outcome.
+  absl::Status EndTransaction(absl::Status status);
   // Counts a store write of the running operation (when `status` is OK) and
   // passes `status` on: an operation that fails after one fails its batch.
   absl::Status Wrote(absl::Status status);

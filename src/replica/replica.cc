@@ -150,15 +150,7 @@ absl::Status Replica::Transact(uint64_t counters, uint64_t keys,
   if (absl::Status s = counters_->Reserve(counters); !s.ok()) return s;
   if (absl::Status s = keys_->Reserve(keys); !s.ok()) return s;
   if (absl::Status s = store_->Begin(); !s.ok()) return s;
-  absl::Status status = body();
-  if (status.ok()) {
-    status = store_->PutSyncState(kClockState, EncodeTicks(clock_.last()));
-  }
-  if (status.ok()) status = store_->Commit();
-  if (!status.ok() && store_->InTransaction()) (void)store_->Rollback();
-  counters_->Ended(status.ok());
-  keys_->Ended(status.ok());
-  return status;
+  return EndTransaction(body());
 }
 
 absl::Status Replica::Batch(const std::function<absl::Status()>& body) {
@@ -171,6 +163,10 @@ absl::Status Replica::Batch(const std::function<absl::Status()>& body) {
   absl::Status status = body();
   in_batch_ = false;
   if (status.ok()) status = batch_failure_;
+  return EndTransaction(status);
+}
+
+absl::Status Replica::EndTransaction(absl::Status status) {
   if (status.ok()) {
     status = store_->PutSyncState(kClockState, EncodeTicks(clock_.last()));
   }
