@@ -195,7 +195,7 @@ enum {
   IOREPL_REASON_INVALID_OBJECT = 7,
   IOREPL_REASON_NAME_CLASH = 8,
   IOREPL_REASON_PARENT_MISSING = 9,
-  IOREPL_REASON_FOLDER_NOT_EMPTY = 10,
+  IOREPL_REASON_FOLDER_NOT_EMPTY = 10, /* never produced; the number stays */
   /* Ignores added later (sent again on the next pass). */
   IOREPL_REASON_NO_RECIPIENT = 11 /* free/busy: no contact has the address */
 };

@@ -49,7 +49,10 @@ enum class Reason : uint8_t {
   kInvalidObject,       // the incoming object is malformed
   kNameClash,           // a different folder of that name exists at the parent
   kParentMissing,       // the destination parent folder does not exist
-  kFolderNotEmpty,      // deletion of a folder that still holds other objects
+  // Never produced: a deletion of a folder that still holds objects keeps
+  // the folder as a new version, or waits a pass for them. Kept so that the
+  // values after it (and the C ABI's IOREPL_REASON_*) stay as they are.
+  kFolderNotEmpty,
   // Ignores (added later; sent again on the next run).
   kNoRecipient,  // free/busy: the subscriber has no contact with the address
 };
