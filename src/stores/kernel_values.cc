@@ -2,6 +2,8 @@
 
 #include "stores/kernel_values.h"
 
+#include <algorithm>
+
 #include "absl/strings/str_cat.h"
 #include "core/byte_reader.h"
 #include "core/text.h"
@@ -35,6 +37,23 @@ std::optional<uint64_t> ParseU64Value(std::string_view bytes) {
   uint64_t v = 0;
   for (int i = 7; i >= 0; --i) v = v << 8 | static_cast<uint8_t>(bytes[i]);
   return v;
+}
+
+std::string DigestValue(const FolderDigest& digest) {
+  return U64Value(digest.items) + core_internal::AsString(digest.sum);
+}
+
+std::optional<FolderDigest> ParseDigestValue(std::string_view bytes) {
+  FolderDigest digest;
+  if (bytes.empty()) return digest;
+  const std::optional<uint64_t> items = ParseU64Value(bytes.substr(0, 8));
+  if (bytes.size() != 8 + digest.sum.size() || !items ||
+      *items > (uint64_t{1} << 62)) {
+    return std::nullopt;
+  }
+  digest.items = *items;
+  std::copy(bytes.begin() + 8, bytes.end(), digest.sum.begin());
+  return digest;
 }
 
 std::string IdentityValue(const StoreIdentity& identity) {

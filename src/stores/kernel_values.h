@@ -44,6 +44,11 @@ std::string SyncStateName(std::string_view name);
 std::string U64Value(uint64_t v);
 std::optional<uint64_t> ParseU64Value(std::string_view bytes);
 
+// A FolderDigest: items (8, LE) + sum (32); the empty value is the zero
+// digest. nullopt for any other size or an impossible count.
+std::string DigestValue(const FolderDigest& digest);
+std::optional<FolderDigest> ParseDigestValue(std::string_view bytes);
+
 std::string IdentityValue(const StoreIdentity& identity);
 // nullopt unless 20 bytes.
 std::optional<StoreIdentity> ParseIdentityValue(std::string_view bytes);

@@ -17,11 +17,13 @@ namespace {
 class MemoryBackend final : public StoreBackend {
  public:
   absl::Status Begin() override {
-    undo_records_.clear();
-    undo_values_.clear();
+    ForgetUndo();
     return absl::OkStatus();
   }
-  absl::Status Commit() override { return Begin(); }
+  absl::Status Commit() override {
+    ForgetUndo();  // what the transaction wrote stays
+    return absl::OkStatus();
+  }
   absl::Status Rollback() override;
 
   absl::StatusOr<bool> Get(const SourceKey& key, RecordPart /*part*/,
@@ -142,6 +144,10 @@ class MemoryBackend final : public StoreBackend {
     by_local_cn_.erase(h.local_cn.value());
     by_parent_.erase(ParentKey{h.parent, h.kind, h.key});
   }
+  void ForgetUndo() {
+    undo_records_.clear();
+    undo_values_.clear();
+  }
   void SaveValue(std::string_view name) {
     if (undo_values_.contains(name)) return;
     auto it = values_.find(name);
@@ -179,7 +185,8 @@ absl::Status MemoryBackend::Rollback() {
       values_.erase(it);
     }
   }
-  return Begin();
+  ForgetUndo();
+  return absl::OkStatus();
 }
 
 }  // namespace

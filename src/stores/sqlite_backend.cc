@@ -24,15 +24,10 @@ constexpr char kHeaderColumns[] =
 constexpr char kBodyColumns[] =
     "kind, source_key, parent, cn_replica, cn_counter, local_cn, record";
 
-absl::Status Corrupt(std::string_view what) {
-  return absl::DataLossError(
-      absl::StrCat("SQLite store: corrupt ", std::string(what), " column"));
-}
-
 absl::StatusOr<SourceKey> KeyColumn(const Statement& q, int column) {
   absl::StatusOr<SourceKey> key =
       SourceKey::Decode(core_internal::AsBytes(q.ColumnBlob(column)));
-  if (!key.ok()) return Corrupt("source key");
+  if (!key.ok()) return CorruptColumn("source key");
   return key;
 }
 
@@ -40,7 +35,7 @@ absl::StatusOr<SourceKey> KeyColumn(const Statement& q, int column) {
 absl::StatusOr<RecordHeader> HeaderOf(const Statement& q) {
   RecordHeader h;
   const int64_t kind = q.ColumnInt(0);
-  if (kind < 0 || kind > 2) return Corrupt("kind");
+  if (kind < 0 || kind > 2) return CorruptColumn("kind");
   h.kind = static_cast<ObjectKind>(kind);
   absl::StatusOr<SourceKey> key = KeyColumn(q, 1);
   if (!key.ok()) return key.status();
@@ -56,9 +51,9 @@ absl::StatusOr<RecordHeader> HeaderOf(const Statement& q) {
       GlobCnt::FromValue(static_cast<uint64_t>(q.ColumnInt(4)));
   absl::StatusOr<GlobCnt> local_cn =
       GlobCnt::FromValue(static_cast<uint64_t>(q.ColumnInt(5)));
-  if (!replica.ok() || !counter.ok()) return Corrupt("change key");
+  if (!replica.ok() || !counter.ok()) return CorruptColumn("change key");
   if (!local_cn.ok() || q.ColumnInt(5) <= 0)
-    return Corrupt("local change number");
+    return CorruptColumn("local change number");
   h.change_key = ChangeNumber(*replica, *counter);
   h.local_cn = *local_cn;
   return h;
@@ -149,7 +144,7 @@ class SqliteBackend final : public StoreBackend {
     uint64_t* field[] = {&counts.folders, &counts.items, &counts.tombstones};
     absl::Status status = q.ForEachRow([&] {
       const int64_t kind = q.ColumnInt(0);
-      if (kind < 0 || kind > 2) return Corrupt("kind");
+      if (kind < 0 || kind > 2) return CorruptColumn("kind");
       *field[kind] = static_cast<uint64_t>(q.ColumnInt(1));
       return absl::OkStatus();
     });

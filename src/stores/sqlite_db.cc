@@ -34,6 +34,11 @@ absl::Status SqliteError(sqlite3* db, int rc, std::string_view context) {
   }
 }
 
+absl::Status CorruptColumn(std::string_view what) {
+  return absl::DataLossError(
+      absl::StrCat("SQLite store: corrupt ", std::string(what), " column"));
+}
+
 Statement& Statement::operator=(Statement&& other) noexcept {
   if (this != &other) {
     if (stmt_ != nullptr) sqlite3_finalize(stmt_);

@@ -22,6 +22,10 @@ namespace ioreplication::stores_internal {
 // A status for SQLite result code `rc` on `db`, with SQLite's message.
 absl::Status SqliteError(sqlite3* db, int rc, std::string_view context);
 
+// DataLossError for a column of a store's row that does not decode (`what`:
+// "source key", "kind", ...).
+absl::Status CorruptColumn(std::string_view what);
+
 class Statement {
  public:
   Statement() = default;

@@ -64,11 +64,6 @@ CREATE TABLE folder_digests (
 constexpr int kMigrationCount = sizeof(kMigrations) / sizeof(kMigrations[0]);
 static_assert(kMigrationCount == kSqliteSchemaVersion);
 
-absl::Status Corrupt(std::string_view what) {
-  return absl::DataLossError(
-      absl::StrCat("SQLite store: corrupt ", std::string(what), " column"));
-}
-
 // Schema 3 -> 4: meta, counters and sync_state become the kernel's named
 // values; folder_digests and the change-key index go (the kernel recomputes
 // digests and counters in use once, at the first open).
@@ -123,7 +118,7 @@ absl::Status MigrateToNamedValues(Database& db) {
              [&](Statement& q) -> absl::Status {
                absl::StatusOr<Guid> g =
                    Guid::Decode(core_internal::AsBytes(q.ColumnBlob(0)));
-               if (!g.ok()) return Corrupt("counter replica");
+               if (!g.ok()) return CorruptColumn("counter replica");
                return put->BindText(1, kv::CounterName(*g))
                    .Bind(2, kv::U64Value(static_cast<uint64_t>(q.ColumnInt(1))))
                    .Run();

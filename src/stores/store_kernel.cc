@@ -32,7 +32,6 @@ using kernel_values::U64Value;
 
 // Format 1: folder digests and counters in use are kept for every record.
 constexpr uint64_t kFormatVersion = 1;
-constexpr size_t kDigestValueSize = 8 + 32;
 
 RecordHeader Header(ObjectKind kind, const SourceKey& key,
                     const std::optional<SourceKey>& parent,
@@ -135,9 +134,8 @@ absl::Status StoreKernel::Upgrade() {
       });
   if (!scanned.ok()) return scanned;
   for (const auto& [folder, digest] : digests) {
-    std::string value = U64Value(digest.items);
-    value += core_internal::AsString(digest.sum);
-    if (absl::Status s = backend_->PutValue(DigestName(folder), value);
+    if (absl::Status s = backend_->PutValue(DigestName(folder),
+                                            kernel_values::DigestValue(digest));
         !s.ok()) {
       return s;
     }
@@ -165,18 +163,14 @@ absl::StatusOr<FolderDigest> StoreKernel::StoredDigest(
   absl::StatusOr<std::optional<std::string>> bytes =
       backend_->GetValue(DigestName(folder));
   if (!bytes.ok()) return bytes.status();
-  FolderDigest digest;
-  if (!bytes->has_value() || (*bytes)->empty()) return digest;
-  const std::string& b = **bytes;
-  const std::optional<uint64_t> items =
-      kernel_values::ParseU64Value(std::string_view(b).substr(0, 8));
-  if (b.size() != kDigestValueSize || !items || *items > (uint64_t{1} << 62)) {
+  if (!bytes->has_value()) return FolderDigest();
+  std::optional<FolderDigest> digest =
+      kernel_values::ParseDigestValue(**bytes);
+  if (!digest) {
     return absl::DataLossError(
         absl::StrCat("corrupt folder digest of folder ", folder.ToString()));
   }
-  digest.items = *items;
-  std::copy(b.begin() + 8, b.end(), digest.sum.begin());
-  return digest;
+  return *digest;
 }
 
 // ---- Identity and counters ----
@@ -292,26 +286,33 @@ void StoreKernel::ForgetTransaction() {
 }
 
 absl::Status StoreKernel::FlushKept() {
-  for (const auto& [folder, change] : digest_changes_) {
+  // Each entry goes once it is written, so a Commit that fails part way and
+  // is tried again does not add a folder's change twice.
+  while (!digest_changes_.empty()) {
+    const auto it = digest_changes_.begin();
+    const SourceKey& folder = it->first;
     absl::StatusOr<FolderDigest> digest = StoredDigest(folder);
     if (!digest.ok()) return digest.status();
-    const int64_t items = static_cast<int64_t>(digest->items) + change.items;
+    const int64_t items =
+        static_cast<int64_t>(digest->items) + it->second.items;
     if (items < 0) {
       return absl::DataLossError(
           absl::StrCat("folder digest of folder ", folder.ToString(),
                        " counts fewer items than were removed"));
     }
+    digest->items = static_cast<uint64_t>(items);
+    AddTerm(digest->sum, it->second.sum);
     const std::string name = DigestName(folder);
-    if (items == 0) {
-      if (absl::Status s = backend_->DeleteValue(name); !s.ok()) return s;
-      continue;
+    if (absl::Status s = items == 0
+                             ? backend_->DeleteValue(name)
+                             : backend_->PutValue(
+                                   name, kernel_values::DigestValue(*digest));
+        !s.ok()) {
+      return s;
     }
-    AddTerm(digest->sum, change.sum);
-    std::string value = U64Value(static_cast<uint64_t>(items));
-    value += core_internal::AsString(digest->sum);
-    if (absl::Status s = backend_->PutValue(name, value); !s.ok()) return s;
+    digest_changes_.erase(it);
   }
-  digest_changes_.clear();
+  // Raising a value to a maximum is the same done twice.
   for (const auto& [guid, high] : in_use_) {
     const std::string name = InUseName(guid);
     absl::StatusOr<uint64_t> stored = GetCounterValue(name);

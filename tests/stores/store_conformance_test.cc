@@ -716,6 +716,29 @@ INSTANTIATE_TEST_SUITE_P(
       return param.param.name;
     });
 
+// A commit that fails (here the host's) leaves the transaction open; trying
+// it again commits the same writes once: the kept digests count each item
+// once.
+TEST(KernelTest, ACommitThatFailedCanBeTriedAgain) {
+  memory_host* host = memory_host_new();
+  std::unique_ptr<Store> store =
+      capi_internal::OpenHostStore(memory_host_vtable(host, nullptr), {})
+          .value();
+  ASSERT_TRUE(store->Begin().ok());
+  ASSERT_TRUE(store->InsertFolder(MakeFolder(1, {}, "Public", 1)).ok());
+  ASSERT_TRUE(store->InsertFolder(MakeFolder(2, 1, "A", 2)).ok());
+  ASSERT_TRUE(store->InsertFolder(MakeFolder(3, 1, "B", 3)).ok());
+  ASSERT_TRUE(store->InsertItem(MakeItem(10, 2, 10)).ok());
+  ASSERT_TRUE(store->InsertItem(MakeItem(11, 3, 11)).ok());
+  memory_host_fail_next(host, "commit");
+  EXPECT_EQ(store->Commit().code(), absl::StatusCode::kUnavailable);
+  EXPECT_TRUE(store->InTransaction());
+  ASSERT_TRUE(store->Commit().ok());
+  auto& kernel = static_cast<stores_internal::StoreKernel&>(*store);
+  EXPECT_TRUE(kernel.CheckIntegrity().ok()) << kernel.CheckIntegrity();
+  EXPECT_EQ(store->GetFolderDigest(SourceKey(kA, GC(2))).value().items, 1u);
+}
+
 TEST(OpenStoreTest, RejectsBadUris) {
   EXPECT_THAT(std::string(OpenStore("nothing").status().message()),
               HasSubstr("no scheme"));
