@@ -113,6 +113,8 @@ struct iorepl_config : ioreplication::capi_internal::HandleBase {
   static constexpr uint32_t kMagic = 0x494F4346;  // "IOCF"
   iorepl_config() : HandleBase(kMagic) {}
   ioreplication::SessionConfig config;
+  // schedule.days joined with ',' for iorepl_config_get_schedule.
+  std::string days_text;
 };
 
 namespace ioreplication::capi_internal {

@@ -17,6 +17,7 @@
 #include "capi/errors.h"
 #include "capi/handles.h"
 #include "capi/log.h"
+#include "capi/statistics_c.h"
 #include "ioreplication/session.h"
 #include "ioreplication/statistics.h"
 
@@ -55,34 +56,6 @@ iorepl_session_options OptionsOf(const SessionConfig& config) {
   o.verify_interval_seconds = static_cast<uint64_t>(
       absl::ToInt64Seconds(s.verify_interval));
   return o;
-}
-
-void CopyReasons(const ReasonCounts& from, uint64_t* to) {
-  for (size_t r = 0; r < kReasonCount; ++r) {
-    to[r] = from[static_cast<Reason>(r)];
-  }
-}
-
-iorepl_statistics ToC(const SessionStatistics& s) {
-  iorepl_statistics c = IOREPL_STATISTICS_INIT;
-  c.message_changes = s.message_changes;
-  c.message_deletions = s.message_deletions;
-  c.message_ignores = s.message_ignores;
-  c.message_errors = s.message_errors;
-  c.folder_changes = s.folder_changes;
-  c.folder_deletions = s.folder_deletions;
-  c.folder_ignores = s.folder_ignores;
-  c.folder_errors = s.folder_errors;
-  c.conflicts = s.conflicts;
-  c.bytes = s.bytes;
-  c.reconciliations = s.reconciliations;
-  c.duration_us = static_cast<uint64_t>(
-      std::max<int64_t>(0, absl::ToInt64Microseconds(s.duration)));
-  CopyReasons(s.message_ignore_reasons, c.message_ignore_reasons);
-  CopyReasons(s.message_error_reasons, c.message_error_reasons);
-  CopyReasons(s.folder_ignore_reasons, c.folder_ignore_reasons);
-  CopyReasons(s.folder_error_reasons, c.folder_error_reasons);
-  return c;
 }
 
 int CheckUri(const char* uri, const char* name) {
@@ -150,6 +123,39 @@ SessionHooks HooksFor(iorepl_session* s, bool* cancelled) {
 }
 
 }  // namespace
+
+namespace {
+
+void CopyReasons(const ReasonCounts& from, uint64_t* to) {
+  for (size_t r = 0; r < kReasonCount; ++r) {
+    to[r] = from[static_cast<Reason>(r)];
+  }
+}
+
+}  // namespace
+
+iorepl_statistics ToCStatistics(const SessionStatistics& s) {
+  iorepl_statistics c = IOREPL_STATISTICS_INIT;
+  c.message_changes = s.message_changes;
+  c.message_deletions = s.message_deletions;
+  c.message_ignores = s.message_ignores;
+  c.message_errors = s.message_errors;
+  c.folder_changes = s.folder_changes;
+  c.folder_deletions = s.folder_deletions;
+  c.folder_ignores = s.folder_ignores;
+  c.folder_errors = s.folder_errors;
+  c.conflicts = s.conflicts;
+  c.bytes = s.bytes;
+  c.reconciliations = s.reconciliations;
+  c.duration_us = static_cast<uint64_t>(
+      std::max<int64_t>(0, absl::ToInt64Microseconds(s.duration)));
+  CopyReasons(s.message_ignore_reasons, c.message_ignore_reasons);
+  CopyReasons(s.message_error_reasons, c.message_error_reasons);
+  CopyReasons(s.folder_ignore_reasons, c.folder_ignore_reasons);
+  CopyReasons(s.folder_error_reasons, c.folder_error_reasons);
+  return c;
+}
+
 }  // namespace ioreplication::capi_internal
 
 using namespace ioreplication;                 // NOLINT
@@ -486,7 +492,7 @@ int iorepl_session_run(iorepl_statistics* stats, iorepl_session* session) {
     session->session->set_hooks({});
     // Filled after a failed pass too: what it committed before it stopped.
     if (stats != nullptr) {
-      WriteStruct(ToC(session->session->last_run()), kStatisticsV1Size,
+      WriteStruct(ToCStatistics(session->session->last_run()), kStatisticsV1Size,
                   "stats", stats);
     }
     if (!result.ok()) return FromStatus(result.status());

@@ -36,6 +36,7 @@ extern "Python" {
   void _iorepl_py_log(void*, int, const char*, const char*, size_t);
   int _iorepl_py_progress(void*, const iorepl_progress*);
   int _iorepl_py_conflict(void*, const iorepl_conflict*, int*, int*);
+  void _iorepl_py_pass(void*, const iorepl_pass_report*);
 }
 """
 

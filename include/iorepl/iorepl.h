@@ -8,6 +8,7 @@
  *   iorepl/objects.h     folder and item snapshots, property bags, content
  *   iorepl/changes.h     local changes to folders, items and ACLs
  *   iorepl/session.h     sessions: configuration, passes, statistics
+ *   iorepl/service.h     sessions on their schedules (the service)
  *   iorepl/codec.h       PCL and IDSET wire codecs
  *   iorepl/host_store.h  a host's own storage as a store
  *
@@ -21,6 +22,7 @@
 #include "iorepl/common.h"
 #include "iorepl/host_store.h"
 #include "iorepl/objects.h"
+#include "iorepl/service.h"
 #include "iorepl/session.h"
 #include "iorepl/store.h"
 

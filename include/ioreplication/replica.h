@@ -44,7 +44,7 @@
 namespace ioreplication {
 
 namespace replica_internal {
-class ChangeNumberSource;
+class ReplicaImpl;
 }  // namespace replica_internal
 
 struct ReplicaOptions {
@@ -75,9 +75,9 @@ class IOREPL_EXPORT Replica {
   Replica& operator=(const Replica&) = delete;
   ~Replica();
 
-  const StoreIdentity& identity() const { return identity_; }
+  const StoreIdentity& identity() const;
   // Why Open() gave the store a new identity; empty if it did not.
-  const std::string& identity_changed() const { return identity_changed_; }
+  const std::string& identity_changed() const;
 
   // The operator's statement that the store was restored from a backup:
   // takes a new replica GUID and the next epoch now.
@@ -137,59 +137,14 @@ class IOREPL_EXPORT Replica {
   // batch, and batches do not nest (FailedPreconditionError).
   absl::Status Batch(const std::function<absl::Status()>& body);
 
-  Store& store() { return *store_; }
+  Store& store();
 
  private:
-  Replica(Store* store, ReplicaOptions options);
+  explicit Replica(std::unique_ptr<replica_internal::ReplicaImpl> impl);
 
-  absl::Status CheckIdentity();
-  absl::Status TakeNewIdentity(std::string reason);
-  // Source keys come from a source of their own, so that the keys of
-  // objects created one after another are consecutive: IDSETs of them stay
-  // a few ranges instead of one per object.
-  SourceKey NextSourceKey();
-  // Stamps a local change on an object: fresh CN, change key, PCL, time.
-  absl::Status Stamp(ChangeNumber* change_key, Pcl* pcl, FileTime* time);
-  // Runs `body` in a transaction with `counters` change numbers and `keys`
-  // source keys reserved ahead (more are reserved inside the transaction if
-  // it needs them); commits on success and rolls back on failure.
-  absl::Status Transact(uint64_t counters, uint64_t keys,
-                        const std::function<absl::Status()>& body);
-  absl::Status CheckNameFree(const std::optional<SourceKey>& parent,
-                             std::string_view name,
-                             const SourceKey* except = nullptr);
-  // OK when `key` is a stored folder; FailedPreconditionError naming it as
-  // `role` when it is not.
-  absl::Status RequireFolder(const SourceKey& key, const char* role);
-  // Creates a folder under `parent` (the root when nullopt).
-  absl::StatusOr<Folder> InsertNewFolder(const std::optional<SourceKey>& parent,
-                                         std::string_view name);
-  // Reads, edits, stamps and writes back one folder or item.
-  absl::StatusOr<Folder> ModifyFolder(
-      const SourceKey& key, const std::function<absl::Status(Folder&)>& edit);
-  absl::StatusOr<Item> EditItem(const SourceKey& key,
-                                const std::function<void(Item&)>& edit);
-
-  Store* store_;
-  ReplicaOptions options_;
-  Clock clock_;
-  StoreIdentity identity_;
-  std::string identity_changed_;
-  // Ends the open transaction: commits it (with the clock's state) when
-  // `status` is OK, else rolls it back; returns the outcome.
-  absl::Status EndTransaction(absl::Status status);
-  // Counts a store write of the running operation (when `status` is OK) and
-  // passes `status` on: an operation that fails after one fails its batch.
-  absl::Status Wrote(absl::Status status);
-
-  // Change numbers and source keys of the store's GUID.
-  std::unique_ptr<replica_internal::ChangeNumberSource> counters_;
-  std::unique_ptr<replica_internal::ChangeNumberSource> keys_;
-  // Inside Batch: its transaction is open; what failed it, if anything; and
-  // the writes the running operation made.
-  bool in_batch_ = false;
-  absl::Status batch_failure_;
-  uint64_t writes_ = 0;
+  // The store, options, clock, identity, change-number sources and batch
+  // state (src/replica/replica_impl.h).
+  std::unique_ptr<replica_internal::ReplicaImpl> impl_;
 };
 
 }  // namespace ioreplication

@@ -58,154 +58,14 @@
 #include "absl/time/time.h"
 #include "ioreplication/conflict.h"
 #include "ioreplication/export.h"
+#include "ioreplication/session_config.h"
 #include "ioreplication/statistics.h"
 #include "ioreplication/store.h"
 
 namespace ioreplication {
-
-enum class MappingDirection : uint8_t {
-  kOneWay,         // publisher -> subscriber
-  kBidirectional,  // both ways, without echo
-};
-
-struct FolderMapping {
-  // Absolute folder paths from each store's root: "/" is the root,
-  // "/Sales/EMEA" a folder two levels down (names compared ignoring case;
-  // a '/' inside a name is written "%2F", see ioreplication/folder_path.h).
-  std::string publisher_path;
-  std::string subscriber_path;
-  MappingDirection direction = MappingDirection::kOneWay;
-};
-
-struct SessionOptions {
-  bool replicate_deletions = true;
-  bool replicate_permissions = false;
-  ConflictPolicy conflict_policy = ConflictPolicy::kKeepBoth;
-  // Changes per transaction.
-  size_t batch_size = 1000;
-  // Bytes of item content per transaction (at least one item).
-  size_t batch_bytes = 16 << 20;
-  // Items larger than this are not replicated (a Message Ignore, too_large).
-  size_t max_item_size = 64 << 20;
-  // With require_matching_rights, a folder replicates only where
-  // replication_account has the same rights on both sides; otherwise it is
-  // a Folder Error naming the member and both rights.
-  std::string replication_account;
-  bool require_matching_rights = false;
-  // Free/busy sessions: the folder of each subscriber's recipient list
-  // (ioreplication/recipient.h); empty means kDefaultRecipientsPath.
-  std::string recipients_path;
-  // When positive, a pass that ends at least this long after the last
-  // verify (recorded in the stores, so it holds across processes) runs
-  // Verify(/*repair=*/true) after it: differences are counted in the
-  // statistics (SessionStatistics::differences) and logged, and the next
-  // pass sends those objects again. Zero: never (iorepl verify by hand).
-  absl::Duration verify_interval = absl::ZeroDuration();
-};
-
-// Where MS-OXOPFFB keeps free/busy messages: the "SCHEDULE+ FREE BUSY"
-// folder of the non-IPM subtree, with one subfolder per site
-// ("EX:/o=Org/ou=Site", written EX:%2Fo=Org%2Fou=Site in a path). A
-// free/busy session without mappings maps this folder to the same path at
-// each subscriber.
-inline constexpr std::string_view kFreeBusyRootPath =
-    "/NON_IPM_SUBTREE/SCHEDULE+ FREE BUSY";
-
-// How much a session logs (SessionHooks::log).
-enum class LogLevel : uint8_t {
-  kSummary,  // reconciliations, folder errors such as permission mismatches
-  kDetail,   // also every ignore and error with its reason and object
-};
-
-struct LoggingConfig {
-  std::string file;
-  LogLevel level = LogLevel::kSummary;
-  bool log_each_message = false;
-  bool log_each_folder = false;
-};
-
-struct ScheduleConfig {
-  absl::Duration interval;        // zero: only when run by hand
-  std::vector<std::string> days;  // "mon".."sun"; empty: every day
-  std::string window_start;       // "HH:MM" or empty
-  std::string window_end;
-};
-
-// Where a secret comes from: exactly one of the two is set. Secrets never
-// stand in a configuration, and the library never logs them or puts them in
-// error messages.
-struct CredentialSource {
-  std::string env;   // the name of an environment variable
-  std::string file;  // a file holding the secret (one trailing newline dropped)
-  bool empty() const { return env.empty() && file.empty(); }
-};
-
-// The credential the store with this URI opens with.
-struct StoreCredential {
-  std::string store;  // one of the session's publisher / subscriber URIs
-  CredentialSource source;
-};
-
-// Reads the secret. NotFoundError naming the variable or file when it is
-// unset, missing or empty; never the secret itself.
-IOREPL_EXPORT absl::StatusOr<std::string> ResolveCredential(
-    const CredentialSource& source);
-
-struct SessionConfig {
-  std::string name;
-  SessionType type = SessionType::kPublicFolder;
-  std::string publisher;                 // store URI
-  std::vector<std::string> subscribers;  // store URIs
-  std::vector<FolderMapping> mappings;
-  SessionOptions options;
-  LoggingConfig logging;
-  ScheduleConfig schedule;
-  // Subscribers served at the same time by the service (1..subscribers).
-  uint32_t max_tasks = 1;
-  std::vector<StoreCredential> credentials;
-  // Authenticates exchange files (iorepl export / import); optional.
-  CredentialSource exchange_key;
-};
-
-// The most configuration text ParseSessionConfig, ParseConfig and
-// ParseConfigFile take (16 MiB, far beyond any real configuration); longer
-// text is an OutOfRangeError before any parsing, and `iorepl` reads no more
-// of a configuration file than this.
-inline constexpr size_t kMaxConfigBytes = size_t{16} << 20;
-
-// Parses one session in protobuf text format (proto/ioreplication/v1/
-// config.proto, message SessionConfig). InvalidArgumentError with line and
-// column for syntax errors, and ValidateSessionConfig's errors.
-IOREPL_EXPORT absl::StatusOr<SessionConfig> ParseSessionConfig(
-    std::string_view text);
-
-// Parses a configuration file's text: any number of `session { ... }`
-// blocks (message Config). Each session is validated; so is the uniqueness
-// of their names.
-IOREPL_EXPORT absl::StatusOr<std::vector<SessionConfig>> ParseConfig(
-    std::string_view text);
-
-// A whole configuration file.
-struct ConfigFile {
-  std::vector<SessionConfig> sessions;
-  // Where the service records each session's last pass; empty means the
-  // default (the tool's choice: the file's path plus ".status").
-  std::string status_file;
-};
-
-// Like ParseConfig, keeping the file-level settings too.
-IOREPL_EXPORT absl::StatusOr<ConfigFile> ParseConfigFile(std::string_view text);
-
-// OK when the configuration can run: a name, a publisher, at least one
-// subscriber, valid store URIs of known schemes (without passwords in them),
-// at least one mapping, valid paths, no two mappings overlapping or nesting
-// on either side, sensible sizes, max_tasks within 1..subscribers,
-// credentials only for stores of the session that take one, and a schedule
-// that can fire: known day names ("mon".."sun"), a window of two "HH:MM"
-// times that differ (it may wrap past midnight), and an interval whenever
-// days or a window are given. InvalidArgumentError lists every problem, one
-// per line.
-IOREPL_EXPORT absl::Status ValidateSessionConfig(const SessionConfig& config);
+namespace session_internal {
+struct SessionState;
+}  // namespace session_internal
 
 // Where a pass is.
 struct Progress {
@@ -242,8 +102,9 @@ class IOREPL_EXPORT Session {
   Session(const Session&) = delete;
   Session& operator=(const Session&) = delete;
 
-  void set_hooks(SessionHooks hooks) { hooks_ = std::move(hooks); }
-  const SessionConfig& config() const { return config_; }
+  // Replaces the callbacks (the next Run() uses them).
+  void set_hooks(SessionHooks hooks);
+  const SessionConfig& config() const;
 
   // One pass over every mapping and subscriber. Per-object and per-folder
   // problems are counted in the statistics (and retried next pass); an
@@ -255,7 +116,7 @@ class IOREPL_EXPORT Session {
   // returned an error, what it had committed before it stopped (a pass that
   // fills the disk after 1,980 items counts those 1,980). Zero before any
   // Run().
-  const SessionStatistics& last_run() const { return last_run_; }
+  const SessionStatistics& last_run() const;
 
   // What a pass would send now, per mapping, subscriber and direction,
   // computed from the sync states and the stores' change streams exactly as
@@ -313,13 +174,13 @@ class IOREPL_EXPORT Session {
       kDifferentVersion,     // both, with other change keys (or names)
       kDifferentPlace,       // both, in other folders
     };
-    std::string mapping;     // "publisher_path -> subscriber_path"
-    size_t subscriber = 0;   // index in config().subscribers
-    std::string path;        // the folder, below the mapped folder ("" for it)
-    bool folder = false;     // the object is a folder (else an item in `path`)
+    std::string mapping;    // "publisher_path -> subscriber_path"
+    size_t subscriber = 0;  // index in config().subscribers
+    std::string path;       // the folder, below the mapped folder ("" for it)
+    bool folder = false;    // the object is a folder (else an item in `path`)
     SourceKey source_key;
     Kind kind = Kind::kDifferentVersion;
-    std::string detail;      // the change keys seen
+    std::string detail;  // the change keys seen
   };
   struct VerifyReport {
     uint64_t folders = 0;            // folders compared
@@ -333,9 +194,9 @@ class IOREPL_EXPORT Session {
   // (ioreplication/conflict.h), in every store of the session: each with
   // the item it lost to as that store holds it now.
   struct Conflict {
-    std::string store;    // the store's URI, as in the configuration
-    std::string mapping;  // "publisher_path -> subscriber_path"
-    Item conflict_item;   // the losing version, marked in conflict
+    std::string store;         // the store's URI, as in the configuration
+    std::string mapping;       // "publisher_path -> subscriber_path"
+    Item conflict_item;        // the losing version, marked in conflict
     std::optional<Item> item;  // the winner it names (nullopt if gone)
   };
   absl::StatusOr<std::vector<Conflict>> ListConflicts();
@@ -357,24 +218,19 @@ class IOREPL_EXPORT Session {
 
   // The classic statistics line for `stats` under this session's name.
   std::string StatisticsLine(const SessionStatistics& stats) const {
-    return RenderStatisticsLine(config_.type, config_.name, stats);
+    return RenderStatisticsLine(config().type, config().name, stats);
   }
 
  private:
-  Session(SessionConfig config, Store* publisher,
-          std::vector<Store*> subscribers,
-          std::vector<std::unique_ptr<Store>> owned);
+  explicit Session(std::unique_ptr<session_internal::SessionState> state);
   absl::Status RunMapping(const FolderMapping& mapping, size_t subscriber,
                           SessionStatistics& stats, bool& cancelled);
   // SessionOptions::verify_interval, after a complete pass.
   absl::Status VerifyIfDue(SessionStatistics& stats);
 
-  SessionConfig config_;
-  Store* publisher_;
-  std::vector<Store*> subscribers_;
-  std::vector<std::unique_ptr<Store>> owned_;
-  SessionHooks hooks_;
-  SessionStatistics last_run_;
+  // The configuration, the stores, the hooks and the last run's counts
+  // (src/session/session_state.h).
+  std::unique_ptr<session_internal::SessionState> state_;
 };
 
 }  // namespace ioreplication

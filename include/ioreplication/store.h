@@ -105,11 +105,11 @@ struct Change {
 };
 
 struct ChangeStreamOptions {
-  // A batch ends after this many changes...
-  size_t max_count = 1000;
+  // A batch ends after this many changes (SessionOptions::batch_size)...
+  size_t batch_size = 1000;
   // ...or once it holds this many bytes of item content (at least one change
-  // is always returned, however large).
-  size_t max_bytes = 16 << 20;
+  // is always returned, however large; SessionOptions::batch_bytes).
+  size_t batch_bytes = 16 << 20;
   // Only objects of these kinds (a set of KindBit values,
   // ioreplication/object_kind.h) are returned; the others are passed over
   // without being decoded.

@@ -5,6 +5,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "replica/change_number_source.h"
+#include "replica/replica_impl.h"
 
 namespace ioreplication {
 namespace {
@@ -36,39 +37,31 @@ void SetContent(ItemContent&& content, Item& item) {
 
 }  // namespace
 
-Replica::Replica(Store* store, ReplicaOptions options)
+namespace replica_internal {
+
+ReplicaImpl::ReplicaImpl(Store* store, ReplicaOptions options)
     : store_(store),
       options_(std::move(options)),
       clock_(options_.time_source
                  ? options_.time_source
                  : Clock::TimeSource([] { return absl::Now(); })),
-      counters_(std::make_unique<replica_internal::ChangeNumberSource>(
-          store, Guid(), options_.counter_block)),
-      keys_(std::make_unique<replica_internal::ChangeNumberSource>(
-          store, Guid(), options_.counter_block)) {}
+      counters_(std::make_unique<ChangeNumberSource>(store, Guid(),
+                                                     options_.counter_block)),
+      keys_(std::make_unique<ChangeNumberSource>(store, Guid(),
+                                                 options_.counter_block)) {}
 
-Replica::~Replica() = default;
+ReplicaImpl::~ReplicaImpl() = default;
 
-absl::StatusOr<std::unique_ptr<Replica>> Replica::Open(Store* store,
-                                                       ReplicaOptions options) {
-  if (store == nullptr) return absl::InvalidArgumentError("store is null");
-  if (options.counter_block == 0) {
-    return absl::InvalidArgumentError("counter_block must be at least 1");
-  }
-  if (store->InTransaction()) {
-    return absl::FailedPreconditionError(
-        "the store has an open transaction; a Replica needs it idle");
-  }
-  std::unique_ptr<Replica> replica(new Replica(store, std::move(options)));
-  if (absl::Status s = replica->CheckIdentity(); !s.ok()) return s;
+absl::Status ReplicaImpl::Init() {
+  if (absl::Status s = CheckIdentity(); !s.ok()) return s;
   absl::StatusOr<std::optional<std::string>> clock =
-      store->GetSyncState(kClockState);
+      store_->GetSyncState(kClockState);
   if (!clock.ok()) return clock.status();
-  if (clock->has_value()) replica->clock_.Observe(DecodeTicks(**clock));
-  return replica;
+  if (clock->has_value()) clock_.Observe(DecodeTicks(**clock));
+  return absl::OkStatus();
 }
 
-absl::Status Replica::CheckIdentity() {
+absl::Status ReplicaImpl::CheckIdentity() {
   absl::StatusOr<StoreIdentity> identity = store_->Identity();
   if (!identity.ok()) return identity.status();
   identity_ = *identity;
@@ -87,7 +80,7 @@ absl::Status Replica::CheckIdentity() {
   return absl::OkStatus();
 }
 
-absl::Status Replica::TakeNewIdentity(std::string reason) {
+absl::Status ReplicaImpl::TakeNewIdentity(std::string reason) {
   const StoreIdentity next{Guid::Random(), identity_.epoch + 1};
   if (absl::Status s = store_->Begin(); !s.ok()) return s;
   if (absl::Status s = store_->SetIdentity(next); !s.ok()) {
@@ -106,17 +99,17 @@ absl::Status Replica::TakeNewIdentity(std::string reason) {
   return absl::OkStatus();
 }
 
-absl::Status Replica::MarkRestored() {
+absl::Status ReplicaImpl::MarkRestored() {
   return TakeNewIdentity("marked restored by the operator");
 }
 
-SourceKey Replica::NextSourceKey() {
+SourceKey ReplicaImpl::NextSourceKey() {
   // Transact reserved the keys this operation needs, so the block has them.
   return SourceKey(identity_.replica, keys_->Next().value().counter());
 }
 
-absl::Status Replica::Stamp(ChangeNumber* change_key, Pcl* pcl,
-                            FileTime* time) {
+absl::Status ReplicaImpl::Stamp(ChangeNumber* change_key, Pcl* pcl,
+                                FileTime* time) {
   // Above what the PCL records for this GUID (another handle on the same
   // store, or the importer, may have used counters above this handle's
   // block: the source then reserves a fresh block inside the transaction).
@@ -128,13 +121,13 @@ absl::Status Replica::Stamp(ChangeNumber* change_key, Pcl* pcl,
   return absl::OkStatus();
 }
 
-absl::Status Replica::Wrote(absl::Status status) {
+absl::Status ReplicaImpl::Wrote(absl::Status status) {
   if (status.ok()) ++writes_;
   return status;
 }
 
-absl::Status Replica::Transact(uint64_t counters, uint64_t keys,
-                               const std::function<absl::Status()>& body) {
+absl::Status ReplicaImpl::Transact(uint64_t counters, uint64_t keys,
+                                   const std::function<absl::Status()>& body) {
   if (in_batch_) {
     if (!batch_failure_.ok()) return batch_failure_;
     // Reserved inside the batch's transaction, and kept if it commits.
@@ -153,7 +146,7 @@ absl::Status Replica::Transact(uint64_t counters, uint64_t keys,
   return EndTransaction(body());
 }
 
-absl::Status Replica::Batch(const std::function<absl::Status()>& body) {
+absl::Status ReplicaImpl::Batch(const std::function<absl::Status()>& body) {
   if (in_batch_) {
     return absl::FailedPreconditionError("Replica::Batch does not nest");
   }
@@ -166,7 +159,7 @@ absl::Status Replica::Batch(const std::function<absl::Status()>& body) {
   return EndTransaction(status);
 }
 
-absl::Status Replica::EndTransaction(absl::Status status) {
+absl::Status ReplicaImpl::EndTransaction(absl::Status status) {
   if (status.ok()) {
     status = store_->PutSyncState(kClockState, EncodeTicks(clock_.last()));
   }
@@ -177,9 +170,9 @@ absl::Status Replica::EndTransaction(absl::Status status) {
   return status;
 }
 
-absl::Status Replica::CheckNameFree(const std::optional<SourceKey>& parent,
-                                    std::string_view name,
-                                    const SourceKey* except) {
+absl::Status ReplicaImpl::CheckNameFree(const std::optional<SourceKey>& parent,
+                                        std::string_view name,
+                                        const SourceKey* except) {
   absl::StatusOr<std::vector<Folder>> siblings =
       store_->ListChildFolders(parent);
   if (!siblings.ok()) return siblings.status();
@@ -196,7 +189,8 @@ absl::Status Replica::CheckNameFree(const std::optional<SourceKey>& parent,
 
 // ---- Folders ----
 
-absl::Status Replica::RequireFolder(const SourceKey& key, const char* role) {
+absl::Status ReplicaImpl::RequireFolder(const SourceKey& key,
+                                        const char* role) {
   absl::StatusOr<Folder> folder = store_->GetFolder(key);
   if (absl::IsNotFound(folder.status())) {
     return absl::FailedPreconditionError(
@@ -205,7 +199,7 @@ absl::Status Replica::RequireFolder(const SourceKey& key, const char* role) {
   return folder.status();
 }
 
-absl::StatusOr<Folder> Replica::InsertNewFolder(
+absl::StatusOr<Folder> ReplicaImpl::InsertNewFolder(
     const std::optional<SourceKey>& parent, std::string_view name) {
   Folder folder;
   absl::Status status = Transact(1, 1, [&]() -> absl::Status {
@@ -237,16 +231,16 @@ absl::StatusOr<Folder> Replica::InsertNewFolder(
   return folder;
 }
 
-absl::StatusOr<Folder> Replica::CreateRootFolder(std::string_view name) {
+absl::StatusOr<Folder> ReplicaImpl::CreateRootFolder(std::string_view name) {
   return InsertNewFolder(std::nullopt, name);
 }
 
-absl::StatusOr<Folder> Replica::CreateFolder(const SourceKey& parent,
-                                             std::string_view name) {
+absl::StatusOr<Folder> ReplicaImpl::CreateFolder(const SourceKey& parent,
+                                                 std::string_view name) {
   return InsertNewFolder(parent, name);
 }
 
-absl::StatusOr<Folder> Replica::ModifyFolder(
+absl::StatusOr<Folder> ReplicaImpl::ModifyFolder(
     const SourceKey& key, const std::function<absl::Status(Folder&)>& edit) {
   Folder folder;
   absl::Status status = Transact(1, 0, [&]() -> absl::Status {
@@ -266,8 +260,8 @@ absl::StatusOr<Folder> Replica::ModifyFolder(
   return folder;
 }
 
-absl::StatusOr<Folder> Replica::RenameFolder(const SourceKey& key,
-                                             std::string_view name) {
+absl::StatusOr<Folder> ReplicaImpl::RenameFolder(const SourceKey& key,
+                                                 std::string_view name) {
   return ModifyFolder(key, [&](Folder& f) -> absl::Status {
     if (absl::Status s = ValidateFolderName(name); !s.ok()) return s;
     if (absl::Status s = CheckNameFree(f.parent, name, &key); !s.ok()) {
@@ -278,8 +272,8 @@ absl::StatusOr<Folder> Replica::RenameFolder(const SourceKey& key,
   });
 }
 
-absl::StatusOr<Folder> Replica::MoveFolder(const SourceKey& key,
-                                           const SourceKey& new_parent) {
+absl::StatusOr<Folder> ReplicaImpl::MoveFolder(const SourceKey& key,
+                                               const SourceKey& new_parent) {
   return ModifyFolder(key, [&](Folder& f) -> absl::Status {
     if (!f.parent.has_value()) {
       return absl::FailedPreconditionError("the root folder cannot move");
@@ -310,15 +304,15 @@ absl::StatusOr<Folder> Replica::MoveFolder(const SourceKey& key,
   });
 }
 
-absl::StatusOr<Folder> Replica::SetFolderProperty(const SourceKey& key,
-                                                  PropTag tag,
-                                                  PropValue value) {
+absl::StatusOr<Folder> ReplicaImpl::SetFolderProperty(const SourceKey& key,
+                                                      PropTag tag,
+                                                      PropValue value) {
   return ModifyFolder(
       key, [&](Folder& f) { return f.properties.Set(tag, std::move(value)); });
 }
 
-absl::StatusOr<Folder> Replica::RemoveFolderProperty(const SourceKey& key,
-                                                     PropTag tag) {
+absl::StatusOr<Folder> ReplicaImpl::RemoveFolderProperty(const SourceKey& key,
+                                                         PropTag tag) {
   return ModifyFolder(key, [&](Folder& f) -> absl::Status {
     if (!f.properties.Remove(tag)) {
       return absl::NotFoundError(absl::StrCat(
@@ -328,15 +322,15 @@ absl::StatusOr<Folder> Replica::RemoveFolderProperty(const SourceKey& key,
   });
 }
 
-absl::StatusOr<Folder> Replica::SetAclMember(const SourceKey& key,
-                                             std::string_view member,
-                                             uint32_t rights) {
+absl::StatusOr<Folder> ReplicaImpl::SetAclMember(const SourceKey& key,
+                                                 std::string_view member,
+                                                 uint32_t rights) {
   return ModifyFolder(key,
                       [&](Folder& f) { return f.acl.Set(member, rights); });
 }
 
-absl::StatusOr<Folder> Replica::RemoveAclMember(const SourceKey& key,
-                                                std::string_view member) {
+absl::StatusOr<Folder> ReplicaImpl::RemoveAclMember(const SourceKey& key,
+                                                    std::string_view member) {
   return ModifyFolder(key, [&](Folder& f) -> absl::Status {
     if (!f.acl.Remove(member)) {
       return absl::NotFoundError(absl::StrCat("folder ", key.ToString(),
@@ -347,7 +341,7 @@ absl::StatusOr<Folder> Replica::RemoveAclMember(const SourceKey& key,
   });
 }
 
-absl::Status Replica::DeleteFolder(const SourceKey& key) {
+absl::Status ReplicaImpl::DeleteFolder(const SourceKey& key) {
   // One change number per object of the subtree, reserved inside the
   // transaction once the subtree is read (another handle may have grown it
   // since any count made before).
@@ -411,8 +405,8 @@ absl::Status Replica::DeleteFolder(const SourceKey& key) {
 
 // ---- Items ----
 
-absl::StatusOr<Item> Replica::CreateItem(const SourceKey& folder,
-                                         ItemContent content) {
+absl::StatusOr<Item> ReplicaImpl::CreateItem(const SourceKey& folder,
+                                             ItemContent content) {
   Item item;
   absl::Status status = Transact(1, 1, [&]() -> absl::Status {
     if (absl::Status s = RequireFolder(folder, "folder"); !s.ok()) return s;
@@ -430,8 +424,8 @@ absl::StatusOr<Item> Replica::CreateItem(const SourceKey& folder,
   return item;
 }
 
-absl::StatusOr<Item> Replica::EditItem(const SourceKey& key,
-                                       const std::function<void(Item&)>& edit) {
+absl::StatusOr<Item> ReplicaImpl::EditItem(
+    const SourceKey& key, const std::function<void(Item&)>& edit) {
   Item item;
   absl::Status status = Transact(1, 0, [&]() -> absl::Status {
     absl::StatusOr<Item> current = store_->GetItem(key);
@@ -451,18 +445,18 @@ absl::StatusOr<Item> Replica::EditItem(const SourceKey& key,
   return item;
 }
 
-absl::StatusOr<Item> Replica::ModifyItem(const SourceKey& key,
-                                         ItemContent content) {
+absl::StatusOr<Item> ReplicaImpl::ModifyItem(const SourceKey& key,
+                                             ItemContent content) {
   return EditItem(key,
                   [&](Item& item) { SetContent(std::move(content), item); });
 }
 
-absl::StatusOr<Item> Replica::MoveItem(const SourceKey& key,
-                                       const SourceKey& new_folder) {
+absl::StatusOr<Item> ReplicaImpl::MoveItem(const SourceKey& key,
+                                           const SourceKey& new_folder) {
   return EditItem(key, [&](Item& item) { item.folder = new_folder; });
 }
 
-absl::Status Replica::DeleteItem(const SourceKey& key) {
+absl::Status ReplicaImpl::DeleteItem(const SourceKey& key) {
   return Transact(1, 0, [&]() -> absl::Status {
     absl::StatusOr<Item> item = store_->GetItem(key);
     if (!item.ok()) return item.status();
@@ -474,6 +468,104 @@ absl::Status Replica::DeleteItem(const SourceKey& key) {
     if (absl::Status s = Wrote(store_->DeleteItem(key)); !s.ok()) return s;
     return Wrote(store_->PutTombstone(t));
   });
+}
+
+}  // namespace replica_internal
+
+using replica_internal::ReplicaImpl;
+
+absl::StatusOr<std::unique_ptr<Replica>> Replica::Open(Store* store,
+                                                       ReplicaOptions options) {
+  if (store == nullptr) return absl::InvalidArgumentError("store is null");
+  if (options.counter_block == 0) {
+    return absl::InvalidArgumentError("counter_block must be at least 1");
+  }
+  if (store->InTransaction()) {
+    return absl::FailedPreconditionError(
+        "the store has an open transaction; a Replica needs it idle");
+  }
+  auto impl = std::make_unique<ReplicaImpl>(store, std::move(options));
+  if (absl::Status s = impl->Init(); !s.ok()) return s;
+  return std::unique_ptr<Replica>(new Replica(std::move(impl)));
+}
+
+Replica::Replica(std::unique_ptr<ReplicaImpl> impl) : impl_(std::move(impl)) {}
+Replica::~Replica() = default;
+
+const StoreIdentity& Replica::identity() const { return impl_->identity(); }
+const std::string& Replica::identity_changed() const {
+  return impl_->identity_changed();
+}
+Store& Replica::store() { return impl_->store(); }
+
+absl::Status Replica::MarkRestored() { return impl_->MarkRestored(); }
+
+absl::StatusOr<Folder> Replica::CreateRootFolder(std::string_view name) {
+  return impl_->CreateRootFolder(name);
+}
+
+absl::StatusOr<Folder> Replica::CreateFolder(const SourceKey& parent,
+                                             std::string_view name) {
+  return impl_->CreateFolder(parent, name);
+}
+
+absl::StatusOr<Folder> Replica::RenameFolder(const SourceKey& key,
+                                             std::string_view name) {
+  return impl_->RenameFolder(key, name);
+}
+
+absl::StatusOr<Folder> Replica::MoveFolder(const SourceKey& key,
+                                           const SourceKey& new_parent) {
+  return impl_->MoveFolder(key, new_parent);
+}
+
+absl::StatusOr<Folder> Replica::SetFolderProperty(const SourceKey& key,
+                                                  PropTag tag,
+                                                  PropValue value) {
+  return impl_->SetFolderProperty(key, tag, std::move(value));
+}
+
+absl::StatusOr<Folder> Replica::RemoveFolderProperty(const SourceKey& key,
+                                                     PropTag tag) {
+  return impl_->RemoveFolderProperty(key, tag);
+}
+
+absl::StatusOr<Folder> Replica::SetAclMember(const SourceKey& key,
+                                             std::string_view member,
+                                             uint32_t rights) {
+  return impl_->SetAclMember(key, member, rights);
+}
+
+absl::StatusOr<Folder> Replica::RemoveAclMember(const SourceKey& key,
+                                                std::string_view member) {
+  return impl_->RemoveAclMember(key, member);
+}
+
+absl::Status Replica::DeleteFolder(const SourceKey& key) {
+  return impl_->DeleteFolder(key);
+}
+
+absl::StatusOr<Item> Replica::CreateItem(const SourceKey& folder,
+                                         ItemContent content) {
+  return impl_->CreateItem(folder, std::move(content));
+}
+
+absl::StatusOr<Item> Replica::ModifyItem(const SourceKey& key,
+                                         ItemContent content) {
+  return impl_->ModifyItem(key, std::move(content));
+}
+
+absl::StatusOr<Item> Replica::MoveItem(const SourceKey& key,
+                                       const SourceKey& new_folder) {
+  return impl_->MoveItem(key, new_folder);
+}
+
+absl::Status Replica::DeleteItem(const SourceKey& key) {
+  return impl_->DeleteItem(key);
+}
+
+absl::Status Replica::Batch(const std::function<absl::Status()>& body) {
+  return impl_->Batch(body);
 }
 
 }  // namespace ioreplication

@@ -385,6 +385,7 @@ absl::StatusOr<ConfigFile> ParseConfigFile(std::string_view text) {
   if (absl::Status s = ParseText(text, &proto); !s.ok()) return s;
   ConfigFile file;
   file.status_file = proto.status_file();
+  file.lock_directory = proto.lock_directory();
   std::vector<SessionConfig>& sessions = file.sessions;
   std::vector<std::string> problems;
   absl::flat_hash_set<std::string> names;

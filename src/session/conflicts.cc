@@ -11,6 +11,7 @@
 #include "absl/strings/str_cat.h"
 #include "ioreplication/replica.h"
 #include "ioreplication/session.h"
+#include "session/session_state.h"
 #include "sync/conflict_resolver.h"
 #include "sync/folder_tree.h"
 
@@ -44,11 +45,11 @@ ItemContent ContentOf(const Item& item) {
 absl::StatusOr<std::vector<Session::Conflict>> Session::ListConflicts() {
   std::vector<Conflict> out;
   std::vector<std::pair<Store*, std::string>> stores = {
-      {publisher_, config_.publisher}};
-  for (size_t i = 0; i < subscribers_.size(); ++i) {
-    stores.emplace_back(subscribers_[i], config_.subscribers[i]);
+      {state_->publisher, state_->config.publisher}};
+  for (size_t i = 0; i < state_->subscribers.size(); ++i) {
+    stores.emplace_back(state_->subscribers[i], state_->config.subscribers[i]);
   }
-  for (const FolderMapping& mapping : config_.mappings) {
+  for (const FolderMapping& mapping : state_->config.mappings) {
     for (size_t s = 0; s < stores.size(); ++s) {
       Store& store = *stores[s].first;
       const std::string& root_path =
@@ -94,8 +95,8 @@ absl::Status Session::ResolveConflict(const SourceKey& conflict_item,
                                       ConflictResolution how) {
   // The first store of the session that holds the conflict item; the
   // resolution replicates from there.
-  std::vector<Store*> stores = {publisher_};
-  stores.insert(stores.end(), subscribers_.begin(), subscribers_.end());
+  std::vector<Store*> stores = {state_->publisher};
+  stores.insert(stores.end(), state_->subscribers.begin(), state_->subscribers.end());
   for (Store* store : stores) {
     absl::StatusOr<Item> loser = store->GetItem(conflict_item);
     if (absl::IsNotFound(loser.status())) continue;
@@ -151,7 +152,7 @@ absl::Status Session::ResolveConflict(const SourceKey& conflict_item,
     return absl::OkStatus();
   }
   return absl::NotFoundError(absl::StrCat("no store of session '",
-                                          config_.name, "' holds item ",
+                                          state_->config.name, "' holds item ",
                                           conflict_item.ToString()));
 }
 

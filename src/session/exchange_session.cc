@@ -110,8 +110,8 @@ absl::StatusOr<ExchangeExportResult> ExportExchangeFile(
   for (size_t i = 0; i < config.mappings.size(); ++i) {
     SyncState& state = states[i];
     sync_internal::ExportOptions export_options;
-    export_options.max_count = config.options.batch_size;
-    export_options.max_bytes = config.options.batch_bytes;
+    export_options.batch_size = config.options.batch_size;
+    export_options.batch_bytes = config.options.batch_bytes;
     sync_internal::Exporter exporter(&publisher, roots[i], state.seen,
                                      state.given, export_options);
     if (absl::Status s = exporter.Start(); !s.ok()) return s;

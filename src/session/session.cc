@@ -11,10 +11,11 @@
 #include "ioreplication/replica.h"
 #include "session/freebusy_filter.h"
 #include "session/import_options.h"
+#include "session/session_state.h"
 #include "session/verify.h"
 #include "sync/direction.h"
-#include "sync/sync_state.h"
 #include "sync/folder_tree.h"
+#include "sync/sync_state.h"
 
 namespace ioreplication {
 namespace {
@@ -46,8 +47,8 @@ DirectionSpec BaseSpec(const SessionConfig& config,
   spec.import = session_internal::ImportOptionsFor(config.options, down);
   spec.import.source_root = down ? pub_root : sub_root;
   spec.import.dest_root = down ? sub_root : pub_root;
-  spec.export_options.max_count = config.options.batch_size;
-  spec.export_options.max_bytes = config.options.batch_bytes;
+  spec.export_options.batch_size = config.options.batch_size;
+  spec.export_options.batch_bytes = config.options.batch_bytes;
   return spec;
 }
 
@@ -65,11 +66,10 @@ absl::Status ForEachDirection(
         if (!down && mapping.direction != MappingDirection::kBidirectional) {
           break;
         }
-        const DirectionSpec spec =
-            BaseSpec(config, mapping, i, down, pub, *subs[i], SourceKey(),
-                     SourceKey());
-        if (absl::Status s = fn(label, DirectionLabel(down, i), *spec.dest,
-                                spec.state_name);
+        const DirectionSpec spec = BaseSpec(config, mapping, i, down, pub,
+                                            *subs[i], SourceKey(), SourceKey());
+        if (absl::Status s =
+                fn(label, DirectionLabel(down, i), *spec.dest, spec.state_name);
             !s.ok()) {
           return s;
         }
@@ -86,15 +86,31 @@ std::string RightsText(std::optional<uint32_t> rights) {
 
 }  // namespace
 
-Session::Session(SessionConfig config, Store* publisher,
-                 std::vector<Store*> subscribers,
-                 std::vector<std::unique_ptr<Store>> owned)
-    : config_(std::move(config)),
-      publisher_(publisher),
-      subscribers_(std::move(subscribers)),
-      owned_(std::move(owned)) {}
+Session::Session(std::unique_ptr<session_internal::SessionState> state)
+    : state_(std::move(state)) {}
 
 Session::~Session() = default;
+
+void Session::set_hooks(SessionHooks hooks) {
+  state_->hooks = std::move(hooks);
+}
+const SessionConfig& Session::config() const { return state_->config; }
+const SessionStatistics& Session::last_run() const { return state_->last_run; }
+
+namespace {
+
+std::unique_ptr<session_internal::SessionState> StateOf(
+    SessionConfig config, Store* publisher, std::vector<Store*> subscribers,
+    std::vector<std::unique_ptr<Store>> owned) {
+  auto state = std::make_unique<session_internal::SessionState>();
+  state->config = std::move(config);
+  state->publisher = publisher;
+  state->subscribers = std::move(subscribers);
+  state->owned = std::move(owned);
+  return state;
+}
+
+}  // namespace
 
 absl::StatusOr<std::unique_ptr<Session>> Session::Open(
     SessionConfig config, const StoreOptions& store_options) {
@@ -114,16 +130,18 @@ absl::StatusOr<std::unique_ptr<Session>> Session::Open(
   std::vector<std::unique_ptr<Store>> owned;
   absl::StatusOr<StoreOptions> pub_options = options_for(config.publisher);
   if (!pub_options.ok()) {
-    return absl::Status(pub_options.status().code(),
-                        absl::StrCat("publisher \"", RedactStoreUri(config.publisher),
-                                     "\": ", pub_options.status().message()));
+    return absl::Status(
+        pub_options.status().code(),
+        absl::StrCat("publisher \"", RedactStoreUri(config.publisher),
+                     "\": ", pub_options.status().message()));
   }
   absl::StatusOr<std::unique_ptr<Store>> publisher =
       OpenStore(config.publisher, *pub_options);
   if (!publisher.ok()) {
-    return absl::Status(publisher.status().code(),
-                        absl::StrCat("publisher \"", RedactStoreUri(config.publisher),
-                                     "\": ", publisher.status().message()));
+    return absl::Status(
+        publisher.status().code(),
+        absl::StrCat("publisher \"", RedactStoreUri(config.publisher),
+                     "\": ", publisher.status().message()));
   }
   Store* pub = publisher->get();
   owned.push_back(*std::move(publisher));
@@ -135,16 +153,15 @@ absl::StatusOr<std::unique_ptr<Session>> Session::Open(
             ? OpenStore(uri, *sub_options)
             : absl::StatusOr<std::unique_ptr<Store>>(sub_options.status());
     if (!sub.ok()) {
-      return absl::Status(
-          sub.status().code(),
-          absl::StrCat("subscriber \"", RedactStoreUri(uri), "\": ",
-                       sub.status().message()));
+      return absl::Status(sub.status().code(),
+                          absl::StrCat("subscriber \"", RedactStoreUri(uri),
+                                       "\": ", sub.status().message()));
     }
     subs.push_back(sub->get());
     owned.push_back(*std::move(sub));
   }
-  return std::unique_ptr<Session>(
-      new Session(std::move(config), pub, std::move(subs), std::move(owned)));
+  return std::unique_ptr<Session>(new Session(
+      StateOf(std::move(config), pub, std::move(subs), std::move(owned))));
 }
 
 absl::StatusOr<std::unique_ptr<Session>> Session::WithStores(
@@ -164,36 +181,37 @@ absl::StatusOr<std::unique_ptr<Session>> Session::WithStores(
           "a subscriber store is null or the publisher itself");
     }
   }
-  return std::unique_ptr<Session>(
-      new Session(std::move(config), publisher, std::move(subscribers), {}));
+  return std::unique_ptr<Session>(new Session(
+      StateOf(std::move(config), publisher, std::move(subscribers), {})));
 }
 
 absl::StatusOr<SessionStatistics> Session::Run() {
-  last_run_ = SessionStatistics();
-  if (config_.options.conflict_policy == ConflictPolicy::kCallback &&
-      !hooks_.conflict_callback) {
+  state_->last_run = SessionStatistics();
+  if (state_->config.options.conflict_policy == ConflictPolicy::kCallback &&
+      !state_->hooks.conflict_callback) {
     // Refused before anything is read or written: every conflict would
     // otherwise be an error on every pass.
     return absl::FailedPreconditionError(absl::StrCat(
-        "session '", config_.name,
+        "session '", state_->config.name,
         "': conflict_policy is CALLBACK but no conflict callback is set "
         "(SessionHooks::conflict_callback)"));
   }
   const absl::Time start = absl::Now();
-  SessionStatistics& stats = last_run_;
+  SessionStatistics& stats = state_->last_run;
   bool cancelled = false;
   auto stop = [&](absl::Status s) {
     stats.duration = absl::Now() - start;
     return s;
   };
-  for (const FolderMapping& mapping : config_.mappings) {
-    for (size_t i = 0; i < subscribers_.size() && !cancelled; ++i) {
+  for (const FolderMapping& mapping : state_->config.mappings) {
+    for (size_t i = 0; i < state_->subscribers.size() && !cancelled; ++i) {
       if (absl::Status s = RunMapping(mapping, i, stats, cancelled); !s.ok()) {
         return stop(s);
       }
     }
   }
-  if (!cancelled && config_.options.verify_interval > absl::ZeroDuration()) {
+  if (!cancelled &&
+      state_->config.options.verify_interval > absl::ZeroDuration()) {
     if (absl::Status s = VerifyIfDue(stats); !s.ok()) return stop(s);
   }
   stats.duration = absl::Now() - start;
@@ -206,7 +224,7 @@ absl::Status Session::VerifyIfDue(SessionStatistics& stats) {
   std::vector<std::pair<Store*, std::string>> states;
   bool due = false;
   absl::Status status = ForEachDirection(
-      config_, *publisher_, subscribers_,
+      state_->config, *state_->publisher, state_->subscribers,
       [&](const std::string&, const std::string& direction, Store& dest,
           const std::string& state_name) -> absl::Status {
         if (!absl::StartsWith(direction, "publisher")) return absl::OkStatus();
@@ -214,7 +232,7 @@ absl::Status Session::VerifyIfDue(SessionStatistics& stats) {
             sync_internal::LoadSyncState(dest, state_name);
         if (!state.ok()) return state.status();
         due |= now.ToAbslTime() - state->last_verify.ToAbslTime() >=
-               config_.options.verify_interval;
+               state_->config.options.verify_interval;
         states.emplace_back(&dest, state_name);
         return absl::OkStatus();
       });
@@ -222,24 +240,24 @@ absl::Status Session::VerifyIfDue(SessionStatistics& stats) {
   absl::StatusOr<VerifyReport> report = Verify(/*repair=*/true);
   if (!report.ok()) return report.status();
   stats.differences += report->differences.size();
-  if (hooks_.log) {
-    hooks_.log(LogLevel::kSummary,
-               absl::StrCat("session '", config_.name, "': verify compared ",
-                            report->folders, " folders and ", report->items,
-                            " item versions: ", report->differences.size(),
-                            " differences",
-                            report->differences.empty()
-                                ? ""
-                                : " (the next pass sends them again)"));
+  if (state_->hooks.log) {
+    state_->hooks.log(
+        LogLevel::kSummary,
+        absl::StrCat(
+            "session '", state_->config.name, "': verify compared ",
+            report->folders, " folders and ", report->items,
+            " item versions: ", report->differences.size(), " differences",
+            report->differences.empty() ? ""
+                                        : " (the next pass sends them again)"));
     for (const Difference& d : report->differences) {
-      hooks_.log(LogLevel::kSummary,
-                 absl::StrCat("session '", config_.name, "', mapping ",
-                              d.mapping, ", subscriber ", d.subscriber + 1,
-                              ": ", d.folder ? "folder " : "message ",
-                              d.source_key.ToString(), " in ",
-                              d.path.empty() ? "/" : d.path, " differs: ",
-                              d.detail));
-      }
+      state_->hooks.log(
+          LogLevel::kSummary,
+          absl::StrCat("session '", state_->config.name, "', mapping ",
+                       d.mapping, ", subscriber ", d.subscriber + 1, ": ",
+                       d.folder ? "folder " : "message ",
+                       d.source_key.ToString(), " in ",
+                       d.path.empty() ? "/" : d.path, " differs: ", d.detail));
+    }
   }
   for (const auto& entry : states) {
     // Named, not bound: lambdas may not capture structured bindings (clang
@@ -260,16 +278,16 @@ absl::Status Session::VerifyIfDue(SessionStatistics& stats) {
 
 absl::StatusOr<std::vector<Session::Pending>> Session::CountPending() {
   std::vector<Pending> pending;
-  for (const FolderMapping& mapping : config_.mappings) {
+  for (const FolderMapping& mapping : state_->config.mappings) {
     absl::StatusOr<std::optional<Folder>> pub_root =
-        FindFolderByPath(*publisher_, mapping.publisher_path);
+        FindFolderByPath(*state_->publisher, mapping.publisher_path);
     if (!pub_root.ok()) return pub_root.status();
     if (!pub_root->has_value()) continue;
     const std::string label =
         absl::StrCat(mapping.publisher_path, " -> ", mapping.subscriber_path);
-    for (size_t i = 0; i < subscribers_.size(); ++i) {
+    for (size_t i = 0; i < state_->subscribers.size(); ++i) {
       absl::StatusOr<std::optional<Folder>> sub_root =
-          FindFolderByPath(*subscribers_[i], mapping.subscriber_path);
+          FindFolderByPath(*state_->subscribers[i], mapping.subscriber_path);
       if (!sub_root.ok()) return sub_root.status();
       // A subscriber folder not made yet: everything is pending down, and
       // nothing can be pending up.
@@ -281,8 +299,8 @@ absl::StatusOr<std::vector<Session::Pending>> Session::CountPending() {
           break;
         }
         const DirectionSpec spec =
-            BaseSpec(config_, mapping, i, down, *publisher_, *subscribers_[i],
-                     (*pub_root)->source_key, sub_key);
+            BaseSpec(state_->config, mapping, i, down, *state_->publisher,
+                     *state_->subscribers[i], (*pub_root)->source_key, sub_key);
         absl::StatusOr<uint64_t> count = sync_internal::CountPending(spec);
         if (!count.ok()) return count.status();
         pending.push_back({label, DirectionLabel(down, i), *count});
@@ -295,9 +313,9 @@ absl::StatusOr<std::vector<Session::Pending>> Session::CountPending() {
 absl::StatusOr<std::vector<Session::Refused>> Session::ListRefused() {
   std::vector<Refused> refused;
   absl::Status status = ForEachDirection(
-      config_, *publisher_, subscribers_,
-      [&](const std::string& mapping, const std::string& direction,
-          Store& dest, const std::string& state_name) -> absl::Status {
+      state_->config, *state_->publisher, state_->subscribers,
+      [&](const std::string& mapping, const std::string& direction, Store& dest,
+          const std::string& state_name) -> absl::Status {
         absl::StatusOr<sync_internal::SyncState> state =
             sync_internal::LoadSyncState(dest, state_name);
         if (!state.ok()) return state.status();
@@ -318,7 +336,7 @@ absl::StatusOr<std::vector<Session::Refused>> Session::ListRefused() {
 absl::Status Session::SkipRefused(const SourceKey& key) {
   bool found = false;
   absl::Status status = ForEachDirection(
-      config_, *publisher_, subscribers_,
+      state_->config, *state_->publisher, state_->subscribers,
       [&](const std::string&, const std::string&, Store& dest,
           const std::string& state_name) -> absl::Status {
         return sync_internal::Transact(dest, [&]() -> absl::Status {
@@ -329,8 +347,8 @@ absl::Status Session::SkipRefused(const SourceKey& key) {
           for (const sync_internal::Refusal& r : state->refused) {
             if (r.source_key != key) continue;
             const std::pair skip(r.source_key, r.change_key);
-            if (std::find(state->skipped.begin(), state->skipped.end(),
-                          skip) == state->skipped.end()) {
+            if (std::find(state->skipped.begin(), state->skipped.end(), skip) ==
+                state->skipped.end()) {
               state->skipped.push_back(skip);
             }
             changed = found = true;
@@ -342,7 +360,7 @@ absl::Status Session::SkipRefused(const SourceKey& key) {
       });
   if (!status.ok()) return status;
   if (!found) {
-    return absl::NotFoundError(absl::StrCat("session '", config_.name,
+    return absl::NotFoundError(absl::StrCat("session '", state_->config.name,
                                             "' refused nothing of source key ",
                                             key.ToString()));
   }
@@ -351,15 +369,15 @@ absl::Status Session::SkipRefused(const SourceKey& key) {
 
 absl::StatusOr<Session::VerifyReport> Session::Verify(bool repair) {
   VerifyReport report;
-  for (const FolderMapping& mapping : config_.mappings) {
+  for (const FolderMapping& mapping : state_->config.mappings) {
     const std::string label =
         absl::StrCat(mapping.publisher_path, " -> ", mapping.subscriber_path);
     absl::StatusOr<std::optional<Folder>> pub_root =
-        FindFolderByPath(*publisher_, mapping.publisher_path);
+        FindFolderByPath(*state_->publisher, mapping.publisher_path);
     if (!pub_root.ok()) return pub_root.status();
     if (!pub_root->has_value()) continue;  // a Folder Error of every pass
-    for (size_t i = 0; i < subscribers_.size(); ++i) {
-      Store& sub = *subscribers_[i];
+    for (size_t i = 0; i < state_->subscribers.size(); ++i) {
+      Store& sub = *state_->subscribers[i];
       absl::StatusOr<std::optional<Folder>> sub_root =
           FindFolderByPath(sub, mapping.subscriber_path);
       if (!sub_root.ok()) return sub_root.status();
@@ -373,7 +391,7 @@ absl::StatusOr<Session::VerifyReport> Session::Verify(bool repair) {
       }
       session_internal::Resend resend;
       if (absl::Status s = session_internal::CompareTrees(
-              *publisher_, (*pub_root)->source_key, sub,
+              *state_->publisher, (*pub_root)->source_key, sub,
               (*sub_root)->source_key, label, i, report, resend);
           !s.ok()) {
         return s;
@@ -387,10 +405,10 @@ absl::StatusOr<Session::VerifyReport> Session::Verify(bool repair) {
             down ? resend.from_publisher : resend.from_subscriber;
         if (keys.empty()) continue;
         const DirectionSpec spec =
-            BaseSpec(config_, mapping, i, down, *publisher_, sub, SourceKey(),
-                     SourceKey());
-        absl::Status s = sync_internal::Transact(
-            *spec.dest, [&]() -> absl::Status {
+            BaseSpec(state_->config, mapping, i, down, *state_->publisher, sub,
+                     SourceKey(), SourceKey());
+        absl::Status s =
+            sync_internal::Transact(*spec.dest, [&]() -> absl::Status {
               absl::StatusOr<sync_internal::SyncState> state =
                   sync_internal::LoadSyncState(*spec.dest, spec.state_name);
               if (!state.ok()) return state.status();
@@ -413,14 +431,15 @@ absl::StatusOr<Session::VerifyReport> Session::Verify(bool repair) {
 absl::Status Session::RunMapping(const FolderMapping& mapping,
                                  size_t subscriber, SessionStatistics& stats,
                                  bool& cancelled) {
-  Store& pub = *publisher_;
-  Store& sub = *subscribers_[subscriber];
+  Store& pub = *state_->publisher;
+  Store& sub = *state_->subscribers[subscriber];
   const std::string label =
       absl::StrCat(mapping.publisher_path, " -> ", mapping.subscriber_path);
   auto log = [&](LogLevel level, std::string_view line) {
-    if (hooks_.log && (level == LogLevel::kSummary ||
-                       config_.logging.level == LogLevel::kDetail)) {
-      hooks_.log(level, line);
+    if (state_->hooks.log &&
+        (level == LogLevel::kSummary ||
+         state_->config.logging.level == LogLevel::kDetail)) {
+      state_->hooks.log(level, line);
     }
   };
   absl::StatusOr<std::optional<Folder>> pub_root =
@@ -430,7 +449,7 @@ absl::Status Session::RunMapping(const FolderMapping& mapping,
     ++stats.folder_errors;
     stats.folder_error_reasons.Add(Reason::kParentMissing);
     log(LogLevel::kSummary,
-        absl::StrCat("session '", config_.name, "', mapping ", label,
+        absl::StrCat("session '", state_->config.name, "', mapping ", label,
                      ": the publisher has no folder ", mapping.publisher_path));
     return absl::OkStatus();
   }
@@ -441,11 +460,11 @@ absl::Status Session::RunMapping(const FolderMapping& mapping,
   // Folders whose rights for the replication account differ are held back,
   // each reported once as a Folder Error.
   absl::flat_hash_set<SourceKey> pub_blocked, sub_blocked;
-  if (config_.options.require_matching_rights) {
+  if (state_->config.options.require_matching_rights) {
     absl::StatusOr<absl::flat_hash_map<SourceKey, int>> tree =
         sync_internal::SubtreeDepths(pub, (*pub_root)->source_key);
     if (!tree.ok()) return tree.status();
-    const std::string& account = config_.options.replication_account;
+    const std::string& account = state_->config.options.replication_account;
     for (const auto& [key, depth] : *tree) {
       absl::StatusOr<Folder> theirs = pub.GetFolder(key);
       if (!theirs.ok()) return theirs.status();
@@ -459,7 +478,7 @@ absl::Status Session::RunMapping(const FolderMapping& mapping,
       ++stats.folder_errors;
       stats.folder_error_reasons.Add(Reason::kPermissionMismatch);
       log(LogLevel::kSummary,
-          absl::StrCat("session '", config_.name, "', mapping ", label,
+          absl::StrCat("session '", state_->config.name, "', mapping ", label,
                        ": folder \"", theirs->display_name, "\" (",
                        key.ToString(), ") not replicated: member \"", account,
                        "\" has rights ", RightsText(a),
@@ -476,13 +495,14 @@ absl::Status Session::RunMapping(const FolderMapping& mapping,
 
   // Free/busy: the subscriber's recipient list decides what it gets.
   session_internal::ItemFilter filter;
-  if (config_.type == SessionType::kFreeBusy) {
+  if (state_->config.type == SessionType::kFreeBusy) {
     absl::StatusOr<session_internal::ItemFilter> made =
         session_internal::FreeBusyFilter(
-            sub, config_.options, subscriber, [&](std::string_view line) {
+            sub, state_->config.options, subscriber,
+            [&](std::string_view line) {
               log(LogLevel::kSummary,
-                  absl::StrCat("session '", config_.name, "', mapping ", label,
-                               ": ", core_internal::Sv(line)));
+                  absl::StrCat("session '", state_->config.name, "', mapping ",
+                               label, ": ", core_internal::Sv(line)));
             });
     if (!made.ok()) return made.status();
     filter = *std::move(made);
@@ -491,9 +511,9 @@ absl::Status Session::RunMapping(const FolderMapping& mapping,
   const bool both = mapping.direction == MappingDirection::kBidirectional;
   auto make = [&](bool down) {
     DirectionSpec spec =
-        BaseSpec(config_, mapping, subscriber, down, pub, sub,
+        BaseSpec(state_->config, mapping, subscriber, down, pub, sub,
                  (*pub_root)->source_key, sub_root->source_key);
-    spec.import.callback = hooks_.conflict_callback;
+    spec.import.callback = state_->hooks.conflict_callback;
     // Both ways of a bidirectional mapping log: each line says which way.
     const std::string where =
         both ? absl::StrCat(label, " (", DirectionLabel(down, subscriber), ")")
@@ -508,11 +528,12 @@ absl::Status Session::RunMapping(const FolderMapping& mapping,
           absl::StrCat("mapping ", where, ": ", core_internal::Sv(line)));
     };
     spec.import.conflict_log = spec.import.error_log;
-    if (config_.logging.log_each_message || config_.logging.log_each_folder) {
+    if (state_->config.logging.log_each_message ||
+        state_->config.logging.log_each_folder) {
       spec.import.replicated_log = [this, log, where](bool folder,
                                                       std::string_view line) {
-        if (folder ? config_.logging.log_each_folder
-                   : config_.logging.log_each_message) {
+        if (folder ? state_->config.logging.log_each_folder
+                   : state_->config.logging.log_each_message) {
           log(LogLevel::kSummary,
               absl::StrCat("mapping ", where, ": ", core_internal::Sv(line)));
         }
@@ -524,11 +545,11 @@ absl::Status Session::RunMapping(const FolderMapping& mapping,
           absl::StrCat("mapping ", where, ": ", core_internal::Sv(line)));
     };
     spec.now = [] { return FileTime::FromAbslTime(absl::Now()); };
-    if (hooks_.progress) {
+    if (state_->hooks.progress) {
       spec.progress = [this, label,
                        direction =
                            DirectionLabel(down, subscriber)](uint64_t done) {
-        return hooks_.progress(Progress{label, direction, done});
+        return state_->hooks.progress(Progress{label, direction, done});
       };
     }
     return spec;
@@ -536,15 +557,14 @@ absl::Status Session::RunMapping(const FolderMapping& mapping,
   for (bool down : {true, false}) {
     if (!down && !both) break;
     sync_internal::DirectionResult result;
-    const absl::Status status =
-        sync_internal::RunDirection(make(down), result);
+    const absl::Status status = sync_internal::RunDirection(make(down), result);
     // What was committed counts, also when the direction failed midway.
     stats.Merge(result.stats);
     if (!status.ok()) {
       return absl::Status(
           status.code(),
-          absl::StrCat("session '", config_.name, "', mapping ", label, ", ",
-                       down ? "publisher -> subscriber " : "subscriber ",
+          absl::StrCat("session '", state_->config.name, "', mapping ", label,
+                       ", ", down ? "publisher -> subscriber " : "subscriber ",
                        down ? absl::StrCat(subscriber + 1)
                             : absl::StrCat(subscriber + 1, " -> publisher"),
                        ": ", status.message()));

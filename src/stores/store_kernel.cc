@@ -694,8 +694,8 @@ absl::StatusOr<std::vector<Change>> StoreKernel::ReadChanges(
   size_t bytes = 0;
   const uint32_t kinds = options.kinds & kAllKinds;
   auto full = [&] {
-    return out.size() >= options.max_count ||
-           (!out.empty() && bytes >= options.max_bytes);
+    return out.size() >= options.batch_size ||
+           (!out.empty() && bytes >= options.batch_bytes);
   };
   const auto ranges = exclude.ranges();
   uint64_t from = after.value() + 1;
@@ -712,8 +712,8 @@ absl::StatusOr<std::vector<Change>> StoreKernel::ReadChanges(
         [](uint64_t x, const GlobRange& r) { return x < r.low; });
     if (next != ranges.end()) last = next->low - 1;
     const ScanLimits limits{
-        options.max_count - out.size(),
-        out.empty() ? options.max_bytes : options.max_bytes - bytes};
+        options.batch_size - out.size(),
+        out.empty() ? options.batch_bytes : options.batch_bytes - bytes};
     absl::Status scanned = backend_->ScanByLocalCn(
         from, last, kinds, RecordPart::kBody, limits,
         [&](const RecordHeader& h,

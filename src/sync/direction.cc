@@ -6,10 +6,10 @@
 #include "absl/container/btree_set.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "sync/pass_state.h"
 #include "sync/sync_state.h"
 
 namespace ioreplication::sync_internal {
-namespace {}  // namespace
 
 absl::Status Transact(Store& store, const std::function<absl::Status()>& body) {
   if (absl::Status s = store.Begin(); !s.ok()) return s;
@@ -255,93 +255,27 @@ absl::Status RunDirection(const DirectionSpec& spec, DirectionResult& result) {
       });
   if (absl::Status s = importer.Start(); !s.ok()) return s;
 
-  // Resends and skips this pass started with. Another process may add some
-  // while it runs (Session::Verify with repair, Session::SkipRefused, each
-  // in a transaction of its own): those are kept for the next pass, never
-  // overwritten by this one's writes of the state.
-  const std::vector<SourceKey> start_resend = state.resend;
-  const std::vector<std::pair<SourceKey, ChangeNumber>> start_skipped =
-      state.skipped;
-  // Inside each transaction that writes the state, before anything else:
-  // no other pass may have written it since this one read or last wrote it
-  // (LoadSyncStateForPass), and what others added is kept.
-  auto keep_foreign = [&]() -> absl::Status {
-    absl::StatusOr<SyncState> stored =
-        LoadSyncStateForPass(dest, spec.state_name, state.generation);
-    if (!stored.ok()) return stored.status();
-    for (const SourceKey& key : stored->resend) {
-      if (!absl::c_linear_search(start_resend, key) &&
-          !absl::c_linear_search(state.resend, key)) {
-        state.resend.push_back(key);
-      }
-    }
-    for (const auto& skip : stored->skipped) {
-      if (!absl::c_linear_search(start_skipped, skip) &&
-          !absl::c_linear_search(state.skipped, skip)) {
-        state.skipped.push_back(skip);
-      }
-    }
-    return absl::OkStatus();
-  };
-
-  // Writes the state (and the echo back) inside the open transaction.
-  // What the destination let go of this pass: the source's echo of keys
-  // the destination holds (folded in at the end) must not bring them back.
-  IdSet released;
-  auto record = [&](const BatchOutcome& outcome) -> absl::Status {
-    state.given.Subtract(outcome.given_removed);
-    state.given.UnionWith(outcome.given_added);
-    released.UnionWith(outcome.given_removed);
-    released.Subtract(outcome.given_added);
-    ++state.generation;
-    if (absl::Status s =
-            dest.PutSyncState(spec.state_name, EncodeSyncState(state));
-        !s.ok()) {
-      return s;
-    }
-    if (!bidirectional || outcome.echo.empty()) return absl::OkStatus();
-    back_echo.seen.UnionWith(outcome.echo.seen);
-    back_echo.given.UnionWith(outcome.echo.given);
-    for (const Tombstone& t : outcome.echo.answers) back_echo.AddAnswer(t);
-    for (const SourceKey& key : outcome.echo.resend) back_echo.AddResend(key);
-    return dest.PutSyncState(spec.back_echo_name, EncodeEchoState(back_echo));
-  };
-
-  GlobSet retry;
-  // Pulled entries to send again (they have no change number of the
-  // source's that a later pass would read again: a refused pulled item is
-  // otherwise never sent again) and what the importer waits for: they go
-  // in the resend list.
-  absl::btree_set<SourceKey> resend_next;
-  absl::flat_hash_map<SourceKey, Refusal> refused;
+  PassState pass(&dest, spec.state_name,
+                 bidirectional ? spec.back_echo_name : std::string(),
+                 std::move(state), std::move(back_echo));
   uint64_t done = 0;
   while (true) {
     absl::StatusOr<ExportBatch> batch = exporter.Next();
     if (!batch.ok()) return batch.status();
     if (batch->entries.empty() && batch->consumed.empty()) break;
-    // A failed batch fails the pass, so what `record` changed in memory
+    // A failed batch fails the pass, so what the pass state took in memory
     // needs no undoing: the next pass starts from the stored state.
     BatchOutcome outcome;
     absl::Status status = ApplyBatch(
-        dest, importer, *batch, outcome, keep_foreign,
+        dest, importer, *batch, outcome, [&] { return pass.Claim(); },
         [&](const BatchOutcome& applied) {
-          GlobSet consumed = batch->consumed;
-          consumed.Subtract(applied.retry);
-          state.seen.UnionWith(consumed);
-          return record(applied);
+          pass.Advance(batch->consumed, applied);
+          return pass.Write(applied);
         });
     if (!status.ok()) return status;
-    for (const SourceKey& key : outcome.retry_pulled) {
-      exporter.Retry(key);
-      resend_next.insert(key);
-    }
-    resend_next.insert(outcome.resend.begin(), outcome.resend.end());
+    for (const SourceKey& key : outcome.retry_pulled) exporter.Retry(key);
     for (const SourceKey& key : outcome.pull_folders) {
       if (absl::Status s = exporter.Pull(key); !s.ok()) return s;
-    }
-    retry.UnionWith(outcome.retry);
-    for (Refusal& r : outcome.refusals) {
-      refused.insert_or_assign(r.source_key, std::move(r));
     }
     result.stats.Merge(outcome.stats);
     done += batch->entries.size();
@@ -351,12 +285,11 @@ absl::Status RunDirection(const DirectionSpec& spec, DirectionResult& result) {
     }
   }
 
-  // The pass is complete: everything up to the starting high-water mark is
-  // seen except what must be sent again. Deletion reconciliation, if
-  // needed, goes in the same transaction.
+  // The pass is complete. Deletion reconciliation, if needed, goes in the
+  // same transaction as its end.
   BatchOutcome final_outcome;
   absl::Status status = Transact(dest, [&]() -> absl::Status {
-    if (absl::Status s = keep_foreign(); !s.ok()) return s;
+    if (absl::Status s = pass.Claim(); !s.ok()) return s;
     if (reconcile_given) {
       absl::StatusOr<StoreIdentity> dest_identity = dest.Identity();
       if (!dest_identity.ok()) return dest_identity.status();
@@ -364,44 +297,16 @@ absl::Status RunDirection(const DirectionSpec& spec, DirectionResult& result) {
       DirectionSpec deferred = spec;
       deferred.log = importer.logs().Defer(spec.log);
       if (absl::Status s =
-              ReconcileGiven(deferred, state.given, dest_identity->replica,
-                             importer, final_outcome);
+              ReconcileGiven(deferred, pass.state().given,
+                             dest_identity->replica, importer, final_outcome);
           !s.ok()) {
         return s;
       }
     }
-    GlobSet fill = UpTo(exporter.start_high_water());
-    fill.Subtract(exporter.deferred());
-    fill.Subtract(retry);
-    state.seen.UnionWith(fill);
-    state.source_high = exporter.start_high_water();
-    state.given.UnionWith(own_echo.given);
-    state.given.Subtract(released);
-    for (Refusal& r : final_outcome.refusals) {
-      refused.insert_or_assign(r.source_key, std::move(r));
-    }
-    // The pass saw every refused version again (they are not consumed):
-    // the list is what it refused, and the skips are spent.
-    state.refused.clear();
-    for (auto& [key, r] : refused) state.refused.push_back(std::move(r));
-    std::sort(state.refused.begin(), state.refused.end(),
-              [](const Refusal& a, const Refusal& b) {
-                return a.source_key < b.source_key;
-              });
-    // The skips and resends this pass started with are spent.
-    std::erase_if(state.skipped, [&](const auto& skip) {
-      return absl::c_linear_search(start_skipped, skip);
-    });
-    std::erase_if(state.resend, [&](const SourceKey& key) {
-      return absl::c_linear_search(start_resend, key);
-    });
-    for (const SourceKey& key : resend_next) {
-      if (!absl::c_linear_search(state.resend, key)) {
-        state.resend.push_back(key);
-      }
-    }
-    if (spec.now) state.last_pass = spec.now();
-    return record(final_outcome);
+    pass.FinishPass(exporter.start_high_water(), exporter.deferred(),
+                    own_echo.given, final_outcome,
+                    spec.now ? spec.now() : pass.state().last_pass);
+    return pass.Write(final_outcome);
   });
   importer.Ended(status.ok());
   if (!status.ok()) return status;
@@ -417,8 +322,8 @@ absl::Status RunDirection(const DirectionSpec& spec, DirectionResult& result) {
       current->given.Subtract(own_echo.given);
       current->RemoveAnswers(own_echo.answers);
       std::erase_if(current->resend, [&](const SourceKey& key) {
-        return std::find(own_echo.resend.begin(), own_echo.resend.end(),
-                         key) != own_echo.resend.end();
+        return std::find(own_echo.resend.begin(), own_echo.resend.end(), key) !=
+               own_echo.resend.end();
       });
       return source.PutSyncState(spec.own_echo_name, EncodeEchoState(*current));
     });

@@ -147,8 +147,8 @@ absl::Status Exporter::CollectHierarchy() {
 }
 
 bool Exporter::Full(const ExportBatch& batch) const {
-  return batch.entries.size() >= options_.max_count ||
-         (!batch.entries.empty() && batch.bytes >= options_.max_bytes);
+  return batch.entries.size() >= options_.batch_size ||
+         (!batch.entries.empty() && batch.bytes >= options_.batch_bytes);
 }
 
 void Exporter::Retry(const SourceKey& key) { retry_keys_.insert(key); }
@@ -211,9 +211,9 @@ absl::Status Exporter::FillFromStream(uint32_t kind, ExportBatch& batch) {
   while (!Full(batch)) {
     ChangeStreamOptions options;
     options.kinds = kind;
-    options.max_count = options_.max_count - batch.entries.size();
-    options.max_bytes =
-        options_.max_bytes > batch.bytes ? options_.max_bytes - batch.bytes : 1;
+    options.batch_size = options_.batch_size - batch.entries.size();
+    options.batch_bytes =
+        options_.batch_bytes > batch.bytes ? options_.batch_bytes - batch.bytes : 1;
     absl::StatusOr<std::vector<Change>> changes =
         source_->ReadChanges(exclude_, stream_after_, options);
     if (!changes.ok()) return changes.status();

@@ -59,8 +59,9 @@ struct ExportBatch {
 };
 
 struct ExportOptions {
-  size_t max_count = 1000;
-  size_t max_bytes = 16 << 20;
+  // As ChangeStreamOptions: entries per batch, and item bytes.
+  size_t batch_size = 1000;
+  size_t batch_bytes = 16 << 20;
   // Source folders whose changes and items must not be sent this pass
   // (e.g. the replication account's rights differ). They are not consumed.
   absl::flat_hash_set<SourceKey> blocked_folders;
@@ -112,7 +113,7 @@ class Exporter {
   // to `on_child`.
   absl::Status PullSubtrees(std::vector<SourceKey> frontier,
                             const std::function<void(Folder)>& on_child);
-  // True once `batch` holds max_count entries or max_bytes of content.
+  // True once `batch` holds batch_size entries or batch_bytes of content.
   bool Full(const ExportBatch& batch) const;
   absl::Status FillFromStream(uint32_t kind, ExportBatch& batch);
   absl::Status FillPulledItems(ExportBatch& batch);

@@ -8,10 +8,13 @@
  *
  * Prints each failed check with the library's message; exits 1 if any.
  */
+#define _POSIX_C_SOURCE 200809L /* nanosleep */
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "iorepl/iorepl.h"
@@ -1244,6 +1247,171 @@ static void test_first_published_sizes(void) {
   remove(sub_path);
 }
 
+/* ---- The service ---- */
+
+typedef struct pass_log {
+  int passes;
+  uint64_t message_changes;
+  int last_result;
+  char last_session[64];
+} pass_log;
+
+/* Called on the service's threads; the test reads the log only after
+ * run_once or stop returned (they join those threads). */
+static void record_pass(void* user, const iorepl_pass_report* r) {
+  pass_log* log = (pass_log*)user;
+  ++log->passes;
+  log->message_changes += r->stats.message_changes;
+  log->last_result = r->result;
+  snprintf(log->last_session, sizeof(log->last_session), "%s", r->session);
+}
+
+/* Items in the folder at `path` of the store at `uri` (0 when missing). */
+static size_t items_at(const char* uri, const char* path) {
+  iorepl_store* store = NULL;
+  iorepl_folder* folder = NULL;
+  iorepl_key_list* list = NULL;
+  iorepl_key key;
+  size_t n = 0;
+  if (iorepl_store_open(&store, uri, NULL) != IOREPL_OK) return 0;
+  if (iorepl_store_find_folder(&folder, store, path) == IOREPL_OK &&
+      iorepl_folder_key(&key, folder) == IOREPL_OK &&
+      iorepl_store_list_items(&list, store, &key) == IOREPL_OK) {
+    n = iorepl_key_list_count(list);
+  }
+  iorepl_key_list_free(list);
+  iorepl_folder_free(folder);
+  iorepl_store_free(store);
+  return n;
+}
+
+static void test_service(void) {
+  char pub_path[512], sub_path[512], status_path[512], locks_path[512];
+  char pub_uri[600], sub_uri[600], text[2048];
+  iorepl_config* configs[2] = {NULL, NULL};
+  iorepl_service* service = NULL;
+  iorepl_service_status* status = NULL;
+  iorepl_session_status entry;
+  iorepl_service_options options;
+  iorepl_store* pub = NULL;
+  iorepl_key folder;
+  pass_log log;
+  int waited;
+  memset(&log, 0, sizeof(log));
+
+  temp_path(pub_path, sizeof(pub_path), "capi_svc_pub.db");
+  temp_path(sub_path, sizeof(sub_path), "capi_svc_sub.db");
+  temp_path(status_path, sizeof(status_path), "capi_svc.status");
+  temp_path(locks_path, sizeof(locks_path), "capi_svc.locks");
+  snprintf(pub_uri, sizeof(pub_uri), "sqlite:%s", pub_path);
+  snprintf(sub_uri, sizeof(sub_uri), "sqlite:%s", sub_path);
+  OK(iorepl_store_open(&pub, pub_uri, NULL));
+  folder = make_folder_path(pub, "Sales");
+  add_posts(pub, &folder, 3, "plan");
+  snprintf(text, sizeof(text),
+           "name: \"Sales\" publisher: \"%s\" subscriber: \"%s\" "
+           "mapping { publisher_path: \"/Sales\" subscriber_path: \"/In\" } "
+           "schedule { interval_seconds: 1 }",
+           pub_uri, sub_uri);
+  OK(iorepl_config_parse(&configs[0], text, strlen(text)));
+  OK(iorepl_config_parse(&configs[1], text, strlen(text)));
+
+  /* The fields only the service reads: a schedule and max_tasks. */
+  {
+    iorepl_schedule schedule = IOREPL_SCHEDULE_INIT;
+    iorepl_schedule back = IOREPL_SCHEDULE_INIT;
+    OK(iorepl_config_get_schedule(&back, configs[1]));
+    CHECK(back.interval_seconds == 1 && back.days == NULL);
+    schedule.interval_seconds = 60;
+    schedule.days = "mon,Tue,caturday";
+    schedule.window_start = "22:00";
+    schedule.window_end = "22:00";
+    CHECK_RC(iorepl_config_set_schedule(configs[1], &schedule), IOREPL_EINVAL);
+    CHECK(message_has("caturday") && message_has("22:00"));
+    OK(iorepl_config_get_schedule(&back, configs[1]));
+    CHECK(back.interval_seconds == 1); /* unchanged */
+    schedule.days = "mon,tue";
+    schedule.window_end = "06:00"; /* wraps past midnight */
+    OK(iorepl_config_set_schedule(configs[1], &schedule));
+    OK(iorepl_config_get_schedule(&back, configs[1]));
+    CHECK(back.interval_seconds == 60 && strcmp(back.days, "mon,tue") == 0);
+    CHECK(strcmp(back.window_start, "22:00") == 0 &&
+          strcmp(back.window_end, "06:00") == 0);
+    CHECK(iorepl_config_max_tasks(configs[1]) == 1);
+    CHECK_RC(iorepl_config_set_max_tasks(configs[1], 0), IOREPL_EINVAL);
+    OK(iorepl_config_set_max_tasks(configs[1], 2));
+    CHECK(iorepl_config_max_tasks(configs[1]) == 2);
+    /* Two tasks for one subscriber is a problem the service names. */
+    CHECK_RC(iorepl_config_validate(configs[1]), IOREPL_EINVAL);
+    CHECK(message_has("max_tasks"));
+    OK(iorepl_config_set_max_tasks(configs[1], 1));
+  }
+
+  /* Refused: no configs where some are promised, two of one name, and an
+   * option out of range. */
+  OK(iorepl_service_options_init(&options, sizeof(options)));
+  CHECK(options.tick_ms == 100 && options.utc == 0);
+  CHECK_RC(iorepl_service_new(&service, NULL, 1, NULL), IOREPL_EINVAL);
+  CHECK(service == NULL);
+  CHECK_RC(iorepl_service_new(&service, (const iorepl_config* const*)configs,
+                              2, NULL),
+           IOREPL_EINVAL);
+  CHECK(message_has("a second session of this name"));
+  options.tick_ms = 0;
+  CHECK_RC(iorepl_service_new(&service, (const iorepl_config* const*)configs,
+                              1, &options),
+           IOREPL_EINVAL);
+  CHECK(message_has("tick_ms"));
+
+  options.tick_ms = 20;
+  options.status_file = status_path;
+  options.lock_directory = locks_path;
+  OK(iorepl_service_new(&service, (const iorepl_config* const*)configs, 1,
+                        &options));
+  OK(iorepl_service_set_pass_callback(service, record_pass, &log));
+  CHECK_RC(iorepl_service_run_once(service, "Nobody"), IOREPL_ENOTFOUND);
+  OK(iorepl_service_run_once(service, "Sales"));
+  CHECK(log.passes == 1 && log.message_changes == 3);
+  CHECK(log.last_result == IOREPL_PASS_OK);
+  CHECK(strcmp(log.last_session, "Sales") == 0);
+  CHECK(items_at(sub_uri, "/In") == 3);
+
+  OK(iorepl_service_status_get(&status, service));
+  CHECK(iorepl_service_status_size(status) == 1);
+  entry.struct_size = sizeof(entry);
+  OK(iorepl_service_status_at(&entry, status, 0));
+  CHECK(strcmp(entry.session, "Sales") == 0);
+  CHECK(entry.running == 0 && entry.has_last_pass == 1);
+  CHECK(entry.last_pass.stats.message_changes == 3);
+  CHECK(strstr(entry.last_pass.statistics_line, "[3 Message Changes") != NULL);
+  CHECK(entry.next_run_unix_ms > 0 && entry.next_run_unix_ms < INT64_MAX);
+  CHECK_RC(iorepl_service_status_at(&entry, status, 1), IOREPL_ERANGE);
+  iorepl_service_status_free(status);
+
+  /* On its schedule: a new post arrives without a call. */
+  OK(iorepl_service_start(service));
+  CHECK_RC(iorepl_service_start(service), IOREPL_ESTATE);
+  add_posts(pub, &folder, 1, "late");
+  for (waited = 0; waited < 400 && items_at(sub_uri, "/In") != 4; ++waited) {
+    const struct timespec step = {0, 50 * 1000 * 1000};
+    nanosleep(&step, NULL);
+  }
+  CHECK(items_at(sub_uri, "/In") == 4);
+  OK(iorepl_service_stop(service));
+  OK(iorepl_service_stop(service)); /* idempotent */
+  CHECK(log.passes >= 2 && log.message_changes == 4);
+  CHECK_RC(iorepl_service_start(service), IOREPL_ESTATE);
+  /* Reload refuses a bad set and keeps the old one. */
+  CHECK_RC(iorepl_service_reload(service,
+                                 (const iorepl_config* const*)configs, 2),
+           IOREPL_EINVAL);
+  iorepl_service_free(service);
+  iorepl_service_free(NULL);
+  iorepl_config_free(configs[0]);
+  iorepl_config_free(configs[1]);
+  iorepl_store_free(pub);
+}
+
 int main(void) {
   const char* tmp = getenv("TMPDIR");
   snprintf(temp_dir, sizeof(temp_dir), "%s", tmp != NULL ? tmp : "/tmp");
@@ -1256,6 +1424,7 @@ int main(void) {
   test_refused();
   test_idsets();
   test_first_published_sizes();
+  test_service();
   if (failures != 0) {
     fprintf(stderr, "capi_test: %d checks failed\n", failures);
     return 1;

@@ -481,7 +481,7 @@ TEST_P(StoreConformanceTest, ChangeStreamFiltersByKind) {
   EXPECT_EQ(StreamCns(GlobSet(), folders), (std::vector<uint64_t>{1, 3, 9}));
   ChangeStreamOptions items;
   items.kinds = KindBit(ObjectKind::kItem);
-  items.max_count = 1;  // batches still advance past other kinds
+  items.batch_size = 1;  // batches still advance past other kinds
   EXPECT_EQ(StreamCns(GlobSet(), items), (std::vector<uint64_t>{4}));
   ChangeStreamOptions deletions;
   deletions.kinds = KindBit(ObjectKind::kTombstone);
@@ -542,18 +542,18 @@ TEST_P(StoreConformanceTest, ChangeStreamBatches) {
     }
   });
   ChangeStreamOptions by_count;
-  by_count.max_count = 10;
+  by_count.batch_size = 10;
   EXPECT_EQ(store_->ReadChanges(GlobSet(), GlobCnt(), by_count).value().size(),
             10u);
   EXPECT_EQ(StreamCns(GlobSet(), by_count).size(), 26u);
   ChangeStreamOptions by_bytes;
-  by_bytes.max_bytes = 3000;  // about three items
+  by_bytes.batch_bytes = 3000;  // about three items
   const std::vector<Change> batch =
       store_->ReadChanges(GlobSet(), GlobCnt(), by_bytes).value();
   EXPECT_GE(batch.size(), 3u);
   EXPECT_LE(batch.size(), 5u);
   ChangeStreamOptions tiny;
-  tiny.max_bytes = 1;  // still makes progress
+  tiny.batch_bytes = 1;  // still makes progress
   EXPECT_EQ(StreamCns(GlobSet(), tiny).size(), 26u);
   // Resuming after the last change returns nothing.
   EXPECT_TRUE(store_->ReadChanges(GlobSet(), GC(26), {}).value().empty());

@@ -49,6 +49,9 @@ absl::StatusOr<LoadedConfig> LoadConfigFile(const std::string& path) {
   loaded.status_path = file->status_file.empty()
                            ? absl::StrCat(path, ".status")
                            : Relative(dir, file->status_file);
+  loaded.lock_path = file->lock_directory.empty()
+                         ? loaded.status_path + ".locks"
+                         : Relative(dir, file->lock_directory);
   return loaded;
 }
 
@@ -108,6 +111,11 @@ const char kStarterConfig[] = R"(# iorepl configuration (protobuf text format).
 # Where `iorepl run` records each session's last pass for `iorepl status`
 # (default: this file's path plus ".status").
 # status_file: "iorepl.status"
+
+# Where `iorepl run` processes that write the same folders take turns
+# (default: the status file's path plus ".locks"). Configuration files that
+# share stores should name the same directory.
+# lock_directory: "iorepl.locks"
 
 session {
   # Unique in this file; the statistics lines name the session by it.

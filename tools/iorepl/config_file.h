@@ -18,6 +18,7 @@ struct LoadedConfig {
   std::string path;
   std::vector<SessionConfig> sessions;
   std::string status_path;  // where pass results are recorded
+  std::string lock_path;    // where processes take turns (file locks)
 };
 
 // Reads and validates the file. Relative "sqlite:" paths, log files and the

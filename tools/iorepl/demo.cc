@@ -19,7 +19,7 @@
 #include "ioreplication/replica.h"
 #include "ioreplication/store.h"
 #include "service.h"
-#include "status_file.h"
+#include "session/status_file.h"
 
 namespace ioreplication::iorepl {
 namespace {
@@ -523,7 +523,7 @@ session {
     return status;
   }
   absl::StatusOr<std::map<std::string, v1::SessionRunStatus>> recorded =
-      ReadStatusFile(config + ".status");
+      session_internal::ReadStatusFile(config + ".status");
   if (recorded.ok()) {
     for (const auto& [name, last] : *recorded) {
       if (last.counts().conflicts() == 0) continue;

@@ -9,13 +9,6 @@
 
 namespace ioreplication::iorepl {
 
-std::string PassOutcome::Result() const {
-  if (!error.empty()) return "failed";
-  if (interrupted) return "interrupted";
-  if (stats.message_errors + stats.folder_errors > 0) return "errors";
-  return "ok";
-}
-
 std::string JsonString(std::string_view text) {
   std::string out = "\"";
   for (unsigned char c : text) {
@@ -46,7 +39,7 @@ std::string JsonString(std::string_view text) {
   return out + "\"";
 }
 
-std::string PassJson(const SessionConfig& config, const PassOutcome& outcome) {
+std::string PassJson(const SessionConfig& config, const PassReport& outcome) {
   const SessionStatistics& s = outcome.stats;
   std::string json = absl::StrCat(
       "{\"time\":",
@@ -55,7 +48,7 @@ std::string PassJson(const SessionConfig& config, const PassOutcome& outcome) {
       ",\"session\":", JsonString(config.name), ",\"type\":",
       JsonString(config.type == SessionType::kFreeBusy ? "free_busy"
                                                        : "public_folder"),
-      ",\"result\":", JsonString(outcome.Result()));
+      ",\"result\":", JsonString(PassResultName(outcome.result())));
   absl::StrAppend(&json, ",\"message_changes\":", s.message_changes,
                   ",\"message_deletions\":", s.message_deletions,
                   ",\"message_ignores\":", s.message_ignores,
@@ -117,7 +110,7 @@ void Logger::Session(const SessionConfig& config, std::string_view text) {
   }
 }
 
-void Logger::Pass(const SessionConfig& config, const PassOutcome& outcome) {
+void Logger::Pass(const SessionConfig& config, const PassReport& outcome) {
   const std::string line =
       RenderStatisticsLine(config.type, config.name, outcome.stats);
   if (!outcome.error.empty()) {

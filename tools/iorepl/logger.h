@@ -19,20 +19,10 @@
 #include <string_view>
 
 #include "absl/time/time.h"
-#include "ioreplication/session.h"
+#include "ioreplication/service.h"
+#include "ioreplication/session_config.h"
 
 namespace ioreplication::iorepl {
-
-// How a pass ended.
-struct PassOutcome {
-  absl::Time start;
-  SessionStatistics stats;
-  std::string error;         // a store failed: why (the pass stopped there)
-  bool interrupted = false;  // stopped by a signal before it finished
-
-  // "ok", "errors", "failed" or "interrupted".
-  std::string Result() const;
-};
 
 class Logger {
  public:
@@ -44,7 +34,7 @@ class Logger {
   void Session(const SessionConfig& config, std::string_view line);
   // After a pass: the statistics (classic line or JSON) on the output, and
   // the classic line and any error in the log.
-  void Pass(const SessionConfig& config, const PassOutcome& outcome);
+  void Pass(const SessionConfig& config, const PassReport& outcome);
   // Closes the log files; the next line reopens them (after a SIGHUP, so
   // that rotated logs are let go).
   void ReopenFiles();
@@ -63,7 +53,7 @@ class Logger {
 };
 
 // The pass as one JSON object (no newline).
-std::string PassJson(const SessionConfig& config, const PassOutcome& outcome);
+std::string PassJson(const SessionConfig& config, const PassReport& outcome);
 
 // `text` as a JSON string literal, quotes included.
 std::string JsonString(std::string_view text);

@@ -4,7 +4,6 @@
 
 #include <atomic>
 #include <memory>
-#include <optional>
 #include <thread>
 
 #include "absl/strings/str_cat.h"
@@ -12,156 +11,99 @@
 #include "absl/time/clock.h"
 #include "cli.h"
 #include "config_file.h"
-#include "runner.h"
-#include "session/schedule.h"
+#include "ioreplication/service.h"
+#include "logger.h"
+#include "progress_display.h"
 #include "signals.h"
-#include "status_file.h"
 
 namespace ioreplication::iorepl {
 namespace {
 
-using session_internal::Schedule;
-
-struct Slot {
-  SessionConfig config;
-  Schedule schedule;
-  std::optional<absl::Time> last_start;
-  std::shared_ptr<std::atomic<bool>> running =
-      std::make_shared<std::atomic<bool>>(false);
-};
-
-struct Worker {
-  std::thread thread;
-  std::shared_ptr<std::atomic<bool>> running;
-};
-
-absl::StatusOr<std::vector<Slot>> MakeSlots(const RunOptions& options,
-                                            std::string* status_path) {
+absl::StatusOr<std::vector<SessionConfig>> LoadSessions(
+    const RunOptions& options, std::string* status_path,
+    std::string* lock_path = nullptr) {
   absl::StatusOr<LoadedConfig> loaded = LoadConfigFile(options.config_path);
   if (!loaded.ok()) return loaded.status();
   absl::StatusOr<std::vector<SessionConfig>> selected =
       SelectSessions(*loaded, options.sessions);
   if (!selected.ok()) return selected.status();
-  std::vector<Slot> slots;
-  for (SessionConfig& config : *selected) {
-    // Validated already, so the schedule parses.
-    absl::StatusOr<Schedule> schedule = Schedule::Parse(config.schedule);
-    if (!schedule.ok()) return schedule.status();
-    slots.push_back({std::move(config), *schedule, std::nullopt});
-  }
-  *status_path = loaded->status_path;
-  return slots;
+  if (status_path != nullptr) *status_path = loaded->status_path;
+  if (lock_path != nullptr) *lock_path = loaded->lock_path;
+  return selected;
 }
 
-std::string Names(const std::vector<Slot>& slots) {
+std::string Names(const std::vector<SessionConfig>& sessions) {
   std::vector<std::string> names;
-  for (const Slot& s : slots) names.push_back("'" + s.config.name + "'");
+  for (const SessionConfig& s : sessions) names.push_back("'" + s.name + "'");
   return absl::StrJoin(names, ", ");
 }
 
-// One pass, then the record in the status file.
-void PassAndRecord(const SessionConfig& config, RunEnvironment& env,
-                   const std::string& status_path, PassOutcome* result) {
-  PassOutcome outcome = RunPass(config, env);
-  if (absl::Status s = RecordPass(status_path, config, outcome); !s.ok()) {
-    env.logger->Session(config,
-                        absl::StrCat("status not recorded: ", s.message()));
-  }
-  if (result != nullptr) *result = std::move(outcome);
+std::string Count(size_t n) {
+  return absl::StrCat(n, " session", n == 1 ? "" : "s");
 }
 
-int RunOnce(std::vector<Slot>& slots, RunEnvironment& env,
-            const std::string& status_path) {
-  std::vector<PassOutcome> outcomes(slots.size());
-  std::vector<std::thread> threads;
-  for (size_t i = 0; i < slots.size(); ++i) {
-    threads.emplace_back(PassAndRecord, std::cref(slots[i].config),
-                         std::ref(env), std::cref(status_path), &outcomes[i]);
+void AnnounceManualSessions(const std::vector<SessionConfig>& sessions,
+                            Logger& logger) {
+  for (const SessionConfig& s : sessions) {
+    if (s.schedule.interval <= absl::ZeroDuration()) {
+      logger.Session(s,
+                     "no schedule interval: runs only with iorepl run "
+                     "--once");
+    }
   }
-  for (std::thread& t : threads) t.join();
+}
+
+int ExitFor(const std::vector<PassReport>& reports) {
   bool errors = false, interrupted = false;
-  for (const PassOutcome& o : outcomes) {
-    errors |= o.Result() == "failed" || o.Result() == "errors";
-    interrupted |= o.interrupted;
+  for (const PassReport& r : reports) {
+    errors |= r.result() == PassReport::Result::kFailed ||
+              r.result() == PassReport::Result::kErrors;
+    interrupted |= r.result() == PassReport::Result::kInterrupted;
   }
   if (errors) return kExitFailure;
   return interrupted ? kExitInterrupted : kExitOk;
 }
 
-int Serve(const RunOptions& options, std::vector<Slot> slots,
-          RunEnvironment& env, std::string status_path) {
-  Logger& logger = *env.logger;
+// The service until SIGTERM or SIGINT; SIGHUP rereads the file.
+int Serve(const RunOptions& options, Service& service, Logger& logger,
+          const std::string& status_path) {
+  const std::vector<SessionConfig> sessions = service.sessions();
   logger.Service(absl::StrCat("service started: ", options.config_path, ", ",
-                              slots.size(), " session",
-                              slots.size() == 1 ? "" : "s", " (", Names(slots),
+                              Count(sessions.size()), " (", Names(sessions),
                               "), status in ", status_path));
-  auto announce = [&] {
-    for (const Slot& s : slots) {
-      if (!s.schedule.automatic()) {
-        logger.Session(s.config,
-                       "no schedule interval: runs only with iorepl run "
-                       "--once");
-      }
-    }
-  };
-  announce();
-  std::vector<Worker> workers;
-  const absl::TimeZone zone = absl::LocalTimeZone();
+  AnnounceManualSessions(sessions, logger);
+  if (absl::Status s = service.Start(); !s.ok()) {
+    logger.Service(absl::StrCat("service not started: ", s.message()));
+    return kExitFailure;
+  }
   while (!StopRequested()) {
     if (TakeReloadRequest()) {
       logger.ReopenFiles();
-      std::string new_status_path;
-      absl::StatusOr<std::vector<Slot>> fresh =
-          MakeSlots(options, &new_status_path);
-      if (!fresh.ok()) {
+      std::string fresh_status_path;
+      absl::StatusOr<std::vector<SessionConfig>> fresh =
+          LoadSessions(options, &fresh_status_path);
+      absl::Status reloaded = fresh.status();
+      if (reloaded.ok() && fresh_status_path != status_path) {
+        reloaded = absl::InvalidArgumentError(absl::StrCat(
+            "the status file cannot change while the service runs (",
+            status_path, " -> ", fresh_status_path, ")"));
+      }
+      if (reloaded.ok()) reloaded = service.Reload(*fresh);
+      if (!reloaded.ok()) {
         logger.Service(
             absl::StrCat("reload of ", options.config_path,
                          " failed; keeping the previous configuration:\n",
-                         fresh.status().message()));
+                         reloaded.message()));
       } else {
-        for (Slot& slot : *fresh) {
-          for (const Slot& old : slots) {
-            if (old.config.name != slot.config.name) continue;
-            slot.last_start = old.last_start;
-            slot.running = old.running;
-          }
-        }
-        slots = *std::move(fresh);
-        status_path = new_status_path;
-        logger.Service(absl::StrCat("configuration reloaded: ", slots.size(),
-                                    " session", slots.size() == 1 ? "" : "s",
-                                    " (", Names(slots), ")"));
-        announce();
+        logger.Service(
+            absl::StrCat("configuration reloaded: ", Count(fresh->size()), " (",
+                         Names(*fresh), ")"));
+        AnnounceManualSessions(*fresh, logger);
       }
     }
-    const absl::Time now = absl::Now();
-    for (Slot& slot : slots) {
-      if (slot.running->load()) continue;
-      if (slot.schedule.NextRun(slot.last_start, now, zone) > now) continue;
-      slot.last_start = now;
-      slot.running->store(true);
-      workers.push_back(
-          {std::thread([config = slot.config, running = slot.running, &env,
-                        status_path] {
-             PassAndRecord(config, env, status_path, nullptr);
-             running->store(false);
-           }),
-           slot.running});
-    }
-    std::erase_if(workers, [](Worker& w) {
-      if (w.running->load()) return false;
-      w.thread.join();
-      return true;
-    });
     absl::SleepFor(absl::Milliseconds(100));
   }
-  const size_t busy =
-      std::count_if(workers.begin(), workers.end(),
-                    [](const Worker& w) { return w.running->load(); });
-  logger.Service(absl::StrCat("stopping: ", busy, " running pass",
-                              busy == 1 ? "" : "es",
-                              " finish their current batch"));
-  for (Worker& w : workers) w.thread.join();
+  service.Stop();
   logger.Service("service stopped");
   return kExitOk;
 }
@@ -170,20 +112,63 @@ int Serve(const RunOptions& options, std::vector<Slot> slots,
 
 int RunSessions(const RunOptions& options, std::ostream& out,
                 std::ostream& err) {
-  std::string status_path;
-  absl::StatusOr<std::vector<Slot>> slots = MakeSlots(options, &status_path);
-  if (!slots.ok()) {
-    err << "iorepl: " << slots.status().message() << "\n";
+  std::string status_path, lock_path;
+  absl::StatusOr<std::vector<SessionConfig>> sessions =
+      LoadSessions(options, &status_path, &lock_path);
+  if (!sessions.ok()) {
+    err << "iorepl: " << sessions.status().message() << "\n";
     return kExitUsage;
   }
   InstallSignalHandlers();
   Logger logger(out, err, options.json);
-  FolderLocks locks;
   ProgressDisplay progress(err, options.terminal && !options.json);
-  RunEnvironment env{&logger, &locks, &progress,
-                     [] { return StopRequested(); }};
-  if (options.once) return RunOnce(*slots, env, status_path);
-  return Serve(options, *std::move(slots), env, status_path);
+  ServiceOptions service_options;
+  service_options.status_file = status_path;
+  service_options.lock_directory = lock_path;
+  service_options.count_pending = progress.enabled();
+  ServiceHooks hooks;
+  hooks.service_log = [&](std::string_view line) { logger.Service(line); };
+  hooks.session_log = [&](const SessionConfig& config, LogLevel,
+                          std::string_view line) {
+    logger.Session(config, line);
+  };
+  hooks.pass_started = [&](const SessionConfig& config, uint64_t pending) {
+    if (progress.enabled()) progress.Start(config.name, pending);
+  };
+  hooks.progress = [&](const SessionConfig& config, uint64_t changes) {
+    progress.Advance(config.name, changes);
+  };
+  hooks.pass_finished = [&](const SessionConfig& config,
+                            const PassReport& report) {
+    progress.Finish(config.name);
+    logger.Pass(config, report);
+  };
+  absl::StatusOr<std::unique_ptr<Service>> service =
+      Service::Create(*std::move(sessions), service_options, hooks);
+  if (!service.ok()) {
+    err << "iorepl: " << service.status().message() << "\n";
+    return kExitUsage;
+  }
+  if (!options.once) return Serve(options, **service, logger, status_path);
+  // A signal stops the passes after their current batch.
+  std::atomic<bool> done{false};
+  std::thread watcher([&] {
+    while (!done.load()) {
+      if (StopRequested()) {
+        (*service)->RequestStop();
+        return;
+      }
+      absl::SleepFor(absl::Milliseconds(50));
+    }
+  });
+  absl::StatusOr<std::vector<PassReport>> reports = (*service)->RunOnce();
+  done = true;
+  watcher.join();
+  if (!reports.ok()) {
+    err << "iorepl: " << reports.status().message() << "\n";
+    return kExitUsage;
+  }
+  return ExitFor(*reports);
 }
 
 }  // namespace ioreplication::iorepl

@@ -17,8 +17,7 @@
 #include "ioreplication/store.h"
 #include "local_files.h"
 #include "logger.h"
-#include "runner.h"
-#include "status_file.h"
+#include "session/status_file.h"
 
 namespace ioreplication::iorepl {
 namespace {
@@ -175,7 +174,7 @@ int StatusCommand(const std::string& path,
     return kExitUsage;
   }
   absl::StatusOr<std::map<std::string, v1::SessionRunStatus>> recorded =
-      ReadStatusFile(config->status_path);
+      session_internal::ReadStatusFile(config->status_path);
   if (!recorded.ok()) {
     err << "iorepl: " << recorded.status().message() << "\n";
     return kExitFailure;
@@ -563,7 +562,8 @@ int ImportCommand(const std::string& path, const std::string& name,
   hooks.log = [&](LogLevel, std::string_view line) {
     logger.Session(*session, line);
   };
-  PassOutcome outcome;
+  PassReport outcome;
+  outcome.session = session->name;
   outcome.start = absl::Now();
   std::vector<std::unique_ptr<Store>> stores;
   std::vector<Store*> subscribers;
@@ -619,14 +619,15 @@ int ImportCommand(const std::string& path, const std::string& name,
   outcome.stats.duration = absl::Now() - outcome.start;
   logger.Pass(*session, outcome);
   {
-    if (absl::Status s = RecordPass(config->status_path, *session, outcome);
+    if (absl::Status s = session_internal::RecordPass(config->status_path, *session,
+                                                     outcome);
         !s.ok()) {
       logger.Session(*session,
                      absl::StrCat("status not recorded: ", s.message()));
     }
   }
   if (failed) return kExitFailure;
-  return outcome.Result() == "ok" ? kExitOk : kExitFailure;
+  return outcome.result() == PassReport::Result::kOk ? kExitOk : kExitFailure;
 }
 
 int ListCommand(const std::string& uri, const std::string& path,

@@ -78,6 +78,7 @@ from ioreplication._session import (
     Difference,
     Mapping,
     Refusal,
+    Schedule,
     VerifyReport,
     LogHandler,
     Progress,
@@ -86,6 +87,7 @@ from ioreplication._session import (
     Statistics,
     set_log,
 )
+from ioreplication._service import PassReport, Service, SessionStatus
 from ioreplication._codec import IdSet, pcl_compare, pcl_merge
 from ioreplication._host import HostStore, Record
 
@@ -117,6 +119,7 @@ __all__ = [
     "LogHandler", "Mapping", "Progress", "Refusal", "Session", "SessionOptions",
     "VerifyReport",
     "Statistics", "set_log",
+    "PassReport", "Schedule", "Service", "SessionStatus",
     "IdSet", "pcl_compare", "pcl_merge",
     "HostStore", "Record",
     "abi_version",

@@ -35,6 +35,7 @@ from ioreplication._types import (
 
 __all__ = [
     "Config",
+    "Schedule",
     "Mapping",
     "SessionOptions",
     "Session",
@@ -132,6 +133,20 @@ class _LiveOptions(SessionOptions):
 
     def __repr__(self) -> str:
         return "SessionOptions" + super().__repr__()[len(type(self).__name__) :]
+
+
+@dataclasses.dataclass(frozen=True)
+class Schedule:
+    """When a Service runs a session: every ``interval`` from the start of
+    its last pass (zero: only Service.run_once), on the allowed ``days``
+    ("mon" .. "sun"; empty: every day), inside the daily window
+    ``window_start`` .. ``window_end`` ("HH:MM"; an end before the start
+    wraps past midnight; None: no window)."""
+
+    interval: _dt.timedelta = _dt.timedelta(0)
+    days: tuple[str, ...] = ()
+    window_start: str | None = None
+    window_end: str | None = None
 
 
 class Config:
@@ -289,6 +304,53 @@ class Config:
             c.replication_account = keep
         check(lib.iorepl_config_set_options(self._handle, c))
         del keep
+
+    @property
+    def schedule(self) -> Schedule:
+        """When a Service runs the session (Schedule). Assigning one checks
+        it: InvalidArgumentError lists every problem and keeps the old one."""
+        c = ffi.new("iorepl_schedule*")
+        c.struct_size = ffi.sizeof("iorepl_schedule")
+        check(lib.iorepl_config_get_schedule(c, self._handle))
+        days = _string(c.days)
+        return Schedule(
+            interval=_dt.timedelta(seconds=int(c.interval_seconds)),
+            days=tuple(days.split(",")) if days else (),
+            window_start=None if c.window_start == ffi.NULL else _string(c.window_start),
+            window_end=None if c.window_end == ffi.NULL else _string(c.window_end),
+        )
+
+    @schedule.setter
+    def schedule(self, schedule: Schedule) -> None:
+        seconds = schedule.interval.total_seconds()
+        if seconds < 0 or seconds != int(seconds):
+            raise InvalidArgumentError(
+                f"schedule.interval is whole seconds, at least 0, not {schedule.interval}",
+                lib.IOREPL_EINVAL)
+        c = ffi.new("iorepl_schedule*")
+        c.struct_size = ffi.sizeof("iorepl_schedule")
+        c.interval_seconds = int(seconds)
+        keep = []
+        for field, value in (("days", ",".join(schedule.days) or None),
+                             ("window_start", schedule.window_start),
+                             ("window_end", schedule.window_end)):
+            if value is not None:
+                keep.append(ffi.new("char[]", _utf8(value)))
+                setattr(c, field, keep[-1])
+        check(lib.iorepl_config_set_schedule(self._handle, c))
+
+    @property
+    def max_tasks(self) -> int:
+        """Subscribers a Service serves at the same time (1 .. the number
+        of subscribers)."""
+        return int(lib.iorepl_config_max_tasks(self._handle))
+
+    @max_tasks.setter
+    def max_tasks(self, n: int) -> None:
+        if not isinstance(n, int) or n < 1 or n > 0xFFFFFFFF:
+            raise InvalidArgumentError(f"max_tasks is at least 1, not {n!r}",
+                                       lib.IOREPL_EINVAL)
+        check(lib.iorepl_config_set_max_tasks(self._handle, n))
 
     def validate(self) -> None:
         """InvalidArgumentError listing every problem, one per line, unless the

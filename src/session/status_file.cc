@@ -1,6 +1,6 @@
 // Copyright 2026 The ioreplication Authors. SPDX-License-Identifier: Apache-2.0
 
-#include "status_file.h"
+#include "session/status_file.h"
 
 #include <fcntl.h>
 #include <google/protobuf/text_format.h>
@@ -15,7 +15,7 @@
 
 #include "absl/strings/str_cat.h"
 
-namespace ioreplication::iorepl {
+namespace ioreplication::session_internal {
 namespace {
 
 absl::StatusOr<v1::RunStatus> Read(const std::string& path) {
@@ -51,7 +51,7 @@ class FileLock {
 }  // namespace
 
 absl::Status RecordPass(const std::string& path, const SessionConfig& config,
-                        const PassOutcome& outcome) {
+                        const PassReport& outcome) {
   FileLock lock(path);
   if (!lock.ok()) {
     return absl::UnavailableError(absl::StrCat(
@@ -72,7 +72,7 @@ absl::Status RecordPass(const std::string& path, const SessionConfig& config,
   entry->set_name(config.name);
   entry->set_last_start_unix(absl::ToUnixSeconds(outcome.start));
   entry->set_duration_ms(absl::ToInt64Milliseconds(st.duration));
-  entry->set_result(outcome.Result());
+  entry->set_result(std::string(PassResultName(outcome.result())));
   entry->set_error(outcome.error);
   entry->set_statistics_line(
       RenderStatisticsLine(config.type, config.name, st));
@@ -94,7 +94,7 @@ absl::Status RecordPass(const std::string& path, const SessionConfig& config,
   const std::string temp = path + ".tmp";
   {
     std::ofstream out(temp, std::ios::trunc);
-    out << "# Written by iorepl run; read by iorepl status.\n" << text;
+    out << "# Written by the iorepl service; read by iorepl status.\n" << text;
     out.flush();
     if (!out) {
       return absl::UnavailableError(absl::StrCat("cannot write ", temp));
@@ -116,4 +116,27 @@ absl::StatusOr<std::map<std::string, v1::SessionRunStatus>> ReadStatusFile(
   return by_name;
 }
 
-}  // namespace ioreplication::iorepl
+PassReport PassReportOf(const v1::SessionRunStatus& record) {
+  PassReport report;
+  report.session = record.name();
+  report.start = absl::FromUnixSeconds(record.last_start_unix());
+  report.error = record.error();
+  report.interrupted = record.result() == "interrupted";
+  SessionStatistics& st = report.stats;
+  st.duration = absl::Milliseconds(record.duration_ms());
+  const v1::RunCounts& c = record.counts();
+  st.message_changes = c.message_changes();
+  st.message_deletions = c.message_deletions();
+  st.message_ignores = c.message_ignores();
+  st.message_errors = c.message_errors();
+  st.folder_changes = c.folder_changes();
+  st.folder_deletions = c.folder_deletions();
+  st.folder_ignores = c.folder_ignores();
+  st.folder_errors = c.folder_errors();
+  st.conflicts = c.conflicts();
+  st.bytes = c.bytes();
+  st.reconciliations = c.reconciliations();
+  return report;
+}
+
+}  // namespace ioreplication::session_internal
