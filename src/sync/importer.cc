@@ -34,15 +34,20 @@ bool IsPerObject(const absl::Status& status) {
 }  // namespace
 
 Tombstone ExitOf(const Folder& f) {
-  return Tombstone{f.source_key, ObjectKind::kFolder, f.parent.value_or(SourceKey()),
-                   f.change_key,  f.pcl,           f.last_modified,
+  return Tombstone{f.source_key,
+                   ObjectKind::kFolder,
+                   f.parent.value_or(SourceKey()),
+                   f.change_key,
+                   f.pcl,
+                   f.last_modified,
                    /*scope_exit=*/true};
 }
 
 Tombstone ExitOf(const Item& i) {
-  return Tombstone{i.source_key, ObjectKind::kItem, i.folder,
-                   i.change_key,  i.pcl,            i.last_modified,
-                   /*scope_exit=*/true};
+  return Tombstone{
+      i.source_key,       ObjectKind::kItem, i.folder, i.change_key, i.pcl,
+      i.last_modified,
+      /*scope_exit=*/true};
 }
 
 Tombstone ExitOf(const Change& change) {
@@ -126,8 +131,8 @@ std::optional<std::string> Importer::ForgedOwnCounter(
                         own_->high_water, ")");
   };
   const SourceKey key = change.source_key();
-  std::optional<std::string> why = above("its source key", key.replica(),
-                                         key.counter());
+  std::optional<std::string> why =
+      above("its source key", key.replica(), key.counter());
   const Pcl* pcl = nullptr;
   if (const Item* item = std::get_if<Item>(&change.object)) {
     if (!why) {
@@ -164,24 +169,27 @@ SourceKey Importer::MapFolder(const SourceKey& source_folder) const {
                                                : source_folder;
 }
 
-void Importer::Ignore(bool folder, Reason reason, const SourceKey& key,
-                      absl::string_view why, BatchOutcome& out) {
-  if (folder) {
-    ++out.stats.folder_ignores;
-    out.stats.folder_ignore_reasons.Add(reason);
+Importer::Report::Report(Importer& importer, BatchOutcome& out, ObjectKind kind)
+    : importer_(importer), out_(out), folder_(kind == ObjectKind::kFolder) {}
+
+void Importer::Report::Ignore(Reason reason, const SourceKey& key,
+                              absl::string_view why) {
+  if (folder_) {
+    ++out_.stats.folder_ignores;
+    out_.stats.folder_ignore_reasons.Add(reason);
   } else {
-    ++out.stats.message_ignores;
-    out.stats.message_ignore_reasons.Add(reason);
+    ++out_.stats.message_ignores;
+    out_.stats.message_ignore_reasons.Add(reason);
   }
-  if (options_.log) {
-    options_.log(absl::StrCat(
-        folder ? "folder " : "message ", key.ToString(), " ignored (",
+  if (importer_.options_.log) {
+    importer_.options_.log(absl::StrCat(
+        folder_ ? "folder " : "message ", key.ToString(), " ignored (",
         core_internal::Sv(ReasonName(reason)), "): ", why));
   }
 }
 
-void Importer::Replicated(bool folder, const Change& change, const char* what) {
-  if (!options_.replicated_log) return;
+void Importer::Report::Replicated(const Change& change, const char* what) {
+  if (!importer_.options_.replicated_log) return;
   std::string line;
   if (const Folder* f = std::get_if<Folder>(&change.object)) {
     line = absl::StrCat("folder \"", f->display_name, "\" (",
@@ -192,10 +200,10 @@ void Importer::Replicated(bool folder, const Change& change, const char* what) {
                      item->message_class, ", ", item->ByteSize(),
                      " bytes) in folder ", item->folder.ToString(), " ", what);
   } else {
-    line = absl::StrCat(folder ? "folder " : "message ",
+    line = absl::StrCat(folder_ ? "folder " : "message ",
                         change.source_key().ToString(), " ", what);
   }
-  options_.replicated_log(folder, line);
+  importer_.options_.replicated_log(folder_, line);
 }
 
 bool Importer::Skipped(const Change& change) const {
@@ -215,49 +223,48 @@ void Importer::Retry(const Change& change, BatchOutcome& out) {
   }
 }
 
-void Importer::Refuse(bool folder, Reason reason, const Change& change,
-                      absl::string_view why, BatchOutcome& out) {
-  Retry(change, out);
-  out.refusals.push_back(
-      {change.source_key(), folder, reason, std::string(why), change.change_key()});
+void Importer::Report::Refuse(Reason reason, const Change& change,
+                              absl::string_view why) {
+  importer_.Retry(change, out_);
+  out_.refusals.push_back({change.source_key(), folder_, reason,
+                           std::string(why), change.change_key()});
 }
 
-void Importer::Error(bool folder, Reason reason, const Change& change,
-                     absl::string_view why, BatchOutcome& out) {
-  if (folder) {
-    ++out.stats.folder_errors;
-    out.stats.folder_error_reasons.Add(reason);
+void Importer::Report::Error(Reason reason, const Change& change,
+                             absl::string_view why) {
+  if (folder_) {
+    ++out_.stats.folder_errors;
+    out_.stats.folder_error_reasons.Add(reason);
   } else {
-    ++out.stats.message_errors;
-    out.stats.message_error_reasons.Add(reason);
+    ++out_.stats.message_errors;
+    out_.stats.message_error_reasons.Add(reason);
   }
-  Refuse(folder, reason, change, why, out);
-  const auto& log = options_.error_log ? options_.error_log : options_.log;
+  Refuse(reason, change, why);
+  const auto& log = importer_.options_.error_log ? importer_.options_.error_log
+                                                 : importer_.options_.log;
   if (log) {
     const Item* item = std::get_if<Item>(&change.object);
     log(absl::StrCat(
-        folder ? "folder " : "message ", change.source_key().ToString(),
+        folder_ ? "folder " : "message ", change.source_key().ToString(),
         item != nullptr ? absl::StrCat(" in folder ", item->folder.ToString())
                         : std::string(),
         " error (", core_internal::Sv(ReasonName(reason)), "): ", why));
   }
 }
 
-absl::Status Importer::WriteFailed(bool folder, const Change& change,
-                                   const absl::Status& status,
-                                   BatchOutcome& out) {
+absl::Status Importer::Report::WriteFailed(const Change& change,
+                                           const absl::Status& status) {
   if (!IsPerObject(status)) return status;
   if (absl::IsAlreadyExists(status)) {
     // The source key names another object here: an error every pass until
     // one of the two goes.
-    Error(folder, Reason::kInvalidObject, change,
+    Error(Reason::kInvalidObject, change,
           absl::StrCat("the source key is taken at the destination: ",
-                       status.message()), out);
+                       status.message()));
     return absl::OkStatus();
   }
-  Error(folder, Reason::kWriteFailed, change,
-        absl::StrCat("the destination refused the write: ", status.message()),
-        out);
+  Error(Reason::kWriteFailed, change,
+        absl::StrCat("the destination refused the write: ", status.message()));
   return absl::OkStatus();
 }
 
@@ -313,27 +320,24 @@ PclOrder Importer::VersionOrder(const Pcl& in_pcl, const ChangeNumber& in_ck,
   return PclOrder::kOlder;
 }
 
-bool Importer::IgnoreUnlessNewer(bool folder, PclOrder order,
-                                 const SourceKey& key, BatchOutcome& out) {
+bool Importer::Report::IgnoreUnlessNewer(PclOrder order, const SourceKey& key) {
   if (order != PclOrder::kEqual && order != PclOrder::kOlder) return false;
   // Either way the destination holds the key.
-  Hold(key, out);
+  importer_.Hold(key, out_);
   if (order == PclOrder::kEqual) {
-    Ignore(folder, Reason::kAlreadyPresent, key, "same version", out);
+    Ignore(Reason::kAlreadyPresent, key, "same version");
   } else {
-    Ignore(folder, Reason::kOlderVersion, key, "the destination's is newer",
-           out);
+    Ignore(Reason::kOlderVersion, key, "the destination's is newer");
   }
   return true;
 }
 
-bool Importer::IgnoreUnlessNewerThanDeletion(bool folder, PclOrder order,
-                                             const Tombstone& tombstone,
-                                             BatchOutcome& out) {
+bool Importer::Report::IgnoreUnlessNewerThanDeletion(
+    PclOrder order, const Tombstone& tombstone) {
   if (order != PclOrder::kEqual && order != PclOrder::kOlder) return false;
-  Ignore(folder, Reason::kOlderVersion, tombstone.source_key,
-         "the destination deleted a newer version", out);
-  if (order == PclOrder::kOlder) Answer(tombstone, out);
+  Ignore(Reason::kOlderVersion, tombstone.source_key,
+         "the destination deleted a newer version");
+  if (order == PclOrder::kOlder) importer_.Answer(tombstone, out_);
   return true;
 }
 
@@ -359,17 +363,35 @@ absl::StatusOr<std::optional<Folder>> Importer::SiblingNamed(
   return std::nullopt;
 }
 
-absl::StatusOr<std::optional<Tombstone>> Importer::TombstoneHere(
-    const SourceKey& key, bool* foreign) {
-  *foreign = false;
-  absl::StatusOr<Tombstone> tomb = dest_->GetTombstone(key);
-  if (absl::IsNotFound(tomb.status())) return std::nullopt;
-  if (!tomb.ok()) return tomb.status();
-  if (tomb->scope_root.has_value() && *tomb->scope_root != options_.dest_root) {
-    *foreign = true;
-    return std::nullopt;
+const Tombstone* Importer::LocalVersion::here() const {
+  return tombstone.has_value() && !foreign ? &*tombstone : nullptr;
+}
+
+absl::StatusOr<Importer::LocalVersion> Importer::FindLocal(const SourceKey& key,
+                                                           ObjectKind kind) {
+  LocalVersion local;
+  if (kind == ObjectKind::kFolder) {
+    absl::StatusOr<Folder> folder = dest_->GetFolder(key);
+    if (folder.ok()) {
+      local.folder = *std::move(folder);
+      return local;
+    }
+    if (!absl::IsNotFound(folder.status())) return folder.status();
+  } else {
+    absl::StatusOr<Item> item = dest_->GetItem(key);
+    if (item.ok()) {
+      local.item = *std::move(item);
+      return local;
+    }
+    if (!absl::IsNotFound(item.status())) return item.status();
   }
-  return *std::move(tomb);
+  absl::StatusOr<Tombstone> tomb = dest_->GetTombstone(key);
+  if (absl::IsNotFound(tomb.status())) return local;
+  if (!tomb.ok()) return tomb.status();
+  local.foreign =
+      tomb->scope_root.has_value() && *tomb->scope_root != options_.dest_root;
+  local.tombstone = *std::move(tomb);
+  return local;
 }
 
 absl::StatusOr<bool> Importer::KeyUsed(const SourceKey& key) {
@@ -421,11 +443,11 @@ absl::Status Importer::BreakCycle(Folder& incoming, std::vector<Folder> path,
   }
   ++out.stats.conflicts;
   if (options_.log) {
-    options_.log(absl::StrCat(
-        "folder ", incoming.source_key.ToString(),
-        ": concurrent moves made a cycle; folder ",
-        loser->source_key.ToString(), " (\"", loser->display_name,
-        "\") moved to the mapped root"));
+    options_.log(absl::StrCat("folder ", incoming.source_key.ToString(),
+                              ": concurrent moves made a cycle; folder ",
+                              loser->source_key.ToString(), " (\"",
+                              loser->display_name,
+                              "\") moved to the mapped root"));
   }
   if (loser == &incoming) {
     incoming = RelocatedFolder(incoming, options_.dest_root);
@@ -468,12 +490,12 @@ absl::StatusOr<bool> Importer::SettleNameClash(Folder& incoming, bool& plain,
   ++out.stats.conflicts;
   const bool incoming_loses = incoming.source_key > other.source_key;
   if (options_.log) {
-    options_.log(absl::StrCat(
-        "folders ", incoming.source_key.ToString(), " and ",
-        other.source_key.ToString(), " are both named \"",
-        incoming.display_name, "\" under one parent; ",
-        (incoming_loses ? incoming : other).source_key.ToString(),
-        " is renamed"));
+    options_.log(
+        absl::StrCat("folders ", incoming.source_key.ToString(), " and ",
+                     other.source_key.ToString(), " are both named \"",
+                     incoming.display_name, "\" under one parent; ",
+                     (incoming_loses ? incoming : other).source_key.ToString(),
+                     " is renamed"));
   }
   if (!incoming_loses) {
     Folder renamed = RenamedFolder(other);
@@ -499,7 +521,8 @@ absl::Status Importer::Apply(ExportBatch& batch, BatchOutcome& out) {
           (std::holds_alternative<Tombstone>(entry.change.object) &&
            std::get<Tombstone>(entry.change.object).kind ==
                ObjectKind::kFolder);
-      Error(folder, Reason::kInvalidObject, entry.change, *forged, out);
+      Report(*this, out, folder ? ObjectKind::kFolder : ObjectKind::kItem)
+          .Error(Reason::kInvalidObject, entry.change, *forged);
       continue;
     }
     if (entry.kind == Outgoing::Kind::kScopeExit) {
@@ -541,38 +564,40 @@ absl::Status Importer::Apply(ExportBatch& batch, BatchOutcome& out) {
 // ---- Folders ----
 
 absl::Status Importer::ApplyFolder(Outgoing& entry, BatchOutcome& out) {
+  Report report(*this, out, ObjectKind::kFolder);
   const Change& change = entry.change;
   const Folder& in = std::get<Folder>(change.object);
   const SourceKey& key = in.source_key;
   if (key == options_.dest_root || key == options_.source_root) {
-    Ignore(true, Reason::kMappingRoot, key, "a mapped root folder", out);
+    report.Ignore(Reason::kMappingRoot, key, "a mapped root folder");
     return absl::OkStatus();
   }
   if (!in.parent.has_value()) {
-    Error(true, Reason::kInvalidObject, change, "a folder without a parent", out);
+    report.Error(Reason::kInvalidObject, change, "a folder without a parent");
     return absl::OkStatus();
   }
   if (absl::Status v = ValidateFolderName(in.display_name); !v.ok()) {
-    Error(true, Reason::kInvalidObject, change,
-          absl::StrCat("folder name rejected: ", v.message()), out);
+    report.Error(Reason::kInvalidObject, change,
+                 absl::StrCat("folder name rejected: ", v.message()));
     return absl::OkStatus();
   }
   Folder result = in;
   result.parent = MapFolder(*in.parent);
   if (!tree_.contains(*result.parent)) {
-    Error(true, Reason::kParentMissing, change,
-          absl::StrCat("parent folder ", result.parent->ToString(),
-                       " is not in the destination's mapped tree"),
-          out);
+    report.Error(Reason::kParentMissing, change,
+                 absl::StrCat("parent folder ", result.parent->ToString(),
+                              " is not in the destination's mapped tree"));
     return absl::OkStatus();
   }
-  absl::StatusOr<Folder> local = dest_->GetFolder(key);
-  if (!local.ok() && !absl::IsNotFound(local.status())) return local.status();
+  absl::StatusOr<LocalVersion> found = FindLocal(key, ObjectKind::kFolder);
+  if (!found.ok()) return found.status();
+  const std::optional<Folder>& local = found->folder;
   bool plain = true;  // written exactly as received
-  if (local.ok()) {
+  if (local.has_value()) {
     if (!tree_.contains(key)) {
-      Ignore(true, Reason::kOutOfScope, key,
-             "the destination holds this folder outside the mapped tree", out);
+      report.Ignore(
+          Reason::kOutOfScope, key,
+          "the destination holds this folder outside the mapped tree");
       Answer(ExitOf(result), out);
       return absl::OkStatus();
     }
@@ -580,7 +605,7 @@ absl::Status Importer::ApplyFolder(Outgoing& entry, BatchOutcome& out) {
     const PclOrder order = VersionOrder(in.pcl, in.change_key, local->pcl,
                                         local->change_key, &tied);
     if (tied) out.echo.AddResend(key);
-    if (IgnoreUnlessNewer(true, order, key, out)) return absl::OkStatus();
+    if (report.IgnoreUnlessNewer(order, key)) return absl::OkStatus();
     switch (order) {
       case PclOrder::kEqual:
       case PclOrder::kOlder:
@@ -591,8 +616,8 @@ absl::Status Importer::ApplyFolder(Outgoing& entry, BatchOutcome& out) {
         absl::StatusOr<Folder> resolved =
             ResolveFolderConflict(*local, result, &incoming_wins);
         if (!resolved.ok()) {
-          Error(true, Reason::kInvalidObject, change,
-                resolved.status().message(), out);
+          report.Error(Reason::kInvalidObject, change,
+                       resolved.status().message());
           return absl::OkStatus();
         }
         result = *std::move(resolved);
@@ -614,24 +639,18 @@ absl::Status Importer::ApplyFolder(Outgoing& entry, BatchOutcome& out) {
       }
     }
   } else {
-    bool foreign = false;
-    absl::StatusOr<std::optional<Tombstone>> found =
-        TombstoneHere(key, &foreign);
-    if (!found.ok()) return found.status();
-    if (found->has_value()) {
-      const Tombstone* tomb = &**found;
+    if (const Tombstone* tomb = found->here()) {
       const PclOrder order = in.pcl.Compare(tomb->pcl);
-      const bool back =
-          tomb->scope_exit &&
-          ComesBack(change, result.change_key, order, *tomb);
-      if (!back && IgnoreUnlessNewerThanDeletion(true, order, *tomb, out)) {
+      const bool back = tomb->scope_exit &&
+                        ComesBack(change, result.change_key, order, *tomb);
+      if (!back && report.IgnoreUnlessNewerThanDeletion(order, *tomb)) {
         return absl::OkStatus();
       }
       if (back && order == PclOrder::kOlder) {
         // Back, after the exit took in versions made elsewhere meanwhile:
         // it succeeds the exit now, so it travels onward.
         if (absl::Status s = result.pcl.MergeFrom(tomb->pcl); !s.ok()) {
-          Error(true, Reason::kInvalidObject, change, s.message(), out);
+          report.Error(Reason::kInvalidObject, change, s.message());
           return absl::OkStatus();
         }
         plain = false;
@@ -640,7 +659,7 @@ absl::Status Importer::ApplyFolder(Outgoing& entry, BatchOutcome& out) {
         // Edited at one end and deleted or moved out at the other: the
         // folder survives, a successor of both, so it travels onward.
         if (absl::Status s = result.pcl.MergeFrom(tomb->pcl); !s.ok()) {
-          Error(true, Reason::kInvalidObject, change, s.message(), out);
+          report.Error(Reason::kInvalidObject, change, s.message());
           return absl::OkStatus();
         }
         plain = false;
@@ -653,19 +672,20 @@ absl::Status Importer::ApplyFolder(Outgoing& entry, BatchOutcome& out) {
   absl::StatusOr<bool> clash = SettleNameClash(result, plain, out);
   if (!clash.ok()) return clash.status();
   if (*clash) {
-    Error(true, Reason::kNameClash, change,
-          absl::StrCat("another folder named \"", result.display_name,
-                       "\" exists under the same parent at the destination"),
-          out);
+    report.Error(
+        Reason::kNameClash, change,
+        absl::StrCat("another folder named \"", result.display_name,
+                     "\" exists under the same parent at the destination"));
     return absl::OkStatus();
   }
   absl::Status written;
-  if (local.ok()) {
+  if (local.has_value()) {
     written = dest_->UpdateFolder(result);
   } else {
-    if (absl::StatusOr<Tombstone> t = dest_->GetTombstone(key); t.ok()) {
+    // Any tombstone of the key goes, this tree's or another's.
+    if (const std::optional<Tombstone>& t = found->tombstone; t.has_value()) {
       if (absl::Status s = dest_->DeleteTombstone(key); !s.ok()) {
-        return WriteFailed(true, change, s, out);
+        return report.WriteFailed(change, s);
       }
       // Back after a scope exit, as a change: this direction's state still
       // counted what was in it as held (it left through another one).
@@ -675,10 +695,10 @@ absl::Status Importer::ApplyFolder(Outgoing& entry, BatchOutcome& out) {
     }
     written = dest_->InsertFolder(result);
   }
-  if (!written.ok()) return WriteFailed(true, change, written, out);
+  if (!written.ok()) return report.WriteFailed(change, written);
   tree_.insert(key);
   ++out.stats.folder_changes;
-  Replicated(true, change, "replicated");
+  report.Replicated(change, "replicated");
   Hold(key, out);
   return plain ? Echo(key, out) : absl::OkStatus();
 }
@@ -740,12 +760,13 @@ absl::Status Importer::ApplyExit(const Change& change, Tombstone exit,
                                  const SourceKey& local_parent,
                                  BatchOutcome& out) {
   const bool is_folder = exit.kind == ObjectKind::kFolder;
+  Report report(*this, out, exit.kind);
   const SourceKey key = exit.source_key;
   const PclOrder order = exit.pcl.Compare(local_pcl);
   if (order == PclOrder::kOlder) {
     // The object came back since (moved in again): this exit is stale.
-    Ignore(is_folder, Reason::kOlderVersion, key,
-           "the destination's version is newer than its scope exit", out);
+    report.Ignore(Reason::kOlderVersion, key,
+                  "the destination's version is newer than its scope exit");
     return absl::OkStatus();
   }
   if (exit.left_with.has_value() && order == PclOrder::kEqual &&
@@ -759,10 +780,10 @@ absl::Status Importer::ApplyExit(const Change& change, Tombstone exit,
     // wherever a version and such an exit meet; otherwise they would
     // chase each other round a ring of replicas.
     out.echo.AddResend(key);
-    Ignore(is_folder, Reason::kOlderVersion, key,
-           absl::StrCat("it left with folder ", exit.left_with->ToString(),
-                        ", which the destination keeps"),
-           out);
+    report.Ignore(
+        Reason::kOlderVersion, key,
+        absl::StrCat("it left with folder ", exit.left_with->ToString(),
+                     ", which the destination keeps"));
     return absl::OkStatus();
   }
   // A version made concurrently here goes with the object: the exit
@@ -770,7 +791,7 @@ absl::Status Importer::ApplyExit(const Change& change, Tombstone exit,
   const bool plain = order != PclOrder::kConflict;
   if (!plain) {
     if (absl::Status s = exit.pcl.MergeFrom(local_pcl); !s.ok()) {
-      Error(is_folder, Reason::kInvalidObject, change, s.message(), out);
+      report.Error(Reason::kInvalidObject, change, s.message());
       return absl::OkStatus();
     }
     ++out.stats.conflicts;
@@ -780,19 +801,20 @@ absl::Status Importer::ApplyExit(const Change& change, Tombstone exit,
     if (absl::Status s = RemoveSubtree(key, out); !s.ok()) return s;
   } else {
     if (absl::Status s = dest_->DeleteItem(key); !s.ok()) {
-      return WriteFailed(false, change, s, out);
+      return report.WriteFailed(change, s);
     }
     ++out.stats.message_deletions;
     Release(key, out);
   }
   if (absl::Status s = dest_->PutTombstone(exit); !s.ok()) return s;
-  Replicated(is_folder, change, "left the mapped tree");
+  report.Replicated(change, "left the mapped tree");
   return plain ? Echo(key, out) : absl::OkStatus();
 }
 
 // ---- Items ----
 
 absl::Status Importer::ApplyItem(Outgoing& entry, BatchOutcome& out) {
+  Report report(*this, out, ObjectKind::kItem);
   const Change& change = entry.change;
   Item& in = std::get<Item>(entry.change.object);
   const SourceKey& key = in.source_key;
@@ -800,13 +822,13 @@ absl::Status Importer::ApplyItem(Outgoing& entry, BatchOutcome& out) {
     const std::string why =
         absl::StrCat(in.ByteSize(), " bytes, above the session's maximum of ",
                      options_.max_item_size);
-    Ignore(false, Reason::kTooLarge, key, why, out);
+    report.Ignore(Reason::kTooLarge, key, why);
     // Sent again every pass, so that it arrives once the limit is raised.
-    Refuse(false, Reason::kTooLarge, change, why, out);
+    report.Refuse(Reason::kTooLarge, change, why);
     return absl::OkStatus();
   }
   if (absl::Status v = ValidateItem(in); !v.ok()) {
-    Error(false, Reason::kInvalidObject, change, v.message(), out);
+    report.Error(Reason::kInvalidObject, change, v.message());
     return absl::OkStatus();
   }
   if (options_.item_filter) {
@@ -828,29 +850,29 @@ absl::Status Importer::ApplyItem(Outgoing& entry, BatchOutcome& out) {
       // refused every pass, and answered the same way: the source drops
       // the item too (it went with its folder). Without the answer a source
       // kept it for good when the folder came back here without it.
-      Ignore(false, Reason::kOutOfScope, key,
-             "the destination holds its folder outside the mapped tree", out);
+      report.Ignore(Reason::kOutOfScope, key,
+                    "the destination holds its folder outside the mapped tree");
       Answer(ExitOf(mapped), out);
       return absl::OkStatus();
     }
-    Error(false, Reason::kParentMissing, change,
-          absl::StrCat("folder ", mapped.folder.ToString(),
-                       " is not in the destination's mapped tree"),
-          out);
+    report.Error(Reason::kParentMissing, change,
+                 absl::StrCat("folder ", mapped.folder.ToString(),
+                              " is not in the destination's mapped tree"));
     return absl::OkStatus();
   }
-  absl::StatusOr<Item> local = dest_->GetItem(key);
-  if (!local.ok() && !absl::IsNotFound(local.status())) return local.status();
+  absl::StatusOr<LocalVersion> found = FindLocal(key, ObjectKind::kItem);
+  if (!found.ok()) return found.status();
+  const std::optional<Item>& local = found->item;
   absl::Status written;
   bool plain = true;  // written exactly as received
   // The version written when it succeeds a scope exit here: a copy, since
   // the batch entry must stay as it came (a batch can be applied again,
   // after the importer took change numbers, and must decide the same way).
   std::optional<Item> merged;
-  if (local.ok()) {
+  if (local.has_value()) {
     if (!tree_.contains(local->folder)) {
-      Ignore(false, Reason::kOutOfScope, key,
-             "the destination holds this item outside the mapped tree", out);
+      report.Ignore(Reason::kOutOfScope, key,
+                    "the destination holds this item outside the mapped tree");
       Answer(ExitOf(mapped), out);
       return absl::OkStatus();
     }
@@ -858,28 +880,23 @@ absl::Status Importer::ApplyItem(Outgoing& entry, BatchOutcome& out) {
     const PclOrder order = VersionOrder(in.pcl, in.change_key, local->pcl,
                                         local->change_key, &tied);
     if (tied) out.echo.AddResend(key);
-    if (IgnoreUnlessNewer(false, order, key, out)) return absl::OkStatus();
+    if (report.IgnoreUnlessNewer(order, key)) return absl::OkStatus();
     if (order == PclOrder::kConflict) {
       return ResolveItem(change, ConflictSide{&*local, nullptr, false},
                          ConflictSide{&mapped, nullptr, false}, out);
     }
     written = dest_->UpdateItem(mapped);
   } else {
-    bool foreign = false;
-    absl::StatusOr<std::optional<Tombstone>> found =
-        TombstoneHere(key, &foreign);
-    if (!found.ok()) return found.status();
-    if (foreign) {
+    if (found->foreign) {
       if (absl::Status s = dest_->DeleteTombstone(key); !s.ok()) {
-        return WriteFailed(false, change, s, out);
+        return report.WriteFailed(change, s);
       }
     }
-    if (found->has_value()) {
-      const Tombstone* tomb = &**found;
+    if (const Tombstone* tomb = found->here()) {
       const PclOrder order = in.pcl.Compare(tomb->pcl);
       const bool back =
           tomb->scope_exit && ComesBack(change, in.change_key, order, *tomb);
-      if (!back && IgnoreUnlessNewerThanDeletion(false, order, *tomb, out)) {
+      if (!back && report.IgnoreUnlessNewerThanDeletion(order, *tomb)) {
         return absl::OkStatus();
       }
       if (back && order == PclOrder::kOlder) {
@@ -887,7 +904,7 @@ absl::Status Importer::ApplyItem(Outgoing& entry, BatchOutcome& out) {
         // it succeeds the exit now, so it travels onward.
         merged = mapped;
         if (absl::Status s = merged->pcl.MergeFrom(tomb->pcl); !s.ok()) {
-          Error(false, Reason::kInvalidObject, change, s.message(), out);
+          report.Error(Reason::kInvalidObject, change, s.message());
           return absl::OkStatus();
         }
         plain = false;
@@ -901,23 +918,23 @@ absl::Status Importer::ApplyItem(Outgoing& entry, BatchOutcome& out) {
         // in again. It now succeeds the exit, so it travels onward.
         merged = mapped;
         if (absl::Status s = merged->pcl.MergeFrom(tomb->pcl); !s.ok()) {
-          Error(false, Reason::kInvalidObject, change, s.message(), out);
+          report.Error(Reason::kInvalidObject, change, s.message());
           return absl::OkStatus();
         }
         plain = false;
         ++out.stats.conflicts;
       }
       if (absl::Status s = dest_->DeleteTombstone(key); !s.ok()) {
-        return WriteFailed(false, change, s, out);
+        return report.WriteFailed(change, s);
       }
     }
     // A folder holding the key makes the insert fail with AlreadyExists.
     written = dest_->InsertItem(merged.has_value() ? *merged : mapped);
   }
-  if (!written.ok()) return WriteFailed(false, change, written, out);
+  if (!written.ok()) return report.WriteFailed(change, written);
   ++out.stats.message_changes;
   out.stats.bytes += mapped.ByteSize();
-  Replicated(false, change, "replicated");
+  report.Replicated(change, "replicated");
   Hold(key, out);
   return plain ? Echo(key, out) : absl::OkStatus();
 }
@@ -925,8 +942,9 @@ absl::Status Importer::ApplyItem(Outgoing& entry, BatchOutcome& out) {
 absl::Status Importer::WithholdItem(const Change& change,
                                     const ImportOptions::Withhold& withhold,
                                     BatchOutcome& out) {
+  Report report(*this, out, ObjectKind::kItem);
   const SourceKey& key = change.source_key();
-  Ignore(false, withhold.reason, key, withhold.why, out);
+  report.Ignore(withhold.reason, key, withhold.why);
   Retry(change, out);
   // A copy written while the filter let it through goes now.
   return DropItem(key, out);
@@ -945,6 +963,7 @@ absl::Status Importer::DropItem(const SourceKey& key, BatchOutcome& out) {
 
 absl::Status Importer::ResolveItem(const Change& change, ConflictSide local,
                                    ConflictSide incoming, BatchOutcome& out) {
+  Report report(*this, out, ObjectKind::kItem);
   const SourceKey& key = change.source_key();
   local.from_publisher = !options_.source_is_publisher;
   incoming.from_publisher = options_.source_is_publisher;
@@ -964,7 +983,7 @@ absl::Status Importer::ResolveItem(const Change& change, ConflictSide local,
   absl::StatusOr<Resolution> r = ResolveItemConflict(
       ConflictContext{local, incoming}, policy, options_.callback);
   if (!r.ok()) {
-    Error(false, Reason::kInvalidObject, change, r.status().message(), out);
+    report.Error(Reason::kInvalidObject, change, r.status().message());
     return absl::OkStatus();
   }
   ++out.stats.conflicts;
@@ -1016,7 +1035,7 @@ absl::Status Importer::ResolveItem(const Change& change, ConflictSide local,
       written = dest_->PutTombstone(t);
     }
   }
-  if (!written.ok()) return WriteFailed(false, change, written, out);
+  if (!written.ok()) return report.WriteFailed(change, written);
   // The conflict item and notice are the same objects on every replica that
   // resolves this conflict: add them only where they are not yet.
   for (const std::optional<Item>* extra : {&r->conflict_item, &r->notice}) {
@@ -1025,7 +1044,7 @@ absl::Status Importer::ResolveItem(const Change& change, ConflictSide local,
     if (!used.ok()) return used.status();
     if (*used) continue;
     if (absl::Status s = dest_->InsertItem(**extra); !s.ok()) {
-      return WriteFailed(false, change, s, out);
+      return report.WriteFailed(change, s);
     }
   }
   return absl::OkStatus();
@@ -1039,6 +1058,7 @@ absl::Status Importer::ApplyTombstone(Outgoing& entry, BatchOutcome& out) {
   if (!options_.replicate_deletions && !in.scope_exit) return absl::OkStatus();
   const SourceKey& key = in.source_key;
   const bool is_folder = in.kind == ObjectKind::kFolder;
+  Report report(*this, out, in.kind);
   Tombstone mapped = in;
   mapped.scope_root = std::nullopt;  // the importer's to set, never a source's
   mapped.parent = MapFolder(in.parent);
@@ -1046,153 +1066,162 @@ absl::Status Importer::ApplyTombstone(Outgoing& entry, BatchOutcome& out) {
     mapped.left_with = MapFolder(*mapped.left_with);
   }
   if (is_folder && (key == options_.dest_root || key == options_.source_root)) {
-    Ignore(true, Reason::kMappingRoot, key, "a mapped root folder", out);
+    report.Ignore(Reason::kMappingRoot, key, "a mapped root folder");
     return absl::OkStatus();
   }
-  if (is_folder) {
-    // Whatever happens to it here, the source no longer counts a folder it
-    // moved out as held: should it move in again, it enters with its
-    // subtree (what was added to it outside the tree was never sent).
-    if (in.scope_exit) Release(key, out);
-    absl::StatusOr<Folder> local = dest_->GetFolder(key);
-    if (!local.ok() && !absl::IsNotFound(local.status())) {
-      return local.status();
-    }
-    if (local.ok()) {
-      if (!tree_.contains(key)) {
-        Ignore(true, Reason::kOutOfScope, key,
-               "the destination holds this folder outside the mapped tree",
-               out);
-        Release(key, out);
-        return absl::OkStatus();
-      }
-      if (in.scope_exit) {
-        return ApplyExit(change, mapped, local->pcl,
-                         local->parent.value_or(mapped.parent), out);
-      }
-      switch (in.pcl.Compare(local->pcl)) {
-        case PclOrder::kEqual:
-        case PclOrder::kOlder:
-          Ignore(true, Reason::kOlderVersion, key,
-                 "the destination's folder is newer than the deletion", out);
-          return absl::OkStatus();
-        case PclOrder::kConflict: {
-          // Edited here, deleted there: the folder survives, now a
-          // successor of the deletion so the other side brings it back.
-          Folder kept = *local;
-          if (absl::Status s = kept.pcl.MergeFrom(in.pcl); !s.ok()) {
-            Error(true, Reason::kInvalidObject, change, s.message(), out);
-            return absl::OkStatus();
-          }
-          ++out.stats.conflicts;
-          if (absl::Status s = dest_->UpdateFolder(kept); !s.ok()) {
-            return WriteFailed(true, change, s, out);
-          }
-          ++out.stats.folder_changes;
-          return absl::OkStatus();
-        }
-        case PclOrder::kNewer:
-          break;
-      }
-      absl::StatusOr<std::vector<Folder>> children =
-          dest_->ListChildFolders(key);
-      if (!children.ok()) return children.status();
-      absl::StatusOr<std::vector<SourceKey>> items = dest_->ListItems(key);
-      if (!items.ok()) return items.status();
-      if (!children->empty() || !items->empty()) {
-        absl::StatusOr<bool> settled =
-            source_settles_ ? AllSettled(key, *children, *items) : false;
-        if (!settled.ok()) return settled.status();
-        if (*settled) {
-          // Everything left in the folder is the source's too: their moves
-          // or deletions (later in its stream than the folder's, which
-          // superseded their moves) come in this pass; the deletion is
-          // applied next pass, once they have. They are asked for by key
-          // as well: the source's stream does not send a deletion of an
-          // object it never sent here whose folder is gone there.
-          for (const Folder& f : *children) out.resend.push_back(f.source_key);
-          for (const SourceKey& k : *items) out.resend.push_back(k);
-          Retry(change, out);
-          return absl::OkStatus();
-        }
-        // The destination put things in the folder the deletion did not
-        // know of: the folder stays, as a new version that supersedes the
-        // deletion, so the other side brings it back and the things in it
-        // can follow. That needs a change number of the destination's own.
-        Folder kept = *local;
-        if (absl::Status s = kept.pcl.MergeFrom(in.pcl); !s.ok()) {
-          Error(true, Reason::kInvalidObject, change, s.message(), out);
-          return absl::OkStatus();
-        }
-        absl::StatusOr<ChangeNumber> own = counters_->Next(&kept.pcl);
-        if (!own.ok()) return own.status();
-        kept.change_key = *own;
-        if (absl::Status s = kept.pcl.Raise(kept.change_key); !s.ok()) {
-          return s;
-        }
-        kept.last_modified = FileTime::FromTicks(
-            std::max(local->last_modified.ticks(), in.deleted_at.ticks()) + 1);
-        if (absl::Status s = dest_->UpdateFolder(kept); !s.ok()) {
-          return WriteFailed(true, change, s, out);
-        }
-        ++out.stats.conflicts;
-        ++out.stats.folder_changes;
-        if (options_.log) {
-          options_.log(absl::StrCat("folder ", key.ToString(),
-                                    " kept: deleted at the source while ",
-                                    children->size(), " folders and ",
-                                    items->size(), " items were added here"));
-        }
-        return absl::OkStatus();
-      }
-      mapped.parent = local->parent.value_or(mapped.parent);
-      if (absl::Status s = dest_->DeleteFolder(key); !s.ok()) {
-        return WriteFailed(true, change, s, out);
-      }
-      if (absl::Status s = dest_->PutTombstone(mapped); !s.ok()) return s;
-      tree_.erase(key);
-      ++out.stats.folder_deletions;
-      Replicated(true, change, "deleted");
-      Release(key, out);
-      return Echo(key, out);
-    }
-  } else {
-    absl::StatusOr<Item> local = dest_->GetItem(key);
-    if (!local.ok() && !absl::IsNotFound(local.status())) {
-      return local.status();
-    }
-    if (local.ok()) {
-      if (!tree_.contains(local->folder)) {
-        Ignore(false, Reason::kOutOfScope, key,
-               "the destination holds this item outside the mapped tree", out);
-        Release(key, out);
-        return absl::OkStatus();
-      }
-      if (in.scope_exit) {
-        return ApplyExit(change, mapped, local->pcl, local->folder, out);
-      }
-      switch (in.pcl.Compare(local->pcl)) {
-        case PclOrder::kEqual:
-        case PclOrder::kOlder:
-          Ignore(false, Reason::kOlderVersion, key,
-                 "the destination's item is newer than the deletion", out);
-          return absl::OkStatus();
-        case PclOrder::kConflict:
-          return ResolveItem(change, ConflictSide{&*local, nullptr, false},
-                             ConflictSide{nullptr, &mapped, false}, out);
-        case PclOrder::kNewer:
-          break;
-      }
-      if (absl::Status s = dest_->DeleteItem(key); !s.ok()) {
-        return WriteFailed(false, change, s, out);
-      }
-      if (absl::Status s = dest_->PutTombstone(mapped); !s.ok()) return s;
-      ++out.stats.message_deletions;
-      Replicated(false, change, "deleted");
-      Release(key, out);
-      return Echo(key, out);
-    }
+  // Whatever happens to it here, the source no longer counts a folder it
+  // moved out as held: should it move in again, it enters with its subtree
+  // (what was added to it outside the tree was never sent).
+  if (is_folder && in.scope_exit) Release(key, out);
+  absl::StatusOr<LocalVersion> found = FindLocal(key, in.kind);
+  if (!found.ok()) return found.status();
+  if (!found->folder.has_value() && !found->item.has_value()) {
+    return KeepTombstone(change, mapped, *found, report);
   }
+  const Pcl& local_pcl = is_folder ? found->folder->pcl : found->item->pcl;
+  const SourceKey local_parent =
+      is_folder ? found->folder->parent.value_or(mapped.parent)
+                : found->item->folder;
+  if (!tree_.contains(is_folder ? key : local_parent)) {
+    report.Ignore(Reason::kOutOfScope, key,
+                  is_folder ? "the destination holds this folder outside the "
+                              "mapped tree"
+                            : "the destination holds this item outside the "
+                              "mapped tree");
+    Release(key, out);
+    return absl::OkStatus();
+  }
+  if (in.scope_exit) {
+    return ApplyExit(change, mapped, local_pcl, local_parent, out);
+  }
+  return is_folder ? DeleteFolderHere(change, mapped, *found->folder, report)
+                   : DeleteItemHere(change, mapped, *found->item, report);
+}
+
+absl::Status Importer::DeleteFolderHere(const Change& change, Tombstone& mapped,
+                                        const Folder& local, Report& report) {
+  const Tombstone& in = std::get<Tombstone>(change.object);
+  const SourceKey& key = in.source_key;
+  BatchOutcome& out = report.out();
+  switch (in.pcl.Compare(local.pcl)) {
+    case PclOrder::kEqual:
+    case PclOrder::kOlder:
+      report.Ignore(Reason::kOlderVersion, key,
+                    "the destination's folder is newer than the deletion");
+      return absl::OkStatus();
+    case PclOrder::kConflict: {
+      // Edited here, deleted there: the folder survives, now a
+      // successor of the deletion so the other side brings it back.
+      Folder kept = local;
+      if (absl::Status s = kept.pcl.MergeFrom(in.pcl); !s.ok()) {
+        report.Error(Reason::kInvalidObject, change, s.message());
+        return absl::OkStatus();
+      }
+      ++out.stats.conflicts;
+      if (absl::Status s = dest_->UpdateFolder(kept); !s.ok()) {
+        return report.WriteFailed(change, s);
+      }
+      ++out.stats.folder_changes;
+      return absl::OkStatus();
+    }
+    case PclOrder::kNewer:
+      break;
+  }
+  absl::StatusOr<std::vector<Folder>> children = dest_->ListChildFolders(key);
+  if (!children.ok()) return children.status();
+  absl::StatusOr<std::vector<SourceKey>> items = dest_->ListItems(key);
+  if (!items.ok()) return items.status();
+  if (!children->empty() || !items->empty()) {
+    absl::StatusOr<bool> settled =
+        source_settles_ ? AllSettled(key, *children, *items) : false;
+    if (!settled.ok()) return settled.status();
+    if (*settled) {
+      // Everything left in the folder is the source's too: their moves
+      // or deletions (later in its stream than the folder's, which
+      // superseded their moves) come in this pass; the deletion is
+      // applied next pass, once they have. They are asked for by key
+      // as well: the source's stream does not send a deletion of an
+      // object it never sent here whose folder is gone there.
+      for (const Folder& f : *children) out.resend.push_back(f.source_key);
+      for (const SourceKey& k : *items) out.resend.push_back(k);
+      Retry(change, out);
+      return absl::OkStatus();
+    }
+    // The destination put things in the folder the deletion did not
+    // know of: the folder stays, as a new version that supersedes the
+    // deletion, so the other side brings it back and the things in it
+    // can follow. That needs a change number of the destination's own.
+    Folder kept = local;
+    if (absl::Status s = kept.pcl.MergeFrom(in.pcl); !s.ok()) {
+      report.Error(Reason::kInvalidObject, change, s.message());
+      return absl::OkStatus();
+    }
+    absl::StatusOr<ChangeNumber> own = counters_->Next(&kept.pcl);
+    if (!own.ok()) return own.status();
+    kept.change_key = *own;
+    if (absl::Status s = kept.pcl.Raise(kept.change_key); !s.ok()) {
+      return s;
+    }
+    kept.last_modified = FileTime::FromTicks(
+        std::max(local.last_modified.ticks(), in.deleted_at.ticks()) + 1);
+    if (absl::Status s = dest_->UpdateFolder(kept); !s.ok()) {
+      return report.WriteFailed(change, s);
+    }
+    ++out.stats.conflicts;
+    ++out.stats.folder_changes;
+    if (options_.log) {
+      options_.log(absl::StrCat("folder ", key.ToString(),
+                                " kept: deleted at the source while ",
+                                children->size(), " folders and ",
+                                items->size(), " items were added here"));
+    }
+    return absl::OkStatus();
+  }
+  mapped.parent = local.parent.value_or(mapped.parent);
+  if (absl::Status s = dest_->DeleteFolder(key); !s.ok()) {
+    return report.WriteFailed(change, s);
+  }
+  if (absl::Status s = dest_->PutTombstone(mapped); !s.ok()) return s;
+  tree_.erase(key);
+  ++out.stats.folder_deletions;
+  report.Replicated(change, "deleted");
+  Release(key, out);
+  return Echo(key, out);
+}
+
+absl::Status Importer::DeleteItemHere(const Change& change, Tombstone& mapped,
+                                      const Item& local, Report& report) {
+  const Tombstone& in = std::get<Tombstone>(change.object);
+  const SourceKey& key = in.source_key;
+  BatchOutcome& out = report.out();
+  switch (in.pcl.Compare(local.pcl)) {
+    case PclOrder::kEqual:
+    case PclOrder::kOlder:
+      report.Ignore(Reason::kOlderVersion, key,
+                    "the destination's item is newer than the deletion");
+      return absl::OkStatus();
+    case PclOrder::kConflict:
+      return ResolveItem(change, ConflictSide{&local, nullptr, false},
+                         ConflictSide{nullptr, &mapped, false}, out);
+    case PclOrder::kNewer:
+      break;
+  }
+  if (absl::Status s = dest_->DeleteItem(key); !s.ok()) {
+    return report.WriteFailed(change, s);
+  }
+  if (absl::Status s = dest_->PutTombstone(mapped); !s.ok()) return s;
+  ++out.stats.message_deletions;
+  report.Replicated(change, "deleted");
+  Release(key, out);
+  return Echo(key, out);
+}
+
+absl::Status Importer::KeepTombstone(const Change& change, Tombstone& mapped,
+                                     const LocalVersion& local,
+                                     Report& report) {
+  const Tombstone& in = std::get<Tombstone>(change.object);
+  const SourceKey& key = in.source_key;
+  BatchOutcome& out = report.out();
   // Nothing of that key here: keep the tombstone (unless a newer one is
   // already here) so an older copy arriving from elsewhere is not
   // resurrected. Nothing was deleted, so nothing is counted. It is kept
@@ -1202,12 +1231,8 @@ absl::Status Importer::ApplyTombstone(Outgoing& entry, BatchOutcome& out) {
   // must not shadow what arrives through other sessions, nor travel on
   // through them.
   mapped.scope_root = options_.dest_root;
-  absl::StatusOr<Tombstone> existing = dest_->GetTombstone(key);
-  if (existing.ok()) {
-    if (existing->scope_root.has_value() &&
-        *existing->scope_root != options_.dest_root) {
-      return absl::OkStatus();  // another tree's: it stays as it is
-    }
+  if (local.foreign) return absl::OkStatus();  // another tree's: it stays
+  if (const Tombstone* existing = local.here()) {
     mapped.scope_root = existing->scope_root;
     const PclOrder order = in.pcl.Compare(existing->pcl);
     if (order == PclOrder::kConflict) {
@@ -1220,17 +1245,15 @@ absl::Status Importer::ApplyTombstone(Outgoing& entry, BatchOutcome& out) {
       if (absl::Status s =
               merged.pcl.MergeFrom(incoming_later ? existing->pcl : in.pcl);
           !s.ok()) {
-        Error(is_folder, Reason::kInvalidObject, change, s.message(), out);
+        report.Error(Reason::kInvalidObject, change, s.message());
         return absl::OkStatus();
       }
       if (absl::Status s = dest_->PutTombstone(merged); !s.ok()) {
-        return WriteFailed(is_folder, change, s, out);
+        return report.WriteFailed(change, s);
       }
       return absl::OkStatus();
     }
     if (order != PclOrder::kNewer) return absl::OkStatus();
-  } else if (!absl::IsNotFound(existing.status())) {
-    return existing.status();
   } else {
     absl::StatusOr<bool> used = KeyUsed(key);
     if (!used.ok()) return used.status();
@@ -1246,7 +1269,7 @@ absl::Status Importer::ApplyTombstone(Outgoing& entry, BatchOutcome& out) {
     }
   }
   if (absl::Status s = dest_->PutTombstone(mapped); !s.ok()) {
-    return WriteFailed(is_folder, change, s, out);
+    return report.WriteFailed(change, s);
   }
   return Echo(key, out);
 }

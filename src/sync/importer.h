@@ -28,9 +28,9 @@
 #include "ioreplication/conflict.h"
 #include "ioreplication/statistics.h"
 #include "ioreplication/store.h"
+#include "replica/change_number_source.h"
 #include "sync/exporter.h"
 #include "sync/log_buffer.h"
-#include "replica/change_number_source.h"
 #include "sync/sync_state.h"
 
 namespace ioreplication::sync_internal {
@@ -132,16 +132,16 @@ class Importer {
   // Says whether the source holds a newer version of object `key` than the
   // destination's (`dest_pcl`, under `dest_parent` and, when `name` is not
   // empty, so named) that places it otherwise: under another parent or
-  // name, or deleted. That change then follows, in this pass or the next. With it,
-  // a name clash the source will not settle (two folders of one name made
+  // name, or deleted. That change then follows, in this pass or the next. With
+  // it, a name clash the source will not settle (two folders of one name made
   // at two replicas) is settled by a rename, one it will settle passes
   // (the folder is written meanwhile), and a folder deletion that finds
   // only objects the source will move or delete left in it waits a pass
   // for them instead of keeping the folder. Without it, every name clash is
   // an error retried next pass, and such a folder is kept.
   using SourceSettles = std::function<absl::StatusOr<bool>(
-      const SourceKey& key, const SourceKey& dest_parent,
-      std::string_view name, const Pcl& dest_pcl)>;
+      const SourceKey& key, const SourceKey& dest_parent, std::string_view name,
+      const Pcl& dest_pcl)>;
   void set_source_settles(SourceSettles settles) {
     source_settles_ = std::move(settles);
   }
@@ -162,16 +162,81 @@ class Importer {
   // last-writer-wins decision for ever; no clock is that far off.
   std::optional<std::string> FromTheFarFuture(const Change& change) const;
 
-  // The destination's tombstone of `key` as it counts for this session:
-  // none when there is none, or when it was kept for another mapped tree
-  // (Tombstone::scope_root; `foreign` is then set, and the tombstone must go
-  // before the key is written).
-  absl::StatusOr<std::optional<Tombstone>> TombstoneHere(const SourceKey& key,
-                                                         bool* foreign);
+  // What the destination holds of the key of an incoming version: its
+  // folder or item of the version's kind (a tombstone's: of the kind it
+  // deleted), or else its tombstone of the key. One lookup, from which each
+  // case decides by PCL.
+  struct LocalVersion {
+    std::optional<Folder> folder;
+    std::optional<Item> item;
+    // Only when neither is held: the tombstone, and whether it was kept for
+    // another mapped tree (Tombstone::scope_root). A foreign one does not
+    // count for this session, and goes before the key is written.
+    std::optional<Tombstone> tombstone;
+    bool foreign = false;
+    // The tombstone as it counts for this session: null when there is none
+    // or it is foreign.
+    const Tombstone* here() const;
+  };
+  absl::StatusOr<LocalVersion> FindLocal(const SourceKey& key, ObjectKind kind);
+
+  // What happens to one incoming object, counted and logged as a folder's
+  // or an item's: by the object's kind, a tombstone's by what it deleted.
+  class Report {
+   public:
+    Report(Importer& importer, BatchOutcome& out, ObjectKind kind);
+
+    BatchOutcome& out() { return out_; }
+
+    // Counts an ignore with its reason and logs why.
+    void Ignore(Reason reason, const SourceKey& key, absl::string_view why);
+    // Counts an error with its reason, logs why, and refuses the change.
+    void Error(Reason reason, const Change& change, absl::string_view why);
+    // Records `change` as refused (BatchOutcome::refusals) and sends it
+    // again next pass: a refusal stays visible until the object is taken,
+    // changed at the source, or skipped (ImportOptions::skipped).
+    void Refuse(Reason reason, const Change& change, absl::string_view why);
+    // A store error: per-object (counted, the batch goes on) or fatal.
+    absl::Status WriteFailed(const Change& change, const absl::Status& status);
+    // Reports a write to replicated_log, when set.
+    void Replicated(const Change& change, const char* what);
+    // An incoming version equal to or older than the destination's is
+    // ignored (and the key held): returns true when `order` says so.
+    bool IgnoreUnlessNewer(PclOrder order, const SourceKey& key);
+    // Likewise against the destination's tombstone of the key. An older
+    // version means the source missed that deletion or exit (it held the
+    // object outside its tree when it came): the tombstone is an answer
+    // for the direction back.
+    bool IgnoreUnlessNewerThanDeletion(PclOrder order,
+                                       const Tombstone& tombstone);
+
+   private:
+    Importer& importer_;
+    BatchOutcome& out_;
+    const bool folder_;
+  };
 
   absl::Status ApplyFolder(Outgoing& entry, BatchOutcome& out);
   absl::Status ApplyItem(Outgoing& entry, BatchOutcome& out);
+  // A deletion or scope exit: of a folder or an item the destination holds
+  // (ApplyExit, DeleteFolderHere, DeleteItemHere), or of a key it does not
+  // hold (KeepTombstone).
   absl::Status ApplyTombstone(Outgoing& entry, BatchOutcome& out);
+  // Deletes the destination's folder `local` (in the mapped tree) as the
+  // deletion `change` says, with `mapped` as its tombstone here: unless the
+  // destination's version is newer, or concurrent (the folder survives as a
+  // successor of both), or holds what the deletion did not know of (kept,
+  // or deleted next pass once the source has moved or deleted it).
+  absl::Status DeleteFolderHere(const Change& change, Tombstone& mapped,
+                                const Folder& local, Report& report);
+  // Likewise for an item; a concurrent edit is a conflict (ResolveItem).
+  absl::Status DeleteItemHere(const Change& change, Tombstone& mapped,
+                              const Item& local, Report& report);
+  // Nothing of the key here: keeps the tombstone (merged with one already
+  // here) where this session may change things, so that an older copy
+  // arriving from elsewhere is not resurrected.
+  absl::Status KeepTombstone(const Change& change, Tombstone& mapped,
+                             const LocalVersion& local, Report& report);
   // A scope exit (or a relayed one) of an object the destination holds in
   // its mapped tree, whose version there has `local_pcl`: removes it (a
   // folder with its subtree) and keeps the exit as its tombstone, unless the
@@ -191,25 +256,10 @@ class Importer {
   // The destination folder a source folder key maps to.
   SourceKey MapFolder(const SourceKey& source_folder) const;
 
-  // Counts an ignore / error with its reason and logs why.
-  void Ignore(bool folder, Reason reason, const SourceKey& key,
-              absl::string_view why, BatchOutcome& out);
   // Sends `change` again next pass.
   void Retry(const Change& change, BatchOutcome& out);
-  // Counts an error with its reason, logs why, and refuses the change.
-  void Error(bool folder, Reason reason, const Change& change,
-             absl::string_view why, BatchOutcome& out);
-  // Records `change` as refused (BatchOutcome::refusals) and sends it again
-  // next pass: a refusal stays visible until the object is taken, changed
-  // at the source, or skipped (ImportOptions::skipped).
-  void Refuse(bool folder, Reason reason, const Change& change,
-              absl::string_view why, BatchOutcome& out);
   // The change is a version ImportOptions::skipped names.
   bool Skipped(const Change& change) const;
-  // A store error: per-object (counted, the batch goes on) or fatal.
-  absl::Status WriteFailed(bool folder, const Change& change,
-                           const absl::Status& status, BatchOutcome& out);
-
   // The order of an incoming version against the destination's version of
   // the same object: their PCLs' order, except that two versions with equal
   // PCLs but different change keys (each a merge of the other's history,
@@ -220,10 +270,6 @@ class Importer {
   static PclOrder VersionOrder(const Pcl& in_pcl, const ChangeNumber& in_ck,
                                const Pcl& local_pcl,
                                const ChangeNumber& local_ck, bool* tied);
-  // An incoming version equal to or older than the destination's is
-  // ignored (and the key held): returns true when `order` says so.
-  bool IgnoreUnlessNewer(bool folder, PclOrder order, const SourceKey& key,
-                         BatchOutcome& out);
   // True when an incoming version (change key `in`, in `order` against the
   // destination's scope exit of its key) is the object coming back. Any
   // version of a subtree that entered the source's tree (pulled: its folder
@@ -234,22 +280,11 @@ class Importer {
   // equal or older one streamed is stale.
   static bool ComesBack(const Change& change, const ChangeNumber& in,
                         PclOrder order, const Tombstone& exit);
-  // Likewise against the destination's tombstone of the key. An older
-  // version means the source missed that deletion or exit (it held the
-  // object outside its tree when it came): the tombstone is an answer for
-  // the direction back.
-  bool IgnoreUnlessNewerThanDeletion(bool folder, PclOrder order,
-                                     const Tombstone& tombstone,
-                                     BatchOutcome& out);
-
   // Every one of them, in `parent` here, the source will move or delete
   // (SourceSettles).
   absl::StatusOr<bool> AllSettled(const SourceKey& parent,
                                   const std::vector<Folder>& folders,
                                   const std::vector<SourceKey>& items);
-
-  // Reports a write to replicated_log, when set.
-  void Replicated(bool folder, const Change& change, const char* what);
 
   // The destination holds the object of an incoming version outside its
   // mapped tree: answers the source, on the direction back, with `exit`
@@ -295,7 +330,7 @@ class Importer {
 
   Store* dest_;
   FileTime far_future_;  // set at construction: now plus a year
-  LogBuffer logs_;  // before options_, whose sinks write into it
+  LogBuffer logs_;       // before options_, whose sinks write into it
   ImportOptions options_;
   absl::flat_hash_set<SourceKey> tree_;  // the destination's mapped tree
   // The destination's own change numbers, for versions a conflict makes
