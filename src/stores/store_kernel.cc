@@ -164,8 +164,7 @@ absl::StatusOr<FolderDigest> StoreKernel::StoredDigest(
       backend_->GetValue(DigestName(folder));
   if (!bytes.ok()) return bytes.status();
   if (!bytes->has_value()) return FolderDigest();
-  std::optional<FolderDigest> digest =
-      kernel_values::ParseDigestValue(**bytes);
+  std::optional<FolderDigest> digest = kernel_values::ParseDigestValue(**bytes);
   if (!digest) {
     return absl::DataLossError(
         absl::StrCat("corrupt folder digest of folder ", folder.ToString()));
@@ -283,6 +282,7 @@ void StoreKernel::ForgetTransaction() {
   digest_changes_.clear();
   in_use_.clear();
   folders_found_.clear();
+  absent_.clear();
 }
 
 absl::Status StoreKernel::FlushKept() {
@@ -303,10 +303,10 @@ absl::Status StoreKernel::FlushKept() {
     digest->items = static_cast<uint64_t>(items);
     AddTerm(digest->sum, it->second.sum);
     const std::string name = DigestName(folder);
-    if (absl::Status s = items == 0
-                             ? backend_->DeleteValue(name)
-                             : backend_->PutValue(
-                                   name, kernel_values::DigestValue(*digest));
+    if (absl::Status s =
+            items == 0
+                ? backend_->DeleteValue(name)
+                : backend_->PutValue(name, kernel_values::DigestValue(*digest));
         !s.ok()) {
       return s;
     }
@@ -328,9 +328,20 @@ absl::Status StoreKernel::FlushKept() {
 
 // ---- Records ----
 
+bool StoreKernel::KnownAbsent(const SourceKey& key) const {
+  return in_transaction_ && absent_.contains(key);
+}
+
+void StoreKernel::NoteAbsent(const SourceKey& key) {
+  // Only inside a transaction, whose writer lock keeps other handles from
+  // adding the key meanwhile.
+  if (in_transaction_) absent_.insert(key);
+}
+
 absl::StatusOr<std::optional<RecordHeader>> StoreKernel::Lookup(
     const SourceKey& key, RecordPart part) {
   std::optional<RecordHeader> found;
+  if (KnownAbsent(key)) return found;
   absl::StatusOr<bool> got = backend_->Get(
       key, part,
       [&](const RecordHeader& h, std::string_view) -> absl::StatusOr<bool> {
@@ -338,6 +349,7 @@ absl::StatusOr<std::optional<RecordHeader>> StoreKernel::Lookup(
         return true;
       });
   if (!got.ok()) return got.status();
+  if (!found) NoteAbsent(key);
   return found;
 }
 
@@ -345,15 +357,19 @@ template <typename T>
 absl::StatusOr<T> StoreKernel::Decoded(
     const SourceKey& key, ObjectKind kind, const char* what,
     absl::StatusOr<T> (*decode)(std::string_view)) {
+  if (KnownAbsent(key)) return NotFound(what, key);
   std::optional<absl::StatusOr<T>> value;
+  bool stored = false;
   absl::StatusOr<bool> found =
       backend_->Get(key, RecordPart::kBody,
                     [&](const RecordHeader& h,
                         std::string_view body) -> absl::StatusOr<bool> {
+                      stored = true;
                       if (h.kind == kind) value = decode(body);
                       return true;
                     });
   if (!found.ok()) return found.status();
+  if (!stored) NoteAbsent(key);
   if (!value) return NotFound(what, key);
   return *std::move(value);
 }
@@ -410,6 +426,7 @@ absl::Status StoreKernel::Write(RecordHeader header, const std::string& body,
   absl::StatusOr<GlobCnt> local_cn = NextLocalCn();
   if (!local_cn.ok()) return local_cn.status();
   header.local_cn = *local_cn;
+  absent_.erase(header.key);
   if (absl::Status s = backend_->Put(header, body, old.has_value()); !s.ok()) {
     // A failed write changes nothing, its local change number included.
     --local_cn_high_;

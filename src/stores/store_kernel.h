@@ -125,6 +125,10 @@ class StoreKernel final : public Store {
 
   // The header of the record under `key` (with its change key when `part`
   // asks for it), or nullopt.
+  // True when this transaction found `key` not stored (and has not written
+  // it since); NoteAbsent records such a miss.
+  bool KnownAbsent(const SourceKey& key) const;
+  void NoteAbsent(const SourceKey& key);
   absl::StatusOr<std::optional<RecordHeader>> Lookup(const SourceKey& key,
                                                      RecordPart part);
   absl::Status CheckFolderExists(const SourceKey& key, const char* what);
@@ -165,6 +169,10 @@ class StoreKernel final : public Store {
   absl::flat_hash_map<Guid, uint64_t> in_use_;
   // Folders this transaction found stored (CheckFolderExists).
   absl::flat_hash_set<SourceKey> folders_found_;
+  // Keys this transaction found not stored and has not written since: the
+  // importer asks for an item, then a tombstone of the key, and the insert
+  // checks the key is free, one backend lookup instead of three.
+  absl::flat_hash_set<SourceKey> absent_;
 };
 
 }  // namespace ioreplication::stores_internal

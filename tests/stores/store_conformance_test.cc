@@ -221,6 +221,43 @@ TEST_P(StoreConformanceTest, WritesNeedATransaction) {
   EXPECT_FALSE(store_->InTransaction());
 }
 
+// Misses inside a transaction are remembered (the kernel asks the backend
+// once per key), so what the transaction writes afterwards, and what a
+// rolled-back one wrote, must still read as it is.
+TEST_P(StoreConformanceTest, ATransactionSeesWhatItWroteAfterAMiss) {
+  Populate();
+  ASSERT_TRUE(store_->Begin().ok());
+  EXPECT_TRUE(
+      absl::IsNotFound(store_->GetItem(SourceKey(kA, GC(20))).status()));
+  EXPECT_TRUE(
+      absl::IsNotFound(store_->GetTombstone(SourceKey(kA, GC(20))).status()));
+  ASSERT_TRUE(store_->InsertItem(MakeItem(20, 2, 20)).ok());
+  EXPECT_TRUE(store_->GetItem(SourceKey(kA, GC(20))).ok());
+  EXPECT_TRUE(absl::IsAlreadyExists(store_->InsertItem(MakeItem(20, 2, 21))));
+  // A miss, then a tombstone of the key, then the tombstone is there.
+  EXPECT_TRUE(
+      absl::IsNotFound(store_->GetItem(SourceKey(kA, GC(21))).status()));
+  ASSERT_TRUE(store_->PutTombstone(MakeTombstone(21, 2, 22)).ok());
+  EXPECT_TRUE(store_->GetTombstone(SourceKey(kA, GC(21))).ok());
+  // A folder made after a miss takes items.
+  EXPECT_TRUE(
+      absl::IsNotFound(store_->GetFolder(SourceKey(kA, GC(30))).status()));
+  ASSERT_TRUE(store_->InsertFolder(MakeFolder(30, 1, "New", 23)).ok());
+  EXPECT_TRUE(store_->InsertItem(MakeItem(31, 30, 24)).ok());
+  ASSERT_TRUE(store_->Rollback().ok());
+  // After the rollback none of it is there, and a new transaction may
+  // write it again.
+  EXPECT_TRUE(
+      absl::IsNotFound(store_->GetItem(SourceKey(kA, GC(20))).status()));
+  InTx([&] {
+    EXPECT_TRUE(
+        absl::IsNotFound(store_->GetItem(SourceKey(kA, GC(20))).status()));
+    EXPECT_TRUE(store_->InsertItem(MakeItem(20, 2, 25)).ok());
+  });
+  EXPECT_EQ(store_->GetItem(SourceKey(kA, GC(20))).value().change_key,
+            ChangeNumber(kA, GC(25)));
+}
+
 TEST_P(StoreConformanceTest, FolderCrud) {
   Populate();
   EXPECT_EQ(store_->GetFolder(SourceKey(kA, GC(2))).value(),
