@@ -219,7 +219,7 @@ class Encoder {
 
 }  // namespace
 
-absl::Status GlobSetDecoder::Decode(ByteReader& in, GlobSet* out) {
+absl::Status GlobSetDecoder::Decode(ByteReader& in, GlobSet& out) {
   uint64_t prefix = 0;  // the stacked bytes, in place in a 48-bit value
   int depth = 0;        // how many bytes are stacked
   int pushes[kValueBytes];
@@ -256,7 +256,7 @@ absl::Status GlobSetDecoder::Decode(ByteReader& in, GlobSet* out) {
                            << (8 * (kValueBytes - depth - n));
         if (depth + n == kValueBytes) {
           // A complete value: add it and pop this push straight away.
-          out->AddRange(prefix | v, prefix | v);
+          out.AddRange(prefix | v, prefix | v);
         } else {
           prefix |= v;
           depth += n;
@@ -299,7 +299,7 @@ absl::Status GlobSetDecoder::Decode(ByteReader& in, GlobSet* out) {
           members >>= skip;
           base += static_cast<unsigned>(skip);
           const int run = std::countr_one(members);
-          out->AddRange(prefix | base, prefix | (base + run - 1));
+          out.AddRange(prefix | base, prefix | (base + run - 1));
           members >>= run;
           base += static_cast<unsigned>(run);
         }
@@ -317,7 +317,7 @@ absl::Status GlobSetDecoder::Decode(ByteReader& in, GlobSet* out) {
         if (low > high) {
           return in.ErrorAt(at, "inverted Range: low ", low, " > high ", high);
         }
-        out->AddRange(low, high);
+        out.AddRange(low, high);
         break;
       }
       default:
@@ -338,7 +338,7 @@ std::string GlobSet::Encode() const {
 absl::StatusOr<GlobSet> GlobSet::Decode(std::span<const uint8_t> bytes) {
   ByteReader in(bytes, "GLOBSET");
   GlobSet set;
-  absl::Status status = GlobSetDecoder::Decode(in, &set);
+  absl::Status status = GlobSetDecoder::Decode(in, set);
   if (!status.ok()) return status;
   if (!in.empty()) {
     return in.ErrorAt(in.offset(), in.remaining(),

@@ -23,9 +23,9 @@ inline constexpr uint8_t kGlobSetRange = 0x52;
 class GlobSetDecoder {
  public:
   // Reads one GLOBSET, End command included, from `in` and adds its members
-  // to `*out`. On error `*out` may hold part of the input: callers decode
+  // to `out`. On error `out` may hold part of the input: callers decode
   // into a scratch set and drop it on error.
-  static absl::Status Decode(core_internal::ByteReader& in, GlobSet* out);
+  static absl::Status Decode(core_internal::ByteReader& in, GlobSet& out);
 };
 
 }  // namespace ioreplication

@@ -189,13 +189,13 @@ absl::StatusOr<BasicIdSet<Key>> BasicIdSet<Key>::Decode(
     if (set.entries_.empty() || set.entries_.back().key < key) {
       // Groups in ascending order, as writers must: decode in place.
       Entry& entry = set.entries_.emplace_back(Entry{key, GlobSet()});
-      absl::Status status = GlobSetDecoder::Decode(in, &entry.globset);
+      absl::Status status = GlobSetDecoder::Decode(in, entry.globset);
       if (!status.ok()) return status;
       if (entry.globset.empty()) set.entries_.pop_back();
     } else {
       // A group out of order or repeated: tolerated, and merged.
       GlobSet group;
-      absl::Status status = GlobSetDecoder::Decode(in, &group);
+      absl::Status status = GlobSetDecoder::Decode(in, group);
       if (!status.ok()) return status;
       if (!group.empty()) set.Mutable(key).UnionWith(group);
     }

@@ -108,16 +108,16 @@ SourceKey ReplicaImpl::NextSourceKey() {
   return SourceKey(identity_.replica, keys_->Next().value().counter());
 }
 
-absl::Status ReplicaImpl::Stamp(ChangeNumber* change_key, Pcl* pcl,
-                                FileTime* time) {
+absl::Status ReplicaImpl::Stamp(ChangeNumber& change_key, Pcl& pcl,
+                                FileTime& time) {
   // Above what the PCL records for this GUID (another handle on the same
   // store, or the importer, may have used counters above this handle's
   // block: the source then reserves a fresh block inside the transaction).
-  absl::StatusOr<ChangeNumber> next = counters_->Next(pcl);
+  absl::StatusOr<ChangeNumber> next = counters_->Next(&pcl);
   if (!next.ok()) return next.status();
-  *change_key = *next;
-  if (absl::Status s = pcl->Raise(*change_key); !s.ok()) return s;
-  *time = clock_.Now();
+  change_key = *next;
+  if (absl::Status s = pcl.Raise(change_key); !s.ok()) return s;
+  time = clock_.Now();
   return absl::OkStatus();
 }
 
@@ -221,7 +221,7 @@ absl::StatusOr<Folder> ReplicaImpl::InsertNewFolder(
     folder.parent = parent;
     folder.display_name = std::string(name);
     if (absl::Status s =
-            Stamp(&folder.change_key, &folder.pcl, &folder.last_modified);
+            Stamp(folder.change_key, folder.pcl, folder.last_modified);
         !s.ok()) {
       return s;
     }
@@ -249,7 +249,7 @@ absl::StatusOr<Folder> ReplicaImpl::ModifyFolder(
     folder = *std::move(current);
     // Stamp before the edit, as in EditItem: the edit may move a value in.
     if (absl::Status s =
-            Stamp(&folder.change_key, &folder.pcl, &folder.last_modified);
+            Stamp(folder.change_key, folder.pcl, folder.last_modified);
         !s.ok()) {
       return s;
     }
@@ -376,8 +376,7 @@ absl::Status ReplicaImpl::DeleteFolder(const SourceKey& key) {
     for (const Item& item : items) {
       Tombstone t{
           item.source_key, ObjectKind::kItem, item.folder, {}, item.pcl, {}};
-      if (absl::Status s = Stamp(&t.deletion_cn, &t.pcl, &t.deleted_at);
-          !s.ok()) {
+      if (absl::Status s = Stamp(t.deletion_cn, t.pcl, t.deleted_at); !s.ok()) {
         return s;
       }
       if (absl::Status s = Wrote(store_->DeleteItem(item.source_key));
@@ -389,8 +388,7 @@ absl::Status ReplicaImpl::DeleteFolder(const SourceKey& key) {
     for (auto f = folders.rbegin(); f != folders.rend(); ++f) {
       Tombstone t{
           f->source_key, ObjectKind::kFolder, *f->parent, {}, f->pcl, {}};
-      if (absl::Status s = Stamp(&t.deletion_cn, &t.pcl, &t.deleted_at);
-          !s.ok()) {
+      if (absl::Status s = Stamp(t.deletion_cn, t.pcl, t.deleted_at); !s.ok()) {
         return s;
       }
       if (absl::Status s = Wrote(store_->DeleteFolder(f->source_key));
@@ -412,8 +410,7 @@ absl::StatusOr<Item> ReplicaImpl::CreateItem(const SourceKey& folder,
     if (absl::Status s = RequireFolder(folder, "folder"); !s.ok()) return s;
     item.source_key = NextSourceKey();
     item.folder = folder;
-    if (absl::Status s =
-            Stamp(&item.change_key, &item.pcl, &item.last_modified);
+    if (absl::Status s = Stamp(item.change_key, item.pcl, item.last_modified);
         !s.ok()) {
       return s;
     }
@@ -433,8 +430,7 @@ absl::StatusOr<Item> ReplicaImpl::EditItem(
     item = *std::move(current);
     // Stamp first: it may ask Transact to run this body again with a fresh
     // counter block, and `edit` may move the new content in only once.
-    if (absl::Status s =
-            Stamp(&item.change_key, &item.pcl, &item.last_modified);
+    if (absl::Status s = Stamp(item.change_key, item.pcl, item.last_modified);
         !s.ok()) {
       return s;
     }
@@ -461,8 +457,7 @@ absl::Status ReplicaImpl::DeleteItem(const SourceKey& key) {
     absl::StatusOr<Item> item = store_->GetItem(key);
     if (!item.ok()) return item.status();
     Tombstone t{key, ObjectKind::kItem, item->folder, {}, item->pcl, {}};
-    if (absl::Status s = Stamp(&t.deletion_cn, &t.pcl, &t.deleted_at);
-        !s.ok()) {
+    if (absl::Status s = Stamp(t.deletion_cn, t.pcl, t.deleted_at); !s.ok()) {
       return s;
     }
     if (absl::Status s = Wrote(store_->DeleteItem(key)); !s.ok()) return s;

@@ -76,7 +76,7 @@ class ReplicaImpl {
   // a few ranges instead of one per object.
   SourceKey NextSourceKey();
   // Stamps a local change on an object: fresh CN, change key, PCL, time.
-  absl::Status Stamp(ChangeNumber* change_key, Pcl* pcl, FileTime* time);
+  absl::Status Stamp(ChangeNumber& change_key, Pcl& pcl, FileTime& time);
   // Runs `body` in a transaction with `counters` change numbers and `keys`
   // source keys reserved ahead (more are reserved inside the transaction if
   // it needs them); commits on success and rolls back on failure.

@@ -226,7 +226,8 @@ Folder RenamedFolder(const Folder& loser) {
     if (points == room) break;
     ++end;
     while (end < next.display_name.size() &&
-           (static_cast<unsigned char>(next.display_name[end]) & 0xC0) == 0x80) {
+           (static_cast<unsigned char>(next.display_name[end]) & 0xC0) ==
+               0x80) {
       ++end;
     }
   }
@@ -235,13 +236,13 @@ Folder RenamedFolder(const Folder& loser) {
 }
 
 absl::StatusOr<Folder> ResolveFolderConflict(const Folder& local,
-                                             const Folder& incoming,
-                                             bool* incoming_wins) {
-  *incoming_wins = LaterWriter(incoming.last_modified, incoming.change_key,
-                               local.last_modified, local.change_key);
-  Folder result = *incoming_wins ? incoming : local;
+                                             const Folder& incoming) {
+  const bool incoming_wins =
+      LaterWriter(incoming.last_modified, incoming.change_key,
+                  local.last_modified, local.change_key);
+  Folder result = incoming_wins ? incoming : local;
   if (absl::Status s =
-          result.pcl.MergeFrom(*incoming_wins ? local.pcl : incoming.pcl);
+          result.pcl.MergeFrom(incoming_wins ? local.pcl : incoming.pcl);
       !s.ok()) {
     return absl::InvalidArgumentError(
         absl::StrCat("conflicting PCLs cannot be merged: ", s.message()));

@@ -54,8 +54,7 @@ SourceKey NoticeKeyOfConflictItem(const SourceKey& conflict_item);
 // Later-writer resolution of a folder conflict: the winner's content with
 // both PCLs merged.
 absl::StatusOr<Folder> ResolveFolderConflict(const Folder& local,
-                                             const Folder& incoming,
-                                             bool* incoming_wins);
+                                             const Folder& incoming);
 
 // Tree conflicts: two moves made at different replicas that together form a
 // cycle, or two folders of one name made under the same parent at different

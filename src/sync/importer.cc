@@ -311,12 +311,12 @@ bool Importer::ComesBack(const Change& change, const ChangeNumber& in,
 
 PclOrder Importer::VersionOrder(const Pcl& in_pcl, const ChangeNumber& in_ck,
                                 const Pcl& local_pcl,
-                                const ChangeNumber& local_ck, bool* tied) {
+                                const ChangeNumber& local_ck, bool& tied) {
   const PclOrder order = in_pcl.Compare(local_pcl);
-  *tied = false;
+  tied = false;
   if (order != PclOrder::kEqual || in_ck == local_ck) return order;
   if (in_ck > local_ck) return PclOrder::kNewer;
-  *tied = true;
+  tied = true;
   return PclOrder::kOlder;
 }
 
@@ -603,7 +603,7 @@ absl::Status Importer::ApplyFolder(Outgoing& entry, BatchOutcome& out) {
     }
     bool tied = false;
     const PclOrder order = VersionOrder(in.pcl, in.change_key, local->pcl,
-                                        local->change_key, &tied);
+                                        local->change_key, tied);
     if (tied) out.echo.AddResend(key);
     if (report.IgnoreUnlessNewer(order, key)) return absl::OkStatus();
     switch (order) {
@@ -612,9 +612,7 @@ absl::Status Importer::ApplyFolder(Outgoing& entry, BatchOutcome& out) {
       case PclOrder::kNewer:
         break;
       case PclOrder::kConflict: {
-        bool incoming_wins = false;
-        absl::StatusOr<Folder> resolved =
-            ResolveFolderConflict(*local, result, &incoming_wins);
+        absl::StatusOr<Folder> resolved = ResolveFolderConflict(*local, result);
         if (!resolved.ok()) {
           report.Error(Reason::kInvalidObject, change,
                        resolved.status().message());
@@ -878,7 +876,7 @@ absl::Status Importer::ApplyItem(Outgoing& entry, BatchOutcome& out) {
     }
     bool tied = false;
     const PclOrder order = VersionOrder(in.pcl, in.change_key, local->pcl,
-                                        local->change_key, &tied);
+                                        local->change_key, tied);
     if (tied) out.echo.AddResend(key);
     if (report.IgnoreUnlessNewer(order, key)) return absl::OkStatus();
     if (order == PclOrder::kConflict) {

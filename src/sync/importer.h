@@ -265,11 +265,11 @@ class Importer {
   // PCLs but different change keys (each a merge of the other's history,
   // made at two replicas at once) order by change key, so that every
   // replica keeps the same one of them.
-  // Sets `*tied` when that is why the incoming version is older: the
+  // Sets `tied` when that is why the incoming version is older: the
   // source then lacks the kept one, so it is sent back (EchoState::resend).
   static PclOrder VersionOrder(const Pcl& in_pcl, const ChangeNumber& in_ck,
                                const Pcl& local_pcl,
-                               const ChangeNumber& local_ck, bool* tied);
+                               const ChangeNumber& local_ck, bool& tied);
   // True when an incoming version (change key `in`, in `order` against the
   // destination's scope exit of its key) is the object coming back. Any
   // version of a subtree that entered the source's tree (pulled: its folder

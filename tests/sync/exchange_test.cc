@@ -17,10 +17,10 @@
 #include <sstream>
 
 #include "absl/strings/str_join.h"
-#include "gmock/gmock.h"
-#include "gtest/gtest.h"
 #include "exchange/exchange_file.h"
 #include "filling_store.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
 #include "sync_test_util.h"
 
 namespace ioreplication {
@@ -54,6 +54,16 @@ class ExchangeTest : public ::testing::Test {
     pub_.MakePath("/Sales/EMEA");
     pub_.Post("/Sales", "one");
     pub_.Post("/Sales/EMEA", "two");
+    // Files an earlier run under the same process id left behind (export
+    // refuses to replace a file).
+    const std::string prefix = absl::StrCat("exchange_", getpid(), "_");
+    std::error_code error;
+    for (const auto& entry :
+         std::filesystem::directory_iterator(::testing::TempDir(), error)) {
+      if (entry.path().filename().string().rfind(prefix, 0) == 0) {
+        std::filesystem::remove(entry.path(), error);
+      }
+    }
   }
 
   std::string Path(const std::string& name) {
@@ -160,9 +170,9 @@ TEST_F(ExchangeTest, AFileThatContinuesAMissingOneIsRefused) {
 // refused, nothing changed". Every subscriber is checked first now.
 TEST_F(ExchangeTest, ASubscriberThatMissedAFileStopsTheImportEverywhere) {
   Org sub2 = MakeOrg(true, "xsub2");
-  const SessionConfig two = MakeConfig(
-      "Files", pub_, {&sub_, &sub2},
-      {{"/Sales", "/From Contoso", MappingDirection::kOneWay}});
+  const SessionConfig two =
+      MakeConfig("Files", pub_, {&sub_, &sub2},
+                 {{"/Sales", "/From Contoso", MappingDirection::kOneWay}});
   const std::string first = Path("two_first.iorx");
   ASSERT_TRUE(ExportExchangeFile(two, *pub_.store, first, {}).ok());
   ASSERT_TRUE(ImportExchangeFile(two, *sub_.store, 0, first, {}).ok());
@@ -195,10 +205,9 @@ TEST_F(ExchangeTest, ASubscriberThatMissedAFileStopsTheImportEverywhere) {
   EXPECT_EQ(Snapshot(pub_, "/Sales"), Snapshot(sub_, "/From Contoso"));
   EXPECT_EQ(Snapshot(pub_, "/Sales"), Snapshot(sub2, "/From Contoso"));
   // The wrong number of stores is refused.
-  EXPECT_EQ(ImportExchangeFile(two, {sub_.store.get()}, second, {})
-                .status()
-                .code(),
-            absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(
+      ImportExchangeFile(two, {sub_.store.get()}, second, {}).status().code(),
+      absl::StatusCode::kInvalidArgument);
 }
 
 // On a full disk, import used to say "import refused, nothing changed"
