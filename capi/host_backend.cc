@@ -91,6 +91,9 @@ class HostBackend final : public stores_internal::StoreBackend {
                              RecordPart part, const ScanLimits& limits,
                              RecordVisitor visit) override;
   absl::StatusOr<StoreCounts> Count() override;
+  // host_store.h promises callbacks on the thread of the iorepl_ call
+  // unless the host said any thread will do.
+  bool CallerThreadOnly() const override { return vt_.any_thread == 0; }
 
   absl::StatusOr<std::optional<std::string>> GetValue(
       std::string_view name) override;

@@ -344,6 +344,9 @@ iorepl_host_store sqlite_host_vtable(sqlite_host* host) {
   vt.get_value = cb_get_value;
   vt.put_value = cb_put_value;
   vt.destroy = cb_destroy;
+  /* The connection is opened SQLITE_OPEN_NOMUTEX: any thread may use it, one
+   * at a time, so a pass may read this store ahead on a thread of its own. */
+  vt.any_thread = 1;
   return vt;
 }
 

@@ -28,9 +28,11 @@
 // they come from blocks reserved in advance and from other organizations.)
 //
 // Contract for every method, unless its comment says otherwise:
-//  - Threading: a Store object is used by one thread at a time. Different
-//    Store objects over the same data (e.g. two handles on one SQLite file)
-//    may be used from different threads or processes.
+//  - Threading: a Store object is used by one thread at a time, not
+//    always the same one (a sync pass reads its source on a second thread
+//    while it writes the destination) unless CallerThreadOnly() says so.
+//    Different Store objects over the same data (e.g. two handles on one
+//    SQLite file) may be used from different threads or processes.
 //  - Transactions: writes (Insert*, Update*, Delete*, Put*, SetIdentity) are
 //    made inside Begin()/Commit(); nothing they do is visible to other handles
 //    before Commit(), and Rollback() undoes all of them. A write outside a
@@ -291,6 +293,13 @@ class IOREPL_EXPORT Store {
   // ---- Counts ----
 
   virtual absl::StatusOr<StoreCounts> Count() = 0;
+
+  // ---- Threads ----
+
+  // True when every call must come from the thread that called into the
+  // library (a host store's callbacks are promised their caller's thread).
+  // The library then never calls this store from a thread of its own.
+  virtual bool CallerThreadOnly() const { return false; }
 };
 
 // Opens a store by URI:

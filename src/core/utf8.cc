@@ -14,8 +14,18 @@ absl::Status ValidateUtf8(std::string_view text, std::string_view what) {
   const size_t n = text.size();
   size_t i = 0;
   while (i < n) {
-    // ASCII, eight bytes at a time: item bodies are mostly ASCII, and this
-    // runs on every item a store writes or reads.
+    // ASCII, 32 and then eight bytes at a time: item bodies are mostly
+    // ASCII, and this runs on every item a store writes or reads (a third
+    // of a full sync's library time went to it one word at a time).
+    while (i + 32 <= n) {
+      uint64_t words[4];
+      std::memcpy(words, p + i, 32);
+      if (((words[0] | words[1] | words[2] | words[3]) &
+           0x8080808080808080u) != 0) {
+        break;
+      }
+      i += 32;
+    }
     while (i + 8 <= n) {
       uint64_t word;
       std::memcpy(&word, p + i, 8);

@@ -141,6 +141,10 @@ class StoreBackend {
   // The backend's own consistency check (e.g. SQLite's integrity_check); the
   // kernel adds its own (StoreKernel::CheckIntegrity).
   virtual absl::Status CheckIntegrity() { return absl::OkStatus(); }
+
+  // Store::CallerThreadOnly: true when the backend's calls must stay on the
+  // thread that called the library.
+  virtual bool CallerThreadOnly() const { return false; }
 };
 
 }  // namespace ioreplication::stores_internal

@@ -842,6 +842,10 @@ absl::Status StoreKernel::PutSyncState(std::string_view name,
 
 absl::StatusOr<StoreCounts> StoreKernel::Count() { return backend_->Count(); }
 
+bool StoreKernel::CallerThreadOnly() const {
+  return backend_->CallerThreadOnly();
+}
+
 // ---- Integrity ----
 
 absl::Status StoreKernel::CheckIntegrity() {

@@ -107,6 +107,7 @@ class StoreKernel final : public Store {
                             std::string_view blob) override;
 
   absl::StatusOr<StoreCounts> Count() override;
+  bool CallerThreadOnly() const override;
 
  private:
   // What one transaction changed of a folder's digest: items added minus

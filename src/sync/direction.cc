@@ -6,6 +6,7 @@
 #include "absl/container/btree_set.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "sync/batch_reader.h"
 #include "sync/pass_state.h"
 #include "sync/sync_state.h"
 
@@ -247,10 +248,13 @@ absl::Status RunDirection(const DirectionSpec& spec, DirectionResult& result) {
   for (const auto& [key, change_key] : state.skipped) {
     import.skipped.emplace(key, change_key);
   }
+  // Declared before the importer, whose question below waits for it.
+  BatchReader reader(exporter, spec.read_ahead && !source.CallerThreadOnly());
   Importer importer(&dest, std::move(import));
   importer.set_source_settles(
       [&](const SourceKey& key, const SourceKey& dest_parent,
           std::string_view name, const Pcl& dest_pcl) -> absl::StatusOr<bool> {
+        reader.Wait();  // the source, one thread at a time
         return SourceSettles(spec, key, dest_parent, name, dest_pcl);
       });
   if (absl::Status s = importer.Start(); !s.ok()) return s;
@@ -260,9 +264,10 @@ absl::Status RunDirection(const DirectionSpec& spec, DirectionResult& result) {
                  std::move(state), std::move(back_echo));
   uint64_t done = 0;
   while (true) {
-    absl::StatusOr<ExportBatch> batch = exporter.Next();
+    absl::StatusOr<ExportBatch> batch = reader.Next();
     if (!batch.ok()) return batch.status();
     if (batch->entries.empty() && batch->consumed.empty()) break;
+    reader.ReadAhead();
     // A failed batch fails the pass, so what the pass state took in memory
     // needs no undoing: the next pass starts from the stored state.
     BatchOutcome outcome;
@@ -273,6 +278,9 @@ absl::Status RunDirection(const DirectionSpec& spec, DirectionResult& result) {
           return pass.Write(applied);
         });
     if (!status.ok()) return status;
+    if (!outcome.retry_pulled.empty() || !outcome.pull_folders.empty()) {
+      reader.Wait();  // none was read ahead (LastBatchStreamed)
+    }
     for (const SourceKey& key : outcome.retry_pulled) exporter.Retry(key);
     for (const SourceKey& key : outcome.pull_folders) {
       if (absl::Status s = exporter.Pull(key); !s.ok()) return s;
@@ -285,6 +293,7 @@ absl::Status RunDirection(const DirectionSpec& spec, DirectionResult& result) {
     }
   }
 
+  reader.Wait();
   // The pass is complete. Deletion reconciliation, if needed, goes in the
   // same transaction as its end.
   BatchOutcome final_outcome;

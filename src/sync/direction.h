@@ -52,6 +52,9 @@ struct DirectionSpec {
   std::function<bool(uint64_t done)> progress;
   // Time source for the state's last-pass stamp.
   std::function<FileTime()> now;
+  // Read the next batch from the source while the current one is imported
+  // (BatchReader), unless the source is bound to the caller's thread.
+  bool read_ahead = true;
 };
 
 struct DirectionResult {

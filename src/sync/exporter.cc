@@ -264,6 +264,7 @@ absl::Status Exporter::FillFromStream(uint32_t kind, ExportBatch& batch) {
 
 absl::StatusOr<ExportBatch> Exporter::Next() {
   ExportBatch batch;
+  last_batch_streamed_ = phase_ >= Phase::kItems;
   while (!Full(batch) && phase_ != Phase::kDone) {
     switch (phase_) {
       case Phase::kHierarchy:

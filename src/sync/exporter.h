@@ -99,6 +99,13 @@ class Exporter {
   // during the hierarchy (before the batch that follows its last entries).
   absl::Status Pull(const SourceKey& folder);
 
+  // True when the batch Next() last returned holds stream entries only
+  // (items and deletions, each with its local change number): importing it
+  // can then call neither Retry (only pulled entries are retried by key)
+  // nor Pull (only during the hierarchy), so the next batch may be read
+  // before it is imported.
+  bool LastBatchStreamed() const { return last_batch_streamed_; }
+
   // The source's local change number high-water mark when Start() ran.
   GlobCnt start_high_water() const { return start_high_; }
   // Local change numbers held back (in blocked folders).
@@ -141,6 +148,7 @@ class Exporter {
   GlobSet deferred_;
   absl::flat_hash_set<SourceKey> retry_keys_;
   Phase phase_ = Phase::kHierarchy;
+  bool last_batch_streamed_ = false;
   GlobCnt stream_after_;
 };
 

@@ -931,6 +931,7 @@ static void test_host_stores(void) {
   iorepl_statistics stats = IOREPL_STATISTICS_INIT;
   iorepl_store_counts counts;
   iorepl_store* subs[1];
+  iorepl_session_options options;
   iorepl_key pub_folder, sub_folder_key, item_key;
   iorepl_folder* sub_folder = NULL;
   iorepl_key_list* list = NULL;
@@ -955,6 +956,12 @@ static void test_host_stores(void) {
   OK(iorepl_config_add_subscriber(config, "memory:host-sub"));
   OK(iorepl_config_add_mapping(config, "/Projects", "/Projects",
                                IOREPL_BIDIRECTIONAL));
+  /* Batches of five: a pass reads its next batch ahead on a thread of its
+   * own, except from a host store (its callbacks stay on this thread). */
+  OK(iorepl_session_options_init(&options, sizeof(options)));
+  OK(iorepl_config_get_options(&options, config));
+  options.batch_size = 5;
+  OK(iorepl_config_set_options(config, &options));
   subs[0] = sub;
   CHECK_RC(iorepl_session_new(&session, config, pub, subs, 2), IOREPL_EINVAL);
   subs[0] = pub;
@@ -964,6 +971,8 @@ static void test_host_stores(void) {
   OK(iorepl_session_run(&stats, session));
   CHECK(stats.message_changes == 25 && stats.folder_changes == 0);
   CHECK(items_seen == 25);
+  CHECK(memory_host_foreign_calls(pub_host) == 0);
+  CHECK(memory_host_foreign_calls(sub_host) == 0);
 
   /* A failing callback: IOREPL_ECALLBACK with its message, nothing half
    * done, and the next pass completes the work. */
@@ -1097,6 +1106,48 @@ static void test_host_stores(void) {
 }
 
 /* ---- IDSETs ---- */
+
+/* A host store that says any thread will do is read ahead on a thread of
+ * the library's own when it is a source; its destination never is. */
+static void test_host_store_any_thread(void) {
+  memory_host* pub_host = memory_host_new();
+  memory_host* sub_host = memory_host_new();
+  iorepl_host_store pub_vt = memory_host_vtable(pub_host, NULL);
+  iorepl_host_store sub_vt = memory_host_vtable(sub_host, NULL);
+  iorepl_store *pub = NULL, *sub = NULL;
+  iorepl_config* config = NULL;
+  iorepl_session* session = NULL;
+  iorepl_session_options options;
+  iorepl_statistics stats = IOREPL_STATISTICS_INIT;
+  iorepl_key folder;
+
+  pub_vt.any_thread = 1;
+  sub_vt.any_thread = 1;
+  OK(iorepl_store_new_host(&pub, &pub_vt, NULL));
+  OK(iorepl_store_new_host(&sub, &sub_vt, NULL));
+  folder = make_folder_path(pub, "Projects");
+  add_posts(pub, &folder, 25, "Threaded");
+  OK(iorepl_config_new(&config, "Threaded share"));
+  OK(iorepl_config_set_publisher(config, "memory:pub"));
+  OK(iorepl_config_add_subscriber(config, "memory:sub"));
+  OK(iorepl_config_add_mapping(config, "/Projects", "/Projects",
+                               IOREPL_ONE_WAY));
+  OK(iorepl_session_options_init(&options, sizeof(options)));
+  OK(iorepl_config_get_options(&options, config));
+  options.batch_size = 5;
+  OK(iorepl_config_set_options(config, &options));
+  OK(iorepl_session_new(&session, config, pub, &sub, 1));
+  OK(iorepl_session_run(&stats, session));
+  CHECK(stats.message_changes == 25);
+  CHECK(memory_host_foreign_calls(pub_host) > 0);
+  CHECK(memory_host_foreign_calls(sub_host) == 0);
+  OK(iorepl_session_run(&stats, session));
+  CHECK(stats.message_changes == 0);
+  iorepl_session_free(session);
+  iorepl_config_free(config);
+  iorepl_store_free(pub);
+  iorepl_store_free(sub);
+}
 
 static void test_idsets(void) {
   iorepl_idset *set = NULL, *back = NULL, *parsed = NULL;
@@ -1420,6 +1471,7 @@ int main(void) {
   test_stores();
   test_sessions();
   test_host_stores();
+  test_host_store_any_thread();
   test_conflict_callback();
   test_refused();
   test_idsets();

@@ -1,7 +1,10 @@
 /* Copyright 2026 The ioreplication Authors.
  * SPDX-License-Identifier: Apache-2.0 */
+#define _POSIX_C_SOURCE 200809L /* pthread_self */
+
 #include "memory_host_store.h"
 
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -34,6 +37,8 @@ struct memory_host {
   int in_tx;
   char fail_slot[32];
   int* destroyed;
+  pthread_t owner; /* the thread that made the table */
+  size_t foreign_calls;
 };
 
 static void* dup_bytes(const void* p, size_t len) {
@@ -117,6 +122,7 @@ static int add_row(iorepl_rows* out, const record* r, int with_data) {
 
 static int cb_begin(void* user) {
   memory_host* h = (memory_host*)user;
+  if (!pthread_equal(pthread_self(), h->owner)) ++h->foreign_calls;
   if (injected(h, "begin")) return IOREPL_EIO;
   if (h->in_tx) return IOREPL_ESTATE;
   if (table_copy(&h->saved, &h->live) != 0) {
@@ -129,6 +135,7 @@ static int cb_begin(void* user) {
 
 static int cb_commit(void* user) {
   memory_host* h = (memory_host*)user;
+  if (!pthread_equal(pthread_self(), h->owner)) ++h->foreign_calls;
   if (injected(h, "commit")) return IOREPL_EIO;
   if (!h->in_tx) return IOREPL_ESTATE;
   table_clear(&h->saved);
@@ -138,6 +145,7 @@ static int cb_commit(void* user) {
 
 static int cb_rollback(void* user) {
   memory_host* h = (memory_host*)user;
+  if (!pthread_equal(pthread_self(), h->owner)) ++h->foreign_calls;
   if (!h->in_tx) return IOREPL_ESTATE;
   table_clear(&h->live);
   h->live = h->saved;
@@ -149,6 +157,7 @@ static int cb_rollback(void* user) {
 static int cb_get(void* user, const iorepl_key* key, int with_data,
                   iorepl_rows* out) {
   memory_host* h = (memory_host*)user;
+  if (!pthread_equal(pthread_self(), h->owner)) ++h->foreign_calls;
   const record* r;
   if (injected(h, "get")) return IOREPL_EIO;
   r = find(h, key);
@@ -158,6 +167,7 @@ static int cb_get(void* user, const iorepl_key* key, int with_data,
 
 static int cb_put(void* user, const iorepl_record* rec) {
   memory_host* h = (memory_host*)user;
+  if (!pthread_equal(pthread_self(), h->owner)) ++h->foreign_calls;
   record* r;
   uint8_t* data;
   if (injected(h, "put")) return IOREPL_EIO;
@@ -188,6 +198,7 @@ static int cb_put(void* user, const iorepl_record* rec) {
 
 static int cb_remove(void* user, const iorepl_key* key) {
   memory_host* h = (memory_host*)user;
+  if (!pthread_equal(pthread_self(), h->owner)) ++h->foreign_calls;
   record* r;
   if (injected(h, "remove")) return IOREPL_EIO;
   r = find(h, key);
@@ -200,6 +211,7 @@ static int cb_remove(void* user, const iorepl_key* key) {
 static int cb_list(void* user, const iorepl_key* parent, int kinds,
                    size_t limit, int with_data, iorepl_rows* out) {
   memory_host* h = (memory_host*)user;
+  if (!pthread_equal(pthread_self(), h->owner)) ++h->foreign_calls;
   size_t i, n = 0;
   if (injected(h, "list")) return IOREPL_EIO;
   for (i = 0; i < h->live.n_records; ++i) {
@@ -225,6 +237,7 @@ static int by_local_cn(const void* a, const void* b) {
 static int cb_scan(void* user, uint64_t first, uint64_t last, int kinds,
                    size_t max_count, size_t max_bytes, iorepl_rows* out) {
   memory_host* h = (memory_host*)user;
+  if (!pthread_equal(pthread_self(), h->owner)) ++h->foreign_calls;
   const record** hits;
   size_t i, n = 0, bytes = 0;
   int rc = 0;
@@ -252,6 +265,7 @@ static int cb_scan(void* user, uint64_t first, uint64_t last, int kinds,
 
 static int cb_count(void* user, int kind, uint64_t* out) {
   memory_host* h = (memory_host*)user;
+  if (!pthread_equal(pthread_self(), h->owner)) ++h->foreign_calls;
   size_t i;
   uint64_t n = 0;
   if (injected(h, "count")) return IOREPL_EIO;
@@ -272,6 +286,7 @@ static value* find_value(memory_host* h, const char* name) {
 
 static int cb_get_value(void* user, const char* name, iorepl_blob* out) {
   memory_host* h = (memory_host*)user;
+  if (!pthread_equal(pthread_self(), h->owner)) ++h->foreign_calls;
   const value* v;
   if (injected(h, "get_value")) return IOREPL_EIO;
   v = find_value(h, name);
@@ -282,6 +297,7 @@ static int cb_get_value(void* user, const char* name, iorepl_blob* out) {
 static int cb_put_value(void* user, const char* name, const uint8_t* data,
                         size_t len) {
   memory_host* h = (memory_host*)user;
+  if (!pthread_equal(pthread_self(), h->owner)) ++h->foreign_calls;
   value* v;
   uint8_t* copy;
   if (injected(h, "put_value")) return IOREPL_EIO;
@@ -311,6 +327,7 @@ static int cb_put_value(void* user, const char* name, const uint8_t* data,
 
 static void cb_destroy(void* user) {
   memory_host* h = (memory_host*)user;
+  if (!pthread_equal(pthread_self(), h->owner)) ++h->foreign_calls;
   /* A library that leaves a transaction open at destroy shows up as a
    * count off by 1000. */
   if (h->destroyed != NULL) *h->destroyed += h->in_tx ? 1000 : 1;
@@ -320,7 +337,13 @@ static void cb_destroy(void* user) {
 }
 
 memory_host* memory_host_new(void) {
-  return (memory_host*)calloc(1, sizeof(memory_host));
+  memory_host* h = (memory_host*)calloc(1, sizeof(memory_host));
+  if (h != NULL) h->owner = pthread_self();
+  return h;
+}
+
+size_t memory_host_foreign_calls(const memory_host* host) {
+  return host->foreign_calls;
 }
 
 iorepl_host_store memory_host_vtable(memory_host* host, int* destroyed) {

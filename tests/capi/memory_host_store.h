@@ -35,6 +35,10 @@ void memory_host_fail_next(memory_host* host, const char* slot);
 /* The number of records in the table (committed or not). */
 size_t memory_host_size(const memory_host* host);
 
+/* Callbacks that ran on a thread other than the one that made the table
+ * (host_store.h promises the thread of the iorepl_ call: none). */
+size_t memory_host_foreign_calls(const memory_host* host);
+
 #ifdef __cplusplus
 } /* extern "C" */
 #endif

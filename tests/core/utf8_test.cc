@@ -45,6 +45,21 @@ TEST(Utf8Test, RejectsMalformedTextNamingTheByte) {
   }
 }
 
+// Long ASCII runs are checked in blocks: a bad byte at any offset of a
+// block, after any number of whole blocks, is found and named.
+TEST(Utf8Test, FindsABadByteAnywhereInLongAsciiText) {
+  for (size_t at = 0; at < 100; ++at) {
+    std::string text(100, 'a');
+    text[at] = '\xFF';
+    EXPECT_EQ(ValidateUtf8(text, "body").message(),
+              "body: byte " + std::to_string(at) + ": invalid UTF-8");
+    text[at] = '\xC3';  // a good pair split nowhere: a lead, then 'a'
+    EXPECT_FALSE(ValidateUtf8(text, "body").ok()) << at;
+    text.replace(at, 1, "\xC3\xA9");  // é among the ASCII
+    EXPECT_TRUE(ValidateUtf8(text, "body").ok()) << at;
+  }
+}
+
 TEST(Utf8Test, TextIsUtf8WithoutControlCharacters) {
   EXPECT_TRUE(ValidateText("", "name").ok());
   EXPECT_TRUE(ValidateText("Grüße, Zoë (€)", "name").ok());
