@@ -30,7 +30,10 @@ struct Link {
 
 class Topology {
  public:
-  Topology(int orgs, const std::vector<Link>& links, bool sqlite = false) {
+  // `batch_size` small makes every pass many batches, each read ahead from
+  // the source while the one before is imported (sync/batch_reader.h).
+  Topology(int orgs, const std::vector<Link>& links, bool sqlite = false,
+           size_t batch_size = 1000) {
     testing_util::ResetTestClock();
     for (int i = 0; i < orgs; ++i) {
       orgs_.push_back(MakeOrg(sqlite, std::string(1, static_cast<char>('a' + i))));
@@ -42,6 +45,7 @@ class Topology {
           absl::StrCat("link ", link.publisher, link.subscriber),
           orgs_[link.publisher], {&orgs_[link.subscriber]},
           {{"/Shared", "/Shared", link.direction}});
+      config.options.batch_size = batch_size;
       sessions_.push_back(
           MakeSession(config, orgs_[link.publisher], {&orgs_[link.subscriber]}));
     }
@@ -169,6 +173,39 @@ TEST(TopologyTest, FourRingRelaysAFolderMovedOutOfScopeAndBack) {
 TEST(TopologyTest, ChainOnSqliteRelaysAFolderMovedOutOfScopeAndBack) {
   Topology t(3, {{0, 1}, {1, 2}}, /*sqlite=*/true);
   MoveFolderOutAndBack(t, 2);
+}
+
+TEST(TopologyTest, FourRingInBatchesOfOneRelaysAFolderMovedOutAndBack) {
+  Topology t(4, {{0, 1}, {1, 2}, {2, 3}, {3, 0}}, /*sqlite=*/false,
+             /*batch_size=*/1);
+  MoveFolderOutAndBack(t, 2);
+}
+
+// Every organization of a chain and of a ring writes, edits and deletes
+// between passes made of batches of two: all converge on the same tree.
+TEST(TopologyTest, ChainsAndRingsInSmallBatchesConverge) {
+  for (bool ring : {false, true}) {
+    SCOPED_TRACE(ring ? "ring" : "chain");
+    Topology t = ring ? Topology(3, {{0, 1}, {1, 2}, {2, 0}}, true, 2)
+                      : Topology(3, {{0, 1}, {1, 2}}, true, 2);
+    t[0].MakePath("/Shared/Team");
+    for (int i = 0; i < 5; ++i) t[0].Post("/Shared/Team", absl::StrCat("a", i));
+    t.Settle();
+    for (int org = 0; org < 3; ++org) {
+      for (int i = 0; i < 5; ++i) {
+        t[org].Post("/Shared/Team", absl::StrCat("org ", org, " item ", i));
+      }
+    }
+    const std::vector<SourceKey> keys =
+        t[2].store->ListItems(t[2].At("/Shared/Team").source_key).value();
+    ASSERT_EQ(keys.size(), 10u);  // its own five, and organization 0's
+    t[2].Edit(keys[0], "edited at the end of the chain");
+    ASSERT_TRUE(t[2].replica->DeleteItem(keys[1]).ok());
+    t.Settle();
+    t.ExpectSame();
+    EXPECT_EQ(testing_util::CountItems(t[0], "/Shared"), 5u + 15u - 1u);
+    EXPECT_TRUE(t.Settle().Quiescent());
+  }
 }
 
 TEST(TopologyTest, ChainRelaysAnItemMovedOutOfScopeAndBack) {
