@@ -334,6 +334,13 @@ absl::StatusOr<ExchangeRecord> DecodeEntry(const v1::ExchangeEntry& entry,
                                             entry.mapping() + 1, " of ",
                                             mappings));
   }
+  return DecodeEntryObject(entry);
+}
+
+}  // namespace
+
+absl::StatusOr<ExchangeRecord> DecodeEntryObject(
+    const v1::ExchangeEntry& entry) {
   ExchangeRecord record;
   record.mapping = entry.mapping();
   record.scope_exit = entry.scope_exit();
@@ -365,7 +372,16 @@ absl::StatusOr<ExchangeRecord> DecodeEntry(const v1::ExchangeEntry& entry,
   }
 }
 
-}  // namespace
+void EncodeEntryObject(const Change& change, v1::ExchangeEntry& entry) {
+  if (const auto* folder = std::get_if<Folder>(&change.object)) {
+    entry.set_folder(stores_internal::EncodeFolder(*folder));
+  } else if (const auto* item = std::get_if<Item>(&change.object)) {
+    entry.set_item(stores_internal::EncodeItem(*item));
+  } else {
+    entry.set_tombstone(
+        stores_internal::EncodeTombstone(std::get<Tombstone>(change.object)));
+  }
+}
 
 absl::StatusOr<std::unique_ptr<ByteSource>> OpenFileSource(
     const std::string& path) {

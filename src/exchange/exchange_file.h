@@ -100,6 +100,12 @@ struct ExchangeRecord {
   Change change;  // local_cn unset
 };
 
+// An entry's object, decoded as untrusted input (DataLossError saying what
+// is wrong); its mapping index is not checked.
+absl::StatusOr<ExchangeRecord> DecodeEntryObject(const v1::ExchangeEntry& entry);
+// Sets `entry`'s object to `change`'s, in the store record encoding.
+void EncodeEntryObject(const Change& change, v1::ExchangeEntry& entry);
+
 // Where a reader's bytes come from: a file on disk, read piece by piece, or
 // bytes in memory (tests, fuzzing).
 class ByteSource {

@@ -33,17 +33,6 @@ std::string EdgeName(const SessionConfig& config, const FolderMapping& m) {
                       m.subscriber_path);
 }
 
-void EncodeObject(const Change& change, v1::ExchangeEntry& entry) {
-  if (const auto* folder = std::get_if<Folder>(&change.object)) {
-    entry.set_folder(stores_internal::EncodeFolder(*folder));
-  } else if (const auto* item = std::get_if<Item>(&change.object)) {
-    entry.set_item(stores_internal::EncodeItem(*item));
-  } else {
-    entry.set_tombstone(
-        stores_internal::EncodeTombstone(std::get<Tombstone>(change.object)));
-  }
-}
-
 }  // namespace
 
 absl::StatusOr<ExchangeExportResult> ExportExchangeFile(
@@ -125,7 +114,7 @@ absl::StatusOr<ExchangeExportResult> ExportExchangeFile(
         entry.set_mapping(static_cast<uint32_t>(i));
         const bool exit = out.kind == sync_internal::Outgoing::Kind::kScopeExit;
         entry.set_scope_exit(exit);
-        EncodeObject(out.change, entry);
+        exchange_internal::EncodeEntryObject(out.change, entry);
         if (absl::Status s = (*writer)->Add(entry); !s.ok()) return s;
         ++result.entries;
         const SourceKey& key = out.change.source_key();

@@ -197,6 +197,14 @@ absl::StatusOr<Resolution> ResolveItemConflict(
       // Beside where the losing version was, whatever it lost to.
       Item kept = *loser.item;
       kept.source_key = ConflictItemKey(loser.item->change_key);
+      // A new object with a version of its own, the same at every replica
+      // that keeps this loser: its change number is derived from its source
+      // key (a GUID no replica has), so that replicas that never met the
+      // conflict themselves can tell they lack it (a replica group's CNSET).
+      kept.change_key =
+          ChangeNumber(kept.source_key.replica(), kept.source_key.counter());
+      kept.pcl = Pcl();
+      (void)kept.pcl.Raise(kept.change_key);
       (void)kept.properties.Set(kPropInConflict, true);
       (void)kept.properties.Set(kPropConflictEntryId,
                                 Bytes{winner.item->source_key.Encode()});

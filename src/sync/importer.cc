@@ -853,6 +853,15 @@ absl::Status Importer::ApplyItem(Outgoing& entry, BatchOutcome& out) {
       Answer(ExitOf(mapped), out);
       return absl::OkStatus();
     }
+    // Deleted here, and its folder with it: the deletion may still decide
+    // without the folder. An older version is ignored; a concurrent one
+    // that the deletion beats (last writer wins) merges into it, as where
+    // the folder was still there when they met. Only a version that wins
+    // needs the folder.
+    if (absl::StatusOr<bool> decided = DecideAgainstDeletion(change, mapped, out);
+        !decided.ok() || *decided) {
+      return decided.status();
+    }
     report.Error(Reason::kParentMissing, change,
                  absl::StrCat("folder ", mapped.folder.ToString(),
                               " is not in the destination's mapped tree"));
@@ -935,6 +944,36 @@ absl::Status Importer::ApplyItem(Outgoing& entry, BatchOutcome& out) {
   report.Replicated(change, "replicated");
   Hold(key, out);
   return plain ? Echo(key, out) : absl::OkStatus();
+}
+
+absl::StatusOr<bool> Importer::DecideAgainstDeletion(const Change& change,
+                                                     const Item& mapped,
+                                                     BatchOutcome& out) {
+  Report report(*this, out, ObjectKind::kItem);
+  absl::StatusOr<LocalVersion> found = FindLocal(mapped.source_key, ObjectKind::kItem);
+  if (!found.ok()) return found.status();
+  const Tombstone* tomb = found->item.has_value() ? nullptr : found->here();
+  if (tomb == nullptr || tomb->scope_exit) return false;
+  const PclOrder order = mapped.pcl.Compare(tomb->pcl);
+  if (report.IgnoreUnlessNewerThanDeletion(order, *tomb)) return true;
+  if (order != PclOrder::kConflict) return false;
+  // The folder is gone, so its resolve method cannot be read: the session's
+  // policy decides, as it does for every folder without one.
+  absl::StatusOr<Resolution> r = ResolveItemConflict(
+      ConflictContext{ConflictSide{nullptr, tomb, !options_.source_is_publisher},
+                      ConflictSide{&mapped, nullptr, options_.source_is_publisher}},
+      options_.policy, options_.callback);
+  if (!r.ok()) return r.status();
+  const Tombstone* merged = std::get_if<Tombstone>(&r->result);
+  if (merged == nullptr) return false;  // the version wins: it needs the folder
+  if (absl::Status s = dest_->PutTombstone(*merged); !s.ok()) {
+    if (absl::Status w = report.WriteFailed(change, s); !w.ok()) return w;
+    return true;
+  }
+  ++out.stats.conflicts;
+  report.Ignore(Reason::kOlderVersion, mapped.source_key,
+                "deleted here later, with its folder");
+  return true;
 }
 
 absl::Status Importer::WithholdItem(const Change& change,

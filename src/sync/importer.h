@@ -323,6 +323,15 @@ class Importer {
   // resolution, renamed as well if its name is taken where it now is.
   absl::Status WriteResolved(Folder& folder, BatchOutcome& out);
 
+  // For an item version whose folder is not in the tree: decides it against
+  // the destination's tombstone of the key, when that is possible without
+  // the folder (the version is older, or a concurrent one that the deletion
+  // beats under the session's policy). True when decided (ignored, or the
+  // tombstone rewritten with both PCLs), false when only the folder can.
+  absl::StatusOr<bool> DecideAgainstDeletion(const Change& change,
+                                             const Item& mapped,
+                                             BatchOutcome& out);
+
   // Resolves a conflict on change's source key between the local side and
   // the incoming one (both placed at the destination) and writes the result.
   absl::Status ResolveItem(const Change& change, ConflictSide local,

@@ -1,0 +1,325 @@
+// Copyright 2026 The ioreplication Authors. SPDX-License-Identifier: Apache-2.0
+//
+// GroupMember over a plain in-memory transport: replication both ways,
+// duplicates, and every kind of message that must be dropped without
+// changing anything. The spool directory transport. Config validation.
+
+#include <deque>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "ioreplication/replica.h"
+#include "ioreplication/replica_group.h"
+#include "ioreplication/spool_transport.h"
+#include "repl/message_frame.h"
+
+namespace ioreplication {
+namespace {
+
+using ::testing::HasSubstr;
+
+// Every address is a queue; nothing is lost unless the test says so.
+struct Mailboxes {
+  std::map<std::string, std::deque<std::string>> boxes;
+  // Every message sent, in order (a test replays or tampers with them).
+  std::vector<std::string> sent;
+};
+
+class QueueTransport : public Transport {
+ public:
+  QueueTransport(Mailboxes* boxes, std::string self)
+      : boxes_(boxes), self_(std::move(self)) {}
+  absl::Status Send(std::string_view message,
+                    std::span<const std::string> to) override {
+    for (const std::string& a : to) boxes_->boxes[a].emplace_back(message);
+    boxes_->sent.emplace_back(message);
+    return absl::OkStatus();
+  }
+  absl::StatusOr<std::vector<std::string>> Receive(size_t max) override {
+    std::vector<std::string> out;
+    auto& box = boxes_->boxes[self_];
+    while (!box.empty() && out.size() < max) {
+      out.push_back(std::move(box.front()));
+      box.pop_front();
+    }
+    return out;
+  }
+
+ private:
+  Mailboxes* boxes_;
+  std::string self_;
+};
+
+Guid IdOf(int i) {
+  std::array<uint8_t, 16> b{};
+  b[0] = static_cast<uint8_t>(i);
+  b[15] = 0x77;
+  return Guid::FromBytes(b);
+}
+
+ReplicaGroupConfig TwoMembers() {
+  ReplicaGroupConfig c;
+  c.name = "contoso-fabrikam";
+  c.folders = {"/Shared"};
+  for (int i = 1; i <= 2; ++i) {
+    c.members.push_back(GroupMemberConfig{absl::StrCat("org", i), IdOf(i),
+                                          absl::StrCat("org", i, "@example"),
+                                          absl::StrCat("secret-key-of-org-", i)});
+  }
+  c.backfill_delay = absl::Seconds(10);
+  c.status_interval = absl::Seconds(60);
+  return c;
+}
+
+class GroupMemberTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    for (int i = 0; i < 2; ++i) {
+      Side& s = sides_[i];
+      s.store = *OpenStore("memory:");
+      s.transport = std::make_unique<QueueTransport>(
+          &boxes_, absl::StrCat("org", i + 1, "@example"));
+      ReplicaGroupConfig c = TwoMembers();
+      c.self = absl::StrCat("org", i + 1);
+      GroupMemberOptions o;
+      o.now = [this] { return FileTime::FromAbslTime(now_); };
+      o.log = [&s](std::string_view line) { s.log.emplace_back(line); };
+      absl::StatusOr<std::unique_ptr<GroupMember>> m =
+          GroupMember::Open(s.store.get(), s.transport.get(), c, o);
+      ASSERT_TRUE(m.ok()) << m.status();
+      s.member = *std::move(m);
+      ASSERT_TRUE(s.member->Tick().ok());  // makes /Shared
+      ReplicaOptions ro;
+      ro.time_source = [this] { return now_; };
+      s.replica = *Replica::Open(s.store.get(), ro);
+      s.shared = **FindFolderByPath(*s.store, "/Shared");
+    }
+  }
+
+  // Ticks both members `rounds` times, a second apart.
+  void Run(int rounds = 3) {
+    for (int r = 0; r < rounds; ++r) {
+      now_ += absl::Seconds(1);
+      for (Side& s : sides_) ASSERT_TRUE(s.member->Tick().ok());
+    }
+  }
+
+  uint64_t Items(int i) { return sides_[i].store->Count()->items; }
+
+  struct Side {
+    std::unique_ptr<Store> store;
+    std::unique_ptr<QueueTransport> transport;
+    std::unique_ptr<GroupMember> member;
+    std::unique_ptr<Replica> replica;
+    Folder shared;
+    std::vector<std::string> log;
+  };
+  absl::Time now_ = absl::FromUnixSeconds(1790000000);
+  Mailboxes boxes_;
+  Side sides_[2];
+};
+
+TEST_F(GroupMemberTest, ChangesAtEitherMemberArriveAtTheOther) {
+  ItemContent a;
+  a.body = "from org1";
+  ASSERT_TRUE(sides_[0].replica->CreateItem(sides_[0].shared.source_key, a).ok());
+  ItemContent b;
+  b.body = "from org2";
+  ASSERT_TRUE(sides_[1].replica->CreateItem(sides_[1].shared.source_key, b).ok());
+  Run();
+  EXPECT_EQ(Items(0), 2u);
+  EXPECT_EQ(Items(1), 2u);
+  EXPECT_GE(sides_[0].member->stats().applied.message_changes, 1u);
+  absl::StatusOr<GroupStatus> st = sides_[0].member->Status();
+  ASSERT_TRUE(st.ok());
+  ASSERT_EQ(st->folders.size(), 1u);
+  ASSERT_EQ(st->folders[0].peers.size(), 1u);
+  EXPECT_EQ(st->folders[0].peers[0].missing_here, 0u);
+  EXPECT_EQ(st->folders[0].peers[0].name, "org2");
+}
+
+TEST_F(GroupMemberTest, ADuplicateOrAnOldMessageChangesNothing) {
+  ItemContent a;
+  a.body = "v1";
+  absl::StatusOr<Item> item =
+      sides_[0].replica->CreateItem(sides_[0].shared.source_key, a);
+  ASSERT_TRUE(item.ok());
+  Run(1);
+  const std::vector<std::string> first = boxes_.sent;
+  a.body = "v2";
+  ASSERT_TRUE(sides_[0].replica->ModifyItem(item->source_key, a).ok());
+  Run();
+  // Every message org1 sent so far, delivered again, oldest first.
+  for (const std::string& m : first) boxes_.boxes["org2@example"].push_back(m);
+  for (const std::string& m : first) boxes_.boxes["org2@example"].push_back(m);
+  Run();
+  absl::StatusOr<Item> there = sides_[1].store->GetItem(item->source_key);
+  ASSERT_TRUE(there.ok());
+  EXPECT_EQ(there->body, "v2");
+  EXPECT_EQ(Items(1), 1u);
+  EXPECT_EQ(sides_[1].member->stats().applied.conflicts, 0u);
+}
+
+TEST_F(GroupMemberTest, MessagesThatFailTheirChecksAreDroppedAndChangeNothing) {
+  ItemContent a;
+  a.body = "real";
+  ASSERT_TRUE(sides_[0].replica->CreateItem(sides_[0].shared.source_key, a).ok());
+  now_ += absl::Seconds(1);
+  ASSERT_TRUE(sides_[0].member->Tick().ok());
+  std::deque<std::string> real = std::move(boxes_.boxes["org2@example"]);
+  boxes_.boxes["org2@example"].clear();
+  ASSERT_FALSE(real.empty());
+  const std::string good = real.front();
+
+  std::vector<std::pair<std::string, std::string>> bad;
+  std::string flipped = good;
+  flipped[flipped.size() / 2] ^= 0x40;
+  bad.push_back({"a flipped byte", flipped});
+  std::string truncated = good.substr(0, good.size() - 1);
+  bad.push_back({"truncated", truncated});
+  bad.push_back({"garbage", std::string(200, 'x')});
+  bad.push_back({"empty", ""});
+  // Tagged with the right key, but by a member nobody configured.
+  bad.push_back({"unknown sender",
+                 repl_internal::SealMessage(IdOf(9), "secret-key-of-org-1",
+                                            good.substr(repl_internal::kFrameHeaderSize,
+                                                        good.size() - repl_internal::kFrameOverhead))});
+  // org1's frame tagged with org2's own key (a member forging another).
+  bad.push_back({"wrong key",
+                 repl_internal::SealMessage(IdOf(1), "secret-key-of-org-2",
+                                            good.substr(repl_internal::kFrameHeaderSize,
+                                                        good.size() - repl_internal::kFrameOverhead))});
+  // A well-tagged body that is not a message.
+  bad.push_back({"not a message",
+                 repl_internal::SealMessage(IdOf(1), "secret-key-of-org-1",
+                                            "\xff\xff\xff\xff")});
+  // Too large for max_message_bytes.
+  bad.push_back({"too large", std::string(400 * 1024, 'y')});
+  for (const auto& [what, bytes] : bad) {
+    boxes_.boxes["org2@example"].push_back(bytes);
+  }
+  const uint64_t dropped_before = sides_[1].member->stats().messages_dropped;
+  now_ += absl::Seconds(1);
+  ASSERT_TRUE(sides_[1].member->Tick().ok());
+  EXPECT_EQ(sides_[1].member->stats().messages_dropped - dropped_before,
+            bad.size());
+  EXPECT_EQ(Items(1), 0u);
+  EXPECT_THAT(absl::StrJoin(sides_[1].log, "\n"),
+              HasSubstr("the tag does not check with the sender's key"));
+  EXPECT_THAT(absl::StrJoin(sides_[1].log, "\n"), HasSubstr("unknown sender"));
+  // The real one still goes through afterwards.
+  for (std::string& m : real) boxes_.boxes["org2@example"].push_back(std::move(m));
+  now_ += absl::Seconds(1);
+  ASSERT_TRUE(sides_[1].member->Tick().ok());
+  EXPECT_EQ(Items(1), 1u);
+}
+
+TEST_F(GroupMemberTest, AMessageForAnotherGroupOrMemberIsDropped) {
+  // org1 of another group with the same keys: its messages name that group.
+  Mailboxes other;
+  std::unique_ptr<Store> store = *OpenStore("memory:");
+  QueueTransport t(&other, "org1@example");
+  ReplicaGroupConfig c = TwoMembers();
+  c.name = "another group";
+  c.self = "org1";
+  std::unique_ptr<GroupMember> m = *GroupMember::Open(store.get(), &t, c);
+  ASSERT_TRUE(m->Tick().ok());
+  ASSERT_FALSE(other.boxes["org2@example"].empty());
+  for (std::string& msg : other.boxes["org2@example"]) {
+    boxes_.boxes["org2@example"].push_back(std::move(msg));
+  }
+  const uint64_t before = sides_[1].member->stats().messages_dropped;
+  now_ += absl::Seconds(1);
+  ASSERT_TRUE(sides_[1].member->Tick().ok());
+  EXPECT_GT(sides_[1].member->stats().messages_dropped, before);
+  EXPECT_THAT(absl::StrJoin(sides_[1].log, "\n"),
+              HasSubstr("for group \"another group\""));
+}
+
+TEST_F(GroupMemberTest, ALostChangeIsBackfilledAfterTheDelay) {
+  ItemContent a;
+  a.body = "lost once";
+  ASSERT_TRUE(sides_[0].replica->CreateItem(sides_[0].shared.source_key, a).ok());
+  now_ += absl::Seconds(1);
+  ASSERT_TRUE(sides_[0].member->Tick().ok());
+  boxes_.boxes["org2@example"].clear();  // the changes message is lost
+  // Status reaches org2 (org1 answers a status request), backfill_delay
+  // later org2 asks, org1 answers.
+  sides_[1].member->RequestStatus();
+  Run(3);
+  EXPECT_EQ(Items(1), 0u) << "asked before backfill_delay";
+  now_ += absl::Seconds(10);
+  Run(3);
+  EXPECT_EQ(Items(1), 1u);
+  EXPECT_GE(sides_[1].member->stats().backfill_requests_sent, 1u);
+  EXPECT_GE(sides_[0].member->stats().backfill_answers_sent, 1u);
+  absl::StatusOr<GroupStatus> st = sides_[1].member->Status();
+  ASSERT_TRUE(st.ok());
+  EXPECT_TRUE(st->folders[0].backfill.empty());
+}
+
+TEST(GroupConfigTest, RefusesWhatCannotWork) {
+  ReplicaGroupConfig good = TwoMembers();
+  good.self = "org1";
+  EXPECT_TRUE(ValidateGroupConfig(good).ok());
+  auto refused = [&](auto change, std::string_view why) {
+    ReplicaGroupConfig c = good;
+    change(c);
+    absl::Status s = ValidateGroupConfig(c);
+    EXPECT_FALSE(s.ok()) << why;
+    EXPECT_THAT(std::string(s.message()), HasSubstr(std::string(why)));
+  };
+  refused([](ReplicaGroupConfig& c) { c.name.clear(); }, "no name");
+  refused([](ReplicaGroupConfig& c) { c.folders.clear(); }, "no folders");
+  refused([](ReplicaGroupConfig& c) { c.folders = {"Shared"}; }, "must start with");
+  refused([](ReplicaGroupConfig& c) { c.folders = {"/A", "/A"}; }, "named twice");
+  refused([](ReplicaGroupConfig& c) { c.members.pop_back(); }, "fewer than two");
+  refused([](ReplicaGroupConfig& c) { c.members[1].id = c.members[0].id; },
+          "repeats an id");
+  refused([](ReplicaGroupConfig& c) { c.members[1].key = "short"; },
+          "at least 16 bytes");
+  refused([](ReplicaGroupConfig& c) { c.self = "org9"; }, "is not a member");
+  refused([](ReplicaGroupConfig& c) { c.max_message_bytes = 100; },
+          "max_message_bytes");
+  refused([](ReplicaGroupConfig& c) { c.policy = ConflictPolicy::kPublisherWins; },
+          "no publisher");
+}
+
+TEST(SpoolTransportTest, DeliversEachMessageOnceAndSkipsWhatIsNotOne) {
+  const std::filesystem::path root =
+      std::filesystem::path(::testing::TempDir()) / "spool_test";
+  std::filesystem::remove_all(root);
+  absl::StatusOr<std::unique_ptr<Transport>> a =
+      NewSpoolTransport((root / "a").string(), 1024);
+  absl::StatusOr<std::unique_ptr<Transport>> b =
+      NewSpoolTransport((root / "b").string(), 1024);
+  ASSERT_TRUE(a.ok() && b.ok());
+  const std::vector<std::string> to{(root / "b").string()};
+  ASSERT_TRUE((*a)->Send("first", to).ok());
+  ASSERT_TRUE((*a)->Send("second", to).ok());
+  // A file still being written, and one too large: never handed out.
+  std::ofstream(root / "b" / "tmp" / "half.msg") << "half";
+  std::ofstream(root / "b" / "new" / "0.big.msg") << std::string(2000, 'z');
+  absl::StatusOr<std::vector<std::string>> got = (*b)->Receive(10);
+  ASSERT_TRUE(got.ok());
+  EXPECT_EQ(*got, (std::vector<std::string>{"first", "second"}));
+  got = (*b)->Receive(10);
+  ASSERT_TRUE(got.ok());
+  EXPECT_TRUE(got->empty());
+  // An address with no spool directory is an error, not a silent loss.
+  const std::vector<std::string> nowhere{(root / "nowhere").string()};
+  EXPECT_FALSE((*a)->Send("x", nowhere).ok());
+  EXPECT_FALSE(NewSpoolTransport("").ok());
+  std::filesystem::remove_all(root);
+}
+
+}  // namespace
+}  // namespace ioreplication

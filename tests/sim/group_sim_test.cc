@@ -1,0 +1,162 @@
+// Copyright 2026 The ioreplication Authors. SPDX-License-Identifier: Apache-2.0
+//
+// Runs the replica group simulator (sim/group_sim.h) over many seeds, in
+// shards that ctest runs in parallel. IOREPL_SIM_SEEDS sets the number of
+// seeds in all: 160 by default (the debug and sanitizer builds), 2000 in the
+// optimized build scripts/test runs for the simulation; IOREPL_SEED=N runs
+// seed N alone, printing every event.
+
+#include <cstdio>
+#include <cstdlib>
+#include <string>
+#include <vector>
+
+#include "absl/container/flat_hash_set.h"
+#include "gtest/gtest.h"
+#include "sim/group_sim.h"
+
+namespace ioreplication::sim {
+namespace {
+
+constexpr int kShards = 8;
+
+// Seeds that do not converge yet (issue 18 is open; its note says why: folder
+// edits that meet lost or refused messages, and deletions merged at two
+// members). A seed here that passes is fine; any other failing seed fails
+// the test, so the protocol cannot get worse unseen. Shrink this list, never
+// grow it to make a change pass.
+const absl::flat_hash_set<uint64_t> kKnownFailing = {
+    65, 123, 137, 163, 205, 211, 287, 336, 345, 365, 397, 553, 577, 584,
+    749, 815, 854, 895, 899, 904, 957, 964, 1049, 1103, 1108, 1142, 1178,
+    1191, 1319, 1325, 1357, 1368, 1371, 1544, 1701, 1705, 1733, 1753,
+    1763, 1835, 1847, 1900, 1957};
+
+uint64_t EnvNumber(const char* name, uint64_t fallback) {
+  const char* v = std::getenv(name);
+  if (v == nullptr || *v == '\0') return fallback;
+  return std::strtoull(v, nullptr, 10);
+}
+
+// IOREPL_SIM_ONLY narrows what runs, e.g. "net,crash" (folder edits off):
+// a comma list of folders, net, crash, disk.
+SimOptions BaseOptions() {
+  SimOptions o;
+  if (const char* only = std::getenv("IOREPL_SIM_ONLY"); only != nullptr) {
+    const std::string w = only;
+    o.folder_edits = w.find("folders") != std::string::npos;
+    o.network_faults = w.find("net") != std::string::npos;
+    o.crashes = w.find("crash") != std::string::npos;
+    o.store_faults = w.find("disk") != std::string::npos;
+  }
+  return o;
+}
+
+// What a seed runs. Even seeds: item edits under every fault (loss,
+// duplication, delay, reordering, partitions, crashes, failing writes).
+// Odd seeds: item and folder edits (create, rename, move, delete) with
+// crashes, over a network that delivers everything, in any order. Folder
+// edits under message loss do not converge on every seed yet (issue 18's
+// note lists the seeds): run them with IOREPL_SIM_ONLY=folders,net,crash,disk.
+SimOptions SeedOptions(uint64_t seed) {
+  if (std::getenv("IOREPL_SIM_ONLY") != nullptr) return BaseOptions();
+  SimOptions o;
+  if (seed % 2 == 0) {
+    o.folder_edits = false;
+  } else {
+    o.network_faults = false;
+    o.store_faults = false;
+  }
+  return o;
+}
+
+std::string Mode(const SimOptions& o) {
+  std::string m;
+  for (auto [on, name] : {std::pair{o.folder_edits, "folders"},
+                          std::pair{o.network_faults, "net"},
+                          std::pair{o.crashes, "crash"},
+                          std::pair{o.store_faults, "disk"}}) {
+    if (!on) continue;
+    if (!m.empty()) m += ",";
+    m += name;
+  }
+  return m.empty() ? "none" : m;
+}
+
+class GroupSimShard : public ::testing::TestWithParam<int> {};
+
+TEST_P(GroupSimShard, EverySeedConverges) {
+  if (const char* one = std::getenv("IOREPL_SEED"); one != nullptr && *one) {
+    if (GetParam() != 0) GTEST_SKIP() << "IOREPL_SEED runs in shard 0";
+    SimOptions o = SeedOptions(std::strtoull(one, nullptr, 10));
+    o.seed = std::strtoull(one, nullptr, 10);
+    o.verbose = true;
+    const SimResult r = RunGroupSim(o);
+    EXPECT_TRUE(r.ok) << r.failure;
+    return;
+  }
+  const uint64_t total = EnvNumber("IOREPL_SIM_SEEDS", 160);
+  const uint64_t per = (total + kShards - 1) / kShards;
+  uint64_t edits = 0, messages = 0, lost = 0, conflicts = 0, crashes = 0;
+  int max_heal = 0;
+  std::vector<uint64_t> failing;
+  for (uint64_t seed = GetParam() * per + 1;
+       seed <= std::min<uint64_t>(total, (GetParam() + 1) * per); ++seed) {
+    SimOptions o = SeedOptions(seed);
+    o.seed = seed;
+    const SimResult r = RunGroupSim(o);
+    if (!r.ok) {
+      std::printf("FAILING SEED %llu (%s): %s\n",
+                  static_cast<unsigned long long>(seed), Mode(o).c_str(),
+                  r.failure.substr(0, 160).c_str());
+      failing.push_back(seed);
+      continue;
+    }
+    EXPECT_EQ(r.lost_changes, 0u);
+    edits += r.edits;
+    messages += r.messages;
+    lost += r.lost_messages;
+    conflicts += r.conflicts;
+    crashes += r.crashes;
+    max_heal = std::max(max_heal, r.heal_ticks);
+  }
+  std::printf("shard %d: %llu edits, %llu messages (%llu lost), %llu conflicts, "
+              "%llu crashes, slowest heal %d ticks\n",
+              GetParam(), static_cast<unsigned long long>(edits),
+              static_cast<unsigned long long>(messages),
+              static_cast<unsigned long long>(lost),
+              static_cast<unsigned long long>(conflicts),
+              static_cast<unsigned long long>(crashes), max_heal);
+  for (uint64_t seed : failing) {
+    EXPECT_TRUE(kKnownFailing.contains(seed))
+        << "seed " << seed << " fails: reproduce with IOREPL_SEED=" << seed
+        << " IOREPL_SIM_ONLY=" << Mode(SeedOptions(seed));
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(Seeds, GroupSimShard, ::testing::Range(0, kShards));
+
+// The simulator must catch a broken protocol: with backfill requests never
+// delivered, a seed with lost messages fails to converge, and the same seed
+// converges with the protocol whole.
+TEST(GroupSim, CatchesABrokenBackfill) {
+  bool caught = false;
+  for (uint64_t seed = 1; seed <= 30 && !caught; ++seed) {
+    SimOptions o;
+    o.seed = seed;
+    o.folder_edits = false;
+    o.break_backfill = true;
+    o.heal_budget = 600;
+    const SimResult broken = RunGroupSim(o);
+    if (broken.ok) continue;
+    caught = true;
+    std::printf("caught, as it should: %s\n", broken.failure.substr(0, 200).c_str());
+    o.break_backfill = false;
+    o.heal_budget = SimOptions().heal_budget;
+    const SimResult whole = RunGroupSim(o);
+    EXPECT_TRUE(whole.ok) << whole.failure;
+  }
+  EXPECT_TRUE(caught);
+}
+
+}  // namespace
+}  // namespace ioreplication::sim
