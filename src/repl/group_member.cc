@@ -638,6 +638,7 @@ absl::Status GroupMemberImpl::Apply(size_t fi, const Guid& sender,
   io.policy = config_.policy;
   io.source_is_publisher = false;
   io.replicate_deletions = true;
+  io.keep_every_tombstone = true;
   io.replicate_permissions = config_.replicate_permissions;
   io.max_item_size = config_.max_item_size;
   // A parked version tried again fails the same way until its parent comes:
@@ -726,6 +727,22 @@ absl::Status GroupMemberImpl::Apply(size_t fi, const Guid& sender,
                                              nullptr, record);
   if (!s.ok()) return s;
   stats_.applied.Merge(outcome.stats);
+  // What the group lacks from here: the sender sent a version with this
+  // store's PCL but a lower change key (the tie every member breaks alike,
+  // Importer::VersionOrder), or an older version of what this store
+  // deleted. Its CNSET may already name our version's change key (met
+  // earlier with a smaller PCL), so backfill would never ask: this member
+  // sends its version again with its next changes.
+  if (!outcome.echo.resend.empty() || !outcome.echo.answers.empty()) {
+    std::vector<SourceKey>& keys = resend_[fi];
+    auto add = [&keys](const SourceKey& key) {
+      if (std::find(keys.begin(), keys.end(), key) == keys.end()) {
+        keys.push_back(key);
+      }
+    };
+    for (const SourceKey& key : outcome.echo.resend) add(key);
+    for (const Tombstone& t : outcome.echo.answers) add(t.source_key);
+  }
   return absl::OkStatus();
 }
 

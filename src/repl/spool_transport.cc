@@ -6,10 +6,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
+#include <optional>
 #include <string_view>
 #include <system_error>
 #include <vector>
@@ -18,6 +18,7 @@
 #include "absl/time/clock.h"
 #include "ioreplication/clock.h"
 #include "ioreplication/guid.h"
+#include "repl/message_files.h"
 
 namespace ioreplication {
 namespace {
@@ -37,18 +38,6 @@ absl::Status MakeDirs(const std::string& dir) {
   return absl::OkStatus();
 }
 
-absl::Status WriteAll(int fd, std::string_view bytes) {
-  while (!bytes.empty()) {
-    const ssize_t n = ::write(fd, bytes.data(), bytes.size());
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      return absl::UnavailableError(ErrnoText());
-    }
-    bytes.remove_prefix(static_cast<size_t>(n));
-  }
-  return absl::OkStatus();
-}
-
 class SpoolTransport : public Transport {
  public:
   SpoolTransport(std::string own, size_t max_bytes)
@@ -64,57 +53,24 @@ class SpoolTransport : public Transport {
   }
 
   absl::StatusOr<std::vector<std::string>> Receive(size_t max) override {
-    const fs::path dir = fs::path(own_) / "new";
-    std::vector<std::string> names;
-    std::error_code ec;
-    for (fs::directory_iterator it(dir, ec), end; !ec && it != end;
-         it.increment(ec)) {
-      const std::string name = it->path().filename().string();
-      if (name.size() > 4 && name.ends_with(".msg")) names.push_back(name);
-    }
-    if (ec) {
-      return absl::UnavailableError(
-          absl::StrCat("cannot read ", dir.string(), ": ", ec.message()));
-    }
-    std::sort(names.begin(), names.end());
+    const std::string dir = (fs::path(own_) / "new").string();
+    absl::StatusOr<std::vector<std::string>> names =
+        repl_internal::ListMessageFiles(dir);
+    if (!names.ok()) return names.status();
     std::vector<std::string> out;
-    for (const std::string& name : names) {
+    for (const std::string& name : *names) {
       if (out.size() >= max) break;
-      const std::string path = (dir / name).string();
-      absl::StatusOr<std::optional<std::string>> bytes = ReadMessage(path);
+      if (!name.ends_with(".msg")) continue;
+      const std::string path = (fs::path(dir) / name).string();
+      std::optional<std::string> bytes =
+          repl_internal::ReadBoundedFile(path, max_bytes_);
       ::unlink(path.c_str());
-      if (!bytes.ok()) return bytes.status();
-      if (bytes->has_value()) out.push_back(**std::move(bytes));
+      if (bytes.has_value()) out.push_back(*std::move(bytes));
     }
     return out;
   }
 
  private:
-  // The file's bytes, or nullopt for one that is not a regular file of at
-  // most max_bytes_ (dropped).
-  absl::StatusOr<std::optional<std::string>> ReadMessage(
-      const std::string& path) {
-    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-    if (fd < 0) return std::optional<std::string>();
-    struct stat st;
-    if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) ||
-        static_cast<uint64_t>(st.st_size) > max_bytes_) {
-      ::close(fd);
-      return std::optional<std::string>();
-    }
-    std::string bytes(static_cast<size_t>(st.st_size), '\0');
-    size_t got = 0;
-    while (got < bytes.size()) {
-      const ssize_t n = ::read(fd, bytes.data() + got, bytes.size() - got);
-      if (n < 0 && errno == EINTR) continue;
-      if (n <= 0) break;
-      got += static_cast<size_t>(n);
-    }
-    ::close(fd);
-    bytes.resize(got);
-    return std::optional<std::string>(std::move(bytes));
-  }
-
   absl::Status Deliver(const std::string& dir, std::string_view message) {
     const std::string name = absl::StrCat(
         FileTime::FromAbslTime(absl::Now()).ticks(), ".", ::getpid(), ".",
@@ -127,12 +83,15 @@ class SpoolTransport : public Transport {
       return absl::UnavailableError(
           absl::StrCat("cannot write to spool ", dir, ": ", ErrnoText()));
     }
-    absl::Status s = WriteAll(fd, message);
+    absl::Status s = repl_internal::WriteAll(fd, message);
     if (s.ok() && ::fsync(fd) != 0) s = absl::UnavailableError(ErrnoText());
     ::close(fd);
     if (s.ok() && ::rename(tmp.c_str(), final_path.c_str()) != 0) {
       s = absl::UnavailableError(ErrnoText());
     }
+    // Without this a power loss may take the rename back: the sender would
+    // count the message as sent (backfill would recover it, later).
+    if (s.ok()) s = repl_internal::SyncDirectory((fs::path(dir) / "new").string());
     if (!s.ok()) {
       ::unlink(tmp.c_str());
       return absl::UnavailableError(absl::StrCat(

@@ -3,6 +3,9 @@
 #include "sync/conflict_resolver.h"
 
 #include <array>
+#include <cstring>
+
+#include "openssl/sha.h"
 
 #include "absl/strings/str_cat.h"
 
@@ -23,6 +26,34 @@ constexpr uint8_t kConflictItemTag = 0xC1;
 constexpr uint8_t kNoticeTag = 0xC2;
 constexpr uint8_t kRelocatedTag = 0xC3;
 constexpr uint8_t kRenamedTag = 0xC4;
+
+// The version an edit becomes when it survives a deletion: a change number
+// of its own, so that its PCL names what no deletion can have seen without
+// seeing it. Without one, the survivor's PCL is just the union of the two,
+// and a deletion merged elsewhere with a third (the same union, reached
+// without ever meeting the survivor) would compare equal or newer and
+// shadow it at some replicas only. Derived from the edit's change number
+// alone (SHA-256, version nibble 5 so it never equals a random version 4
+// replica GUID), so every replica where that edit survives any deletion
+// names the survivor alike; derived again, it gives a new one each time.
+ChangeNumber SurvivorChangeKey(const ChangeNumber& edit) {
+  static constexpr char kLabel[] = "ioreplication survivor";
+  uint8_t input[sizeof(kLabel) + Guid::kSize + 8] = {};
+  std::memcpy(input, kLabel, sizeof(kLabel));
+  std::memcpy(input + sizeof(kLabel), edit.replica().bytes().data(),
+              Guid::kSize);
+  uint64_t counter = edit.counter().value();
+  for (int i = 0; i < 8; ++i) {
+    input[sizeof(kLabel) + Guid::kSize + i] =
+        static_cast<uint8_t>(counter >> (8 * i));
+  }
+  uint8_t digest[SHA256_DIGEST_LENGTH];
+  SHA256(input, sizeof(input), digest);
+  std::array<uint8_t, Guid::kSize> bytes;
+  std::memcpy(bytes.data(), digest, Guid::kSize);
+  bytes[7] = static_cast<uint8_t>((bytes[7] & 0x0F) | 0x50);
+  return ChangeNumber(Guid::FromBytes(bytes), edit.counter());
+}
 
 // The loser's new version for a tree conflict (see RelocatedFolder).
 Folder SuccessorOf(const Folder& loser, uint8_t tag) {
@@ -181,6 +212,16 @@ absl::StatusOr<Resolution> ResolveItemConflict(
   if (winner.item != nullptr) {
     Item item = *winner.item;
     item.pcl = merged;
+    if (loser.tombstone != nullptr) {
+      item.change_key = SurvivorChangeKey(item.change_key);
+      // Later than the edit it succeeds, so that where the two meet as a
+      // conflict the survivor is the later writer everywhere.
+      item.last_modified = FileTime::FromTicks(item.last_modified.ticks() + 1);
+      if (absl::Status s = item.pcl.Raise(item.change_key); !s.ok()) {
+        return absl::InvalidArgumentError(
+            absl::StrCat("conflicting PCLs cannot be merged: ", s.message()));
+      }
+    }
     linked = item.source_key;
     r.result = std::move(item);
   } else {

@@ -888,11 +888,21 @@ absl::Status Importer::ApplyItem(Outgoing& entry, BatchOutcome& out) {
                                         local->change_key, tied);
     if (tied) out.echo.AddResend(key);
     if (report.IgnoreUnlessNewer(order, key)) return absl::OkStatus();
-    if (order == PclOrder::kConflict) {
+    if (order == PclOrder::kConflict && in.change_key == local->change_key) {
+      // One version (a change key names one), known here and there with
+      // different PCLs: each took in other deletions it survived. Not a
+      // conflict: the PCLs merge, and the merged one travels onward.
+      merged = mapped;
+      if (absl::Status s = merged->pcl.MergeFrom(local->pcl); !s.ok()) {
+        report.Error(Reason::kInvalidObject, change, s.message());
+        return absl::OkStatus();
+      }
+      plain = false;
+    } else if (order == PclOrder::kConflict) {
       return ResolveItem(change, ConflictSide{&*local, nullptr, false},
                          ConflictSide{&mapped, nullptr, false}, out);
     }
-    written = dest_->UpdateItem(mapped);
+    written = dest_->UpdateItem(merged.has_value() ? *merged : mapped);
   } else {
     if (found->foreign) {
       if (absl::Status s = dest_->DeleteTombstone(key); !s.ok()) {
@@ -1295,7 +1305,7 @@ absl::Status Importer::KeepTombstone(const Change& change, Tombstone& mapped,
     absl::StatusOr<bool> used = KeyUsed(key);
     if (!used.ok()) return used.status();
     if (*used) return absl::OkStatus();  // an object of the other kind
-    if (!tree_.contains(mapped.parent)) {
+    if (!options_.keep_every_tombstone && !tree_.contains(mapped.parent)) {
       absl::StatusOr<Tombstone> parent = dest_->GetTombstone(mapped.parent);
       if (absl::IsNotFound(parent.status())) return absl::OkStatus();
       if (!parent.ok()) return parent.status();

@@ -70,6 +70,13 @@ struct ImportOptions {
   // as seen without a word, so they are not sent again. Another version of
   // the object is imported as usual.
   absl::flat_hash_map<SourceKey, ChangeNumber> skipped;
+  // Keep the tombstone of every deletion received, also of an object whose
+  // folder is neither in the mapped tree nor deleted here (yet). A session
+  // keeps none there, so a partner's deletions cannot shadow what other
+  // sessions bring. A replica group member sets it: each member's deletion is
+  // the group's, and its folder may simply not have arrived yet; without the
+  // tombstone an older version arriving later, from anyone, would come back.
+  bool keep_every_tombstone = false;
 };
 
 // What one batch did.

@@ -2,7 +2,9 @@
 
 #include "cli.h"
 
+#include <cstdlib>
 #include <functional>
+#include <iostream>
 #include <set>
 #include <sstream>
 
@@ -15,6 +17,7 @@
 #include "ioreplication/recipient.h"
 #include "ioreplication/session.h"
 #include "ioreplication/version.h"
+#include "repl_commands.h"
 #include "service.h"
 #include "session_commands.h"
 
@@ -61,6 +64,14 @@ Replication:
   iorepl demo DIR                   build two sample organizations in DIR,
                                     replicate, edit both, replicate again
 
+Replica groups (docs/replication-messages.md):
+  iorepl receive --spool DIR        read one replication mail on standard input
+        [--max-bytes N]             (as an MTA delivers to a program) and put its
+                                    message into the member's spool directory;
+                                    anything else is dropped with a line on
+                                    stderr; exit 75 when the spool cannot be
+                                    written (the MTA tries again)
+
 Free/busy (docs/freebusy.md):
   iorepl recipients import CSV      add the contacts of a CSV file (columns
         --store URI [--replace]     smtp_address, display_name) to the store's
@@ -99,6 +110,7 @@ Exit status:
   3  an exchange file was refused (damaged, foreign, out of order, wrong key);
      nothing was changed
   4  run --once was interrupted by SIGINT or SIGTERM (the next run continues)
+  75 receive could not write the spool directory (the MTA delivers again)
 )";
 
 // A verb: its words, how many positional arguments follow them (min..max),
@@ -195,6 +207,27 @@ const std::vector<Verb>& Verbs() {
           std::ostream& err) {
          return ConflictsCommand(a[0], c.All("session"), c.Has("json"), out,
                                  err);
+       }},
+      {{"receive"},
+       0,
+       0,
+       [](const CommandLine& c, const auto&, std::ostream&, std::ostream& err) {
+         if (!c.Has("spool")) {
+           err << "iorepl: receive needs --spool DIR (see 'iorepl --help')\n";
+           return kExitUsage;
+         }
+         size_t max_bytes = 300 * 1024;
+         if (c.Has("max-bytes")) {
+           const std::string v = c.Value("max-bytes");
+           char* end = nullptr;
+           const unsigned long long n = std::strtoull(v.c_str(), &end, 10);
+           if (v.empty() || *end != '\0' || n < 4096 || n > (64ull << 20)) {
+             err << "iorepl: --max-bytes wants a number of bytes from 4096 to 67108864\n";
+             return kExitUsage;
+           }
+           max_bytes = static_cast<size_t>(n);
+         }
+         return ReceiveCommand(std::cin, c.Value("spool"), max_bytes, err);
        }},
       {{"resolve"},
        2,
@@ -353,7 +386,7 @@ int RunCli(const std::vector<std::string>& args, std::ostream& out,
       {"help", "version", "replid", "once", "json", "full", "force", "replace",
        "repair"},
       {"session", "out", "store", "folder", "user", "older-than", "ends-within",
-       "legacy-dn", "keep"});
+       "legacy-dn", "keep", "spool", "max-bytes"});
   if (!line.ok()) {
     err << "iorepl: " << line.status().message() << " (see 'iorepl --help')\n";
     return kExitUsage;
