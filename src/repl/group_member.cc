@@ -565,19 +565,12 @@ absl::Status GroupMemberImpl::AnswerBackfill(const PendingAnswer& a) {
     covers = wanted;
     covers.Subtract(sent);
   }
-  // Only this store's own change numbers may be vouched for without a
-  // version: its own changes are all reflected in what it holds (replaced by
-  // later ones, or deleted with a tombstone). Another member's change it
-  // has no version of may still be needed by the asker (a deletion of an
-  // object this store never held, not kept here).
-  IdSet own;
-  if (const GlobSet* mine = covers.Find(identity_.replica)) {
-    for (const GlobRange& r : mine->ranges()) {
-      (void)own.InsertRange(identity_.replica, *GlobCnt::FromValue(r.low),
-                            *GlobCnt::FromValue(r.high));
-    }
-  }
-  covers = std::move(own);
+  // The rest is vouched for without a version: each is in this member's
+  // CNSET, so this store holds it or what replaced it, and what replaced it
+  // is found above unless no PCL here names it any more (a version whose
+  // successor took a derived change key). A deletion of an object this
+  // store never held is kept as a tombstone (keep_every_tombstone), so it
+  // too is found above.
   ++stats_.backfill_answers_sent;
   if (options_.detail) {
     options_.detail(absl::StrCat("answering ", peer->name, " for ",
@@ -926,16 +919,10 @@ absl::Status GroupMemberImpl::Handle(std::string_view bytes) {
           }
           IdSet covers = DecodeSet(part.covers());
           covers.IntersectWith(asked);
-          // ...and only the sender's own change numbers.
-          absl::StatusOr<Guid> replica = Guid::Decode(AsBytes(m->sender_replica()));
-          IdSet vouched;
-          if (const GlobSet* g = replica.ok() ? covers.Find(*replica) : nullptr) {
-            for (const GlobRange& r : g->ranges()) {
-              (void)vouched.InsertRange(*replica, *GlobCnt::FromValue(r.low),
-                                        *GlobCnt::FromValue(r.high));
-            }
-          }
-          covers = std::move(vouched);
+          // Vouched for by a member that has them in its CNSET and no version
+          // naming them: they were replaced (AnswerBackfill says when). A
+          // member could lie here, as it could forge a version: the group is
+          // one circle of trust (GroupMemberConfig::key).
           f.state.seen.UnionWith(covers);
         }
         if (absl::Status r = RetryParked(fi); !r.ok()) return r;

@@ -12,13 +12,23 @@
 namespace ioreplication::sync_internal {
 namespace {
 
-// Derived keys: the losing change number's GUID with a few bytes flipped.
-// Flipping the version nibble means a derived GUID never equals a random
-// (version 4) replica GUID; the two masks keep item and notice apart.
+// Derived keys: SHA-256 of a label, the tag and the GUID, cut to a GUID
+// whose version nibble is 5, so a derived GUID never equals a random
+// (version 4) replica GUID, and the tags keep the kinds apart. Deriving
+// again (a successor's successor) gives a new GUID each time: the bit flips
+// used before gave back the original on the second derivation, a version
+// whose change key every CNSET already held, so no member ever fetched it.
 Guid Derive(const Guid& guid, uint8_t tag) {
-  std::array<uint8_t, Guid::kSize> bytes = guid.bytes();
-  bytes[7] ^= 0x10;  // version nibble (wire byte 7, high nibble): 4 -> 5
-  bytes[15] ^= tag;
+  static constexpr char kLabel[] = "ioreplication derived key";
+  uint8_t input[sizeof(kLabel) + 1 + Guid::kSize];
+  std::memcpy(input, kLabel, sizeof(kLabel));
+  input[sizeof(kLabel)] = tag;
+  std::memcpy(input + sizeof(kLabel) + 1, guid.bytes().data(), Guid::kSize);
+  uint8_t digest[SHA256_DIGEST_LENGTH];
+  SHA256(input, sizeof(input), digest);
+  std::array<uint8_t, Guid::kSize> bytes;
+  std::memcpy(bytes.data(), digest, Guid::kSize);
+  bytes[7] = static_cast<uint8_t>((bytes[7] & 0x0F) | 0x50);  // version 5
   return Guid::FromBytes(bytes);
 }
 
@@ -26,6 +36,7 @@ constexpr uint8_t kConflictItemTag = 0xC1;
 constexpr uint8_t kNoticeTag = 0xC2;
 constexpr uint8_t kRelocatedTag = 0xC3;
 constexpr uint8_t kRenamedTag = 0xC4;
+constexpr uint8_t kSurvivorTag = 0xC5;
 
 // The version an edit becomes when it survives a deletion: a change number
 // of its own, so that its PCL names what no deletion can have seen without
@@ -33,26 +44,10 @@ constexpr uint8_t kRenamedTag = 0xC4;
 // and a deletion merged elsewhere with a third (the same union, reached
 // without ever meeting the survivor) would compare equal or newer and
 // shadow it at some replicas only. Derived from the edit's change number
-// alone (SHA-256, version nibble 5 so it never equals a random version 4
-// replica GUID), so every replica where that edit survives any deletion
-// names the survivor alike; derived again, it gives a new one each time.
+// alone, so every replica where that edit survives any deletion names the
+// survivor alike.
 ChangeNumber SurvivorChangeKey(const ChangeNumber& edit) {
-  static constexpr char kLabel[] = "ioreplication survivor";
-  uint8_t input[sizeof(kLabel) + Guid::kSize + 8] = {};
-  std::memcpy(input, kLabel, sizeof(kLabel));
-  std::memcpy(input + sizeof(kLabel), edit.replica().bytes().data(),
-              Guid::kSize);
-  uint64_t counter = edit.counter().value();
-  for (int i = 0; i < 8; ++i) {
-    input[sizeof(kLabel) + Guid::kSize + i] =
-        static_cast<uint8_t>(counter >> (8 * i));
-  }
-  uint8_t digest[SHA256_DIGEST_LENGTH];
-  SHA256(input, sizeof(input), digest);
-  std::array<uint8_t, Guid::kSize> bytes;
-  std::memcpy(bytes.data(), digest, Guid::kSize);
-  bytes[7] = static_cast<uint8_t>((bytes[7] & 0x0F) | 0x50);
-  return ChangeNumber(Guid::FromBytes(bytes), edit.counter());
+  return ChangeNumber(Derive(edit.replica(), kSurvivorTag), edit.counter());
 }
 
 // The loser's new version for a tree conflict (see RelocatedFolder).
@@ -124,15 +119,14 @@ SourceKey ConflictItemKey(const ChangeNumber& loser) {
 }
 
 SourceKey ConflictNoticeKey(const ChangeNumber& loser) {
-  return SourceKey(Derive(loser.replica(), kNoticeTag), loser.counter());
+  // From the conflict item's key (whether or not there is one), so that a
+  // conflict item leads to its notice (NoticeKeyOfConflictItem).
+  return NoticeKeyOfConflictItem(ConflictItemKey(loser));
 }
 
 SourceKey NoticeKeyOfConflictItem(const SourceKey& conflict_item) {
-  // Derive is an XOR: once more with the item's tag gives back the loser's
-  // GUID.
-  return SourceKey(
-      Derive(Derive(conflict_item.replica(), kConflictItemTag), kNoticeTag),
-      conflict_item.counter());
+  return SourceKey(Derive(conflict_item.replica(), kNoticeTag),
+                   conflict_item.counter());
 }
 
 ConflictPolicy EffectivePolicy(const Folder& folder,
