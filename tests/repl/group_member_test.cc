@@ -323,3 +323,84 @@ TEST(SpoolTransportTest, DeliversEachMessageOnceAndSkipsWhatIsNotOne) {
 
 }  // namespace
 }  // namespace ioreplication
+
+namespace ioreplication {
+namespace {
+
+// A chain: org1 never reaches org3 (every message between them is lost),
+// yet org3 gets org1's changes, and org1 org3's, through org2's backfill
+// answers; members send only their own changes, so this is the only way.
+TEST(GroupChainTest, MembersThatNeverMeetConvergeThroughAThird) {
+  Mailboxes boxes;
+  ReplicaGroupConfig group = TwoMembers();
+  group.members.push_back(GroupMemberConfig{"org3", IdOf(3), "org3@example",
+                                            "secret-key-of-org-3"});
+  absl::Time now = absl::FromUnixSeconds(1790000000);
+  // Drops what goes between org1 and org3, both ways.
+  class ChainTransport : public QueueTransport {
+   public:
+    ChainTransport(Mailboxes* boxes, std::string self)
+        : QueueTransport(boxes, self), self_(std::move(self)) {}
+    absl::Status Send(std::string_view message,
+                      std::span<const std::string> to) override {
+      std::vector<std::string> kept;
+      for (const std::string& a : to) {
+        const bool cut = (self_ == "org1@example" && a == "org3@example") ||
+                         (self_ == "org3@example" && a == "org1@example");
+        if (!cut) kept.push_back(a);
+      }
+      if (kept.empty()) return absl::OkStatus();
+      return QueueTransport::Send(message, kept);
+    }
+
+   private:
+    std::string self_;
+  };
+  struct Member {
+    std::unique_ptr<Store> store;
+    std::unique_ptr<ChainTransport> transport;
+    std::unique_ptr<GroupMember> member;
+    std::unique_ptr<Replica> replica;
+    Folder shared;
+  };
+  std::vector<Member> members(3);
+  for (int i = 0; i < 3; ++i) {
+    Member& m = members[i];
+    m.store = *OpenStore("memory:");
+    m.transport = std::make_unique<ChainTransport>(
+        &boxes, absl::StrCat("org", i + 1, "@example"));
+    ReplicaGroupConfig c = group;
+    c.self = absl::StrCat("org", i + 1);
+    GroupMemberOptions o;
+    o.now = [&now] { return FileTime::FromAbslTime(now); };
+    m.member = *GroupMember::Open(m.store.get(), m.transport.get(), c, o);
+    ASSERT_TRUE(m.member->Tick().ok());
+    ReplicaOptions ro;
+    ro.time_source = [&now] { return now; };
+    m.replica = *Replica::Open(m.store.get(), ro);
+    m.shared = **FindFolderByPath(*m.store, "/Shared");
+  }
+  ItemContent a;
+  a.body = "from org1";
+  const SourceKey from1 =
+      members[0].replica->CreateItem(members[0].shared.source_key, a)->source_key;
+  ItemContent b;
+  b.body = "from org3";
+  const SourceKey from3 =
+      members[2].replica->CreateItem(members[2].shared.source_key, b)->source_key;
+  // Within a few status intervals and backfill delays (10 s and 60 s here).
+  int rounds = 0;
+  for (; rounds < 600; ++rounds) {
+    now += absl::Seconds(1);
+    for (Member& m : members) ASSERT_TRUE(m.member->Tick().ok());
+    if (members[0].store->GetItem(from3).ok() && members[2].store->GetItem(from1).ok()) break;
+  }
+  ASSERT_LT(rounds, 600) << "org1 and org3 never got each other's item";
+  EXPECT_EQ(members[2].store->GetItem(from1)->body, "from org1");
+  EXPECT_EQ(members[0].store->GetItem(from3)->body, "from org3");
+  EXPECT_GE(members[1].member->stats().backfill_answers_sent, 2u);
+  for (const Member& m : members) EXPECT_EQ(m.store->Count()->items, 2u);
+}
+
+}  // namespace
+}  // namespace ioreplication
