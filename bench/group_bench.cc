@@ -4,9 +4,13 @@
 // through spool directories, 1% of deliveries lost.
 //
 //   load      member 0 holds N items of 4 KiB (10 folders); time until every
-//             member holds them all, and each receiver's apply rate;
-//   pull      the same N items pulled by a Session into a fresh store, in
-//             the same run: the apply rate is given as a share of this;
+//             member holds them all, and each receiver's tick time (spool
+//             reads, status and backfill included) per item;
+//   apply     the changes messages member 0 sent member 1 in the load's
+//             first round, applied again by a member on a fresh store
+//             (in-memory transport: the message path without the spool),
+//             against a Session pulling the same items into a fresh store
+//             right beside it; median of 3 runs of each (target: >= 80%);
 //   burst     10,000 edits at member 0 (1% of N when N is small); time until
 //             every member's CNSET is whole again, backfill included;
 //   bytes     bytes handed to the transport per change and recipient during
@@ -21,8 +25,10 @@
 // scripts/bench --quick uses 2000). Accepts and ignores --benchmark_*
 // arguments, as scripts/bench passes them to every benchmark.
 
+#include <sys/resource.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -46,6 +52,20 @@ namespace fs = std::filesystem;
 using bench::Check;
 
 constexpr int kMembers = 5;
+
+// This process's CPU time (user and system), in seconds.
+double CpuSeconds() {
+  rusage u{};
+  getrusage(RUSAGE_SELF, &u);
+  return static_cast<double>(u.ru_utime.tv_sec + u.ru_stime.tv_sec) +
+         static_cast<double>(u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1e6;
+}
+
+// Wall and CPU seconds of one run.
+struct Timing {
+  double wall = 0;
+  double cpu = 0;
+};
 constexpr absl::Duration kRound = absl::Seconds(10);
 
 // A spool transport that loses a share of deliveries (each recipient on its
@@ -67,6 +87,9 @@ class LossyTransport : public Transport {
     }
     bytes += message.size() * to.size();
     ++messages;
+    if (record_for_ != nullptr && std::find(to.begin(), to.end(), *record_for_) != to.end()) {
+      recorded.emplace_back(message);
+    }
     if (kept.empty()) return absl::OkStatus();
     return inner_->Send(message, kept);
   }
@@ -76,6 +99,9 @@ class LossyTransport : public Transport {
   // The next message for `address` is lost.
   void DropNextFor(const std::string& address) { drop_next_for_ = address; }
 
+  // Messages sent to this address are kept in `recorded` (before loss).
+  const std::string* record_for_ = nullptr;
+  std::vector<std::string> recorded;
   double loss = 0.01;
   uint64_t bytes = 0;
   uint64_t messages = 0;
@@ -84,6 +110,28 @@ class LossyTransport : public Transport {
   std::unique_ptr<Transport> inner_;
   std::mt19937 rng_;
   std::string drop_next_for_;
+};
+
+// Hands out what it was given, in order; drops what is sent.
+class ReplayTransport : public Transport {
+ public:
+  explicit ReplayTransport(std::vector<std::string> messages)
+      : messages_(std::move(messages)) {}
+  absl::Status Send(std::string_view, std::span<const std::string>) override {
+    return absl::OkStatus();
+  }
+  absl::StatusOr<std::vector<std::string>> Receive(size_t max) override {
+    std::vector<std::string> out;
+    while (next_ < messages_.size() && out.size() < max) {
+      out.push_back(messages_[next_++]);
+    }
+    return out;
+  }
+  bool done() const { return next_ == messages_.size(); }
+
+ private:
+  std::vector<std::string> messages_;
+  size_t next_ = 0;
 };
 
 struct Member {
@@ -105,7 +153,7 @@ class Group {
       config_.members.push_back(GroupMemberConfig{
           absl::StrCat("m", i), Guid::Random(),
           absl::StrCat(dir, "/spool", i),
-          absl::StrCat("bench-key-of-member-", i)});
+          absl::StrCat("bench-key-of-member-", i), ""});
     }
     members_.resize(kMembers);
     for (int i = 0; i < kMembers; ++i) {
@@ -117,8 +165,8 @@ class Group {
   }
 
   // The Session reference: member 0's items pulled into a fresh store.
-  double PullSeconds(int64_t items) {
-    const std::string sub = dir_ + "/pull.db";
+  Timing PullSeconds(int64_t items, int run) {
+    const std::string sub = absl::StrCat(dir_, "/pull", run, ".db");
     SessionConfig c;
     c.name = "reference";
     c.publisher = "sqlite:" + members_[0].path;
@@ -126,11 +174,33 @@ class Group {
     c.mappings = {{"/Shared", "/Shared", MappingDirection::kOneWay}};
     std::unique_ptr<Session> session = Session::Open(c).value();
     const absl::Time t0 = absl::Now();
+    const double c0 = CpuSeconds();
     absl::StatusOr<SessionStatistics> stats = session->Run();
-    const double s = absl::ToDoubleSeconds(absl::Now() - t0);
+    const Timing t{absl::ToDoubleSeconds(absl::Now() - t0), CpuSeconds() - c0};
     Check(stats.status());
     if (static_cast<int64_t>(stats->message_changes) != items) std::abort();
-    return s;
+    return t;
+  }
+
+  // Member 1 on a fresh store applying `messages` (what member 0 sent it):
+  // the wall time of its ticks until all are read.
+  Timing ApplySeconds(const std::vector<std::string>& messages, int64_t items,
+                      int run) {
+    std::unique_ptr<Store> store =
+        OpenStore(absl::StrCat("sqlite:", dir_, "/apply", run, ".db")).value();
+    ReplayTransport transport(messages);
+    ReplicaGroupConfig c = config_;
+    c.self = config_.members[1].name;
+    GroupMemberOptions o;
+    o.now = [this] { return FileTime::FromAbslTime(now_); };
+    std::unique_ptr<GroupMember> member =
+        GroupMember::Open(store.get(), &transport, c, o).value();
+    const absl::Time t0 = absl::Now();
+    const double c0 = CpuSeconds();
+    while (!transport.done()) Check(member->Tick());
+    const Timing t{absl::ToDoubleSeconds(absl::Now() - t0), CpuSeconds() - c0};
+    if (static_cast<int64_t>(store->Count().value().items) != items) std::abort();
+    return t;
   }
 
   void Start() {
@@ -138,6 +208,7 @@ class Group {
       Member& m = members_[i];
       m.transport = std::make_unique<LossyTransport>(
           NewSpoolTransport(config_.members[i].address).value(), 1000 + i);
+      if (i == 0) m.transport->record_for_ = &config_.members[1].address;
       ReplicaGroupConfig c = config_;
       c.self = config_.members[i].name;
       GroupMemberOptions o;
@@ -229,7 +300,6 @@ int Main() {
   }
   const std::string dir = absl::StrCat("/tmp/ioreplication_group_bench_", getpid());
   Group g(dir, items);
-  const double pull = g.PullSeconds(items);
   g.Start();
 
   // Load: every member gets member 0's items.
@@ -239,9 +309,23 @@ int Main() {
   for (int i = 0; i < kMembers; ++i) {
     if (static_cast<int64_t>(g.Items(i)) != items) std::abort();
   }
-  double apply = 0;
-  for (int i = 1; i < kMembers; ++i) apply += g.member(i).tick_seconds;
-  apply /= kMembers - 1;  // one receiver's time to apply the N items
+  double load_tick = 0;
+  for (int i = 1; i < kMembers; ++i) load_tick += g.member(i).tick_seconds;
+  load_tick /= kMembers - 1;  // one receiver's time to take the N items
+
+  // Apply against pull, alternating, on fresh stores.
+  std::vector<std::string> batch = std::move(g.member(0).transport->recorded);
+  g.member(0).transport->record_for_ = nullptr;
+  std::vector<Timing> pulls, applies;
+  for (int run = 0; run < 3; ++run) {
+    pulls.push_back(g.PullSeconds(items, run));
+    applies.push_back(g.ApplySeconds(batch, items, run));
+  }
+  auto by_wall = [](const Timing& a, const Timing& b) { return a.wall < b.wall; };
+  std::sort(pulls.begin(), pulls.end(), by_wall);
+  std::sort(applies.begin(), applies.end(), by_wall);
+  const double pull = pulls[1].wall;
+  const double apply = applies[1].wall;
 
   // Burst: 10,000 edits (or 10% of a small N) at member 0.
   const int64_t edits = std::min<int64_t>(10000, std::max<int64_t>(items / 10, 1));
@@ -276,8 +360,12 @@ int Main() {
               kMembers, static_cast<long long>(items));
   std::printf("  load:     every member holds all %lld items after %.2f s (%d rounds of 10 s)\n",
               static_cast<long long>(items), load, load_rounds);
-  std::printf("  apply:    %.0f items/s per receiving member; a Session pull of the same items: %.0f items/s (%.0f%%)\n",
-              items / apply, items / pull, 100.0 * pull / apply);
+  std::printf("  load:     %.0f items/s of tick time per receiving member (spool reads, status, backfill)\n",
+              items / load_tick);
+  std::printf("  apply:    %.0f items/s from %zu changes messages at a member; a Session pull of the same items: %.0f items/s (%.0f%%)\n",
+              items / apply, batch.size(), items / pull, 100.0 * pull / apply);
+  std::printf("            CPU seconds (the same median runs): apply %.2f, pull %.2f (%.0f%%); the rest of the wall time is waiting for the disk\n",
+              applies[1].cpu, pulls[1].cpu, 100.0 * pulls[1].cpu / applies[1].cpu);
   std::printf("  burst:    %lld edits at one member, every CNSET whole again after %.2f s (%d rounds)\n",
               static_cast<long long>(edits), burst, burst_rounds);
   std::printf("  bytes:    %.0f bytes per change and recipient; payload %.0f; overhead %.0f\n",

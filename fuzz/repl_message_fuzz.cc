@@ -4,7 +4,8 @@
 // holds what they said: the frame checks (any bytes), the body parser and
 // every entry's decoder (the body as it would be after a tag that checks),
 // and the folder and group state decoders. No crash; a rejection is
-// DataLoss (PermissionDenied for a bad tag, ResourceExhausted when too large).
+// DataLoss (PermissionDenied for a bad tag or one of another kind than the
+// sender's key, ResourceExhausted when too large).
 
 #include "exchange/exchange_file.h"
 #include "fuzz_util.h"
@@ -16,14 +17,26 @@ using namespace ioreplication::repl_internal;
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string_view bytes(reinterpret_cast<const char*>(data), size);
-  if (absl::StatusOr<Guid> sender = FrameSender(bytes, 1 << 20); sender.ok()) {
-    absl::StatusOr<std::string_view> body =
-        OpenMessage(bytes, "fuzzing-key-0123456789", 1 << 20);
-    FUZZ_CHECK(body.ok() ||
-               body.status().code() == absl::StatusCode::kPermissionDenied);
+  // The frame checks, with a shared key and with an Ed25519 public key
+  // (a fixed pair: the fuzzer's seeds are signed with its private half).
+  static const FrameAuth hmac = FrameAuth::Hmac("fuzzing-key-0123456789");
+  static const FrameAuth signer =
+      FrameAuth::Ed25519Signer(std::string(32, '\x07')).value();
+  static const FrameAuth verifier =
+      FrameAuth::Ed25519Verifier(
+          Ed25519PublicKeyOf(std::string(32, '\x07')).value())
+          .value();
+  if (absl::StatusOr<FrameHeader> h = ReadFrameHeader(bytes, 1 << 20); h.ok()) {
+    for (const FrameAuth* auth : {&hmac, &verifier}) {
+      absl::StatusOr<std::string_view> body = OpenMessage(bytes, *auth, 1 << 20);
+      FUZZ_CHECK(body.ok() ||
+                 body.status().code() == absl::StatusCode::kPermissionDenied);
+      // The auth byte must match the key's kind, whatever the tag says.
+      FUZZ_CHECK(!body.ok() || h->auth == auth->kind());
+    }
   } else {
-    FUZZ_CHECK(sender.status().code() == absl::StatusCode::kDataLoss ||
-               sender.status().code() == absl::StatusCode::kResourceExhausted);
+    FUZZ_CHECK(h.status().code() == absl::StatusCode::kDataLoss ||
+               h.status().code() == absl::StatusCode::kResourceExhausted);
   }
   // The same bytes as a body whose tag checked.
   std::array<uint8_t, 16> id{};
@@ -38,8 +51,13 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       }
     }
     // A sealed copy opens to the same body.
-    const std::string frame = SealMessage(sender, "k", bytes);
-    FUZZ_CHECK(OpenMessage(frame, "k", frame.size()).value() == bytes);
+    const FrameAuth k = FrameAuth::Hmac("k");
+    const std::string frame = SealMessage(sender, k, bytes).value();
+    FUZZ_CHECK(OpenMessage(frame, k, frame.size()).value() == bytes);
+    const std::string signed_frame = SealMessage(sender, signer, bytes).value();
+    FUZZ_CHECK(OpenMessage(signed_frame, verifier, signed_frame.size()).value() ==
+               bytes);
+    FUZZ_CHECK(!OpenMessage(signed_frame, k, signed_frame.size()).ok());
   } else {
     FUZZ_CHECK(m.status().code() == absl::StatusCode::kDataLoss);
   }

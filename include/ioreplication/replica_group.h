@@ -7,10 +7,10 @@
 //
 // Each member runs a GroupMember over its own store only. A tick:
 //   1. receives what arrived and applies it: versions by PCL (conflicts by
-//      the group's policy, as in sessions), each message in one store
-//      transaction, idempotently (a duplicate or an old message changes
-//      nothing); a version whose parent folder has not arrived is parked and
-//      applied when the parent comes;
+//      the group's policy, as in sessions), whole messages in store
+//      transactions of about batch_size versions, idempotently (a duplicate
+//      or an old message changes nothing); a version whose parent folder has
+//      not arrived is parked and applied when the parent comes;
 //   2. sends the member's own changes (those not written by applying a
 //      message) to every peer, in messages of at most max_message_bytes;
 //   3. answers backfill and status requests;
@@ -22,11 +22,14 @@
 // Timers read the injected clock only; the member never sleeps.
 //
 // Trust: a message is applied only when its frame names a configured member
-// and its HMAC-SHA256 tag checks with that member's key; anything else
-// (unknown sender, bad tag, malformed, too large, another group, not
-// addressed to this member) is dropped, counted and logged. A backfill
-// answer may mark change keys as seen without carrying them (versions that
-// were replaced since) only for keys this member asked that peer for.
+// and its tag checks with that member's key (HMAC-SHA256 with a key the
+// group shares, or an Ed25519 signature checked with the member's public
+// key, as its GroupMemberConfig says; a member configured with a public key
+// is never accepted by a shared key); anything else (unknown sender, bad
+// tag, malformed, too large, another group, not addressed to this member)
+// is dropped, counted and logged. A backfill answer may mark change keys as
+// seen without carrying them (versions that were replaced since) only for
+// keys this member asked that peer for.
 //
 // Thread safety: one thread at a time, like the Store it uses.
 
@@ -86,11 +89,32 @@ struct GroupMemberConfig {
   // Where the transport delivers its messages (a mail address, a spool
   // directory).
   std::string address;
-  // The HMAC-SHA256 key its messages are tagged with (at least 16 bytes).
-  // Every member holds every member's key, so a member could tag as
+  // How its messages are authenticated: exactly one of the two.
+  //
+  // `key`: the HMAC-SHA256 key its messages are tagged with (at least 16
+  // bytes). Every member holds every member's key, so a member could tag as
   // another: the group is one circle of trust. Never logged.
   std::string key;
+  // `public_key`: its Ed25519 public key (32 raw bytes, NewGroupSigningKeys);
+  // it signs with the private half, which only it holds
+  // (ReplicaGroupConfig::signing_key). Members holding only public keys
+  // cannot make messages in its name.
+  std::string public_key;
 };
+
+// An Ed25519 key pair for a member, 32 raw bytes each (RFC 8032).
+struct GroupSigningKeys {
+  std::string private_key;
+  std::string public_key;
+};
+// A fresh key pair (OpenSSL's generator). The private key goes into that
+// member's own config only (ReplicaGroupConfig::signing_key), the public key
+// into every member's GroupMemberConfig for it.
+IOREPL_EXPORT absl::StatusOr<GroupSigningKeys> NewGroupSigningKeys();
+// The public key of `private_key`; InvalidArgumentError unless it is 32
+// bytes.
+IOREPL_EXPORT absl::StatusOr<std::string> GroupPublicKeyOf(
+    std::string_view private_key);
 
 struct ReplicaGroupConfig {
   std::string name;
@@ -102,6 +126,10 @@ struct ReplicaGroupConfig {
   std::vector<GroupMemberConfig> members;
   // The name of the member this process runs.
   std::string self;
+  // Its Ed25519 private key (32 raw bytes) when its GroupMemberConfig has a
+  // public_key (which must be this key's); empty when it uses a shared key.
+  // Never logged.
+  std::string signing_key;
 
   // A message's frame is at most this many bytes; larger batches are split.
   // A version that cannot fit a message alone is refused at its origin
@@ -124,7 +152,10 @@ struct ReplicaGroupConfig {
 
 // InvalidArgumentError naming the first problem: no name or folders, a
 // malformed or repeated folder path, fewer than two members, a repeated
-// name, id or address, a null id, a short key, `self` not a member, a
+// name, id or address, a null id, a member with both or neither of key and
+// public_key, a short key, a public key that is not 32 bytes or that
+// OpenSSL refuses, `self` not a member, a signing_key missing, malformed or
+// not matching self's public key (or given where self uses a shared key), a
 // message bound below 4 KiB, a non-positive interval.
 IOREPL_EXPORT absl::Status ValidateGroupConfig(const ReplicaGroupConfig& config);
 
@@ -209,7 +240,9 @@ struct GroupMemberOptions {
   // When set, one line for every version applied or ignored, and for every
   // message sent and received (the detail level).
   std::function<void(std::string_view)> detail;
-  // Store reads and writes per batch of own changes.
+  // Store reads and writes per batch of own changes, and about how many
+  // received versions share one transaction (whole messages: a message is
+  // never split between two).
   size_t batch_size = 1000;
 };
 

@@ -109,6 +109,23 @@ class GroupMemberImpl {
     }
   }
 
+  // The authenticators of every member (checked by ValidateGroupConfig, so
+  // only OpenSSL itself can fail here).
+  absl::Status MakeAuths() {
+    for (const GroupMemberConfig& m : config_.members) {
+      if (m.public_key.empty()) {
+        auths_.push_back(FrameAuth::Hmac(m.key));
+        continue;
+      }
+      absl::StatusOr<FrameAuth> a =
+          &m == self_ ? FrameAuth::Ed25519Signer(config_.signing_key)
+                      : FrameAuth::Ed25519Verifier(m.public_key);
+      if (!a.ok()) return a.status();
+      auths_.push_back(*std::move(a));
+    }
+    return absl::OkStatus();
+  }
+
   absl::Status Tick();
   void RequestStatus() { status_requested_ = true; }
   absl::Status Resend(absl::Duration window);
@@ -135,6 +152,9 @@ class GroupMemberImpl {
   }
   std::string GroupStateName() const {
     return absl::StrCat("repl|", config_.name);
+  }
+  const FrameAuth& AuthOf(const GroupMemberConfig* m) const {
+    return auths_[static_cast<size_t>(m - config_.members.data())];
   }
   const GroupMemberConfig* MemberById(const Guid& id) const {
     for (const GroupMemberConfig& m : config_.members) {
@@ -241,6 +261,10 @@ class GroupMemberImpl {
   std::vector<PendingAnswer> answers_;
   // Source keys to send again on the next tick, per folder.
   std::map<size_t, std::vector<SourceKey>> resend_;
+  // Per member, in config_.members' order.
+  std::vector<FrameAuth> auths_;
+  // Versions applied in the open transaction (ReceiveAll).
+  size_t applied_uncommitted_ = 0;
   // The sender whose message is being applied (for source_settles).
   const IdSet* applying_seen_ = nullptr;
 };
@@ -333,8 +357,10 @@ v1::ReplFolderPart* GroupMemberImpl::AddPart(v1::ReplMessage& m,
 absl::Status GroupMemberImpl::Send(
     const v1::ReplMessage& m, const std::vector<const GroupMemberConfig*>& to) {
   if (to.empty()) return absl::OkStatus();
-  const std::string frame =
-      SealMessage(self_->id, self_->key, m.SerializeAsString());
+  absl::StatusOr<std::string> sealed =
+      SealMessage(self_->id, AuthOf(self_), m.SerializeAsString());
+  if (!sealed.ok()) return sealed.status();
+  const std::string& frame = *sealed;
   std::vector<std::string> addresses;
   for (const GroupMemberConfig* r : to) addresses.push_back(r->address);
   if (absl::Status s = transport_->Send(frame, addresses); !s.ok()) return s;
@@ -650,6 +676,7 @@ absl::Status GroupMemberImpl::Apply(size_t fi, const Guid& sender,
                           const Pcl& dest_pcl) -> absl::StatusOr<bool> {
         return SenderHasSeen(sender, fi, dest_pcl);
       });
+  applied_uncommitted_ += in.size();
   ExportBatch batch;
   batch.entries.reserve(in.size());
   for (size_t i = 0; i < in.size(); ++i) {
@@ -807,11 +834,13 @@ absl::Status GroupMemberImpl::RetryParked(size_t fi) {
 }
 
 absl::Status GroupMemberImpl::Handle(std::string_view bytes) {
-  absl::StatusOr<Guid> sender = FrameSender(bytes, config_.max_message_bytes);
-  if (!sender.ok()) {
-    Drop(std::string(sender.status().message()));
+  absl::StatusOr<FrameHeader> header =
+      ReadFrameHeader(bytes, config_.max_message_bytes);
+  if (!header.ok()) {
+    Drop(std::string(header.status().message()));
     return absl::OkStatus();
   }
+  const Guid* sender = &header->sender;
   const GroupMemberConfig* member = MemberById(*sender);
   if (member == nullptr) {
     Drop(absl::StrCat("unknown sender ", sender->ToString()));
@@ -822,7 +851,7 @@ absl::Status GroupMemberImpl::Handle(std::string_view bytes) {
     return absl::OkStatus();
   }
   absl::StatusOr<std::string_view> body =
-      OpenMessage(bytes, member->key, config_.max_message_bytes);
+      OpenMessage(bytes, AuthOf(member), config_.max_message_bytes);
   if (!body.ok()) {
     Drop(absl::StrCat("from ", member->name, ": ", body.status().message()));
     return absl::OkStatus();
@@ -945,10 +974,27 @@ absl::Status GroupMemberImpl::ReceiveAll() {
   absl::StatusOr<std::vector<std::string>> msgs =
       transport_->Receive(config_.max_receive);
   if (!msgs.ok()) return msgs.status();
-  for (const std::string& bytes : *msgs) {
-    if (absl::Status s = Handle(bytes); !s.ok()) return s;
-  }
-  return absl::OkStatus();
+  // The messages of a tick are applied in transactions of about batch_size
+  // versions, as a session commits its batches, not one per message (a 300
+  // KB message holds some 70 versions of 4 KiB, and each commit syncs the
+  // disk). A crash before a commit loses what the transport handed out
+  // since the last one; backfill recovers it, as for a lost message.
+  absl::Status status = Transact(*store_, [&]() -> absl::Status {
+    for (const std::string& bytes : *msgs) {
+      if (absl::Status s = Handle(bytes); !s.ok()) return s;
+      if (applied_uncommitted_ >= options_.batch_size) {
+        if (absl::Status s = store_->Commit(); !s.ok()) return s;
+        applied_uncommitted_ = 0;
+        if (absl::Status s = store_->Begin(); !s.ok()) return s;
+      }
+    }
+    for (size_t i = 0; i < folders_.size(); ++i) {
+      if (absl::Status s = RetryParked(i); !s.ok()) return s;
+    }
+    return absl::OkStatus();
+  });
+  applied_uncommitted_ = 0;
+  return status;
 }
 
 absl::Status GroupMemberImpl::ScheduleBackfill(size_t fi) {
@@ -1100,9 +1146,6 @@ absl::Status GroupMemberImpl::TickOnce() {
   if (first) group_.started = now;
   if (absl::Status s = ReceiveAll(); !s.ok()) return s;
   for (size_t i = 0; i < folders_.size(); ++i) {
-    if (absl::Status s = RetryParked(i); !s.ok()) return s;
-  }
-  for (size_t i = 0; i < folders_.size(); ++i) {
     if (absl::Status s = SendOwnChanges(i); !s.ok()) return s;
   }
   std::vector<PendingAnswer> answers = std::move(answers_);
@@ -1252,11 +1295,41 @@ absl::Status ValidateGroupConfig(const ReplicaGroupConfig& config) {
     if (!addresses.insert(m.address).second) {
       return bad(absl::StrCat("member \"", m.name, "\" repeats an address"));
     }
-    if (m.key.size() < 16) {
+    if (m.key.empty() == m.public_key.empty()) {
+      return bad(absl::StrCat("member \"", m.name,
+                              "\" needs exactly one of a shared key and a "
+                              "public key"));
+    }
+    if (m.public_key.empty() && m.key.size() < 16) {
       return bad(absl::StrCat("member \"", m.name,
                               "\": the key must be at least 16 bytes"));
     }
-    if (m.name == config.self) self = true;
+    if (!m.public_key.empty()) {
+      if (absl::StatusOr<repl_internal::FrameAuth> a =
+              repl_internal::FrameAuth::Ed25519Verifier(m.public_key);
+          !a.ok()) {
+        return bad(absl::StrCat("member \"", m.name, "\": ", a.status().message()));
+      }
+    }
+    if (m.name == config.self) {
+      self = true;
+      if (m.public_key.empty() && !config.signing_key.empty()) {
+        return bad(absl::StrCat("a signing key for self \"", m.name,
+                                "\", whose messages use a shared key"));
+      }
+      if (!m.public_key.empty()) {
+        if (config.signing_key.empty()) {
+          return bad(absl::StrCat("self \"", m.name,
+                                  "\" has a public key but no signing key"));
+        }
+        absl::StatusOr<std::string> pub = GroupPublicKeyOf(config.signing_key);
+        if (!pub.ok()) return bad(absl::StrCat("signing key: ", pub.status().message()));
+        if (*pub != m.public_key) {
+          return bad(absl::StrCat("the signing key is not the private half of "
+                                  "self \"", m.name, "\"'s public key"));
+        }
+      }
+    }
   }
   if (!self) return bad(absl::StrCat("self \"", config.self, "\" is not a member"));
   if (config.max_message_bytes < 4096) return bad("max_message_bytes below 4096");
@@ -1283,9 +1356,22 @@ absl::StatusOr<std::unique_ptr<GroupMember>> GroupMember::Open(
     return absl::InvalidArgumentError("a group member needs a store and a transport");
   }
   if (absl::Status s = ValidateGroupConfig(config); !s.ok()) return s;
-  return std::unique_ptr<GroupMember>(
-      new GroupMember(std::make_unique<repl_internal::GroupMemberImpl>(
-          store, transport, std::move(config), std::move(options))));
+  auto impl = std::make_unique<repl_internal::GroupMemberImpl>(
+      store, transport, std::move(config), std::move(options));
+  if (absl::Status s = impl->MakeAuths(); !s.ok()) return s;
+  return std::unique_ptr<GroupMember>(new GroupMember(std::move(impl)));
+}
+
+absl::StatusOr<GroupSigningKeys> NewGroupSigningKeys() {
+  absl::StatusOr<repl_internal::Ed25519KeyPair> pair =
+      repl_internal::NewEd25519KeyPair();
+  if (!pair.ok()) return pair.status();
+  return GroupSigningKeys{std::move(pair->private_key),
+                          std::move(pair->public_key)};
+}
+
+absl::StatusOr<std::string> GroupPublicKeyOf(std::string_view private_key) {
+  return repl_internal::Ed25519PublicKeyOf(private_key);
 }
 
 GroupMember::GroupMember(std::unique_ptr<repl_internal::GroupMemberImpl> impl)

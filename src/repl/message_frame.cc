@@ -2,8 +2,6 @@
 
 #include "repl/message_frame.h"
 
-#include <openssl/crypto.h>
-
 #include <cstring>
 
 #include "absl/strings/str_cat.h"
@@ -48,61 +46,76 @@ absl::Status CheckIdSet(const std::string& bytes, absl::string_view field) {
 
 }  // namespace
 
-std::string SealMessage(const Guid& sender, std::string_view key,
-                        std::string_view body) {
+absl::StatusOr<std::string> SealMessage(const Guid& sender,
+                                        const FrameAuth& auth,
+                                        std::string_view body) {
   std::string frame;
-  frame.reserve(kFrameOverhead + body.size());
+  frame.reserve(kFrameHeaderSize + body.size() + auth.tag_size());
   frame.append(kFrameMagic);
-  frame.push_back(static_cast<char>(kAuthHmacSha256));
+  frame.push_back(static_cast<char>(auth.kind()));
   sender.AppendTo(&frame);
   const uint32_t n = static_cast<uint32_t>(body.size());
   for (int i = 0; i < 4; ++i) frame.push_back(static_cast<char>(n >> (8 * i)));
   frame.append(body);
-  exchange_internal::Tagger tagger(key);
-  tagger.Update(frame);
-  frame.append(tagger.Final());
+  absl::StatusOr<std::string> tag = auth.Tag(frame);
+  if (!tag.ok()) return tag.status();
+  frame.append(*tag);
   return frame;
 }
 
-absl::StatusOr<Guid> FrameSender(std::string_view frame, size_t max_bytes) {
+absl::StatusOr<FrameHeader> ReadFrameHeader(std::string_view frame,
+                                            size_t max_bytes) {
   if (frame.size() > max_bytes) {
     return absl::ResourceExhaustedError(
         absl::StrCat("message of ", frame.size(), " bytes, above the limit of ",
                      max_bytes));
   }
-  if (frame.size() < kFrameOverhead) {
+  if (frame.size() < kFrameHeaderSize) {
     return absl::DataLossError(
         absl::StrCat("message of ", frame.size(), " bytes, shorter than a frame"));
   }
   if (frame.substr(0, kFrameMagic.size()) != kFrameMagic) {
     return absl::DataLossError("not a replication message (magic)");
   }
-  if (static_cast<uint8_t>(frame[8]) != kAuthHmacSha256) {
-    return absl::DataLossError(absl::StrCat(
-        "unknown authentication ", static_cast<int>(static_cast<uint8_t>(frame[8]))));
+  FrameHeader header;
+  header.auth = static_cast<uint8_t>(frame[8]);
+  const size_t tag_size = AuthTagSize(header.auth);
+  if (tag_size == 0) {
+    return absl::DataLossError(
+        absl::StrCat("unknown authentication ", static_cast<int>(header.auth)));
+  }
+  if (frame.size() < kFrameHeaderSize + tag_size) {
+    return absl::DataLossError(
+        absl::StrCat("message of ", frame.size(), " bytes, shorter than a frame"));
   }
   const uint32_t length = LoadLittle32(frame.data() + 25);
-  if (length != frame.size() - kFrameOverhead) {
+  if (length != frame.size() - kFrameHeaderSize - tag_size) {
     return absl::DataLossError(absl::StrCat(
         "body length ", length, " does not match the frame's ",
-        frame.size() - kFrameOverhead));
+        frame.size() - kFrameHeaderSize - tag_size));
   }
-  return Guid::Decode(AsBytes(frame.substr(9, Guid::kSize)));
+  absl::StatusOr<Guid> sender =
+      Guid::Decode(AsBytes(frame.substr(9, Guid::kSize)));
+  if (!sender.ok()) return sender.status();
+  header.sender = *sender;
+  return header;
 }
 
 absl::StatusOr<std::string_view> OpenMessage(std::string_view frame,
-                                             std::string_view key,
+                                             const FrameAuth& auth,
                                              size_t max_bytes) {
-  absl::StatusOr<Guid> sender = FrameSender(frame, max_bytes);
-  if (!sender.ok()) return sender.status();
-  const size_t tagged = frame.size() - kFrameTagSize;
-  exchange_internal::Tagger tagger(key);
-  tagger.Update(frame.substr(0, tagged));
-  const std::string tag = tagger.Final();
-  if (tag.size() != kFrameTagSize ||
-      CRYPTO_memcmp(tag.data(), frame.data() + tagged, kFrameTagSize) != 0) {
+  absl::StatusOr<FrameHeader> header = ReadFrameHeader(frame, max_bytes);
+  if (!header.ok()) return header.status();
+  if (header->auth != auth.kind()) {
+    return absl::PermissionDeniedError(absl::StrCat(
+        "authenticated by ", AuthName(header->auth), ", where the group has ",
+        AuthName(auth.kind()), " for this sender"));
+  }
+  const size_t tagged = frame.size() - auth.tag_size();
+  if (!auth.Check(frame.substr(0, tagged), frame.substr(tagged))) {
     return absl::PermissionDeniedError(
-        "the tag does not check with the sender's key");
+        absl::StrCat("the ", AuthName(auth.kind()),
+                     " tag does not check with the sender's key"));
   }
   return frame.substr(kFrameHeaderSize, tagged - kFrameHeaderSize);
 }

@@ -21,10 +21,12 @@
 #include "ioreplication/store.h"
 #include "ioreplication/v1/config.pb.h"
 #include "core/bounded_file.h"
+#include "session/config_text.h"
 #include "session/schedule.h"
 #include "stores/store_uri.h"
 
 namespace ioreplication {
+namespace session_internal {
 namespace {
 
 // Collects the parser's messages as "line L, column C: message".
@@ -45,8 +47,10 @@ class ErrorCollector : public google::protobuf::io::ErrorCollector {
   std::vector<std::string> errors_;
 };
 
-template <typename Message>
-absl::Status ParseText(std::string_view text, Message* message) {
+}  // namespace
+
+absl::Status ParseConfigText(std::string_view text,
+                             google::protobuf::Message* message) {
   if (text.size() > kMaxConfigBytes) {
     return absl::OutOfRangeError(absl::StrCat(
         "configuration text of ", text.size(), " bytes is longer than the ",
@@ -62,12 +66,43 @@ absl::Status ParseText(std::string_view text, Message* message) {
   return absl::OkStatus();
 }
 
-CredentialSource FromProto(const v1::Credential& p) {
+CredentialSource CredentialFromProto(const v1::Credential& p) {
   CredentialSource source;
   if (p.has_env()) source.env = p.env();
   if (p.has_file()) source.file = p.file();
   return source;
 }
+
+LoggingConfig LoggingFromProto(const v1::Logging& p) {
+  LoggingConfig c;
+  c.file = p.file();
+  c.level = p.level() == v1::Logging::DETAIL ? LogLevel::kDetail
+                                             : LogLevel::kSummary;
+  c.log_each_message = p.log_each_message();
+  c.log_each_folder = p.log_each_folder();
+  return c;
+}
+
+ConflictPolicy PolicyFromProto(v1::SessionOptions::ConflictPolicy p) {
+  switch (p) {
+    case v1::SessionOptions::LAST_WRITER_WINS:
+      return ConflictPolicy::kLastWriterWins;
+    case v1::SessionOptions::PUBLISHER_WINS:
+      return ConflictPolicy::kPublisherWins;
+    case v1::SessionOptions::CALLBACK:
+      return ConflictPolicy::kCallback;
+    default:
+      return ConflictPolicy::kKeepBoth;
+  }
+}
+
+}  // namespace session_internal
+
+namespace {
+
+using session_internal::CredentialFromProto;
+using session_internal::LoggingFromProto;
+using session_internal::ParseConfigText;
 
 SessionConfig FromProto(const v1::SessionConfig& p) {
   SessionConfig c;
@@ -88,19 +123,7 @@ SessionConfig FromProto(const v1::SessionConfig& p) {
     c.options.replicate_deletions = o.replicate_deletions();
   }
   c.options.replicate_permissions = o.replicate_permissions();
-  switch (o.conflict_policy()) {
-    case v1::SessionOptions::LAST_WRITER_WINS:
-      c.options.conflict_policy = ConflictPolicy::kLastWriterWins;
-      break;
-    case v1::SessionOptions::PUBLISHER_WINS:
-      c.options.conflict_policy = ConflictPolicy::kPublisherWins;
-      break;
-    case v1::SessionOptions::CALLBACK:
-      c.options.conflict_policy = ConflictPolicy::kCallback;
-      break;
-    default:
-      c.options.conflict_policy = ConflictPolicy::kKeepBoth;
-  }
+  c.options.conflict_policy = session_internal::PolicyFromProto(o.conflict_policy());
   // Written as 0, they are refused by validation, as the setters refuse
   // them; only leaving them out means the default.
   if (o.has_batch_size()) c.options.batch_size = o.batch_size();
@@ -113,12 +136,7 @@ SessionConfig FromProto(const v1::SessionConfig& p) {
     const std::string root(kFreeBusyRootPath);
     c.mappings.push_back({root, root, MappingDirection::kOneWay});
   }
-  c.logging.file = p.logging().file();
-  c.logging.level = p.logging().level() == v1::Logging::DETAIL
-                        ? LogLevel::kDetail
-                        : LogLevel::kSummary;
-  c.logging.log_each_message = p.logging().log_each_message();
-  c.logging.log_each_folder = p.logging().log_each_folder();
+  c.logging = LoggingFromProto(p.logging());
   c.schedule.interval = absl::Seconds(p.schedule().interval_seconds());
   c.schedule.days.assign(p.schedule().days().begin(),
                          p.schedule().days().end());
@@ -127,9 +145,9 @@ SessionConfig FromProto(const v1::SessionConfig& p) {
   c.max_tasks = p.has_max_tasks() ? p.max_tasks() : 1;
   for (const v1::StoreCredential& credential : p.credential()) {
     c.credentials.push_back(
-        {credential.store(), FromProto(credential.credential())});
+        {credential.store(), CredentialFromProto(credential.credential())});
   }
-  c.exchange_key = FromProto(p.exchange_key());
+  c.exchange_key = CredentialFromProto(p.exchange_key());
   return c;
 }
 
@@ -368,7 +386,7 @@ absl::StatusOr<std::string> ResolveCredential(const CredentialSource& source) {
 
 absl::StatusOr<SessionConfig> ParseSessionConfig(std::string_view text) {
   v1::SessionConfig proto;
-  if (absl::Status s = ParseText(text, &proto); !s.ok()) return s;
+  if (absl::Status s = ParseConfigText(text, &proto); !s.ok()) return s;
   SessionConfig config = FromProto(proto);
   if (absl::Status s = ValidateSessionConfig(config); !s.ok()) return s;
   return config;
@@ -382,7 +400,7 @@ absl::StatusOr<std::vector<SessionConfig>> ParseConfig(std::string_view text) {
 
 absl::StatusOr<ConfigFile> ParseConfigFile(std::string_view text) {
   v1::Config proto;
-  if (absl::Status s = ParseText(text, &proto); !s.ok()) return s;
+  if (absl::Status s = ParseConfigText(text, &proto); !s.ok()) return s;
   ConfigFile file;
   file.status_file = proto.status_file();
   file.lock_directory = proto.lock_directory();

@@ -38,18 +38,6 @@ constexpr uint8_t kRelocatedTag = 0xC3;
 constexpr uint8_t kRenamedTag = 0xC4;
 constexpr uint8_t kSurvivorTag = 0xC5;
 
-// The version an edit becomes when it survives a deletion: a change number
-// of its own, so that its PCL names what no deletion can have seen without
-// seeing it. Without one, the survivor's PCL is just the union of the two,
-// and a deletion merged elsewhere with a third (the same union, reached
-// without ever meeting the survivor) would compare equal or newer and
-// shadow it at some replicas only. Derived from the edit's change number
-// alone, so every replica where that edit survives any deletion names the
-// survivor alike.
-ChangeNumber SurvivorChangeKey(const ChangeNumber& edit) {
-  return ChangeNumber(Derive(edit.replica(), kSurvivorTag), edit.counter());
-}
-
 // The loser's new version for a tree conflict (see RelocatedFolder).
 Folder SuccessorOf(const Folder& loser, uint8_t tag) {
   Folder next = loser;
@@ -113,6 +101,10 @@ Item MakeNotice(const ConflictSide& loser, const SourceKey& linked) {
 }
 
 }  // namespace
+
+ChangeNumber SurvivorChangeKey(const ChangeNumber& edit) {
+  return ChangeNumber(Derive(edit.replica(), kSurvivorTag), edit.counter());
+}
 
 SourceKey ConflictItemKey(const ChangeNumber& loser) {
   return SourceKey(Derive(loser.replica(), kConflictItemTag), loser.counter());

@@ -45,6 +45,16 @@ absl::StatusOr<Resolution> ResolveItemConflict(
     const ConflictContext& context, ConflictPolicy policy,
     const ConflictCallback& callback);
 
+// The version an edit becomes when it survives a deletion (of an item or a
+// folder): a change number of its own, so that its PCL names what no
+// deletion can have seen without seeing it. Without one, the survivor's PCL
+// is just the union of the two, and a deletion merged elsewhere with a
+// third (the same union, reached without ever meeting the survivor) would
+// compare equal or newer and shadow it at some replicas only. Derived from
+// the edit's change number alone, so every replica where that edit survives
+// any deletion names the survivor alike.
+ChangeNumber SurvivorChangeKey(const ChangeNumber& edit);
+
 // The source keys keep_both derives from a losing version's change number.
 SourceKey ConflictItemKey(const ChangeNumber& loser);
 SourceKey ConflictNoticeKey(const ChangeNumber& loser);

@@ -13,6 +13,7 @@
 namespace ioreplication::sync_internal {
 
 absl::Status Transact(Store& store, const std::function<absl::Status()>& body) {
+  if (store.InTransaction()) return body();
   if (absl::Status s = store.Begin(); !s.ok()) return s;
   absl::Status status = body();
   if (status.ok()) status = store.Commit();

@@ -27,7 +27,9 @@
 namespace ioreplication::sync_internal {
 
 // Runs `body` in a transaction of `store`: commits on success, rolls back
-// on failure.
+// on failure. When the caller has a transaction open already, `body` runs
+// in it and the caller commits or rolls back (a replica group member
+// applies many messages in one).
 absl::Status Transact(Store& store, const std::function<absl::Status()>& body);
 
 // Local change numbers 1..high (empty for 0).
@@ -71,7 +73,8 @@ absl::Status RunDirection(const DirectionSpec& spec, DirectionResult& result);
 // caller's state), in one transaction of `dest`, once: change numbers the
 // importer needs are reserved inside it (ChangeNumberSource). The
 // importer's log lines go out after the transaction has ended, those of a
-// rolled-back one not at all (Importer::Ended).
+// rolled-back one not at all (Importer::Ended); in a transaction the caller
+// holds open (Transact), when the batch is done.
 absl::Status ApplyBatch(
     Store& dest, Importer& importer, ExportBatch& batch, BatchOutcome& outcome,
     const std::function<absl::Status()>& check,

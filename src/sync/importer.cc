@@ -15,6 +15,16 @@
 namespace ioreplication::sync_internal {
 namespace {
 
+// Makes `folder` (whose PCL already took in the deletion's) the version the
+// edit `edit` becomes when it survives a deletion: SurvivorChangeKey, later
+// than the edit. Both sides of the conflict make the same one.
+absl::Status BecomeSurvivor(Folder& folder, const Folder& edit) {
+  folder.change_key = SurvivorChangeKey(edit.change_key);
+  folder.last_modified = FileTime::FromTicks(edit.last_modified.ticks() + 1);
+  return folder.pcl.Raise(folder.change_key);
+}
+
+
 // Store errors that concern one object: the write changed nothing and the
 // transaction goes on. Anything else is storage trouble.
 bool IsPerObject(const absl::Status& status) {
@@ -655,10 +665,18 @@ absl::Status Importer::ApplyFolder(Outgoing& entry, BatchOutcome& out) {
       }
       if (order == PclOrder::kConflict) {
         // Edited at one end and deleted or moved out at the other: the
-        // folder survives, a successor of both, so it travels onward.
+        // folder survives, a successor of both, so it travels onward; a
+        // deletion's survivor as DeleteFolderHere makes it where the
+        // folder is local.
         if (absl::Status s = result.pcl.MergeFrom(tomb->pcl); !s.ok()) {
           report.Error(Reason::kInvalidObject, change, s.message());
           return absl::OkStatus();
+        }
+        if (!tomb->scope_exit) {
+          if (absl::Status s = BecomeSurvivor(result, in); !s.ok()) {
+            report.Error(Reason::kInvalidObject, change, s.message());
+            return absl::OkStatus();
+          }
         }
         plain = false;
         ++out.stats.conflicts;
@@ -1161,6 +1179,10 @@ absl::Status Importer::DeleteFolderHere(const Change& change, Tombstone& mapped,
       // successor of the deletion so the other side brings it back.
       Folder kept = local;
       if (absl::Status s = kept.pcl.MergeFrom(in.pcl); !s.ok()) {
+        report.Error(Reason::kInvalidObject, change, s.message());
+        return absl::OkStatus();
+      }
+      if (absl::Status s = BecomeSurvivor(kept, local); !s.ok()) {
         report.Error(Reason::kInvalidObject, change, s.message());
         return absl::OkStatus();
       }

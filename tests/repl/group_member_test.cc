@@ -72,35 +72,52 @@ ReplicaGroupConfig TwoMembers() {
   for (int i = 1; i <= 2; ++i) {
     c.members.push_back(GroupMemberConfig{absl::StrCat("org", i), IdOf(i),
                                           absl::StrCat("org", i, "@example"),
-                                          absl::StrCat("secret-key-of-org-", i)});
+                                          absl::StrCat("secret-key-of-org-", i), ""});
   }
   c.backfill_delay = absl::Seconds(10);
   c.status_interval = absl::Seconds(60);
   return c;
 }
 
+// A member of a test group over a memory store, opened and ticked once
+// (which makes /Shared), with a Replica for local edits.
+struct TestMember {
+  std::unique_ptr<Store> store;
+  std::unique_ptr<QueueTransport> transport;
+  std::unique_ptr<GroupMember> member;
+  std::unique_ptr<Replica> replica;
+  Folder shared;
+  std::vector<std::string> log;
+};
+
+void OpenTestMember(TestMember& m, std::unique_ptr<QueueTransport> transport,
+                    const ReplicaGroupConfig& config, const absl::Time* now) {
+  m.store = *OpenStore("memory:");
+  m.transport = std::move(transport);
+  GroupMemberOptions o;
+  o.now = [now] { return FileTime::FromAbslTime(*now); };
+  o.log = [&m](std::string_view line) { m.log.emplace_back(line); };
+  absl::StatusOr<std::unique_ptr<GroupMember>> opened =
+      GroupMember::Open(m.store.get(), m.transport.get(), config, o);
+  ASSERT_TRUE(opened.ok()) << opened.status();
+  m.member = *std::move(opened);
+  ASSERT_TRUE(m.member->Tick().ok());
+  ReplicaOptions ro;
+  ro.time_source = [now] { return *now; };
+  m.replica = *Replica::Open(m.store.get(), ro);
+  m.shared = **FindFolderByPath(*m.store, "/Shared");
+}
+
 class GroupMemberTest : public ::testing::Test {
  protected:
   void SetUp() override {
     for (int i = 0; i < 2; ++i) {
-      Side& s = sides_[i];
-      s.store = *OpenStore("memory:");
-      s.transport = std::make_unique<QueueTransport>(
-          &boxes_, absl::StrCat("org", i + 1, "@example"));
       ReplicaGroupConfig c = TwoMembers();
       c.self = absl::StrCat("org", i + 1);
-      GroupMemberOptions o;
-      o.now = [this] { return FileTime::FromAbslTime(now_); };
-      o.log = [&s](std::string_view line) { s.log.emplace_back(line); };
-      absl::StatusOr<std::unique_ptr<GroupMember>> m =
-          GroupMember::Open(s.store.get(), s.transport.get(), c, o);
-      ASSERT_TRUE(m.ok()) << m.status();
-      s.member = *std::move(m);
-      ASSERT_TRUE(s.member->Tick().ok());  // makes /Shared
-      ReplicaOptions ro;
-      ro.time_source = [this] { return now_; };
-      s.replica = *Replica::Open(s.store.get(), ro);
-      s.shared = **FindFolderByPath(*s.store, "/Shared");
+      OpenTestMember(sides_[i],
+                     std::make_unique<QueueTransport>(
+                         &boxes_, absl::StrCat("org", i + 1, "@example")),
+                     c, &now_);
     }
   }
 
@@ -114,14 +131,7 @@ class GroupMemberTest : public ::testing::Test {
 
   uint64_t Items(int i) { return sides_[i].store->Count()->items; }
 
-  struct Side {
-    std::unique_ptr<Store> store;
-    std::unique_ptr<QueueTransport> transport;
-    std::unique_ptr<GroupMember> member;
-    std::unique_ptr<Replica> replica;
-    Folder shared;
-    std::vector<std::string> log;
-  };
+  using Side = TestMember;
   absl::Time now_ = absl::FromUnixSeconds(1790000000);
   Mailboxes boxes_;
   Side sides_[2];
@@ -179,6 +189,15 @@ TEST_F(GroupMemberTest, MessagesThatFailTheirChecksAreDroppedAndChangeNothing) {
   ASSERT_FALSE(real.empty());
   const std::string good = real.front();
 
+  auto seal = [](const Guid& sender, std::string key, std::string_view body) {
+    return repl_internal::SealMessage(
+               sender, repl_internal::FrameAuth::Hmac(std::move(key)), body)
+        .value();
+  };
+  const std::string body = good.substr(
+      repl_internal::kFrameHeaderSize,
+      good.size() - repl_internal::kFrameHeaderSize -
+          repl_internal::AuthTagSize(repl_internal::kAuthHmacSha256));
   std::vector<std::pair<std::string, std::string>> bad;
   std::string flipped = good;
   flipped[flipped.size() / 2] ^= 0x40;
@@ -189,18 +208,13 @@ TEST_F(GroupMemberTest, MessagesThatFailTheirChecksAreDroppedAndChangeNothing) {
   bad.push_back({"empty", ""});
   // Tagged with the right key, but by a member nobody configured.
   bad.push_back({"unknown sender",
-                 repl_internal::SealMessage(IdOf(9), "secret-key-of-org-1",
-                                            good.substr(repl_internal::kFrameHeaderSize,
-                                                        good.size() - repl_internal::kFrameOverhead))});
+                 seal(IdOf(9), "secret-key-of-org-1", body)});
   // org1's frame tagged with org2's own key (a member forging another).
   bad.push_back({"wrong key",
-                 repl_internal::SealMessage(IdOf(1), "secret-key-of-org-2",
-                                            good.substr(repl_internal::kFrameHeaderSize,
-                                                        good.size() - repl_internal::kFrameOverhead))});
+                 seal(IdOf(1), "secret-key-of-org-2", body)});
   // A well-tagged body that is not a message.
   bad.push_back({"not a message",
-                 repl_internal::SealMessage(IdOf(1), "secret-key-of-org-1",
-                                            "\xff\xff\xff\xff")});
+                 seal(IdOf(1), "secret-key-of-org-1", "\xff\xff\xff\xff")});
   // Too large for max_message_bytes.
   bad.push_back({"too large", std::string(400 * 1024, 'y')});
   for (const auto& [what, bytes] : bad) {
@@ -213,7 +227,7 @@ TEST_F(GroupMemberTest, MessagesThatFailTheirChecksAreDroppedAndChangeNothing) {
             bad.size());
   EXPECT_EQ(Items(1), 0u);
   EXPECT_THAT(absl::StrJoin(sides_[1].log, "\n"),
-              HasSubstr("the tag does not check with the sender's key"));
+              HasSubstr("the HMAC-SHA256 tag does not check with the sender's key"));
   EXPECT_THAT(absl::StrJoin(sides_[1].log, "\n"), HasSubstr("unknown sender"));
   // The real one still goes through afterwards.
   for (std::string& m : real) boxes_.boxes["org2@example"].push_back(std::move(m));
@@ -334,7 +348,7 @@ TEST(GroupChainTest, MembersThatNeverMeetConvergeThroughAThird) {
   Mailboxes boxes;
   ReplicaGroupConfig group = TwoMembers();
   group.members.push_back(GroupMemberConfig{"org3", IdOf(3), "org3@example",
-                                            "secret-key-of-org-3"});
+                                            "secret-key-of-org-3", ""});
   absl::Time now = absl::FromUnixSeconds(1790000000);
   // Drops what goes between org1 and org3, both ways.
   class ChainTransport : public QueueTransport {
@@ -356,29 +370,14 @@ TEST(GroupChainTest, MembersThatNeverMeetConvergeThroughAThird) {
    private:
     std::string self_;
   };
-  struct Member {
-    std::unique_ptr<Store> store;
-    std::unique_ptr<ChainTransport> transport;
-    std::unique_ptr<GroupMember> member;
-    std::unique_ptr<Replica> replica;
-    Folder shared;
-  };
-  std::vector<Member> members(3);
+  std::vector<TestMember> members(3);
   for (int i = 0; i < 3; ++i) {
-    Member& m = members[i];
-    m.store = *OpenStore("memory:");
-    m.transport = std::make_unique<ChainTransport>(
-        &boxes, absl::StrCat("org", i + 1, "@example"));
     ReplicaGroupConfig c = group;
     c.self = absl::StrCat("org", i + 1);
-    GroupMemberOptions o;
-    o.now = [&now] { return FileTime::FromAbslTime(now); };
-    m.member = *GroupMember::Open(m.store.get(), m.transport.get(), c, o);
-    ASSERT_TRUE(m.member->Tick().ok());
-    ReplicaOptions ro;
-    ro.time_source = [&now] { return now; };
-    m.replica = *Replica::Open(m.store.get(), ro);
-    m.shared = **FindFolderByPath(*m.store, "/Shared");
+    OpenTestMember(members[i],
+                   std::make_unique<ChainTransport>(
+                       &boxes, absl::StrCat("org", i + 1, "@example")),
+                   c, &now);
   }
   ItemContent a;
   a.body = "from org1";
@@ -392,14 +391,124 @@ TEST(GroupChainTest, MembersThatNeverMeetConvergeThroughAThird) {
   int rounds = 0;
   for (; rounds < 600; ++rounds) {
     now += absl::Seconds(1);
-    for (Member& m : members) ASSERT_TRUE(m.member->Tick().ok());
+    for (TestMember& m : members) ASSERT_TRUE(m.member->Tick().ok());
     if (members[0].store->GetItem(from3).ok() && members[2].store->GetItem(from1).ok()) break;
   }
   ASSERT_LT(rounds, 600) << "org1 and org3 never got each other's item";
   EXPECT_EQ(members[2].store->GetItem(from1)->body, "from org1");
   EXPECT_EQ(members[0].store->GetItem(from3)->body, "from org3");
   EXPECT_GE(members[1].member->stats().backfill_answers_sent, 2u);
-  for (const Member& m : members) EXPECT_EQ(m.store->Count()->items, 2u);
+  for (const TestMember& m : members) EXPECT_EQ(m.store->Count()->items, 2u);
+}
+
+// Three members that sign (Ed25519): each holds its own private key and the
+// others' public keys only, so no member can make a message in another's
+// name, and none is accepted by a shared key either.
+TEST(SignedGroupTest, SignedMessagesReplicateAndAForgedOneIsDropped) {
+  Mailboxes boxes;
+  ReplicaGroupConfig group = TwoMembers();
+  group.members.push_back(GroupMemberConfig{"org3", IdOf(3), "org3@example",
+                                            "secret-key-of-org-3", ""});
+  std::vector<GroupSigningKeys> keys;
+  for (GroupMemberConfig& m : group.members) {
+    keys.push_back(*NewGroupSigningKeys());
+    m.key.clear();
+    m.public_key = keys.back().public_key;
+  }
+  absl::Time now = absl::FromUnixSeconds(1790000000);
+  std::vector<TestMember> members(3);
+  for (int i = 0; i < 3; ++i) {
+    ReplicaGroupConfig c = group;
+    c.self = absl::StrCat("org", i + 1);
+    c.signing_key = keys[i].private_key;
+    OpenTestMember(members[i],
+                   std::make_unique<QueueTransport>(
+                       &boxes, absl::StrCat("org", i + 1, "@example")),
+                   c, &now);
+  }
+  auto run = [&](int rounds) {
+    for (int r = 0; r < rounds; ++r) {
+      now += absl::Seconds(1);
+      for (TestMember& m : members) ASSERT_TRUE(m.member->Tick().ok());
+    }
+  };
+  ItemContent a;
+  a.body = "signed by org1";
+  ASSERT_TRUE(members[0].replica->CreateItem(members[0].shared.source_key, a).ok());
+  run(3);
+  for (const TestMember& m : members) EXPECT_EQ(m.store->Count()->items, 1u);
+  for (const TestMember& m : members) EXPECT_EQ(m.member->stats().messages_dropped, 0u);
+
+  // org2 makes org1's next message up: a real body of org1's with another
+  // item in it would be the attack; any body will do to show the check.
+  boxes.sent.clear();
+  ItemContent b;
+  b.body = "org1 again";
+  ASSERT_TRUE(members[0].replica->CreateItem(members[0].shared.source_key, b).ok());
+  now += absl::Seconds(1);
+  ASSERT_TRUE(members[0].member->Tick().ok());
+  ASSERT_FALSE(boxes.sent.empty());
+  boxes.boxes["org3@example"].clear();  // org3 gets only the forgeries
+  const std::string& real = boxes.sent.front();
+  const std::string body = real.substr(
+      repl_internal::kFrameHeaderSize,
+      real.size() - repl_internal::kFrameHeaderSize -
+          repl_internal::AuthTagSize(repl_internal::kAuthEd25519));
+  // Signed with org2's own private key in org1's name.
+  const repl_internal::FrameAuth org2_signer =
+      *repl_internal::FrameAuth::Ed25519Signer(keys[1].private_key);
+  boxes.boxes["org3@example"].push_back(
+      *repl_internal::SealMessage(IdOf(1), org2_signer, body));
+  // Tagged with a shared key in org1's name (a downgrade).
+  boxes.boxes["org3@example"].push_back(*repl_internal::SealMessage(
+      IdOf(1), repl_internal::FrameAuth::Hmac("any-key-at-all-0123"), body));
+  // org1's real frame with its signature's last byte flipped.
+  std::string flipped = real;
+  flipped.back() ^= 0x01;
+  boxes.boxes["org3@example"].push_back(flipped);
+  now += absl::Seconds(1);
+  ASSERT_TRUE(members[2].member->Tick().ok());
+  EXPECT_EQ(members[2].member->stats().messages_dropped, 3u);
+  EXPECT_EQ(members[2].store->Count()->items, 1u);
+  const std::string log = absl::StrJoin(members[2].log, "\n");
+  EXPECT_THAT(log, HasSubstr("the Ed25519 tag does not check"));
+  EXPECT_THAT(log, HasSubstr("authenticated by HMAC-SHA256, where the group has Ed25519"));
+  // The real message comes again by backfill, and org3 takes it.
+  for (int r = 0; r < 200 && members[2].store->Count()->items < 2; ++r) run(1);
+  EXPECT_EQ(members[2].store->Count()->items, 2u);
+}
+
+TEST(GroupConfigTest, RefusesKeysThatDoNotFit) {
+  ReplicaGroupConfig good = TwoMembers();
+  good.self = "org1";
+  const GroupSigningKeys k1 = *NewGroupSigningKeys();
+  const GroupSigningKeys k2 = *NewGroupSigningKeys();
+  EXPECT_EQ(*GroupPublicKeyOf(k1.private_key), k1.public_key);
+  EXPECT_NE(k1.public_key, k2.public_key);
+  good.members[0].key.clear();
+  good.members[0].public_key = k1.public_key;
+  good.signing_key = k1.private_key;
+  // A signing member beside one with a shared key is fine.
+  EXPECT_TRUE(ValidateGroupConfig(good).ok()) << ValidateGroupConfig(good);
+  auto refused = [&](auto change, std::string_view why) {
+    ReplicaGroupConfig c = good;
+    change(c);
+    absl::Status s = ValidateGroupConfig(c);
+    EXPECT_FALSE(s.ok()) << why;
+    EXPECT_THAT(std::string(s.message()), HasSubstr(std::string(why)));
+  };
+  refused([&](ReplicaGroupConfig& c) { c.members[0].key = "a-shared-key-as-well"; },
+          "exactly one");
+  refused([&](ReplicaGroupConfig& c) { c.members[1].key.clear(); }, "exactly one");
+  refused([&](ReplicaGroupConfig& c) { c.members[0].public_key = "short"; },
+          "32 bytes");
+  refused([&](ReplicaGroupConfig& c) { c.signing_key.clear(); }, "no signing key");
+  refused([&](ReplicaGroupConfig& c) { c.signing_key = k2.private_key; },
+          "not the private half");
+  refused([&](ReplicaGroupConfig& c) { c.signing_key = "short"; }, "signing key");
+  refused([&](ReplicaGroupConfig& c) { c.self = "org2"; },
+          "whose messages use a shared key");
+  EXPECT_FALSE(GroupPublicKeyOf("short").ok());
 }
 
 }  // namespace

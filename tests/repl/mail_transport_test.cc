@@ -267,7 +267,7 @@ TEST(MailGroupTest, ThreeMembersReplicateThroughARealSmtpServer) {
   for (size_t i = 0; i < names.size(); ++i) {
     group.members.push_back(GroupMemberConfig{
         names[i], IdOf(static_cast<int>(i) + 1), absl::StrCat(names[i], "@mail.test"),
-        absl::StrCat("key-of-", names[i], "-0123456789")});
+        absl::StrCat("key-of-", names[i], "-0123456789"), ""});
   }
   group.backfill_delay = absl::Seconds(5);
   group.status_interval = absl::Seconds(20);

@@ -3,9 +3,12 @@
 // The installed shape of iorepl: the real binary, its exit statuses and its
 // streams, as a script sees them.
 
+#include <fcntl.h>
+#include <sys/file.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -14,7 +17,12 @@
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "ioreplication/folder_path.h"
 #include "ioreplication/mail_transport.h"
+#include "ioreplication/replica.h"
+#include "ioreplication/store.h"
 
 namespace {
 
@@ -117,6 +125,127 @@ TEST(IoreplBinaryTest, ReceivePutsAReplicationMailIntoTheSpool) {
   EXPECT_THAT(r.err, HasSubstr("spool"));
   r = Iorepl("receive");
   EXPECT_EQ(r.status, 2);
+  fs::remove_all(dir);
+}
+
+// Three organizations, each with its own file, store and signing key, made
+// and run with the tool alone: keygen, tick, status.
+TEST(IoreplBinaryTest, ThreeMembersSignTickAndReportStatus) {
+  namespace fs = std::filesystem;
+  const fs::path dir = fs::path(::testing::TempDir()) /
+                       ("iorepl_group_" + std::to_string(getpid()));
+  fs::remove_all(dir);
+  const std::vector<std::string> names = {"contoso", "fabrikam", "tailspin"};
+  std::vector<std::string> public_keys;
+  for (const std::string& n : names) {
+    fs::create_directories(dir / n);
+    Result r = Iorepl("repl keygen " + (dir / n / n).string());
+    ASSERT_EQ(r.status, 0) << r.err;
+    const size_t at = r.out.find("public_key: \"");
+    ASSERT_NE(at, std::string::npos) << r.out;
+    public_keys.push_back(r.out.substr(at, r.out.find('\n', at) - at));
+    EXPECT_EQ(fs::status(dir / n / (n + ".key")).permissions() & fs::perms::all,
+              fs::perms::owner_read | fs::perms::owner_write);
+  }
+  // A second keygen does not replace a key.
+  Result again = Iorepl("repl keygen " + (dir / "contoso" / "contoso").string());
+  EXPECT_EQ(again.status, 2);
+  EXPECT_THAT(again.err, HasSubstr("--force"));
+
+  auto file_of = [&](size_t self) { return (dir / names[self] / "iorepl.conf").string(); };
+  for (size_t self = 0; self < names.size(); ++self) {
+    std::string text = absl::StrCat(
+        "group {\n  name: \"partners\"\n  folder: \"/Shared\"\n",
+        "  store: \"sqlite:", names[self], ".db\"\n  self: \"", names[self], "\"\n",
+        "  signing_key { file: \"", names[self], ".key\" }\n",
+        "  transport { spool_directory: \"../spool-", names[self], "\" }\n");
+    for (size_t i = 0; i < names.size(); ++i) {
+      absl::StrAppend(&text, "  member { name: \"", names[i],
+                      "\" id: \"{6B29FC40-CA47-1067-B31D-00DD010662D", i, "}\"",
+                      " address: \"../spool-", names[i], "\" ", public_keys[i], " }\n");
+    }
+    text += "}\n";
+    std::ofstream(file_of(self)) << text;
+  }
+  // The first tick makes /Shared and the member's spool. A peer whose spool
+  // is not there yet (it never ran) fails the tick with exit 1, naming it;
+  // the next tick sends again.
+  for (size_t i = 0; i < names.size(); ++i) {
+    Result r = Iorepl("repl tick " + file_of(i));
+    EXPECT_THAT(r.out, HasSubstr("group partners:"));
+    if (i + 1 < names.size()) {
+      EXPECT_EQ(r.status, 1) << r.err;
+      EXPECT_THAT(r.err, HasSubstr("cannot write to spool"));
+    } else {
+      EXPECT_EQ(r.status, 0) << r.err;
+    }
+  }
+  std::string item_key;
+  {
+    std::unique_ptr<ioreplication::Store> store =
+        *ioreplication::OpenStore("sqlite:" + (dir / "contoso" / "contoso.db").string());
+    std::unique_ptr<ioreplication::Replica> replica = *ioreplication::Replica::Open(store.get());
+    ioreplication::ItemContent c;
+    c.body = "signed and sent by contoso";
+    const ioreplication::Folder shared = **ioreplication::FindFolderByPath(*store, "/Shared");
+    item_key = replica->CreateItem(shared.source_key, c)->source_key.ToString();
+  }
+  for (int round = 0; round < 3; ++round) {
+    for (size_t i = 0; i < names.size(); ++i) {
+      Result r = Iorepl("repl tick " + file_of(i));
+      ASSERT_EQ(r.status, 0) << r.err;
+    }
+  }
+  for (size_t i = 1; i < names.size(); ++i) {
+    std::unique_ptr<ioreplication::Store> store = *ioreplication::OpenStore(
+        "sqlite:" + (dir / names[i] / (names[i] + ".db")).string());
+    EXPECT_EQ(store->Count()->items, 1u) << names[i];
+  }
+  Result st = Iorepl("repl status " + file_of(2));
+  EXPECT_EQ(st.status, 0) << st.err;
+  EXPECT_THAT(st.out, HasSubstr("group partners (member tailspin"));
+  EXPECT_THAT(st.out, HasSubstr("peer contoso: last heard"));
+  EXPECT_THAT(st.out, HasSubstr("0 missing here"));
+  Result json = Iorepl("repl status --json " + file_of(2));
+  EXPECT_EQ(json.status, 0) << json.err;
+  EXPECT_THAT(json.out, HasSubstr("\"group\":\"partners\",\"self\":\"tailspin\""));
+  EXPECT_THAT(json.out, HasSubstr("\"name\":\"fabrikam\""));
+  EXPECT_EQ(std::count(json.out.begin(), json.out.end(), '\n'), 1);
+
+  Result valid = Iorepl("validate " + file_of(0));
+  EXPECT_EQ(valid.status, 0) << valid.err;
+  EXPECT_THAT(valid.out, HasSubstr("0 sessions, 1 replica group ('partners'), no problems"));
+  // `iorepl run --once` ticks the file's groups too (here it has no session).
+  Result once = Iorepl("run --once " + file_of(0));
+  EXPECT_EQ(once.status, 0) << once.err;
+  // A second process on a member that one already runs is refused: the lock
+  // is held here as `iorepl run` would hold it.
+  {
+    const std::string lock = file_of(0) + ".status.locks/group-partners.lock";
+    fs::create_directories(fs::path(lock).parent_path());
+    const int fd = ::open(lock.c_str(), O_RDWR | O_CREAT, 0640);
+    ASSERT_GE(fd, 0);
+    ASSERT_EQ(::flock(fd, LOCK_EX), 0);
+    Result busy = Iorepl("repl tick " + file_of(0));
+    EXPECT_EQ(busy.status, 1);
+    EXPECT_THAT(busy.err, HasSubstr("another process runs this member"));
+    // Status only reads, beside it.
+    EXPECT_EQ(Iorepl("repl status " + file_of(0)).status, 0);
+    ::close(fd);
+    EXPECT_EQ(Iorepl("repl tick " + file_of(0)).status, 0);
+  }
+
+  // fabrikam's file with contoso's key: refused before anything opens.
+  std::string text = ReadFile(file_of(1));
+  const size_t at = text.find("fabrikam.key");
+  text.replace(at, 12, "../contoso/contoso.key");
+  std::ofstream(file_of(1)) << text;
+  Result wrong = Iorepl("repl tick " + file_of(1));
+  EXPECT_EQ(wrong.status, 2);
+  EXPECT_THAT(wrong.err, HasSubstr("not the private half"));
+  Result unknown = Iorepl("repl status --group nosuch " + file_of(2));
+  EXPECT_EQ(unknown.status, 2);
+  EXPECT_THAT(unknown.err, HasSubstr("no replica group named 'nosuch'"));
   fs::remove_all(dir);
 }
 

@@ -71,6 +71,13 @@ Replica groups (docs/replication-messages.md):
                                     anything else is dropped with a line on
                                     stderr; exit 75 when the spool cannot be
                                     written (the MTA tries again)
+  iorepl repl keygen PREFIX         a member's Ed25519 key pair: the private key
+        [--force]                   to PREFIX.key (mode 0600), the public_key
+                                    line for every member's file on stdout
+  iorepl repl tick FILE             one round of each replica group of FILE:
+        [--group NAME]...           receive, apply, send, backfill, status
+  iorepl repl status FILE           per group, folder and peer: what is seen,
+        [--group NAME]... [--json]  missing, parked and waiting, with ages
 
 Free/busy (docs/freebusy.md):
   iorepl recipients import CSV      add the contacts of a CSV file (columns
@@ -229,6 +236,25 @@ const std::vector<Verb>& Verbs() {
          }
          return ReceiveCommand(std::cin, c.Value("spool"), max_bytes, err);
        }},
+      {{"repl", "keygen"},
+       1,
+       1,
+       [](const CommandLine& c, const auto& a, std::ostream& out,
+          std::ostream& err) { return KeygenCommand(a[0], c.Has("force"), out, err); }},
+      {{"repl", "tick"},
+       1,
+       1,
+       [](const CommandLine& c, const auto& a, std::ostream& out,
+          std::ostream& err) {
+         return GroupTickCommand(a[0], c.All("group"), out, err);
+       }},
+      {{"repl", "status"},
+       1,
+       1,
+       [](const CommandLine& c, const auto& a, std::ostream& out,
+          std::ostream& err) {
+         return GroupStatusCommand(a[0], c.All("group"), c.Has("json"), out, err);
+       }},
       {{"resolve"},
        2,
        2,
@@ -386,7 +412,7 @@ int RunCli(const std::vector<std::string>& args, std::ostream& out,
       {"help", "version", "replid", "once", "json", "full", "force", "replace",
        "repair"},
       {"session", "out", "store", "folder", "user", "older-than", "ends-within",
-       "legacy-dn", "keep", "spool", "max-bytes"});
+       "legacy-dn", "keep", "spool", "max-bytes", "group"});
   if (!line.ok()) {
     err << "iorepl: " << line.status().message() << " (see 'iorepl --help')\n";
     return kExitUsage;

@@ -2,6 +2,7 @@
 
 #include "config_file.h"
 
+#include <algorithm>
 #include <filesystem>
 
 #include "absl/strings/str_cat.h"
@@ -53,6 +54,50 @@ absl::StatusOr<LoadedConfig> LoadConfigFile(const std::string& path) {
                          ? loaded.status_path + ".locks"
                          : Relative(dir, file->lock_directory);
   return loaded;
+}
+
+absl::StatusOr<std::vector<GroupFileConfig>> LoadGroupConfigs(
+    const std::string& path, const std::vector<std::string>& names,
+    bool allow_none) {
+  absl::StatusOr<std::string> text =
+      ReadWholeFile(path, "configuration file", kMaxConfigBytes);
+  if (!text.ok()) return text.status();
+  absl::StatusOr<std::vector<GroupFileConfig>> groups = ParseGroupConfigs(*text);
+  if (!groups.ok()) return groups.status();
+  const std::filesystem::path dir =
+      std::filesystem::absolute(path).parent_path();
+  std::vector<GroupFileConfig> out;
+  for (GroupFileConfig& g : *groups) {
+    if (!names.empty() &&
+        std::find(names.begin(), names.end(), g.group.name) == names.end()) {
+      continue;
+    }
+    g.store = RelativeUri(dir, g.store);
+    GroupTransportConfig& t = g.transport;
+    t.spool_directory = Relative(dir, t.spool_directory);
+    t.maildir = Relative(dir, t.maildir);
+    t.receive_spool = Relative(dir, t.receive_spool);
+    if (!t.mail) {
+      for (GroupMemberConfig& m : g.group.members) m.address = Relative(dir, m.address);
+    }
+    for (CredentialSource& k : g.member_keys) k.file = Relative(dir, k.file);
+    g.signing_key.file = Relative(dir, g.signing_key.file);
+    g.logging.file = Relative(dir, g.logging.file);
+    out.push_back(std::move(g));
+  }
+  for (const std::string& n : names) {
+    if (std::none_of(out.begin(), out.end(), [&](const GroupFileConfig& g) {
+          return g.group.name == n;
+        })) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(path, ": no replica group named '", n, "'"));
+    }
+  }
+  if (out.empty() && !allow_none) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(path, ": no replica group (a `group { ... }` block)"));
+  }
+  return out;
 }
 
 absl::StatusOr<std::vector<SessionConfig>> SelectSessions(

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "ioreplication/group_config.h"
 #include "ioreplication/session.h"
 
 namespace ioreplication::iorepl {
@@ -26,6 +27,15 @@ struct LoadedConfig {
 // InvalidArgumentError (syntax with line and column, or every semantic
 // problem on its own line) or NotFoundError for an unreadable file.
 absl::StatusOr<LoadedConfig> LoadConfigFile(const std::string& path);
+
+// The replica groups of the file named in `names` (all when empty), with
+// relative paths (sqlite: stores, spool directories and spool addresses,
+// Maildirs, key and log files) taken relative to the file's directory.
+// ParseGroupConfigs' errors, InvalidArgumentError naming an unknown group
+// or (unless `allow_none`) a file without any.
+absl::StatusOr<std::vector<GroupFileConfig>> LoadGroupConfigs(
+    const std::string& path, const std::vector<std::string>& names,
+    bool allow_none = false);
 
 // The sessions named in `names` (all when empty), in file order.
 // InvalidArgumentError naming an unknown one.

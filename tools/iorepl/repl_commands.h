@@ -9,6 +9,7 @@
 #include <istream>
 #include <ostream>
 #include <string>
+#include <vector>
 
 namespace ioreplication::iorepl {
 
@@ -25,6 +26,27 @@ inline constexpr int kExitTempFail = 75;
 // the spool cannot be written.
 int ReceiveCommand(std::istream& in, const std::string& spool,
                    size_t max_message_bytes, std::ostream& err);
+
+// `iorepl repl keygen PREFIX`: a new Ed25519 key pair for a member; the
+// private key (base64) goes to PREFIX.key, readable by its owner only
+// (never over an existing file unless `force`), and the config line with
+// the public key to `out`.
+int KeygenCommand(const std::string& prefix, bool force, std::ostream& out,
+                  std::ostream& err);
+
+// `iorepl repl tick FILE`: one tick of each named group (all when empty)
+// of the file (GroupMember::Tick), and a line of what it did. Exit 1 when
+// a store or transport failed.
+int GroupTickCommand(const std::string& file,
+                     const std::vector<std::string>& groups, std::ostream& out,
+                     std::ostream& err);
+
+// `iorepl repl status FILE`: per group, folder and peer what is seen,
+// missing, parked and waiting for backfill, with ages; `json`: one JSON
+// object per group and line.
+int GroupStatusCommand(const std::string& file,
+                       const std::vector<std::string>& groups, bool json,
+                       std::ostream& out, std::ostream& err);
 
 }  // namespace ioreplication::iorepl
 

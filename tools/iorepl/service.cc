@@ -12,6 +12,7 @@
 #include "cli.h"
 #include "config_file.h"
 #include "ioreplication/service.h"
+#include "group_runner.h"
 #include "logger.h"
 #include "progress_display.h"
 #include "signals.h"
@@ -65,13 +66,33 @@ int ExitFor(const std::vector<PassReport>& reports) {
 }
 
 // The service until SIGTERM or SIGINT; SIGHUP rereads the file.
+// The file's replica groups for `iorepl run`: all of them, unless sessions
+// were named (then none).
+absl::StatusOr<std::vector<GroupFileConfig>> LoadGroups(const RunOptions& options) {
+  if (!options.sessions.empty()) return std::vector<GroupFileConfig>();
+  return LoadGroupConfigs(options.config_path, {}, /*allow_none=*/true);
+}
+
+absl::StatusOr<std::unique_ptr<GroupRunner>> OpenGroups(
+    const std::vector<GroupFileConfig>& groups, const std::string& lock_path,
+    Logger& logger) {
+  return GroupRunner::Open(groups, lock_path,
+                           [&logger](std::string_view line) { logger.Service(line); });
+}
+
 int Serve(const RunOptions& options, Service& service, Logger& logger,
-          const std::string& status_path) {
+          const std::string& status_path, const std::string& lock_path,
+          std::vector<GroupFileConfig> group_configs,
+          std::unique_ptr<GroupRunner> groups) {
   const std::vector<SessionConfig> sessions = service.sessions();
   logger.Service(absl::StrCat("service started: ", options.config_path, ", ",
                               Count(sessions.size()), " (", Names(sessions),
                               "), status in ", status_path));
   AnnounceManualSessions(sessions, logger);
+  if (groups->size() > 0) {
+    logger.Service(absl::StrCat("replica groups: ",
+                                absl::StrJoin(groups->names(), ", ")));
+  }
   if (absl::Status s = service.Start(); !s.ok()) {
     logger.Service(absl::StrCat("service not started: ", s.message()));
     return kExitFailure;
@@ -100,7 +121,36 @@ int Serve(const RunOptions& options, Service& service, Logger& logger,
                          Names(*fresh), ")"));
         AnnounceManualSessions(*fresh, logger);
       }
+      // Groups: the old members let go of their locks first (a lock is per
+      // open file, so this process could not take them twice).
+      absl::StatusOr<std::vector<GroupFileConfig>> fresh_groups =
+          LoadGroups(options);
+      if (!fresh_groups.ok()) {
+        logger.Service(absl::StrCat("reload of the replica groups failed; "
+                                    "keeping the previous ones:\n",
+                                    fresh_groups.status().message()));
+      } else {
+        groups.reset();
+        absl::StatusOr<std::unique_ptr<GroupRunner>> reopened =
+            OpenGroups(*fresh_groups, lock_path, logger);
+        if (reopened.ok()) {
+          group_configs = *std::move(fresh_groups);
+        } else {
+          logger.Service(absl::StrCat("replica groups not reloaded: ",
+                                      reopened.status().message(),
+                                      "; running the previous ones"));
+          reopened = OpenGroups(group_configs, lock_path, logger);
+        }
+        if (reopened.ok()) {
+          groups = *std::move(reopened);
+        } else {
+          logger.Service(absl::StrCat("replica groups stopped: ",
+                                      reopened.status().message()));
+          groups = *GroupRunner::Open({}, "", nullptr);
+        }
+      }
     }
+    groups->Tick(absl::Now());
     absl::SleepFor(absl::Milliseconds(100));
   }
   service.Stop();
@@ -119,8 +169,19 @@ int RunSessions(const RunOptions& options, std::ostream& out,
     err << "iorepl: " << sessions.status().message() << "\n";
     return kExitUsage;
   }
+  absl::StatusOr<std::vector<GroupFileConfig>> group_configs = LoadGroups(options);
+  if (!group_configs.ok()) {
+    err << ProblemsIn(options.config_path, group_configs.status()) << "\n";
+    return kExitUsage;
+  }
   InstallSignalHandlers();
   Logger logger(out, err, options.json);
+  absl::StatusOr<std::unique_ptr<GroupRunner>> groups =
+      OpenGroups(*group_configs, lock_path, logger);
+  if (!groups.ok()) {
+    err << "iorepl: " << groups.status().message() << "\n";
+    return absl::IsInvalidArgument(groups.status()) ? kExitUsage : kExitFailure;
+  }
   ProgressDisplay progress(err, options.terminal && !options.json);
   ServiceOptions service_options;
   service_options.status_file = status_path;
@@ -149,7 +210,10 @@ int RunSessions(const RunOptions& options, std::ostream& out,
     err << "iorepl: " << service.status().message() << "\n";
     return kExitUsage;
   }
-  if (!options.once) return Serve(options, **service, logger, status_path);
+  if (!options.once) {
+    return Serve(options, **service, logger, status_path, lock_path,
+                 *std::move(group_configs), *std::move(groups));
+  }
   // A signal stops the passes after their current batch.
   std::atomic<bool> done{false};
   std::thread watcher([&] {
@@ -168,7 +232,10 @@ int RunSessions(const RunOptions& options, std::ostream& out,
     err << "iorepl: " << reports.status().message() << "\n";
     return kExitUsage;
   }
-  return ExitFor(*reports);
+  // One tick of each group after the sessions' passes.
+  const bool groups_ok = StopRequested() || (*groups)->Tick(absl::Now(), true);
+  const int exit = ExitFor(*reports);
+  return exit == kExitOk && !groups_ok ? kExitFailure : exit;
 }
 
 }  // namespace ioreplication::iorepl

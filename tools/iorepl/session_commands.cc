@@ -127,11 +127,24 @@ int ValidateCommand(const std::string& path, std::ostream& out,
     err << ProblemsIn(path, config.status()) << "\n";
     return kExitUsage;
   }
+  absl::StatusOr<std::vector<GroupFileConfig>> groups =
+      LoadGroupConfigs(path, {}, /*allow_none=*/true);
+  if (!groups.ok()) {
+    err << ProblemsIn(path, groups.status()) << "\n";
+    return kExitUsage;
+  }
   std::vector<std::string> names;
   for (const SessionConfig& s : config->sessions) names.push_back(s.name);
   out << path << ": " << names.size() << " session"
       << (names.size() == 1 ? "" : "s");
   if (!names.empty()) out << " ('" << absl::StrJoin(names, "', '") << "')";
+  if (!groups->empty()) {
+    std::vector<std::string> group_names;
+    for (const GroupFileConfig& g : *groups) group_names.push_back(g.group.name);
+    out << ", " << group_names.size() << " replica group"
+        << (group_names.size() == 1 ? "" : "s") << " ('"
+        << absl::StrJoin(group_names, "', '") << "')";
+  }
   out << ", no problems\n";
   return kExitOk;
 }
