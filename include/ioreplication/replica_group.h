@@ -270,7 +270,8 @@ class IOREPL_EXPORT GroupMember {
   void RequestStatus();
 
   // Sends again, on the next tick, every version of the group's folders
-  // modified within `window` of now (the original's "Send Contents").
+  // modified within `window` of now (the original's "Send Contents"). The
+  // list is written to the store at once, so it survives a restart.
   absl::Status Resend(absl::Duration window);
 
   // What this member knows of each folder, peer and missing range.

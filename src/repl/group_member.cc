@@ -259,8 +259,6 @@ class GroupMemberImpl {
   bool restore_alarm_ = false;
   bool loaded_ = false;
   std::vector<PendingAnswer> answers_;
-  // Source keys to send again on the next tick, per folder.
-  std::map<size_t, std::vector<SourceKey>> resend_;
   // Per member, in config_.members' order.
   std::vector<FrameAuth> auths_;
   // Versions applied in the open transaction (ReceiveAll).
@@ -427,7 +425,7 @@ absl::Status GroupMemberImpl::SendEntries(
 
 absl::Status GroupMemberImpl::SendOwnChanges(size_t fi) {
   FolderSlot& f = folders_[fi];
-  if (resend_.find(fi) == resend_.end()) {
+  if (f.state.resend.empty()) {
     // Nothing written since the cursor: no export (no tree read).
     absl::StatusOr<GlobCnt> high = store_->LocalCnHighWater();
     if (!high.ok()) return high.status();
@@ -440,10 +438,10 @@ absl::Status GroupMemberImpl::SendOwnChanges(size_t fi) {
   sync_internal::ExportOptions eo;
   eo.batch_size = options_.batch_size;
   eo.batch_bytes = std::max<size_t>(config_.max_message_bytes * 4, 1 << 20);
-  if (auto it = resend_.find(fi); it != resend_.end()) {
-    eo.resend = std::move(it->second);
-    resend_.erase(it);
-  }
+  // Taken out of the state here; written back by SaveFolder below (or, if
+  // this tick fails, read again from the store: nothing is lost).
+  eo.resend = std::move(f.state.resend);
+  f.state.resend.clear();
   sync_internal::Exporter exporter(store_, *f.state.root, f.state.cursor,
                                    f.state.given, eo);
   if (absl::Status s = exporter.Start(); !s.ok()) return s;
@@ -741,28 +739,27 @@ absl::Status GroupMemberImpl::Apply(size_t fi, const Guid& sender,
     f.state.cursor.UnionWith(out.echo.seen);
     f.state.given.Subtract(out.given_removed);
     f.state.given.UnionWith(out.given_added);
+    // What the group lacks from here: the sender sent a version with this
+    // store's PCL but a lower change key (the tie every member breaks
+    // alike, Importer::VersionOrder), or an older version of what this
+    // store deleted. Its CNSET may already name our version's change key
+    // (met earlier with a smaller PCL), so backfill would never ask: this
+    // member sends its version again with its next changes. Kept with the
+    // folder's state, so a restart between the two does not forget it.
+    std::vector<SourceKey>& keys = f.state.resend;
+    auto add = [&keys](const SourceKey& key) {
+      if (std::find(keys.begin(), keys.end(), key) == keys.end()) {
+        keys.push_back(key);
+      }
+    };
+    for (const SourceKey& key : out.echo.resend) add(key);
+    for (const Tombstone& t : out.echo.answers) add(t.source_key);
     return SaveFolder(f);
   };
   absl::Status s = sync_internal::ApplyBatch(*store_, importer, batch, outcome,
                                              nullptr, record);
   if (!s.ok()) return s;
   stats_.applied.Merge(outcome.stats);
-  // What the group lacks from here: the sender sent a version with this
-  // store's PCL but a lower change key (the tie every member breaks alike,
-  // Importer::VersionOrder), or an older version of what this store
-  // deleted. Its CNSET may already name our version's change key (met
-  // earlier with a smaller PCL), so backfill would never ask: this member
-  // sends its version again with its next changes.
-  if (!outcome.echo.resend.empty() || !outcome.echo.answers.empty()) {
-    std::vector<SourceKey>& keys = resend_[fi];
-    auto add = [&keys](const SourceKey& key) {
-      if (std::find(keys.begin(), keys.end(), key) == keys.end()) {
-        keys.push_back(key);
-      }
-    };
-    for (const SourceKey& key : outcome.echo.resend) add(key);
-    for (const Tombstone& t : outcome.echo.answers) add(t.source_key);
-  }
   return absl::OkStatus();
 }
 
@@ -1187,7 +1184,7 @@ absl::Status GroupMemberImpl::Resend(absl::Duration window) {
   if (absl::Status s = EnsureLoaded(); !s.ok()) return s;
   const uint64_t since = Now().ticks() - std::min(Now().ticks(), Ticks(window));
   for (size_t fi = 0; fi < folders_.size(); ++fi) {
-    std::vector<SourceKey>& keys = resend_[fi];
+    std::vector<SourceKey>& keys = folders_[fi].state.resend;
     std::vector<SourceKey> order{*folders_[fi].state.root};
     for (size_t i = 0; i < order.size(); ++i) {
       absl::StatusOr<std::vector<Folder>> children =
@@ -1207,8 +1204,18 @@ absl::Status GroupMemberImpl::Resend(absl::Duration window) {
         if (item->last_modified.ticks() >= since) keys.push_back(k);
       }
     }
+    // Asked twice, sent once.
+    absl::flat_hash_set<SourceKey> once;
+    std::erase_if(keys, [&once](const SourceKey& k) { return !once.insert(k).second; });
   }
-  return absl::OkStatus();
+  // Kept in the store at once: an operator's resend survives a restart
+  // before the next tick.
+  return Transact(*store_, [&]() -> absl::Status {
+    for (const FolderSlot& f : folders_) {
+      if (absl::Status s = SaveFolder(f); !s.ok()) return s;
+    }
+    return absl::OkStatus();
+  });
 }
 
 absl::StatusOr<GroupStatus> GroupMemberImpl::Status() {

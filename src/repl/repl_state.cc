@@ -161,6 +161,7 @@ std::string EncodeFolderState(const FolderState& state) {
     fr->set_why(f.why);
     fr->set_at(f.at.ticks());
   }
+  for (const SourceKey& k : state.resend) r.add_resend(k.Encode());
   return r.SerializeAsString();
 }
 
@@ -248,6 +249,11 @@ absl::StatusOr<FolderState> DecodeFolderState(std::string_view blob) {
     f.why = fr.why();
     f.at = FileTime::FromTicks(fr.at());
     state.refused.push_back(std::move(f));
+  }
+  for (const std::string& k : r.resend()) {
+    absl::StatusOr<SourceKey> key = DecodeId<SourceKey>(k, "resend source key");
+    if (!key.ok()) return key.status();
+    state.resend.push_back(*key);
   }
   return state;
 }

@@ -75,6 +75,9 @@ struct FolderState {
   std::vector<BackfillEntry> backfill;
   std::vector<ParkedEntry> parked;
   std::vector<RefusedEntry> refused;
+  // Source keys to send again with the next changes (Resend, and versions
+  // the group lacks that applying a message found).
+  std::vector<SourceKey> resend;
 
   // The peer record of `member`, added when missing.
   PeerState& Peer(const Guid& member);

@@ -236,6 +236,28 @@ TEST_F(GroupMemberTest, MessagesThatFailTheirChecksAreDroppedAndChangeNothing) {
   EXPECT_EQ(Items(1), 1u);
 }
 
+TEST_F(GroupMemberTest, AResendSurvivesARestartBeforeTheNextTick) {
+  ItemContent a;
+  a.body = "sent once";
+  ASSERT_TRUE(sides_[0].replica->CreateItem(sides_[0].shared.source_key, a).ok());
+  Run();
+  ASSERT_EQ(Items(1), 1u);
+  const uint64_t ignored_before = sides_[1].member->stats().applied.message_ignores;
+  ASSERT_TRUE(sides_[0].member->Resend(absl::Hours(1)).ok());
+  // org1's process ends before it ticks again; a new one opens its store.
+  sides_[0].member.reset();
+  ReplicaGroupConfig c = TwoMembers();
+  c.self = "org1";
+  GroupMemberOptions o;
+  o.now = [this] { return FileTime::FromAbslTime(now_); };
+  sides_[0].member =
+      *GroupMember::Open(sides_[0].store.get(), sides_[0].transport.get(), c, o);
+  Run(2);
+  // org2 got the version again (and, holding it, ignored it).
+  EXPECT_EQ(sides_[1].member->stats().applied.message_ignores - ignored_before, 1u);
+  EXPECT_EQ(Items(1), 1u);
+}
+
 TEST_F(GroupMemberTest, AMessageForAnotherGroupOrMemberIsDropped) {
   // org1 of another group with the same keys: its messages name that group.
   Mailboxes other;
