@@ -971,6 +971,9 @@ absl::Status GroupMemberImpl::ReceiveAll() {
   absl::StatusOr<std::vector<std::string>> msgs =
       transport_->Receive(config_.max_receive);
   if (!msgs.ok()) return msgs.status();
+  const bool parked = std::any_of(folders_.begin(), folders_.end(),
+                                  [](const FolderSlot& f) { return !f.state.parked.empty(); });
+  if (msgs->empty() && !parked) return absl::OkStatus();
   // The messages of a tick are applied in transactions of about batch_size
   // versions, as a session commits its batches, not one per message (a 300
   // KB message holds some 70 versions of 4 KiB, and each commit syncs the
