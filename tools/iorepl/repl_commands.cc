@@ -172,6 +172,9 @@ int KeygenCommand(const std::string& prefix, bool force, std::ostream& out,
       ::fsync(fd) == 0;
   ::close(fd);
   if (!written) {
+    // A half-written key would make the next keygen refuse (the file
+    // exists) and a member fail to read it.
+    ::unlink(path.c_str());
     err << "iorepl: repl keygen: cannot write " << path << "\n";
     return kExitFailure;
   }
