@@ -231,6 +231,33 @@ struct GroupStatus {
   uint64_t alarms = 0;
 };
 
+// Whether a member may leave the group without taking a change with it
+// (GroupMember::LeaveReadiness).
+struct GroupLeaveReadiness {
+  // Every change this member made is sent, every peer's latest report holds
+  // all of them, and no change of another origin is held here alone: the
+  // member may be taken out of every member's configuration.
+  bool ready = false;
+  // Change keys of this member's own origin in its CNSETs (under its store's
+  // current replica GUID and those it had before a restore).
+  uint64_t originated = 0;
+  // Local changes not yet handed to the transport (sent on the next tick).
+  bool unsent = false;
+  // Change keys of other origins that this member holds and no peer has
+  // reported (their origin may have lost them, to a restore from backup):
+  // leaving would take the last copy with it.
+  uint64_t only_here = 0;
+  struct Waiting {
+    std::string peer;
+    // Of `originated`, how many its latest report lacks (all of them when it
+    // was never heard).
+    uint64_t missing = 0;
+    bool never_heard = false;
+  };
+  // The peers that have not confirmed yet.
+  std::vector<Waiting> waiting;
+};
+
 struct GroupMemberOptions {
   // The clock every timer reads (tests drive their own); absl::Now() when
   // empty.
@@ -276,6 +303,14 @@ class IOREPL_EXPORT GroupMember {
 
   // What this member knows of each folder, peer and missing range.
   absl::StatusOr<GroupStatus> Status();
+
+  // Whether this member may leave (see GroupLeaveReadiness): a member leaves
+  // only after its peers confirm they hold every change it originated,
+  // since it may be the only one holding some. Reads what peers last
+  // reported; RequestStatus() and a few ticks bring fresh reports. Taking a
+  // member out of the configurations before it is ready loses the changes
+  // its peers lack. Read-only.
+  absl::StatusOr<GroupLeaveReadiness> LeaveReadiness();
 
   const GroupTickStats& stats() const;
 

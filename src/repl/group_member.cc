@@ -129,7 +129,11 @@ class GroupMemberImpl {
   absl::Status Tick();
   void RequestStatus() { status_requested_ = true; }
   absl::Status Resend(absl::Duration window);
+  // Adds every version of folder `fi` modified at or after `since` (FILETIME
+  // ticks) to its resend list (in memory; saved with the folder's state).
+  absl::Status QueueResend(size_t fi, uint64_t since);
   absl::StatusOr<GroupStatus> Status();
+  absl::StatusOr<GroupLeaveReadiness> LeaveReadiness();
   const GroupTickStats& stats() const { return stats_; }
 
  private:
@@ -181,6 +185,7 @@ class GroupMemberImpl {
   }
 
   absl::Status Load();
+  void NoteOwnReplica(const Guid& replica);
   // Load() unless the states in memory are current (the member is the only
   // writer of its states; a failed tick or a new store identity reloads).
   absl::Status EnsureLoaded();
@@ -322,10 +327,34 @@ absl::Status GroupMemberImpl::Load() {
       f.state = FolderState();
     }
     f.state.root = (**root).source_key;
+    // A state written under another identity: the store had that replica
+    // GUID before (a restore from backup); changes it made are this
+    // member's still.
+    const bool new_identity =
+        f.state.identity.has_value() && f.state.identity->replica != identity_.replica;
+    if (f.state.identity.has_value()) NoteOwnReplica(f.state.identity->replica);
     f.state.identity = identity_;
     folders_.push_back(std::move(f));
+    if (new_identity) {
+      // Restored from a backup: peers may count versions held here as
+      // replaced by ones this store made after the backup and lost with
+      // it. Sending everything again once lets them apply, by PCL, what
+      // they lack.
+      Log(absl::StrCat("replica group ", config_.name, ", folder ", path,
+                       ": the store has a new identity (restored from a "
+                       "backup?); sending the whole folder again"));
+      if (absl::Status s = QueueResend(folders_.size() - 1, 0); !s.ok()) return s;
+    }
   }
+  NoteOwnReplica(identity_.replica);
   return absl::OkStatus();
+}
+
+void GroupMemberImpl::NoteOwnReplica(const Guid& replica) {
+  std::vector<Guid>& own = group_.own_replicas;
+  if (std::find(own.begin(), own.end(), replica) == own.end()) {
+    own.push_back(replica);
+  }
 }
 
 v1::ReplMessage GroupMemberImpl::NewMessage(
@@ -1187,6 +1216,20 @@ absl::Status GroupMemberImpl::Resend(absl::Duration window) {
   if (absl::Status s = EnsureLoaded(); !s.ok()) return s;
   const uint64_t since = Now().ticks() - std::min(Now().ticks(), Ticks(window));
   for (size_t fi = 0; fi < folders_.size(); ++fi) {
+    if (absl::Status s = QueueResend(fi, since); !s.ok()) return s;
+  }
+  // Kept in the store at once: an operator's resend survives a restart
+  // before the next tick.
+  return Transact(*store_, [&]() -> absl::Status {
+    for (const FolderSlot& f : folders_) {
+      if (absl::Status s = SaveFolder(f); !s.ok()) return s;
+    }
+    return absl::OkStatus();
+  });
+}
+
+absl::Status GroupMemberImpl::QueueResend(size_t fi, uint64_t since) {
+  {
     std::vector<SourceKey>& keys = folders_[fi].state.resend;
     std::vector<SourceKey> order{*folders_[fi].state.root};
     for (size_t i = 0; i < order.size(); ++i) {
@@ -1211,14 +1254,63 @@ absl::Status GroupMemberImpl::Resend(absl::Duration window) {
     absl::flat_hash_set<SourceKey> once;
     std::erase_if(keys, [&once](const SourceKey& k) { return !once.insert(k).second; });
   }
-  // Kept in the store at once: an operator's resend survives a restart
-  // before the next tick.
-  return Transact(*store_, [&]() -> absl::Status {
-    for (const FolderSlot& f : folders_) {
-      if (absl::Status s = SaveFolder(f); !s.ok()) return s;
+  return absl::OkStatus();
+}
+
+absl::StatusOr<GroupLeaveReadiness> GroupMemberImpl::LeaveReadiness() {
+  if (absl::Status s = EnsureLoaded(); !s.ok()) return s;
+  GroupLeaveReadiness out;
+  absl::StatusOr<GlobCnt> high = store_->LocalCnHighWater();
+  if (!high.ok()) return high.status();
+  const std::vector<const GroupMemberConfig*> peers = Peers();
+  std::vector<uint64_t> missing(peers.size(), 0);
+  std::vector<bool> heard(peers.size(), true);
+  // Every change number of the store's own replica GUIDs.
+  IdSet mask;
+  for (const Guid& g : group_.own_replicas) {
+    (void)mask.InsertRange(g, *GlobCnt::FromValue(1),
+                           GlobCnt::Max());
+  }
+  for (const FolderSlot& f : folders_) {
+    if (!f.state.resend.empty()) {
+      out.unsent = true;
+    } else if (high->value() > 0 &&
+               !f.state.cursor.Includes(sync_internal::UpTo(*high))) {
+      // The cursor has holes where versions were replaced or written outside
+      // the folder: whether anything is left to send, only the exporter
+      // knows (it reads, and writes nothing).
+      sync_internal::ExportOptions eo;
+      eo.batch_size = 1;
+      sync_internal::Exporter exporter(store_, *f.state.root, f.state.cursor,
+                                       f.state.given, eo);
+      if (absl::Status s = exporter.Start(); !s.ok()) return s;
+      absl::StatusOr<ExportBatch> batch = exporter.Next();
+      if (!batch.ok()) return batch.status();
+      if (!batch->entries.empty()) out.unsent = true;
     }
-    return absl::OkStatus();
-  });
+    IdSet own = f.state.seen;
+    own.IntersectWith(mask);
+    out.originated += own.Count();
+    IdSet only_here = Minus(f.state.seen, own);
+    for (size_t i = 0; i < peers.size(); ++i) {
+      const PeerState* p = f.state.FindPeer(peers[i]->id);
+      if (p == nullptr || p->last_heard == FileTime()) {
+        heard[i] = false;
+        missing[i] += own.Count();
+      } else {
+        missing[i] += Minus(own, p->seen).Count();
+        only_here.Subtract(p->seen);
+      }
+    }
+    out.only_here += only_here.Count();
+  }
+  for (size_t i = 0; i < peers.size(); ++i) {
+    if (missing[i] > 0 || !heard[i]) {
+      out.waiting.push_back({peers[i]->name, missing[i], !heard[i]});
+    }
+  }
+  out.ready = !out.unsent && out.waiting.empty() && out.only_here == 0;
+  return out;
 }
 
 absl::StatusOr<GroupStatus> GroupMemberImpl::Status() {
@@ -1394,6 +1486,9 @@ absl::Status GroupMember::Resend(absl::Duration window) {
   return impl_->Resend(window);
 }
 absl::StatusOr<GroupStatus> GroupMember::Status() { return impl_->Status(); }
+absl::StatusOr<GroupLeaveReadiness> GroupMember::LeaveReadiness() {
+  return impl_->LeaveReadiness();
+}
 const GroupTickStats& GroupMember::stats() const { return impl_->stats(); }
 
 }  // namespace ioreplication

@@ -264,6 +264,7 @@ std::string EncodeGroupState(const GroupState& state) {
   r.set_last_status(state.last_status.ticks());
   r.set_started(state.started.ticks());
   for (const Guid& g : state.status_wanted) r.add_status_wanted(GuidBytes(g));
+  for (const Guid& g : state.own_replicas) r.add_own_replica(GuidBytes(g));
   return r.SerializeAsString();
 }
 
@@ -280,6 +281,11 @@ absl::StatusOr<GroupState> DecodeGroupState(std::string_view blob) {
     absl::StatusOr<Guid> g = DecodeGuid(b, "status_wanted");
     if (!g.ok()) return g.status();
     state.status_wanted.push_back(*g);
+  }
+  for (const std::string& b : r.own_replica()) {
+    absl::StatusOr<Guid> g = DecodeGuid(b, "own_replica");
+    if (!g.ok()) return g.status();
+    state.own_replicas.push_back(*g);
   }
   return state;
 }

@@ -89,6 +89,8 @@ struct GroupState {
   FileTime last_status;
   FileTime started;
   std::vector<Guid> status_wanted;
+  // The store's replica GUIDs while in the group, oldest first.
+  std::vector<Guid> own_replicas;
 };
 
 // The state without peers and backfill list, and those alone (two blobs:

@@ -302,6 +302,83 @@ TEST_F(GroupMemberTest, ALostChangeIsBackfilledAfterTheDelay) {
   EXPECT_TRUE(st->folders[0].backfill.empty());
 }
 
+TEST_F(GroupMemberTest, AMemberMayLeaveOnlyWhenItsPeersHoldEveryChangeItMade) {
+  ItemContent a;
+  a.body = "only org1 has it";
+  ASSERT_TRUE(sides_[0].replica->CreateItem(sides_[0].shared.source_key, a).ok());
+  absl::StatusOr<GroupLeaveReadiness> r = sides_[0].member->LeaveReadiness();
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_FALSE(r->ready);
+  EXPECT_TRUE(r->unsent) << "the change is not sent yet";
+
+  // Sent, and lost on the way: org2 does not confirm.
+  now_ += absl::Seconds(1);
+  ASSERT_TRUE(sides_[0].member->Tick().ok());
+  boxes_.boxes["org2@example"].clear();
+  sides_[0].member->RequestStatus();
+  Run(2);
+  r = sides_[0].member->LeaveReadiness();
+  ASSERT_TRUE(r.ok());
+  EXPECT_FALSE(r->ready);
+  EXPECT_FALSE(r->unsent);
+  EXPECT_EQ(r->originated, 1u);
+  ASSERT_EQ(r->waiting.size(), 1u);
+  EXPECT_EQ(r->waiting[0].peer, "org2");
+  EXPECT_EQ(r->waiting[0].missing, 1u);
+  EXPECT_FALSE(r->waiting[0].never_heard);
+
+  // Backfilled; a fresh report confirms it.
+  now_ += absl::Seconds(20);
+  Run(3);
+  ASSERT_EQ(Items(1), 1u);
+  sides_[0].member->RequestStatus();
+  Run(2);
+  r = sides_[0].member->LeaveReadiness();
+  ASSERT_TRUE(r.ok());
+  EXPECT_TRUE(r->ready) << (r->waiting.empty() ? "" : r->waiting[0].peer);
+
+  // Restored from a backup: the store takes a new replica GUID. Changes of
+  // the old one are still this member's to account for, with the new ones.
+  ASSERT_TRUE(sides_[0].replica->MarkRestored().ok());
+  a.body = "made after the restore";
+  ASSERT_TRUE(sides_[0].replica->CreateItem(sides_[0].shared.source_key, a).ok());
+  now_ += absl::Seconds(1);
+  ASSERT_TRUE(sides_[0].member->Tick().ok());
+  boxes_.boxes["org2@example"].clear();
+  sides_[0].member->RequestStatus();
+  Run(2);
+  r = sides_[0].member->LeaveReadiness();
+  ASSERT_TRUE(r.ok());
+  EXPECT_FALSE(r->ready);
+  EXPECT_EQ(r->originated, 2u);
+  ASSERT_EQ(r->waiting.size(), 1u);
+  EXPECT_EQ(r->waiting[0].missing, 1u);
+  now_ += absl::Seconds(20);
+  Run(3);
+  sides_[0].member->RequestStatus();
+  Run(2);
+  r = sides_[0].member->LeaveReadiness();
+  ASSERT_TRUE(r.ok());
+  EXPECT_TRUE(r->ready);
+  EXPECT_EQ(Items(1), 2u);
+}
+
+TEST_F(GroupMemberTest, AMemberNeverHeardFromHasNotConfirmed) {
+  ItemContent a;
+  a.body = "nobody heard";
+  ASSERT_TRUE(sides_[0].replica->CreateItem(sides_[0].shared.source_key, a).ok());
+  // Whatever org2 said on its first tick is lost.
+  boxes_.boxes["org1@example"].clear();
+  now_ += absl::Seconds(1);
+  ASSERT_TRUE(sides_[0].member->Tick().ok());
+  absl::StatusOr<GroupLeaveReadiness> r = sides_[0].member->LeaveReadiness();
+  ASSERT_TRUE(r.ok());
+  EXPECT_FALSE(r->ready);
+  ASSERT_EQ(r->waiting.size(), 1u);
+  EXPECT_TRUE(r->waiting[0].never_heard);
+  EXPECT_EQ(r->waiting[0].missing, 1u);
+}
+
 TEST(GroupConfigTest, RefusesWhatCannotWork) {
   ReplicaGroupConfig good = TwoMembers();
   good.self = "org1";

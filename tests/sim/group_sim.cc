@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <filesystem>
 #include <map>
 #include <memory>
 #include <optional>
@@ -13,10 +14,13 @@
 #include <utility>
 #include <vector>
 
+#include <unistd.h>
+
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
+#include "ioreplication/folder_path.h"
 #include "ioreplication/replica.h"
 #include "ioreplication/replica_group.h"
 #include "ioreplication/store.h"
@@ -168,12 +172,19 @@ struct Edit {
 };
 
 struct Member {
+  // The store as it would be on disk (memory, or a SQLite file for the
+  // member that is restored from a backup) and the faults in front of it.
   std::unique_ptr<Store> memory;
   std::unique_ptr<FaultyStore> store;
   std::unique_ptr<SimTransport> transport;
   std::unique_ptr<Replica> replica;
   std::unique_ptr<GroupMember> group;
   bool down = false;
+  // In every member's configuration (a joiner is not yet, a leaver no more).
+  bool in_group = true;
+  // Leaving: makes no more edits, goes once LeaveReadiness says so.
+  bool draining = false;
+  std::string path;  // the SQLite file, if any
   uint64_t conflicts = 0;
 };
 
@@ -181,6 +192,13 @@ class Sim {
  public:
   explicit Sim(const SimOptions& options)
       : options_(options), rng_(options.seed), net_(rng_) {}
+  ~Sim() {
+    if (!dir_.empty()) {
+      members_.clear();
+      std::error_code ec;
+      std::filesystem::remove_all(dir_, ec);
+    }
+  }
 
   SimResult Run();
 
@@ -198,7 +216,19 @@ class Sim {
                                        static_cast<long long>(net_.now), line.c_str());
   }
   absl::Status Start(int i);
+  absl::Status OpenGroup(int i);
   absl::Status Crash(int i);
+  // The group as every member's configuration has it now.
+  ReplicaGroupConfig GroupConfig() const;
+  // Every member running reads the configuration again (an operator edited
+  // it everywhere and sent SIGHUP).
+  absl::Status Reload();
+  absl::Status Join(int i);
+  absl::Status Leave(int i);
+  absl::Status Backup(int i);
+  absl::Status Restore(int i, SimResult& result);
+  bool HoldsEdit(int member, const Edit& e);
+  const std::string& Name(int i) const { return all_[i].name; }
   void LocalEdit(int i);
   void Record(int i, const SourceKey& key, const ChangeNumber& ck,
               const std::string& what);
@@ -210,7 +240,10 @@ class Sim {
   std::mt19937_64 rng_;
   Network net_;
   ReplicaGroupConfig config_;
+  std::vector<GroupMemberConfig> all_;
   std::vector<Member> members_;
+  std::string dir_;  // SQLite files and their backups
+  size_t edits_at_backup_ = 0;
   std::vector<Edit> edits_;
   absl::flat_hash_set<ChangeNumber> issued_;
   std::string reuse_;
@@ -225,14 +258,31 @@ absl::Status Sim::Start(int i) {
   absl::StatusOr<std::unique_ptr<Replica>> r = Replica::Open(m.store.get(), ro);
   if (!r.ok()) return r.status();
   m.replica = *std::move(r);
+  if (absl::Status s = OpenGroup(i); !s.ok()) return s;
+  m.down = false;
+  return absl::OkStatus();
+}
+
+ReplicaGroupConfig Sim::GroupConfig() const {
   ReplicaGroupConfig c = config_;
-  c.self = c.members[i].name;
+  c.members.clear();
+  for (size_t i = 0; i < members_.size(); ++i) {
+    if (members_[i].in_group) c.members.push_back(all_[i]);
+  }
+  return c;
+}
+
+absl::Status Sim::OpenGroup(int i) {
+  Member& m = members_[i];
+  m.group.reset();
+  ReplicaGroupConfig c = GroupConfig();
+  c.self = Name(i);
   GroupMemberOptions go;
   go.now = [this] { return NowFt(); };
   go.batch_size = 1 + static_cast<size_t>(Rand(20));
   if (options_.verbose) {
     go.log = [this, i](std::string_view line) {
-      Say(absl::StrCat(config_.members[i].name, ": ", std::string(line)));
+      Say(absl::StrCat(Name(i), ": ", std::string(line)));
     };
     go.detail = go.log;
   }
@@ -240,7 +290,115 @@ absl::Status Sim::Start(int i) {
       GroupMember::Open(m.store.get(), m.transport.get(), c, go);
   if (!g.ok()) return g.status();
   m.group = *std::move(g);
-  m.down = false;
+  return absl::OkStatus();
+}
+
+absl::Status Sim::Reload() {
+  for (size_t i = 0; i < members_.size(); ++i) {
+    Member& m = members_[i];
+    if (!m.in_group || m.down) continue;
+    if (absl::Status s = OpenGroup(static_cast<int>(i)); !s.ok()) return s;
+  }
+  return absl::OkStatus();
+}
+
+absl::Status Sim::Join(int i) {
+  Say(absl::StrCat(Name(i), " joins"));
+  members_[i].in_group = true;
+  // It starts (with its empty store) when the tick loop brings it up.
+  return Reload();
+}
+
+absl::Status Sim::Leave(int i) {
+  Say(absl::StrCat(Name(i), " leaves"));
+  Member& m = members_[i];
+  m.group.reset();
+  m.replica.reset();
+  m.in_group = false;
+  m.draining = false;
+  return Reload();
+}
+
+// A copy of the member's SQLite file between two transactions (what a
+// backup of a store at rest is). WAL mode: the log goes with the file.
+absl::Status Sim::Backup(int i) {
+  const Member& m = members_[i];
+  Say(absl::StrCat(Name(i), " backed up"));
+  std::error_code ec;
+  for (const char* suffix : {"", "-wal"}) {
+    const std::string from = m.path + suffix;
+    const std::string to = from + ".bak";
+    std::filesystem::remove(to, ec);
+    if (std::filesystem::exists(from)) {
+      std::filesystem::copy_file(from, to, ec);
+      if (ec) return absl::InternalError(absl::StrCat("backup: ", ec.message()));
+    }
+  }
+  edits_at_backup_ = edits_.size();
+  return absl::OkStatus();
+}
+
+bool Sim::HoldsEdit(int member, const Edit& e) {
+  Store& s = *members_[member].store;
+  auto pcl_includes = [&e](const Pcl& pcl) {
+    const Xid* x = pcl.Find(e.change_key.replica());
+    return x != nullptr && x->local_id() >= e.change_key.counter().value();
+  };
+  if (absl::StatusOr<Item> it = s.GetItem(e.key); it.ok()) return pcl_includes(it->pcl);
+  if (absl::StatusOr<Folder> f = s.GetFolder(e.key); f.ok()) return pcl_includes(f->pcl);
+  if (absl::StatusOr<Tombstone> t = s.GetTombstone(e.key); t.ok()) {
+    return pcl_includes(t->pcl);
+  }
+  return false;
+}
+
+// The member's store replaced by its backup; the operator marks it
+// restored (a new replica GUID and epoch) before it runs again.
+absl::Status Sim::Restore(int i, SimResult& result) {
+  Member& m = members_[i];
+  Say(absl::StrCat(Name(i), " restored from its backup"));
+  if (!m.down) (void)Crash(i);
+  m.store.reset();
+  m.memory.reset();
+  std::error_code ec;
+  for (const char* suffix : {"", "-wal", "-shm"}) {
+    std::filesystem::remove(m.path + suffix, ec);
+  }
+  for (const char* suffix : {"", "-wal"}) {
+    const std::string from = m.path + suffix + ".bak";
+    if (!std::filesystem::exists(from)) continue;
+    std::filesystem::copy_file(from, m.path + suffix, ec);
+    if (ec) return absl::InternalError(absl::StrCat("restore: ", ec.message()));
+  }
+  absl::StatusOr<std::unique_ptr<Store>> opened = OpenStore("sqlite:" + m.path);
+  if (!opened.ok()) return opened.status();
+  m.memory = *std::move(opened);
+  m.store = std::make_unique<FaultyStore>(m.memory.get());
+  if (!options_.undeclared_restore) {
+    absl::StatusOr<std::unique_ptr<Replica>> r = Replica::Open(m.store.get());
+    if (!r.ok()) return r.status();
+    if (absl::Status s = (*r)->MarkRestored(); !s.ok()) return s;
+  }
+  // What it made since the backup and nobody else held is gone with it.
+  std::vector<Edit> kept(edits_.begin(), edits_.begin() + edits_at_backup_);
+  for (size_t k = edits_at_backup_; k < edits_.size(); ++k) {
+    const Edit& e = edits_[k];
+    bool held = e.member != i;
+    for (size_t o = 0; !held && o < members_.size(); ++o) {
+      if (static_cast<int>(o) != i && members_[o].in_group &&
+          HoldsEdit(static_cast<int>(o), e)) {
+        held = true;
+      }
+    }
+    if (held) {
+      kept.push_back(e);
+    } else {
+      ++result.forgotten;
+    }
+  }
+  edits_ = std::move(kept);
+  edits_at_backup_ = edits_.size();
+  ++result.restores;
   return absl::OkStatus();
 }
 
@@ -250,7 +408,7 @@ absl::Status Sim::Crash(int i) {
   m.group.reset();
   m.replica.reset();
   m.down = true;
-  Say(absl::StrCat(config_.members[i].name, " crashed"));
+  Say(absl::StrCat(Name(i), " crashed"));
   return absl::OkStatus();
 }
 
@@ -258,10 +416,10 @@ void Sim::Record(int i, const SourceKey& key, const ChangeNumber& ck,
                  const std::string& what) {
   if (!issued_.insert(ck).second && reuse_.empty()) {
     reuse_ = absl::StrCat("change number ", ck.ToString(), " handed out twice (",
-                          what, " at ", config_.members[i].name, ")");
+                          what, " at ", Name(i), ")");
   }
   edits_.push_back(Edit{key, ck, i, what});
-  Say(absl::StrCat(config_.members[i].name, " ", what, " ", key.ToString(),
+  Say(absl::StrCat(Name(i), " ", what, " ", key.ToString(),
                    " -> ", ck.ToString()));
 }
 
@@ -297,7 +455,7 @@ absl::StatusOr<Tree> ReadTree(Store& store) {
 
 void Sim::LocalEdit(int i) {
   Member& m = members_[i];
-  if (m.down) return;
+  if (m.down || m.draining) return;
   absl::StatusOr<Tree> tree = ReadTree(*m.store);
   if (!tree.ok() || tree->folders.empty()) return;
   Replica& r = *m.replica;
@@ -305,7 +463,7 @@ void Sim::LocalEdit(int i) {
   const int op = Rand(100);
   auto content = [&](const char* what) {
     ItemContent c;
-    c.body = absl::StrCat(what, " by ", config_.members[i].name, " at ", net_.now,
+    c.body = absl::StrCat(what, " by ", Name(i), " at ", net_.now,
                           " #", rng_() % 1000000);
     return c;
   };
@@ -385,6 +543,8 @@ bool Sim::Quiet() {
   // what members last heard from each other) and waits for nothing.
   std::optional<IdSet> first;
   for (Member& m : members_) {
+    if (!m.in_group) continue;
+    if (m.draining) return false;
     absl::StatusOr<GroupStatus> st = m.group->Status();
     if (!st.ok()) return false;
     for (const GroupFolderStatus& f : st->folders) {
@@ -430,7 +590,9 @@ std::string Describe(const Item& i, const SourceKey& root) {
 
 std::string Sim::CheckConverged() {
   std::optional<std::set<std::string>> first;
+  int first_member = -1;
   for (size_t i = 0; i < members_.size(); ++i) {
+    if (!members_[i].in_group) continue;
     absl::StatusOr<Tree> t = ReadTree(*members_[i].store);
     if (!t.ok()) return std::string(t.status().message());
     std::set<std::string> lines;
@@ -441,6 +603,7 @@ std::string Sim::CheckConverged() {
     for (const Item& item : t->items) lines.insert(Describe(item, root));
     if (!first.has_value()) {
       first = std::move(lines);
+      first_member = static_cast<int>(i);
       continue;
     }
     if (lines != *first) {
@@ -449,13 +612,13 @@ std::string Sim::CheckConverged() {
                           std::back_inserter(only_here));
       std::set_difference(first->begin(), first->end(), lines.begin(), lines.end(),
                           std::back_inserter(only_first));
-      std::string why = absl::StrCat(config_.members[i].name, " differs from ",
-                                     config_.members[0].name, ":");
+      std::string why = absl::StrCat(Name(static_cast<int>(i)), " differs from ",
+                                     Name(first_member), ":");
       for (size_t k = 0; k < std::min<size_t>(only_here.size(), 5); ++k) {
-        absl::StrAppend(&why, "\n  only at ", config_.members[i].name, ": ", only_here[k]);
+        absl::StrAppend(&why, "\n  only at ", Name(static_cast<int>(i)), ": ", only_here[k]);
       }
       for (size_t k = 0; k < std::min<size_t>(only_first.size(), 5); ++k) {
-        absl::StrAppend(&why, "\n  only at ", config_.members[0].name, ": ", only_first[k]);
+        absl::StrAppend(&why, "\n  only at ", Name(first_member), ": ", only_first[k]);
       }
       // Where every member has the first differing object and its parent.
       const std::string& line = !only_here.empty() ? only_here[0] : only_first[0];
@@ -463,8 +626,9 @@ std::string Sim::CheckConverged() {
       absl::StatusOr<SourceKey> key = SourceKey::Parse(line.substr(a, line.find(' ', a) - a));
       if (key.ok()) {
         for (size_t o = 0; o < members_.size(); ++o) {
+          if (!members_[o].in_group) continue;
           Store& ms = *members_[o].store;
-          absl::StrAppend(&why, "\n    ", config_.members[o].name, ": ", Held(ms, *key));
+          absl::StrAppend(&why, "\n    ", Name(static_cast<int>(o)), ": ", Held(ms, *key));
           std::optional<SourceKey> parent;
           if (absl::StatusOr<Item> it = ms.GetItem(*key); it.ok()) parent = it->folder;
           if (absl::StatusOr<Folder> fo = ms.GetFolder(*key); fo.ok()) parent = fo->parent;
@@ -485,7 +649,9 @@ bool PclIncludes(const Pcl& pcl, const ChangeNumber& ck) {
 }
 
 std::string Sim::CheckNoLoss(SimResult& result) {
+  bool counted = false;
   for (size_t i = 0; i < members_.size(); ++i) {
+    if (!members_[i].in_group) continue;
     Store& s = *members_[i].store;
     for (const Edit& e : edits_) {
       std::optional<Pcl> pcl;
@@ -503,21 +669,24 @@ std::string Sim::CheckNoLoss(SimResult& result) {
         // held is not sent to it) is as good as the deletion that includes
         // the edit: deletions made at two members merge, each keeping its
         // own PCL where the other's deletion arrived after its own.
+        // (A member that left counts: its deletion of an object only it
+        // held went to the others as its folder's.)
         for (Member& other : members_) {
           absl::StatusOr<Tombstone> t = other.store->GetTombstone(e.key);
           if (t.ok() && PclIncludes(t->pcl, e.change_key)) stable = true;
         }
       }
-      if (i == 0) (stable ? result.stable : result.lost_changes) += 1;
+      if (!counted) (stable ? result.stable : result.lost_changes) += 1;
       if (!stable) {
         return absl::StrCat("lost change: ", e.what, " of ", e.key.ToString(),
-                            " at ", config_.members[e.member].name, " (",
+                            " at ", Name(e.member), " (",
                             e.change_key.ToString(), ") is not in what ",
-                            config_.members[i].name, " holds",
+                            Name(static_cast<int>(i)), " holds",
                             pcl.has_value() ? absl::StrCat(" (PCL ", pcl->ToString(), ")")
                                             : std::string(" (nothing)"));
       }
     }
+    counted = true;
   }
   return "";
 }
@@ -550,12 +719,53 @@ SimResult Sim::Run() {
     mc.address = absl::StrCat("m", i, "@sim");
     mc.key = absl::StrCat("key-of-member-", i, "-0123456789");
     net_.address_of[mc.address] = i;
-    config_.members.push_back(mc);
+    all_.push_back(mc);
+  }
+  // Membership events, from a generator of their own.
+  std::mt19937_64 plan(options_.seed * 0x9E3779B97F4A7C15ULL + 7);
+  auto pick = [&plan](int k) { return static_cast<int>(plan() % static_cast<uint64_t>(k)); };
+  int joiner = -1, restored = -1, leaver = -1;
+  int join_at = -1, backup_at = -1, restore_at = -1, leave_at = -1;
+  if (options_.membership) {
+    if (pick(2) == 0) {
+      joiner = n - 1;
+      join_at = 1 + pick(options_.chaos_ticks);
+    }
+    if (pick(2) == 0 || options_.always_restore || options_.undeclared_restore) {
+      restored = pick(n - 1);
+      backup_at = 3 + pick(12);
+      restore_at = backup_at + 5 + pick(15);
+    }
+    if (n >= 4 && pick(2) == 0) {
+      leaver = pick(n - 1);
+      if (leaver == restored) leaver = (leaver + 1) % (n - 1);
+      leave_at = 5 + pick(30);
+    }
   }
   members_.resize(n);
+  if (restored >= 0) {
+    const char* shm = "/dev/shm";
+    std::error_code ec;
+    const std::filesystem::path base =
+        std::filesystem::is_directory(shm, ec) ? std::filesystem::path(shm)
+                                               : std::filesystem::temp_directory_path();
+    dir_ = (base / absl::StrCat("iorepl-sim-", ::getpid(), "-", options_.seed)).string();
+    std::filesystem::remove_all(dir_, ec);
+    std::filesystem::create_directories(dir_, ec);
+    members_[restored].path = absl::StrCat(dir_, "/", Name(restored), ".db");
+  }
   for (int i = 0; i < n; ++i) {
     Member& m = members_[i];
-    m.memory = *OpenStore("memory:");
+    if (m.path.empty()) {
+      m.memory = *OpenStore("memory:");
+    } else {
+      absl::StatusOr<std::unique_ptr<Store>> opened = OpenStore("sqlite:" + m.path);
+      if (!opened.ok()) {
+        result.failure = absl::StrCat("cannot open ", m.path, ": ", opened.status().message());
+        return result;
+      }
+      m.memory = *std::move(opened);
+    }
     // Replica GUIDs from the seed, so that a run is the same every time.
     {
       std::array<uint8_t, 16> g{};
@@ -569,6 +779,13 @@ SimResult Sim::Run() {
     }
     m.store = std::make_unique<FaultyStore>(m.memory.get());
     m.transport = std::make_unique<SimTransport>(&net_, i);
+    if (i == joiner) {
+      m.in_group = false;
+      m.down = true;
+    }
+  }
+  for (int i = 0; i < n; ++i) {
+    if (i == joiner) continue;
     if (absl::Status s = Start(i); !s.ok()) {
       result.failure = absl::StrCat("start: ", s.message(), "; ", Repro());
       return result;
@@ -584,6 +801,7 @@ SimResult Sim::Run() {
     std::shuffle(order.begin(), order.end(), rng_);
     for (int i : order) {
       Member& m = members_[i];
+      if (!m.in_group) continue;
       if (m.down) {
         if (!chaos || net_.Chance(0.3)) {
           if (absl::Status s = Start(i); !s.ok()) return std::string(s.message());
@@ -600,9 +818,17 @@ SimResult Sim::Run() {
       absl::Status s = m.group->Tick();
       m.store->failing = false;
       if (!s.ok() && !chaos) {
-        return absl::StrCat(config_.members[i].name, " tick: ", s.message());
+        return absl::StrCat(Name(i), " tick: ", s.message());
       }
       if (!s.ok() && m.store->InTransaction()) (void)m.store->Rollback();
+      if (m.draining) {
+        absl::StatusOr<GroupLeaveReadiness> r = m.group->LeaveReadiness();
+        if (r.ok() && r->ready) {
+          if (absl::Status l = Leave(i); !l.ok()) return std::string(l.message());
+          ++result.leaves;
+          continue;
+        }
+      }
       if (chaos && options_.crashes && net_.Chance(0.01)) {
         (void)Crash(i);
         ++result.crashes;
@@ -618,6 +844,18 @@ SimResult Sim::Run() {
       if (a != b) net_.cut.insert({std::min(a, b), std::max(a, b)});
     }
     if (net_.Chance(0.1)) net_.cut.clear();
+    absl::Status event = absl::OkStatus();
+    if (t == join_at) {
+      event = Join(joiner);
+      ++result.joins;
+    }
+    if (event.ok() && t == backup_at) event = Backup(restored);
+    if (event.ok() && t == restore_at) event = Restore(restored, result);
+    if (t == leave_at && members_[leaver].in_group) {
+      Say(absl::StrCat(Name(leaver), " starts leaving"));
+      members_[leaver].draining = true;
+    }
+    if (!event.ok()) return fail(std::string(event.message()));
     if (std::string e = tick_all(true); !e.empty()) return fail(e);
   }
   result.edits = edits_.size();
@@ -639,21 +877,36 @@ SimResult Sim::Run() {
   result.messages = net_.sent;
   result.lost_messages = net_.lost;
   result.duplicated = net_.duplicated;
-  for (Member& m : members_) result.conflicts += m.group->stats().applied.conflicts;
+  for (Member& m : members_) {
+    if (m.group != nullptr) result.conflicts += m.group->stats().applied.conflicts;
+  }
   if (!reuse_.empty()) return fail(reuse_);
   if (t >= options_.heal_budget) {
     std::string why = absl::StrCat("no convergence within ", options_.heal_budget,
                                    " heal ticks");
     for (size_t i = 0; i < members_.size(); ++i) {
+      if (!members_[i].in_group) continue;
+      if (members_[i].draining) {
+        absl::StatusOr<GroupLeaveReadiness> r = members_[i].group->LeaveReadiness();
+        if (r.ok()) {
+          absl::StrAppend(&why, "\n  ", Name(static_cast<int>(i)),
+                          " cannot leave: originated ", r->originated, ", unsent ",
+                          r->unsent, ", only here ", r->only_here);
+          for (const GroupLeaveReadiness::Waiting& w : r->waiting) {
+            absl::StrAppend(&why, "; ", w.peer, " lacks ", w.missing,
+                            w.never_heard ? " (never heard)" : "");
+          }
+        }
+      }
       absl::StatusOr<GroupStatus> st = members_[i].group->Status();
       if (!st.ok()) continue;
       for (const GroupFolderStatus& f : st->folders) {
-        absl::StrAppend(&why, "\n  ", config_.members[i].name, ": seen ", f.seen,
+        absl::StrAppend(&why, "\n  ", Name(static_cast<int>(i)), ": seen ", f.seen,
                         ", parked ", f.parked, ", backfill entries ",
                         f.backfill.size(), ", refused ", f.refused);
         for (const GroupParkedStatus& p : f.parked_versions) {
           for (size_t o = 0; o < members_.size(); ++o) {
-            absl::StrAppend(&why, "\n      ", config_.members[o].name, " holds ",
+            absl::StrAppend(&why, "\n      ", Name(static_cast<int>(o)), " holds ",
                             p.source_key.ToString(), " as ",
                             Held(*members_[o].store, p.source_key), "; its parent as ",
                             Held(*members_[o].store, p.parent));

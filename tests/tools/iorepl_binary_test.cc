@@ -212,6 +212,30 @@ TEST(IoreplBinaryTest, ThreeMembersSignTickAndReportStatus) {
   EXPECT_THAT(json.out, HasSubstr("\"name\":\"fabrikam\""));
   EXPECT_EQ(std::count(json.out.begin(), json.out.end(), '\n'), 1);
 
+  // contoso may leave once both peers confirm its changes: the first leave
+  // sends a new one and asks them; after they tick (and answer), the next
+  // one says yes.
+  {
+    std::unique_ptr<ioreplication::Store> store =
+        *ioreplication::OpenStore("sqlite:" + (dir / "contoso" / "contoso.db").string());
+    std::unique_ptr<ioreplication::Replica> replica = *ioreplication::Replica::Open(store.get());
+    ioreplication::ItemContent c;
+    c.body = "made just before leaving";
+    const ioreplication::Folder shared = **ioreplication::FindFolderByPath(*store, "/Shared");
+    ASSERT_TRUE(replica->CreateItem(shared.source_key, c).ok());
+  }
+  Result leave = Iorepl("repl leave " + file_of(0));
+  EXPECT_EQ(leave.status, 1) << leave.out << leave.err;
+  EXPECT_THAT(leave.out, HasSubstr("may not leave yet"));
+  EXPECT_THAT(leave.out, HasSubstr("peer fabrikam: lacks 1 of them"));
+  EXPECT_THAT(leave.out, HasSubstr("run this again"));
+  for (size_t i = 1; i < names.size(); ++i) {
+    ASSERT_EQ(Iorepl("repl tick " + file_of(i)).status, 0);
+  }
+  leave = Iorepl("repl leave " + file_of(0));
+  EXPECT_EQ(leave.status, 0) << leave.out << leave.err;
+  EXPECT_THAT(leave.out, HasSubstr("contoso may leave: every peer holds the changes it made (2)"));
+
   Result valid = Iorepl("validate " + file_of(0));
   EXPECT_EQ(valid.status, 0) << valid.err;
   EXPECT_THAT(valid.out, HasSubstr("0 sessions, 1 replica group ('partners'), no problems"));

@@ -78,6 +78,9 @@ Replica groups (docs/replication-messages.md):
         [--group NAME]...           receive, apply, send, backfill, status
   iorepl repl status FILE           per group, folder and peer: what is seen,
         [--group NAME]... [--json]  missing, parked and waiting, with ages
+  iorepl repl leave FILE            whether this member may leave: asks every
+        [--group NAME]...           peer for status, ticks, and says who has
+                                    not confirmed its changes (exit 1 then)
 
 Free/busy (docs/freebusy.md):
   iorepl recipients import CSV      add the contacts of a CSV file (columns
@@ -247,6 +250,13 @@ const std::vector<Verb>& Verbs() {
        [](const CommandLine& c, const auto& a, std::ostream& out,
           std::ostream& err) {
          return GroupTickCommand(a[0], c.All("group"), out, err);
+       }},
+      {{"repl", "leave"},
+       1,
+       1,
+       [](const CommandLine& c, const auto& a, std::ostream& out,
+          std::ostream& err) {
+         return GroupLeaveCommand(a[0], c.All("group"), out, err);
        }},
       {{"repl", "status"},
        1,

@@ -5,8 +5,10 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <functional>
 #include <memory>
 #include <vector>
 
@@ -184,9 +186,14 @@ int KeygenCommand(const std::string& prefix, bool force, std::ostream& out,
   return kExitOk;
 }
 
-int GroupTickCommand(const std::string& file,
-                     const std::vector<std::string>& groups, std::ostream& out,
-                     std::ostream& err) {
+namespace {
+
+// Opens each named group of `file` (all when empty) under its process lock
+// and calls `run` on it; the worst exit status of the opens and the runs.
+int ForEachLockedMember(
+    const std::string& file, const std::vector<std::string>& groups,
+    std::ostream& err,
+    const std::function<int(const GroupFileConfig&, OpenedMember&)>& run) {
   absl::StatusOr<std::vector<GroupFileConfig>> configs =
       LoadGroupConfigs(file, groups);
   if (!configs.ok()) {
@@ -204,17 +211,28 @@ int GroupTickCommand(const std::string& file,
         OpenMember(c, *lock_dir, ErrLog(err, c.group.name));
     if (!m.ok()) {
       err << "iorepl: group " << c.group.name << ": " << m.status().message() << "\n";
-      exit = absl::IsInvalidArgument(m.status()) ? kExitUsage : kExitFailure;
+      exit = std::max(exit, absl::IsInvalidArgument(m.status()) ? kExitUsage
+                                                                : kExitFailure);
       continue;
     }
-    absl::Status s = m->member->Tick();
-    out << TickSummary(c.group.name, m->member->stats()) << "\n";
-    if (!s.ok()) {
-      err << "iorepl: group " << c.group.name << ": " << s.message() << "\n";
-      exit = kExitFailure;
-    }
+    exit = std::max(exit, run(c, *m));
   }
   return exit;
+}
+
+}  // namespace
+
+int GroupTickCommand(const std::string& file,
+                     const std::vector<std::string>& groups, std::ostream& out,
+                     std::ostream& err) {
+  return ForEachLockedMember(
+      file, groups, err, [&](const GroupFileConfig& c, OpenedMember& m) {
+        absl::Status s = m.member->Tick();
+        out << TickSummary(c.group.name, m.member->stats()) << "\n";
+        if (s.ok()) return kExitOk;
+        err << "iorepl: group " << c.group.name << ": " << s.message() << "\n";
+        return kExitFailure;
+      });
 }
 
 int GroupStatusCommand(const std::string& file,
@@ -244,6 +262,49 @@ int GroupStatusCommand(const std::string& file,
     }
   }
   return exit;
+}
+
+int GroupLeaveCommand(const std::string& file,
+                      const std::vector<std::string>& groups, std::ostream& out,
+                      std::ostream& err) {
+  return ForEachLockedMember(
+      file, groups, err, [&](const GroupFileConfig& c, OpenedMember& m) {
+        // Fresh reports for the next run of this command; what is unsent
+        // goes.
+        m.member->RequestStatus();
+        absl::Status ticked = m.member->Tick();
+        absl::StatusOr<GroupLeaveReadiness> r =
+            ticked.ok() ? m.member->LeaveReadiness()
+                        : absl::StatusOr<GroupLeaveReadiness>(ticked);
+        if (!r.ok()) {
+          err << "iorepl: group " << c.group.name << ": " << r.status().message()
+              << "\n";
+          return kExitFailure;
+        }
+        if (r->ready) {
+          out << "group " << c.group.name << ": member " << c.group.self
+              << " may leave: every peer holds the changes it made ("
+              << r->originated
+              << "); take it out of every member's configuration\n";
+          return kExitOk;
+        }
+        out << "group " << c.group.name << ": member " << c.group.self
+            << " may not leave yet (changes it made: " << r->originated << ")\n";
+        if (r->unsent) out << "  changes not yet sent (sent on the next tick)\n";
+        for (const GroupLeaveReadiness::Waiting& w : r->waiting) {
+          out << "  peer " << w.peer << ": "
+              << (w.never_heard ? "never heard from"
+                                : absl::StrCat("lacks ", w.missing, " of them"))
+              << "\n";
+        }
+        if (r->only_here > 0) {
+          out << "  " << r->only_here
+              << " changes of other members are held here alone\n";
+        }
+        out << "  status was asked of every peer: run this again when they "
+               "have answered\n";
+        return kExitFailure;
+      });
 }
 
 }  // namespace ioreplication::iorepl

@@ -48,6 +48,16 @@ int GroupStatusCommand(const std::string& file,
                        const std::vector<std::string>& groups, bool json,
                        std::ostream& out, std::ostream& err);
 
+// `iorepl repl leave FILE`: whether this member may leave each named group
+// (GroupMember::LeaveReadiness): it asks every peer for its status and runs
+// one tick (sending what is unsent), then says which peers have not yet
+// confirmed holding every change it made. Exit 0 when it may leave (take it
+// out of every member's configuration then), 1 while it may not (run it
+// again when the peers have answered, or let `iorepl run` go on first).
+int GroupLeaveCommand(const std::string& file,
+                      const std::vector<std::string>& groups, std::ostream& out,
+                      std::ostream& err);
+
 }  // namespace ioreplication::iorepl
 
 #endif  // IOREPLICATION_TOOLS_IOREPL_REPL_COMMANDS_H_
