@@ -311,12 +311,24 @@ TEST_F(GroupMemberTest, AMemberMayLeaveOnlyWhenItsPeersHoldEveryChangeItMade) {
   EXPECT_FALSE(r->ready);
   EXPECT_TRUE(r->unsent) << "the change is not sent yet";
 
+  // org1 sends what it has, which is lost, then asks for status.
+  auto send_and_lose = [&] {
+    now_ += absl::Seconds(1);
+    ASSERT_TRUE(sides_[0].member->Tick().ok());
+    boxes_.boxes["org2@example"].clear();
+    sides_[0].member->RequestStatus();
+    Run(2);
+  };
+  // After backfill_delay org2 asks for it, gets it, and reports again.
+  auto backfill_and_report = [&] {
+    now_ += absl::Seconds(20);
+    Run(3);
+    sides_[0].member->RequestStatus();
+    Run(2);
+  };
+
   // Sent, and lost on the way: org2 does not confirm.
-  now_ += absl::Seconds(1);
-  ASSERT_TRUE(sides_[0].member->Tick().ok());
-  boxes_.boxes["org2@example"].clear();
-  sides_[0].member->RequestStatus();
-  Run(2);
+  send_and_lose();
   r = sides_[0].member->LeaveReadiness();
   ASSERT_TRUE(r.ok());
   EXPECT_FALSE(r->ready);
@@ -328,11 +340,8 @@ TEST_F(GroupMemberTest, AMemberMayLeaveOnlyWhenItsPeersHoldEveryChangeItMade) {
   EXPECT_FALSE(r->waiting[0].never_heard);
 
   // Backfilled; a fresh report confirms it.
-  now_ += absl::Seconds(20);
-  Run(3);
+  backfill_and_report();
   ASSERT_EQ(Items(1), 1u);
-  sides_[0].member->RequestStatus();
-  Run(2);
   r = sides_[0].member->LeaveReadiness();
   ASSERT_TRUE(r.ok());
   EXPECT_TRUE(r->ready) << (r->waiting.empty() ? "" : r->waiting[0].peer);
@@ -342,21 +351,14 @@ TEST_F(GroupMemberTest, AMemberMayLeaveOnlyWhenItsPeersHoldEveryChangeItMade) {
   ASSERT_TRUE(sides_[0].replica->MarkRestored().ok());
   a.body = "made after the restore";
   ASSERT_TRUE(sides_[0].replica->CreateItem(sides_[0].shared.source_key, a).ok());
-  now_ += absl::Seconds(1);
-  ASSERT_TRUE(sides_[0].member->Tick().ok());
-  boxes_.boxes["org2@example"].clear();
-  sides_[0].member->RequestStatus();
-  Run(2);
+  send_and_lose();
   r = sides_[0].member->LeaveReadiness();
   ASSERT_TRUE(r.ok());
   EXPECT_FALSE(r->ready);
   EXPECT_EQ(r->originated, 2u);
   ASSERT_EQ(r->waiting.size(), 1u);
   EXPECT_EQ(r->waiting[0].missing, 1u);
-  now_ += absl::Seconds(20);
-  Run(3);
-  sides_[0].member->RequestStatus();
-  Run(2);
+  backfill_and_report();
   r = sides_[0].member->LeaveReadiness();
   ASSERT_TRUE(r.ok());
   EXPECT_TRUE(r->ready);
