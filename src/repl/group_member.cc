@@ -226,6 +226,10 @@ class GroupMemberImpl {
                            std::vector<v1::ExchangeEntry> entries,
                            const IdSet& covers,
                            const std::vector<const GroupMemberConfig*>& to);
+  // True when the folder's cursor holds every local change number the store
+  // issued: nothing can be waiting to be sent (false does not mean something
+  // is: the cursor has holes where versions were replaced).
+  absl::StatusOr<bool> CursorCoversStore(const FolderSlot& f);
   absl::Status SendOwnChanges(size_t fi);
   absl::Status AnswerBackfill(const PendingAnswer& a);
   absl::Status SendStatus(const std::vector<const GroupMemberConfig*>& to);
@@ -452,16 +456,19 @@ absl::Status GroupMemberImpl::SendEntries(
   return absl::OkStatus();
 }
 
+absl::StatusOr<bool> GroupMemberImpl::CursorCoversStore(const FolderSlot& f) {
+  absl::StatusOr<GlobCnt> high = store_->LocalCnHighWater();
+  if (!high.ok()) return high.status();
+  return high->value() == 0 || f.state.cursor.Includes(sync_internal::UpTo(*high));
+}
+
 absl::Status GroupMemberImpl::SendOwnChanges(size_t fi) {
   FolderSlot& f = folders_[fi];
   if (f.state.resend.empty()) {
     // Nothing written since the cursor: no export (no tree read).
-    absl::StatusOr<GlobCnt> high = store_->LocalCnHighWater();
-    if (!high.ok()) return high.status();
-    if (high->value() == 0 ||
-        f.state.cursor.Includes(sync_internal::UpTo(*high))) {
-      return absl::OkStatus();
-    }
+    absl::StatusOr<bool> covered = CursorCoversStore(f);
+    if (!covered.ok()) return covered.status();
+    if (*covered) return absl::OkStatus();
   }
   const std::vector<const GroupMemberConfig*> peers = Peers();
   sync_internal::ExportOptions eo;
@@ -1229,39 +1236,39 @@ absl::Status GroupMemberImpl::Resend(absl::Duration window) {
 }
 
 absl::Status GroupMemberImpl::QueueResend(size_t fi, uint64_t since) {
-  {
-    std::vector<SourceKey>& keys = folders_[fi].state.resend;
-    std::vector<SourceKey> order{*folders_[fi].state.root};
-    for (size_t i = 0; i < order.size(); ++i) {
-      absl::StatusOr<std::vector<Folder>> children =
-          store_->ListChildFolders(order[i]);
-      if (!children.ok()) return children.status();
-      for (const Folder& c : *children) {
-        order.push_back(c.source_key);
-        if (c.last_modified.ticks() >= since) keys.push_back(c.source_key);
-      }
+  std::vector<SourceKey>& keys = folders_[fi].state.resend;
+  std::vector<SourceKey> order{*folders_[fi].state.root};
+  for (size_t i = 0; i < order.size(); ++i) {
+    absl::StatusOr<std::vector<Folder>> children =
+        store_->ListChildFolders(order[i]);
+    if (!children.ok()) return children.status();
+    for (const Folder& c : *children) {
+      order.push_back(c.source_key);
+      if (c.last_modified.ticks() >= since) keys.push_back(c.source_key);
     }
-    for (const SourceKey& folder : order) {
-      absl::StatusOr<std::vector<SourceKey>> items = store_->ListItems(folder);
-      if (!items.ok()) return items.status();
-      for (const SourceKey& k : *items) {
+  }
+  for (const SourceKey& folder : order) {
+    absl::StatusOr<std::vector<SourceKey>> items = store_->ListItems(folder);
+    if (!items.ok()) return items.status();
+    for (const SourceKey& k : *items) {
+      // Every version qualifies for a whole-folder resend: no item read.
+      if (since > 0) {
         absl::StatusOr<Item> item = store_->GetItem(k);
         if (!item.ok()) return item.status();
-        if (item->last_modified.ticks() >= since) keys.push_back(k);
+        if (item->last_modified.ticks() < since) continue;
       }
+      keys.push_back(k);
     }
-    // Asked twice, sent once.
-    absl::flat_hash_set<SourceKey> once;
-    std::erase_if(keys, [&once](const SourceKey& k) { return !once.insert(k).second; });
   }
+  // Asked twice, sent once.
+  absl::flat_hash_set<SourceKey> once;
+  std::erase_if(keys, [&once](const SourceKey& k) { return !once.insert(k).second; });
   return absl::OkStatus();
 }
 
 absl::StatusOr<GroupLeaveReadiness> GroupMemberImpl::LeaveReadiness() {
   if (absl::Status s = EnsureLoaded(); !s.ok()) return s;
   GroupLeaveReadiness out;
-  absl::StatusOr<GlobCnt> high = store_->LocalCnHighWater();
-  if (!high.ok()) return high.status();
   const std::vector<const GroupMemberConfig*> peers = Peers();
   std::vector<uint64_t> missing(peers.size(), 0);
   std::vector<bool> heard(peers.size(), true);
@@ -1272,10 +1279,11 @@ absl::StatusOr<GroupLeaveReadiness> GroupMemberImpl::LeaveReadiness() {
                            GlobCnt::Max());
   }
   for (const FolderSlot& f : folders_) {
+    absl::StatusOr<bool> covered = CursorCoversStore(f);
+    if (!covered.ok()) return covered.status();
     if (!f.state.resend.empty()) {
       out.unsent = true;
-    } else if (high->value() > 0 &&
-               !f.state.cursor.Includes(sync_internal::UpTo(*high))) {
+    } else if (!*covered) {
       // The cursor has holes where versions were replaced or written outside
       // the folder: whether anything is left to send, only the exporter
       // knows (it reads, and writes nothing).
